@@ -1,0 +1,79 @@
+//! Offline evaluation: accuracy on in-scope questions, refusal rate on
+//! out-of-scope ones, and per-question latency.
+//!
+//! Why in the crate: the same measure drives threshold calibration, the
+//! `eval` example and CI checks, and works for any `ask`-shaped function
+//! (our engine and the BM25 baseline alike).
+
+use crate::{Index, Lang, Outcome};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// One labelled question; `expected: None` means out of scope.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EvalCase {
+    pub text: String,
+    pub expected: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EvalReport {
+    pub n: usize,
+    pub in_scope_accuracy: f64,
+    pub oos_recall: f64,
+    pub overall_accuracy: f64,
+    pub p50_us: f64,
+    pub p99_us: f64,
+}
+
+/// Is `outcome` the right reaction to `expected`?
+pub fn is_correct(outcome: &Outcome, expected: Option<&str>) -> bool {
+    match (outcome, expected) {
+        (Outcome::Answer { id, .. }, Some(e)) => id == e,
+        (Outcome::NotUnderstood { .. }, None) => true,
+        _ => false,
+    }
+}
+
+/// Evaluate our engine.
+pub fn evaluate(index: &Index, cases: &[EvalCase], lang: Option<Lang>) -> EvalReport {
+    evaluate_fn(cases, |t| index.ask(t, lang))
+}
+
+/// Evaluate any question → outcome function.
+pub fn evaluate_fn(cases: &[EvalCase], mut ask: impl FnMut(&str) -> Outcome) -> EvalReport {
+    let (mut ins, mut ins_ok, mut oos, mut oos_ok) = (0usize, 0usize, 0usize, 0usize);
+    let mut lat: Vec<f64> = Vec::with_capacity(cases.len());
+    for c in cases {
+        let t0 = Instant::now();
+        let o = ask(&c.text);
+        lat.push(t0.elapsed().as_secs_f64() * 1e6);
+        let ok = is_correct(&o, c.expected.as_deref());
+        if c.expected.is_some() {
+            ins += 1;
+            ins_ok += ok as usize;
+        } else {
+            oos += 1;
+            oos_ok += ok as usize;
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    lat.sort_by(f64::total_cmp);
+    EvalReport {
+        n: cases.len(),
+        in_scope_accuracy: ratio(ins_ok, ins),
+        oos_recall: ratio(oos_ok, oos),
+        overall_accuracy: ratio(ins_ok + oos_ok, ins + oos),
+        p50_us: percentile(&lat, 0.50),
+        p99_us: percentile(&lat, 0.99),
+    }
+}
+
+/// Percentile of sorted values (nearest rank).
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}

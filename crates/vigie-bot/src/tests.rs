@@ -1,0 +1,331 @@
+//! End-to-end behaviour of `Index::ask` and `Index::search` on a small
+//! bilingual helpdesk fixture.
+
+use crate::{Index, KnowledgeInput, Lang, Outcome};
+
+fn item(id: &str, lang: Lang, title: &str, forms: &[&str]) -> KnowledgeInput {
+    KnowledgeInput {
+        id: id.into(),
+        title: title.into(),
+        lang,
+        formulations: forms.iter().map(|s| s.to_string()).collect(),
+        related: vec![],
+        handoff: false,
+    }
+}
+
+pub(crate) fn fixture() -> Vec<KnowledgeInput> {
+    use Lang::*;
+    vec![
+        item(
+            "pwd-fr",
+            Fr,
+            "Réinitialiser son mot de passe",
+            &[
+                "j'ai oublié mon mot de passe",
+                "comment changer mon mot de passe",
+                "mot de passe expiré",
+                "réinitialiser le mot de passe de ma session",
+            ],
+        ),
+        item(
+            "pwd-en",
+            En,
+            "Reset your password",
+            &[
+                "I forgot my password",
+                "how do I change my password",
+                "my password expired",
+            ],
+        ),
+        item(
+            "printer-fr",
+            Fr,
+            "L'imprimante ne fonctionne pas",
+            &[
+                "mon imprimante ne marche plus",
+                "impossible d'imprimer",
+                "l'imprimante affiche une erreur",
+                "bourrage papier dans l'imprimante",
+            ],
+        ),
+        item(
+            "printer-en",
+            En,
+            "Printer not working",
+            &[
+                "my printer does not print",
+                "printer shows an error",
+                "paper jam in the printer",
+            ],
+        ),
+        item(
+            "outlook-fr",
+            Fr,
+            "Outlook ne démarre pas",
+            &[
+                "outlook plante au démarrage",
+                "ma messagerie outlook ne s'ouvre plus",
+                "outlook ne reçoit plus les mails",
+            ],
+        ),
+        item(
+            "vpn-fr",
+            Fr,
+            "Se connecter au VPN",
+            &[
+                "comment me connecter au vpn depuis chez moi",
+                "le vpn ne se connecte pas",
+                "accès à distance au réseau de l'entreprise",
+            ],
+        ),
+        item(
+            "wifi-fr",
+            Fr,
+            "Problème de connexion wifi",
+            &[
+                "le wifi ne fonctionne pas",
+                "je n'arrive pas à me connecter au wi-fi",
+                "connexion sans fil instable",
+            ],
+        ),
+        item(
+            "leave-fr",
+            Fr,
+            "Poser des congés",
+            &[
+                "comment poser des jours de congé",
+                "demande de congés payés",
+                "combien de jours de vacances me reste-t-il",
+            ],
+        ),
+        item(
+            "badge-fr",
+            Fr,
+            "Badge d'accès perdu",
+            &[
+                "j'ai perdu mon badge",
+                "mon badge ne fonctionne plus pour ouvrir la porte",
+            ],
+        ),
+        item(
+            "screen-fr",
+            Fr,
+            "Écran noir",
+            &["mon écran reste noir", "l'écran ne s'allume plus"],
+        ),
+        // two deliberately overlapping items
+        item(
+            "teams-audio-fr",
+            Fr,
+            "Micro Teams",
+            &[
+                "mon micro ne marche pas dans teams",
+                "on ne m'entend pas en réunion teams",
+            ],
+        ),
+        item(
+            "teams-camera-fr",
+            Fr,
+            "Caméra Teams",
+            &[
+                "ma caméra ne marche pas dans teams",
+                "on ne me voit pas en réunion teams",
+            ],
+        ),
+    ]
+}
+
+fn index() -> Index {
+    Index::build(&fixture())
+}
+
+fn answer_id(o: &Outcome) -> Option<&str> {
+    match o {
+        Outcome::Answer { id, .. } => Some(id),
+        _ => None,
+    }
+}
+
+#[track_caller]
+fn assert_answer(idx: &Index, q: &str, lang: Option<Lang>, id: &str) {
+    let o = idx.ask(q, lang);
+    assert_eq!(answer_id(&o), Some(id), "{q:?} → {o:?}");
+    if let Outcome::Answer { score, .. } = o {
+        assert!((0.0..=1.0).contains(&score));
+    }
+}
+
+#[test]
+fn answers_paraphrases() {
+    let idx = index();
+    assert_answer(&idx, "J'ai oublié mon mot de passe", None, "pwd-fr");
+    assert_answer(&idx, "Mon imprimante est en panne", None, "printer-fr");
+    assert_answer(&idx, "l’imprimante n'imprime plus", None, "printer-fr");
+    assert_answer(&idx, "I forgot my password", None, "pwd-en");
+    assert_answer(&idx, "how to connect to the vpn", Some(Lang::Fr), "vpn-fr");
+}
+
+#[test]
+fn accents_and_case_do_not_matter() {
+    let idx = index();
+    assert_answer(&idx, "ECRAN NOIR", None, "screen-fr");
+    assert_answer(&idx, "mon ecran reste noir", None, "screen-fr");
+    assert_answer(&idx, "REINITIALISER MOT DE PASSE", None, "pwd-fr");
+}
+
+#[test]
+fn typos_are_tolerated() {
+    let idx = index();
+    assert_answer(&idx, "mon imprimente ne marche plus", None, "printer-fr");
+    assert_answer(&idx, "mot de pase oublié", None, "pwd-fr");
+    assert_answer(&idx, "outlok plante", None, "outlook-fr");
+    assert_answer(&idx, "my pasword expired", None, "pwd-en");
+}
+
+#[test]
+fn out_of_scope_is_refused() {
+    let idx = index();
+    for q in [
+        "comment changer le pneu de ma voiture",
+        "quelle est la recette de la tarte aux pommes",
+        "what is the weather like in Paris tomorrow",
+        "who won the football match yesterday",
+        "bonjour",
+        "",
+    ] {
+        let o = idx.ask(q, None);
+        assert!(matches!(o, Outcome::NotUnderstood { .. }), "{q:?} → {o:?}");
+    }
+}
+
+#[test]
+fn close_items_give_suggestions() {
+    let idx = index();
+    let o = idx.ask("problème teams en réunion", None);
+    match o {
+        Outcome::Suggestions { candidates } => {
+            assert!((2..=4).contains(&candidates.len()));
+            let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+            assert!(ids.contains(&"teams-audio-fr") && ids.contains(&"teams-camera-fr"));
+            assert!(candidates.windows(2).all(|w| w[0].score >= w[1].score));
+        }
+        o => panic!("expected suggestions, got {o:?}"),
+    }
+}
+
+#[test]
+fn handoff_without_item() {
+    let idx = index();
+    for q in [
+        "je veux parler à un conseiller",
+        "un humain svp",
+        "talk to an operator",
+        "can I speak to a real person",
+        "mettez-moi en relation avec un agent",
+    ] {
+        let o = idx.ask(q, None);
+        assert!(matches!(o, Outcome::Handoff { .. }), "{q:?} → {o:?}");
+    }
+}
+
+#[test]
+fn handoff_goes_to_flagged_item() {
+    let mut items = fixture();
+    let mut h = item(
+        "human-fr",
+        Lang::Fr,
+        "Parler à un conseiller",
+        &["je veux parler à un conseiller", "contacter le support"],
+    );
+    h.handoff = true;
+    items.push(h);
+    let mut h = item(
+        "human-en",
+        Lang::En,
+        "Talk to an agent",
+        &["talk to an agent"],
+    );
+    h.handoff = true;
+    items.push(h);
+    let idx = Index::build(&items);
+    assert_answer(&idx, "je veux parler à un conseiller", None, "human-fr");
+    assert_answer(&idx, "un humain svp", None, "human-fr");
+    assert_answer(&idx, "can I speak to a real person", None, "human-en");
+}
+
+#[test]
+fn language_preference() {
+    let idx = index();
+    // "outlook vpn imprimante" style words shared by both languages: the
+    // preferred language wins
+    assert_answer(&idx, "printer error", Some(Lang::En), "printer-en");
+    assert_answer(&idx, "imprimante erreur", Some(Lang::Fr), "printer-fr");
+    // detected from stop words when no language is given
+    assert_answer(&idx, "my printer is broken", None, "printer-en");
+    // the other language still works when nothing matches in the preferred one
+    assert_answer(
+        &idx,
+        "paper jam in the printer",
+        Some(Lang::Fr),
+        "printer-en",
+    );
+}
+
+#[test]
+fn search_is_prefix_friendly() {
+    let idx = index();
+    let r = idx.search("imprim", 5);
+    assert!(!r.is_empty());
+    assert_eq!(r[0].id, "printer-fr");
+    let r = idx.search("outl", 3);
+    assert_eq!(r[0].id, "outlook-fr");
+    let r = idx.search("congé", 10);
+    assert_eq!(r[0].id, "leave-fr");
+    assert!(idx.search("mot de passe", 1).len() == 1);
+    assert!(idx.search("zzzzqqq", 5).is_empty());
+}
+
+#[test]
+fn eval_counts() {
+    use crate::eval::{evaluate, EvalCase};
+    let idx = index();
+    let cases = vec![
+        EvalCase {
+            text: "j'ai perdu mon badge".into(),
+            expected: Some("badge-fr".into()),
+        },
+        EvalCase {
+            text: "recette de cuisine".into(),
+            expected: None,
+        },
+    ];
+    let r = evaluate(&idx, &cases, None);
+    assert_eq!(r.n, 2);
+    assert_eq!(r.overall_accuracy, 1.0);
+    assert!(r.p99_us >= r.p50_us);
+}
+
+#[test]
+fn index_is_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Index>();
+    assert_eq!(index().len(), 12);
+    assert!(!index().is_empty());
+}
+
+#[test]
+fn empty_index_and_empty_queries() {
+    let idx = Index::build(&[]);
+    assert!(idx.is_empty());
+    assert_eq!(
+        idx.ask("mon imprimante", None),
+        Outcome::NotUnderstood { candidates: vec![] }
+    );
+    assert!(matches!(
+        idx.ask("je veux parler à un conseiller", None),
+        Outcome::Handoff { .. }
+    ));
+    assert!(idx.search("imprim", 5).is_empty());
+    assert!(index().search("imprim", 0).is_empty());
+}

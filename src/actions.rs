@@ -1,0 +1,343 @@
+//! What Vigie does, shared by the HTTP API and the CLI: create accounts and bots, import
+//! knowledge, deploy, answer a question. Each action validates its input with the domain
+//! types, then uses the store; neither HTTP nor the terminal is known here.
+
+use crate::auth;
+use crate::domain::{
+    deployment::Snapshot,
+    knowledge::{validate_import, ImportError, KnowledgeDoc},
+    knowledge_file, operator::check_password, Email, FieldError, KnowledgeItem, NewBot,
+    OperatorName, Role,
+};
+use crate::engines::{Engines, Served};
+use crate::store::{Bot, Deployment, ImportSummary, Operator, Store, StoreError};
+use serde::Serialize;
+use std::sync::Arc;
+use vigie_bot::{Lang, Outcome};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("invalid import file ({} problem(s))", .0.len())]
+    InvalidImport(Vec<ImportError>),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0} already exists")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for ActionError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => ActionError::Conflict(what),
+            other => ActionError::Store(other),
+        }
+    }
+}
+
+pub fn invalid(field: &str, message: impl Into<String>) -> ActionError {
+    ActionError::Invalid(vec![FieldError::new(field, message)])
+}
+
+fn not_found(what: &'static str) -> impl Fn(StoreError) -> ActionError {
+    move |e| match e {
+        StoreError::NotFound => ActionError::NotFound(what),
+        other => other.into(),
+    }
+}
+
+pub async fn add_operator(
+    store: &Store,
+    email: &str,
+    name: &str,
+    role: &str,
+    password: String,
+) -> Result<Operator, ActionError> {
+    let mut errors = Vec::new();
+    let email = Email::parse(email).map_err(|m| errors.push(FieldError::new("email", m)));
+    let name = OperatorName::parse(name).map_err(|m| errors.push(FieldError::new("name", m)));
+    let role = Role::parse(role).map_err(|m| errors.push(FieldError::new("role", m)));
+    if let Err(m) = check_password(&password) {
+        errors.push(FieldError::new("password", m));
+    }
+    let (Ok(email), Ok(name), Ok(role)) = (email, name, role) else {
+        return Err(ActionError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ActionError::Invalid(errors));
+    }
+    let hash = auth::hash_password(password).await?;
+    Ok(store.create_operator(&email, &name, role, &hash).await?)
+}
+
+/// Creates an API token for the operator with this email and returns the token (shown
+/// once; only its hash is kept).
+pub async fn create_api_token(store: &Store, email: &str, label: &str) -> Result<String, ActionError> {
+    let operator = store.operator_by_email(email).await.map_err(not_found("operator"))?;
+    let token = auth::new_token("vgt_");
+    store
+        .create_api_token(&auth::token_hash(&token), operator.id, label)
+        .await?;
+    Ok(token)
+}
+
+pub async fn create_bot(store: &Store, slug: &str, name: &str, lang: &str) -> Result<Bot, ActionError> {
+    let new = NewBot::parse(slug, name, lang).map_err(ActionError::Invalid)?;
+    Ok(store.create_bot(&new).await?)
+}
+
+pub async fn bot(store: &Store, slug: &str) -> Result<Bot, ActionError> {
+    store.bot(slug).await.map_err(not_found("bot"))
+}
+
+pub async fn knowledge(store: &Store, bot: &Bot, id: &str) -> Result<KnowledgeItem, ActionError> {
+    store.knowledge(bot.id, id).await.map_err(not_found("knowledge"))
+}
+
+/// Checks that every related id exists among the bot's items.
+async fn check_related(store: &Store, bot: &Bot, item: &KnowledgeItem) -> Result<(), ActionError> {
+    let ids = store.knowledge_ids(bot.id).await?;
+    let errors: Vec<FieldError> = item
+        .related
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !ids.contains(*r))
+        .map(|(i, r)| FieldError::new(format!("related[{i}]"), format!("related id `{r}` does not exist")))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ActionError::Invalid(errors))
+    }
+}
+
+pub async fn create_knowledge(store: &Store, bot: &Bot, doc: &KnowledgeDoc) -> Result<KnowledgeItem, ActionError> {
+    let item = doc.validate().map_err(ActionError::Invalid)?;
+    check_related(store, bot, &item).await?;
+    store.create_knowledge(bot.id, &item).await?;
+    Ok(item)
+}
+
+pub async fn update_knowledge(
+    store: &Store,
+    bot: &Bot,
+    id: &str,
+    doc: &KnowledgeDoc,
+) -> Result<KnowledgeItem, ActionError> {
+    if doc.id.trim() != id {
+        return Err(invalid("id", format!("the id in the body (`{}`) differs from the id in the address (`{id}`)", doc.id)));
+    }
+    let item = doc.validate().map_err(ActionError::Invalid)?;
+    check_related(store, bot, &item).await?;
+    store.update_knowledge(bot.id, &item).await.map_err(not_found("knowledge"))?;
+    Ok(item)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Json,
+    Csv,
+}
+
+impl FileFormat {
+    pub fn parse(s: &str) -> Result<FileFormat, ActionError> {
+        match s {
+            "json" => Ok(FileFormat::Json),
+            "csv" => Ok(FileFormat::Csv),
+            other => Err(invalid("format", format!("unknown format `{other}` (expected json or csv)"))),
+        }
+    }
+}
+
+/// Imports a whole file: parsed, validated (every error listed), then stored in one
+/// transaction, or not at all.
+pub async fn import_knowledge(
+    store: &Store,
+    bot: &Bot,
+    format: FileFormat,
+    text: &str,
+) -> Result<ImportSummary, ActionError> {
+    let docs = match format {
+        FileFormat::Json => knowledge_file::parse_json(text),
+        FileFormat::Csv => knowledge_file::parse_csv(text),
+    }
+    .map_err(ActionError::InvalidImport)?;
+    let existing = store.knowledge_ids(bot.id).await?;
+    let items = validate_import(&docs, &existing).map_err(ActionError::InvalidImport)?;
+    Ok(store.import_knowledge(bot.id, &items).await?)
+}
+
+pub async fn export_knowledge(store: &Store, bot: &Bot, format: FileFormat) -> Result<String, ActionError> {
+    let items = store.list_knowledge(bot.id).await?;
+    Ok(match format {
+        FileFormat::Json => knowledge_file::export_json(&items),
+        FileFormat::Csv => knowledge_file::export_csv(&items),
+    })
+}
+
+/// Makes an immutable deployment of the bot's published knowledge and serves it.
+pub async fn deploy(
+    store: &Store,
+    engines: &Engines,
+    bot: &Bot,
+    by: Option<i64>,
+) -> Result<Deployment, ActionError> {
+    let items = store.list_knowledge(bot.id).await?;
+    let snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
+    let deployment = store.create_deployment(bot.id, &snapshot, by).await?;
+    engines
+        .load(bot.id, deployment.version, deployment.snapshot.clone())
+        .await;
+    Ok(deployment)
+}
+
+pub fn deployed_url(public_url: &str, bot: &Bot) -> String {
+    format!("{public_url}/c/{}/", bot.slug)
+}
+
+pub const MAX_QUESTION_CHARS: usize = 1000;
+
+#[derive(Debug, Serialize, Clone)]
+pub struct KnowledgeRef {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct Suggestion {
+    pub id: String,
+    pub title: String,
+    pub score: f32,
+}
+
+/// The matcher's reply, as the API and the chatbox show it.
+#[derive(Debug, Serialize, Clone)]
+pub struct AskReply {
+    /// `answer`, `suggestions`, `not_understood` or `handoff`.
+    pub kind: &'static str,
+    pub knowledge_id: Option<String>,
+    pub title: Option<String>,
+    /// The answer as sanitized HTML (for `answer`), or the sentence to show otherwise.
+    pub answer: Option<String>,
+    pub score: f32,
+    /// Close candidates (for `suggestions` and `not_understood`).
+    pub suggestions: Vec<Suggestion>,
+    /// Knowledge related to the answer, offered after it.
+    pub related: Vec<KnowledgeRef>,
+    /// True when the visitor should be offered an operator.
+    pub handoff: bool,
+    pub lang: Lang,
+    pub deployment: i64,
+}
+
+fn sentence(lang: Lang, fr: &str, en: &str) -> String {
+    match lang {
+        Lang::Fr => fr.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+pub fn check_question(text: &str) -> Result<&str, ActionError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(invalid("text", "the question is empty"));
+    }
+    if t.chars().count() > MAX_QUESTION_CHARS {
+        return Err(invalid("text", format!("the question is too long ({MAX_QUESTION_CHARS} characters at most)")));
+    }
+    Ok(t)
+}
+
+/// Asks the bot's latest deployment.
+pub async fn ask(
+    store: &Store,
+    engines: &Engines,
+    bot: &Bot,
+    text: &str,
+    lang: Option<&str>,
+) -> Result<AskReply, ActionError> {
+    let text = check_question(text)?;
+    let lang = match lang {
+        None => None,
+        Some(l) => Some(Lang::parse(l).ok_or_else(|| invalid("lang", format!("unknown language `{l}` (expected fr or en)")))?),
+    };
+    let served = engines
+        .current(store, bot.id)
+        .await
+        .map_err(not_found("deployment of this bot (run deploy first)"))?;
+    Ok(reply(&served, text, lang))
+}
+
+pub fn reply(served: &Arc<Served>, text: &str, lang: Option<Lang>) -> AskReply {
+    let outcome = served.index.ask(text, lang);
+    let reply_lang = lang.unwrap_or(served.snapshot.default_lang);
+    let to_suggestions = |cands: &[vigie_bot::Candidate]| -> Vec<Suggestion> {
+        cands
+            .iter()
+            .filter_map(|c| {
+                served.item(&c.id).map(|k| Suggestion {
+                    id: k.id.clone(),
+                    title: k.title.clone(),
+                    score: c.score,
+                })
+            })
+            .collect()
+    };
+    let base = AskReply {
+        kind: "not_understood",
+        knowledge_id: None,
+        title: None,
+        answer: None,
+        score: 0.0,
+        suggestions: Vec::new(),
+        related: Vec::new(),
+        handoff: false,
+        lang: reply_lang,
+        deployment: served.version,
+    };
+    match outcome {
+        Outcome::Answer { id, score } => match served.item(&id) {
+            Some(k) => AskReply {
+                kind: "answer",
+                knowledge_id: Some(k.id.clone()),
+                title: Some(k.title.clone()),
+                answer: Some(k.answer_html.clone()),
+                score,
+                related: k
+                    .related
+                    .iter()
+                    .filter_map(|r| served.item(r))
+                    .map(|r| KnowledgeRef { id: r.id.clone(), title: r.title.clone() })
+                    .collect(),
+                handoff: k.handoff,
+                lang: k.lang,
+                ..base
+            },
+            None => base,
+        },
+        Outcome::Suggestions { candidates } => AskReply {
+            kind: "suggestions",
+            score: candidates.first().map(|c| c.score).unwrap_or(0.0),
+            answer: Some(sentence(reply_lang, "Votre question peut correspondre à plusieurs sujets. Lequel vous intéresse ?", "Your question may match several topics. Which one do you mean?")),
+            suggestions: to_suggestions(&candidates),
+            ..base
+        },
+        Outcome::NotUnderstood { candidates } => AskReply {
+            answer: Some(sentence(reply_lang, "Je n'ai pas compris votre question. Pouvez-vous la reformuler ?", "I did not understand your question. Could you rephrase it?")),
+            suggestions: to_suggestions(&candidates),
+            ..base
+        },
+        Outcome::Handoff { score } => AskReply {
+            kind: "handoff",
+            score,
+            handoff: true,
+            answer: Some(sentence(reply_lang, "Vous souhaitez parler à un conseiller.", "You would like to talk to an operator.")),
+            ..base
+        },
+    }
+}

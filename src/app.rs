@@ -1,0 +1,88 @@
+//! The running application: shared state, first-start seeding, and `launch`, the seam
+//! both `vigie serve` and the tests use (they bind a listener, the app serves it until
+//! the shutdown future resolves).
+
+use crate::actions;
+use crate::config::Settings;
+use crate::engines::Engines;
+use crate::http;
+use crate::store::Store;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The demo knowledge base shipped in the binary and seeded on first start.
+pub const DEMO_KNOWLEDGE: &str = include_str!("../data/demo/knowledge.json");
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub engines: Engines,
+    pub settings: Arc<Settings>,
+    pub login_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub login_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: Settings) -> AppState {
+        let per_minute = NonZeroU32::new(settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            store,
+            engines: Engines::default(),
+            settings: Arc::new(settings),
+            login_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            login_by_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        }
+    }
+}
+
+/// What the first start created, for the caller to show once.
+#[derive(Debug, Default)]
+pub struct FirstStart {
+    pub admin: Option<(String, String)>,
+    pub demo_bot: bool,
+}
+
+/// On an empty database: creates an admin with a generated password, and the demo bot
+/// with its knowledge base, deployed. Does nothing on later starts.
+pub async fn first_start(store: &Store, engines: &Engines) -> anyhow::Result<FirstStart> {
+    let mut done = FirstStart::default();
+    if store.count_operators().await? == 0 {
+        let password = crate::auth::generate_password();
+        let email = "admin@vigie.localhost";
+        actions::add_operator(store, email, "Admin", "admin", password.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
+        done.admin = Some((email.to_string(), password));
+    }
+    if store.list_bots().await?.is_empty() {
+        let bot = actions::create_bot(store, "demo", "Vigie Helpdesk", "fr")
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo bot: {e}"))?;
+        actions::import_knowledge(store, &bot, actions::FileFormat::Json, DEMO_KNOWLEDGE)
+            .await
+            .map_err(|e| anyhow::anyhow!("importing the demo knowledge: {e:?}"))?;
+        actions::deploy(store, engines, &bot, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("deploying the demo bot: {e}"))?;
+        done.demo_bot = true;
+    }
+    Ok(done)
+}
+
+/// Serves the app on `listener` until `shutdown` resolves.
+pub async fn launch(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = http::router(state);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,333 @@
+//! The `vigie` command line: `serve`, and the admin tasks that work straight on the
+//! database (`migrate`, `user add`, `token create`, `bot create`, `knowledge import|export`,
+//! `deploy`, `eval`). Each command opens the store with the same settings as the server.
+
+use crate::actions::{self, ActionError, FileFormat};
+use crate::app::{self, AppState};
+use crate::config::{redact_url, Settings};
+use crate::engines::Served;
+use crate::store::Store;
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "vigie", version, about = "Self-hosted chatbot and live-chat platform")]
+pub struct Cli {
+    /// TOML configuration file (default: ./vigie.toml if present). VIGIE_* variables win.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (API, pages, workers).
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Operator accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens for integrations.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Bots.
+    Bot {
+        #[command(subcommand)]
+        command: BotCommand,
+    },
+    /// Knowledge import and export.
+    Knowledge {
+        #[command(subcommand)]
+        command: KnowledgeCommand,
+    },
+    /// Make an immutable deployment of a bot's published knowledge.
+    Deploy {
+        #[arg(long)]
+        bot: String,
+    },
+    /// Measure matching accuracy on a labelled JSONL file.
+    Eval {
+        #[arg(long)]
+        bot: String,
+        /// Lines of {"text": "...", "expected": "<knowledge id>" | null}.
+        #[arg(long)]
+        file: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Language to ask in (default: detected per question).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add an operator; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "operator")]
+        role: String,
+        /// Read the password from standard input (required: passwords never go in arguments).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an operator and print it once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BotCommand {
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KnowledgeCommand {
+    /// Import a JSON or CSV file (format from --format or the file extension).
+    Import {
+        #[arg(long)]
+        bot: String,
+        file: PathBuf,
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Print the knowledge base as JSON or CSV.
+    Export {
+        #[arg(long)]
+        bot: String,
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Action errors, printed for a person at a terminal.
+fn explain(e: ActionError) -> anyhow::Error {
+    match e {
+        ActionError::Invalid(fields) => anyhow::anyhow!(
+            "invalid input:\n{}",
+            fields.iter().map(|f| format!("  {}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n")
+        ),
+        ActionError::InvalidImport(errors) => anyhow::anyhow!(
+            "the file was rejected, nothing was imported ({} problem(s)):\n{}",
+            errors.len(),
+            errors
+                .iter()
+                .map(|e| format!(
+                    "  {}{}: {}: {}",
+                    e.location,
+                    e.id.as_ref().map(|i| format!(" (id {i})")).unwrap_or_default(),
+                    e.field,
+                    e.message
+                ))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+fn init_tracing(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    Store::open(&settings.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact_url(&settings.database_url)))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            init_tracing("warn");
+            let store = open(&settings).await?;
+            store.close().await;
+            println!("database {} is up to date", redact_url(&settings.database_url));
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role, password_stdin: _ } } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let store = open(&settings).await?;
+            let op = actions::add_operator(&store, &email, &name, &role, password).await.map_err(explain)?;
+            println!("operator {} <{}> created with role {}", op.name, op.email, op.role);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { email, label } } => {
+            let store = open(&settings).await?;
+            let token = actions::create_api_token(&store, &email, &label).await.map_err(explain)?;
+            println!("{token}");
+            eprintln!("Keep this token: it is shown only once. Use it as `Authorization: Bearer <token>`.");
+            Ok(())
+        }
+        Command::Bot { command: BotCommand::Create { slug, name, lang } } => {
+            let store = open(&settings).await?;
+            let bot = actions::create_bot(&store, &slug, &name, &lang).await.map_err(explain)?;
+            println!("bot `{}` created; import knowledge, then `vigie deploy --bot {}`", bot.slug, bot.slug);
+            Ok(())
+        }
+        Command::Knowledge { command: KnowledgeCommand::Import { bot, file, format } } => {
+            let format = match format {
+                Some(f) => FileFormat::parse(&f).map_err(explain)?,
+                None => match file.extension().and_then(|e| e.to_str()) {
+                    Some("csv") => FileFormat::Csv,
+                    Some("json") => FileFormat::Json,
+                    _ => bail!("cannot tell the format of {}: add --format json|csv", file.display()),
+                },
+            };
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&settings).await?;
+            let bot = actions::bot(&store, &bot).await.map_err(explain)?;
+            let s = actions::import_knowledge(&store, &bot, format, &text).await.map_err(explain)?;
+            println!(
+                "imported into `{}`: {} created, {} updated, {} unchanged (deploy to serve them)",
+                bot.slug, s.created, s.updated, s.unchanged
+            );
+            Ok(())
+        }
+        Command::Knowledge { command: KnowledgeCommand::Export { bot, format, output } } => {
+            let format = FileFormat::parse(&format).map_err(explain)?;
+            let store = open(&settings).await?;
+            let bot = actions::bot(&store, &bot).await.map_err(explain)?;
+            let text = actions::export_knowledge(&store, &bot, format).await.map_err(explain)?;
+            match output {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Deploy { bot } => {
+            let store = open(&settings).await?;
+            let bot = actions::bot(&store, &bot).await.map_err(explain)?;
+            let engines = crate::engines::Engines::default();
+            let d = actions::deploy(&store, &engines, &bot, None).await.map_err(explain)?;
+            println!(
+                "deployed `{}` version {} ({} knowledge items)\ndeployed URL: {}",
+                bot.slug,
+                d.version,
+                d.snapshot.knowledge.len(),
+                actions::deployed_url(&settings.public_url, &bot)
+            );
+            Ok(())
+        }
+        Command::Eval { bot, file, json, lang } => eval(settings, bot, file, json, lang).await,
+    }
+}
+
+async fn eval(settings: Settings, bot: String, file: PathBuf, json: bool, lang: Option<String>) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let mut cases = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let case: vigie_bot::eval::EvalCase = serde_json::from_str(line)
+            .with_context(|| format!("{} line {}: expected {{\"text\": ..., \"expected\": id or null}}", file.display(), i + 1))?;
+        cases.push(case);
+    }
+    if cases.is_empty() {
+        bail!("{} holds no question", file.display());
+    }
+    let lang = match lang {
+        Some(l) => Some(vigie_bot::Lang::parse(&l).with_context(|| format!("unknown language `{l}`"))?),
+        None => None,
+    };
+    let store = open(&settings).await?;
+    let bot = actions::bot(&store, &bot).await.map_err(explain)?;
+    let d = store.latest_deployment(bot.id).await.with_context(|| format!("bot `{}` has no deployment: run `vigie deploy --bot {}`", bot.slug, bot.slug))?;
+    let served = Served::build(d.version, d.snapshot);
+    let unknown: Vec<&str> = cases
+        .iter()
+        .filter_map(|c| c.expected.as_deref())
+        .filter(|id| served.item(id).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        bail!("expected ids not in the deployment: {}", unknown.join(", "));
+    }
+    let report = vigie_bot::eval::evaluate(&served.index, &cases, lang);
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!("bot: {} (deployment {})", bot.slug, d.version);
+        println!("questions:          {}", report.n);
+        println!("in-scope accuracy:  {:.3}", report.in_scope_accuracy);
+        println!("out-of-scope recall: {:.3}", report.oos_recall);
+        println!("overall accuracy:   {:.3}", report.overall_accuracy);
+        println!("latency per question: p50 {:.1} µs, p99 {:.1} µs", report.p50_us, report.p99_us);
+    }
+    Ok(())
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    init_tracing(&settings.log);
+    tracing::info!(?settings, "starting");
+    let store = open(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (VIGIE_LISTEN)", settings.listen))?;
+    let state = AppState::new(store.clone(), settings.clone());
+    let first = app::first_start(&store, &state.engines).await?;
+    // Printed, never logged: the generated password must not end up in log files.
+    if let Some((email, password)) = &first.admin {
+        println!("\n  First start: an admin account was created.\n    email:    {email}\n    password: {password}\n  This password is shown only once.\n");
+    }
+    if first.demo_bot {
+        println!("  The demo bot `demo` was created and deployed.");
+    }
+    let base = &settings.public_url;
+    println!("  Vigie is listening on http://{}", listener.local_addr()?);
+    println!("    API:          {base}/api/v1  (description: {base}/api/openapi.json)");
+    println!("    Health:       {base}/healthz, {base}/readyz");
+    for bot in store.list_bots().await? {
+        println!("    Bot `{}`: ask with POST {base}/api/v1/bots/{}/ask", bot.slug, bot.slug);
+    }
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down");
+    };
+    app::launch(state, listener, shutdown).await?;
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! Settings: an optional TOML file plus `VIGIE_*` environment variables.
+//!
+//! Everything has a default so that `vigie serve` works on a fresh machine. Values are
+//! checked once, here, so a bad one stops start-up with a message naming the setting
+//! instead of failing later somewhere deep in the server.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+
+/// Raw settings as read from the file and the environment, before validation.
+#[derive(Deserialize, Serialize, Default)]
+struct RawSettings {
+    data_dir: Option<String>,
+    listen: Option<String>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    login_attempts_per_minute: Option<u32>,
+    session_hours: Option<u32>,
+    log: Option<String>,
+}
+
+/// Validated settings.
+#[derive(Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// Base of every link Vigie builds (deployed URLs, mail links), without trailing slash.
+    pub public_url: String,
+    pub login_attempts_per_minute: u32,
+    pub session_hours: u32,
+    pub log: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting `{name}`: {reason}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+fn bad(name: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        name,
+        reason: reason.into(),
+    }
+}
+
+impl Settings {
+    /// Reads `config_file` (if given, it must exist) or `./vigie.toml` (if present), then
+    /// `VIGIE_*` variables, which win.
+    pub fn load(config_file: Option<&std::path::Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(RawSettings::default()));
+        match config_file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(bad("config", format!("file {} not found", path.display())));
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("vigie.toml")),
+        }
+        figment = figment.merge(Env::prefixed("VIGIE_"));
+        let raw: RawSettings = figment
+            .extract()
+            .map_err(|e| bad("config", e.to_string()))?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./vigie-data".into()));
+        if data_dir.as_os_str().is_empty() {
+            return Err(bad("VIGIE_DATA_DIR", "must not be empty"));
+        }
+        let listen_raw = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_raw.parse().map_err(|_| {
+            bad(
+                "VIGIE_LISTEN",
+                format!("`{listen_raw}` is not an address such as 127.0.0.1:8080"),
+            )
+        })?;
+        let database_url = match raw.database_url {
+            Some(url) => {
+                if !(url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://"))
+                {
+                    return Err(bad(
+                        "VIGIE_DATABASE_URL",
+                        "must start with sqlite: or postgres://",
+                    ));
+                }
+                url
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("vigie.db").display()),
+        };
+        let public_url = match raw.public_url {
+            Some(u) => {
+                let parsed = url::Url::parse(&u).map_err(|e| {
+                    bad("VIGIE_PUBLIC_URL", format!("`{u}` is not an absolute URL ({e})"))
+                })?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                    return Err(bad("VIGIE_PUBLIC_URL", "must be an http(s) URL with a host"));
+                }
+                u.trim_end_matches('/').to_string()
+            }
+            None => format!("http://{listen}"),
+        };
+        let login_attempts_per_minute = raw.login_attempts_per_minute.unwrap_or(10);
+        if login_attempts_per_minute == 0 {
+            return Err(bad("VIGIE_LOGIN_ATTEMPTS_PER_MINUTE", "must be at least 1"));
+        }
+        let session_hours = raw.session_hours.unwrap_or(12);
+        if session_hours == 0 {
+            return Err(bad("VIGIE_SESSION_HOURS", "must be at least 1"));
+        }
+        Ok(Settings {
+            data_dir,
+            listen,
+            database_url,
+            public_url,
+            login_attempts_per_minute,
+            session_hours,
+            log: raw.log.unwrap_or_else(|| "info".into()),
+        })
+    }
+
+    /// Settings for tests and tools: defaults, with the given database and data dir.
+    pub fn for_database(database_url: &str, data_dir: PathBuf) -> Settings {
+        Settings {
+            data_dir,
+            listen: "127.0.0.1:0".parse().expect("static address"),
+            database_url: database_url.to_string(),
+            public_url: "http://127.0.0.1:8080".into(),
+            login_attempts_per_minute: 10,
+            session_hours: 12,
+            log: "warn".into(),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// The database URL may hold a password: never print it.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = Settings::from_raw(RawSettings::default()).unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert!(s.database_url.starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let e = Settings::from_raw(RawSettings {
+            listen: Some("nope".into()),
+            ..Default::default()
+        })
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("VIGIE_LISTEN"), "{e}");
+        let e = Settings::from_raw(RawSettings {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        })
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("VIGIE_DATABASE_URL"), "{e}");
+        let e = Settings::from_raw(RawSettings {
+            public_url: Some("ftp://x".into()),
+            ..Default::default()
+        })
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("VIGIE_PUBLIC_URL"), "{e}");
+    }
+
+    #[test]
+    fn debug_redacts_password() {
+        let mut s = Settings::from_raw(RawSettings::default()).unwrap();
+        s.database_url = "postgres://u:secret@db/vigie".into();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+}

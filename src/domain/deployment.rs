@@ -1,0 +1,59 @@
+//! A deployment: an immutable snapshot of what a bot serves (its published knowledge,
+//! answers already rendered to sanitized HTML). The chatbox and the matcher only ever
+//! serve the latest one, so edits in the knowledge base are drafts until deployed.
+
+use serde::{Deserialize, Serialize};
+use vigie_bot::Lang;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeployedKnowledge {
+    pub id: String,
+    pub title: String,
+    pub lang: Lang,
+    pub formulations: Vec<String>,
+    pub answer_html: String,
+    pub related: Vec<String>,
+    pub handoff: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub bot_name: String,
+    pub default_lang: Lang,
+    pub knowledge: Vec<DeployedKnowledge>,
+}
+
+impl Snapshot {
+    /// Builds the snapshot from the bot's items: only published ones, and related links
+    /// that point at unpublished items are dropped so the chatbox never offers a dead end.
+    pub fn from_items(bot_name: &str, default_lang: Lang, items: &[super::KnowledgeItem]) -> Snapshot {
+        let published: std::collections::HashSet<&str> = items
+            .iter()
+            .filter(|i| i.published)
+            .map(|i| i.id.as_str())
+            .collect();
+        let knowledge = items
+            .iter()
+            .filter(|i| i.published)
+            .map(|i| DeployedKnowledge {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                lang: i.lang,
+                formulations: i.formulations.clone(),
+                answer_html: super::markdown::render(&i.answer),
+                related: i
+                    .related
+                    .iter()
+                    .filter(|r| published.contains(r.as_str()))
+                    .cloned()
+                    .collect(),
+                handoff: i.handoff,
+            })
+            .collect();
+        Snapshot {
+            bot_name: bot_name.to_string(),
+            default_lang,
+            knowledge,
+        }
+    }
+}

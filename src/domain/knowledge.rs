@@ -1,0 +1,314 @@
+//! Knowledge items ("connaissances"): a question (title), other ways to ask it
+//! (formulations), a Markdown answer, related items, a hand-over flag, tags, and whether it
+//! is published. This module holds the raw shape used by the API and import files, and the
+//! validation that turns it into a `KnowledgeItem`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use vigie_bot::Lang;
+
+pub const MAX_ID: usize = 100;
+pub const MAX_TITLE: usize = 300;
+pub const MAX_FORMULATION: usize = 1000;
+pub const MAX_FORMULATIONS: usize = 100;
+pub const MAX_ANSWER: usize = 20_000;
+pub const MAX_TAGS: usize = 20;
+
+/// A problem with one field, shown to the user as is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The wire shape of a knowledge item (API bodies, import and export files).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeDoc {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    #[serde(default)]
+    pub formulations: Vec<String>,
+    pub answer: String,
+    #[serde(default)]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub handoff: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Absent in a file means published; the API's create defaults it the same way.
+    #[serde(default = "yes")]
+    pub published: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A validated knowledge item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnowledgeItem {
+    pub id: String,
+    pub title: String,
+    pub lang: Lang,
+    pub formulations: Vec<String>,
+    pub answer: String,
+    pub related: Vec<String>,
+    pub handoff: bool,
+    pub tags: Vec<String>,
+    pub published: bool,
+}
+
+impl KnowledgeItem {
+    pub fn to_doc(&self) -> KnowledgeDoc {
+        KnowledgeDoc {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            lang: self.lang.as_str().to_string(),
+            formulations: self.formulations.clone(),
+            answer: self.answer.clone(),
+            related: self.related.clone(),
+            handoff: self.handoff,
+            tags: self.tags.clone(),
+            published: self.published,
+        }
+    }
+}
+
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("id is required".into());
+    }
+    if id.len() > MAX_ID {
+        return Err(format!("id is too long ({MAX_ID} characters at most)"));
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "id `{id}` may only hold letters, digits, `-`, `_` and `.`"
+        ));
+    }
+    Ok(())
+}
+
+fn one_line(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(FieldError::new(field, format!("{field} is required")));
+    } else if v.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("{field} is too long ({max} characters at most)"),
+        ));
+    } else if v.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            field,
+            format!("{field} must be a single line"),
+        ));
+    }
+    v.to_string()
+}
+
+impl KnowledgeDoc {
+    /// Checks every field and lists every problem. `related` ids are checked by the caller,
+    /// which knows the other items of the bot.
+    pub fn validate(&self) -> Result<KnowledgeItem, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let id = self.id.trim().to_string();
+        if let Err(m) = check_id(&id) {
+            errors.push(FieldError::new("id", m));
+        }
+        let title = one_line("title", &self.title, MAX_TITLE, &mut errors);
+        let lang = Lang::parse(self.lang.trim());
+        if lang.is_none() {
+            errors.push(FieldError::new(
+                "lang",
+                format!("unknown language `{}` (expected fr or en)", self.lang),
+            ));
+        }
+        if self.formulations.len() > MAX_FORMULATIONS {
+            errors.push(FieldError::new(
+                "formulations",
+                format!("too many formulations ({MAX_FORMULATIONS} at most)"),
+            ));
+        }
+        let mut formulations = Vec::new();
+        for (i, f) in self.formulations.iter().enumerate() {
+            let f = one_line(&format!("formulations[{i}]"), f, MAX_FORMULATION, &mut errors);
+            if !formulations.contains(&f) {
+                formulations.push(f);
+            }
+        }
+        let answer = self.answer.trim().to_string();
+        if answer.is_empty() {
+            errors.push(FieldError::new("answer", "answer is required"));
+        } else if answer.chars().count() > MAX_ANSWER {
+            errors.push(FieldError::new(
+                "answer",
+                format!("answer is too long ({MAX_ANSWER} characters at most)"),
+            ));
+        }
+        let mut related = Vec::new();
+        for (i, r) in self.related.iter().enumerate() {
+            let r = r.trim().to_string();
+            if let Err(m) = check_id(&r) {
+                errors.push(FieldError::new(format!("related[{i}]"), m));
+            } else if r == id {
+                errors.push(FieldError::new(
+                    format!("related[{i}]"),
+                    "an item cannot be related to itself",
+                ));
+            } else if !related.contains(&r) {
+                related.push(r);
+            }
+        }
+        if self.tags.len() > MAX_TAGS {
+            errors.push(FieldError::new(
+                "tags",
+                format!("too many tags ({MAX_TAGS} at most)"),
+            ));
+        }
+        let mut tags = Vec::new();
+        for (i, t) in self.tags.iter().enumerate() {
+            let t = one_line(&format!("tags[{i}]"), t, 50, &mut errors);
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        match lang {
+            Some(lang) if errors.is_empty() => Ok(KnowledgeItem {
+                id,
+                title,
+                lang,
+                formulations,
+                answer,
+                related,
+                handoff: self.handoff,
+                tags,
+                published: self.published,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// One problem in an import file, located by item index (0-based) or CSV line (1-based).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportError {
+    /// "item 3" for JSON, "line 5" for CSV, or "file".
+    pub location: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub field: String,
+    pub message: String,
+}
+
+/// Validates a whole import: every item, ids unique in the file, and related ids that
+/// exist either in the file or among `existing_ids`. All or nothing: any error rejects the
+/// file and every error is listed.
+pub fn validate_import(
+    docs: &[(String, KnowledgeDoc)],
+    existing_ids: &HashSet<String>,
+) -> Result<Vec<KnowledgeItem>, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    let mut items = Vec::new();
+    let mut seen = HashSet::new();
+    let in_file: HashSet<String> = docs.iter().map(|(_, d)| d.id.trim().to_string()).collect();
+    for (location, doc) in docs {
+        let id = doc.id.trim().to_string();
+        let id_opt = (!id.is_empty()).then(|| id.clone());
+        if !id.is_empty() && !seen.insert(id.clone()) {
+            errors.push(ImportError {
+                location: location.clone(),
+                id: id_opt.clone(),
+                field: "id".into(),
+                message: format!("id `{id}` appears more than once in the file"),
+            });
+        }
+        match doc.validate() {
+            Ok(item) => {
+                for (i, r) in item.related.iter().enumerate() {
+                    if !in_file.contains(r) && !existing_ids.contains(r) {
+                        errors.push(ImportError {
+                            location: location.clone(),
+                            id: id_opt.clone(),
+                            field: format!("related[{i}]"),
+                            message: format!("related id `{r}` does not exist"),
+                        });
+                    }
+                }
+                items.push(item);
+            }
+            Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| ImportError {
+                location: location.clone(),
+                id: id_opt.clone(),
+                field: e.field,
+                message: e.message,
+            })),
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str) -> KnowledgeDoc {
+        KnowledgeDoc {
+            id: id.into(),
+            title: "Imprimante".into(),
+            lang: "fr".into(),
+            formulations: vec!["imprimer".into()],
+            answer: "Réponse".into(),
+            related: vec![],
+            handoff: false,
+            tags: vec![],
+            published: true,
+        }
+    }
+
+    #[test]
+    fn lists_every_error() {
+        let mut bad = doc("");
+        bad.lang = "de".into();
+        bad.answer = " ".into();
+        let errs = bad.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["id", "lang", "answer"]);
+    }
+
+    #[test]
+    fn import_checks_duplicates_and_related() {
+        let mut a = doc("a");
+        a.related = vec!["b".into(), "ghost".into()];
+        let docs = vec![
+            ("item 0".to_string(), a),
+            ("item 1".to_string(), doc("b")),
+            ("item 2".to_string(), doc("b")),
+        ];
+        let errs = validate_import(&docs, &HashSet::new()).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|e| e.message.contains("ghost")));
+        assert!(errs.iter().any(|e| e.location == "item 2" && e.field == "id"));
+        let existing: HashSet<String> = ["ghost".to_string()].into();
+        let ok = validate_import(&docs[..2], &existing).unwrap();
+        assert_eq!(ok.len(), 2);
+    }
+}

@@ -1,0 +1,240 @@
+//! Import and export files for knowledge: JSON (`{"knowledge": [...]}`) and CSV (one item
+//! per line; list fields separated by `|`). Parsing reports every problem with where it
+//! is (item index or line), so a file can be fixed in one go.
+
+use super::knowledge::{ImportError, KnowledgeDoc, KnowledgeItem};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+struct ExportFile<'a> {
+    knowledge: Vec<&'a KnowledgeDoc>,
+}
+
+fn file_error(message: String) -> Vec<ImportError> {
+    vec![ImportError {
+        location: "file".into(),
+        id: None,
+        field: "file".into(),
+        message,
+    }]
+}
+
+/// Parses a JSON import file into located documents (not yet validated).
+pub fn parse_json(text: &str) -> Result<Vec<(String, KnowledgeDoc)>, Vec<ImportError>> {
+    #[derive(Deserialize)]
+    struct File {
+        knowledge: Vec<serde_json::Value>,
+    }
+    let file: File = serde_json::from_str(text).map_err(|e| {
+        file_error(format!(
+            "not a valid knowledge file: {e} (expected {{\"knowledge\": [...]}})"
+        ))
+    })?;
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for (i, value) in file.knowledge.into_iter().enumerate() {
+        let id = value
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        match serde_json::from_value::<KnowledgeDoc>(value) {
+            Ok(doc) => docs.push((format!("item {i}"), doc)),
+            Err(e) => errors.push(ImportError {
+                location: format!("item {i}"),
+                id,
+                field: "item".into(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(docs)
+    } else {
+        Err(errors)
+    }
+}
+
+const CSV_HEADERS: [&str; 9] = [
+    "id",
+    "title",
+    "lang",
+    "formulations",
+    "answer",
+    "related",
+    "handoff",
+    "tags",
+    "published",
+];
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split('|')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn parse_bool(s: &str, default: bool) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(default),
+        "true" | "1" | "yes" | "oui" => Ok(true),
+        "false" | "0" | "no" | "non" => Ok(false),
+        other => Err(format!("`{other}` is not true or false")),
+    }
+}
+
+/// Parses a CSV import file. Required columns: id, title, lang, answer; optional:
+/// formulations, related, tags (lists separated by `|`), handoff, published.
+pub fn parse_csv(text: &str) -> Result<Vec<(String, KnowledgeDoc)>, Vec<ImportError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| file_error(format!("cannot read the CSV header: {e}")))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let missing: Vec<&str> = ["id", "title", "lang", "answer"]
+        .into_iter()
+        .filter(|c| col(c).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(format!(
+            "missing CSV column(s): {} (columns: {})",
+            missing.join(", "),
+            CSV_HEADERS.join(",")
+        )));
+    }
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                errors.push(ImportError {
+                    location: format!("line {line}"),
+                    id: None,
+                    field: "line".into(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let location = format!("line {line}");
+        let get = |name: &str| {
+            col(name)
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .to_string()
+        };
+        let id = get("id");
+        let mut bool_field = |name: &str, default: bool| match parse_bool(&get(name), default) {
+            Ok(b) => b,
+            Err(m) => {
+                errors.push(ImportError {
+                    location: location.clone(),
+                    id: Some(id.clone()),
+                    field: name.into(),
+                    message: m,
+                });
+                default
+            }
+        };
+        let handoff = bool_field("handoff", false);
+        let published = bool_field("published", true);
+        docs.push((
+            location.clone(),
+            KnowledgeDoc {
+                id: id.clone(),
+                title: get("title"),
+                lang: get("lang"),
+                formulations: split_list(&get("formulations")),
+                answer: get("answer"),
+                related: split_list(&get("related")),
+                handoff,
+                tags: split_list(&get("tags")),
+                published,
+            },
+        ));
+    }
+    if errors.is_empty() {
+        Ok(docs)
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn export_json(items: &[KnowledgeItem]) -> String {
+    let docs: Vec<KnowledgeDoc> = items.iter().map(KnowledgeItem::to_doc).collect();
+    let file = ExportFile {
+        knowledge: docs.iter().collect(),
+    };
+    serde_json::to_string_pretty(&file).expect("knowledge serializes") + "\n"
+}
+
+pub fn export_csv(items: &[KnowledgeItem]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(CSV_HEADERS).expect("write to memory");
+    for it in items {
+        w.write_record([
+            it.id.as_str(),
+            &it.title,
+            it.lang.as_str(),
+            &it.formulations.join(" | "),
+            &it.answer,
+            &it.related.join(" | "),
+            if it.handoff { "true" } else { "false" },
+            &it.tags.join(" | "),
+            if it.published { "true" } else { "false" },
+        ])
+        .expect("write to memory");
+    }
+    String::from_utf8(w.into_inner().expect("flush to memory")).expect("csv is utf-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_are_located() {
+        let errs = parse_json(r#"{"knowledge": [{"id": "a"}, {"id": "b", "title": "t", "lang": "fr", "answer": "x", "bogus": 1}]}"#).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].location, "item 0");
+        assert!(errs[0].message.contains("title"), "{:?}", errs[0]);
+        assert!(errs[1].message.contains("bogus"), "{:?}", errs[1]);
+        let errs = parse_json("{not json").unwrap_err();
+        assert!(errs[0].message.contains("line 1"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn csv_round_trip() {
+        let doc = KnowledgeDoc {
+            id: "vpn".into(),
+            title: "VPN, \"connexion\"".into(),
+            lang: "fr".into(),
+            formulations: vec!["le vpn ne marche pas".into(), "vpn ko".into()],
+            answer: "Ligne 1\nLigne 2".into(),
+            related: vec!["wifi".into()],
+            handoff: false,
+            tags: vec!["réseau".into()],
+            published: true,
+        };
+        let item = doc.validate().unwrap();
+        let csv = export_csv(std::slice::from_ref(&item));
+        let back = parse_csv(&csv).unwrap();
+        assert_eq!(back[0].1, doc);
+        assert_eq!(back[0].0, "line 2");
+    }
+
+    #[test]
+    fn csv_bad_bool_and_missing_column() {
+        let errs = parse_csv("id,title,lang,answer,handoff\na,T,fr,x,maybe\n").unwrap_err();
+        assert_eq!(errs[0].location, "line 2");
+        assert_eq!(errs[0].field, "handoff");
+        let errs = parse_csv("id,title\na,b\n").unwrap_err();
+        assert!(errs[0].message.contains("lang"));
+    }
+}

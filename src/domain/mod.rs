@@ -1,0 +1,24 @@
+//! Domain types and rules: what an operator, a bot, a knowledge item is, and what makes
+//! one valid. Knows nothing of HTTP or SQL: handlers and the CLI turn raw input into these
+//! types once, at the edge ("parse, don't validate").
+
+pub mod bot;
+pub mod deployment;
+pub mod email;
+pub mod knowledge;
+pub mod knowledge_file;
+pub mod markdown;
+pub mod operator;
+
+pub use bot::{BotSlug, NewBot};
+pub use email::Email;
+pub use knowledge::{FieldError, KnowledgeItem};
+pub use operator::{OperatorName, Role};
+
+/// Milliseconds since the Unix epoch: the one time representation stored by both backends.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

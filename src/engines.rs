@@ -1,0 +1,109 @@
+//! The matchers being served: one immutable `vigie_bot::Index` per bot, built from the
+//! bot's latest deployment. A deploy builds the new index off to the side (on the blocking
+//! pool) and swaps an `Arc` in under a short lock, so questions keep being answered during
+//! the rebuild and each one sees either the old index or the new one, never a mix.
+//!
+//! A node that did not deploy itself (several nodes on PostgreSQL) notices a newer
+//! deployment through `refresh_if_stale`, which compares version numbers at most once per
+//! second per bot.
+
+use crate::domain::deployment::{DeployedKnowledge, Snapshot};
+use crate::store::{Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use vigie_bot::{Index, KnowledgeInput};
+
+pub struct Served {
+    pub version: i64,
+    pub snapshot: Snapshot,
+    pub index: Index,
+    by_id: HashMap<String, usize>,
+    checked: RwLock<Instant>,
+}
+
+impl Served {
+    pub fn build(version: i64, snapshot: Snapshot) -> Served {
+        let inputs: Vec<KnowledgeInput> = snapshot
+            .knowledge
+            .iter()
+            .map(|k| KnowledgeInput {
+                id: k.id.clone(),
+                title: k.title.clone(),
+                lang: k.lang,
+                formulations: k.formulations.clone(),
+                related: k.related.clone(),
+                handoff: k.handoff,
+            })
+            .collect();
+        let index = Index::build(&inputs);
+        let by_id = snapshot
+            .knowledge
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.id.clone(), i))
+            .collect();
+        Served {
+            version,
+            snapshot,
+            index,
+            by_id,
+            checked: RwLock::new(Instant::now()),
+        }
+    }
+
+    pub fn item(&self, id: &str) -> Option<&DeployedKnowledge> {
+        self.by_id.get(id).map(|&i| &self.snapshot.knowledge[i])
+    }
+}
+
+#[derive(Default, Clone)]
+pub struct Engines {
+    inner: Arc<RwLock<HashMap<i64, Arc<Served>>>>,
+}
+
+impl Engines {
+    pub fn get(&self, bot_id: i64) -> Option<Arc<Served>> {
+        self.inner.read().expect("engines lock").get(&bot_id).cloned()
+    }
+
+    /// Installs `served` unless a newer version is already there.
+    pub fn install(&self, bot_id: i64, served: Served) -> Arc<Served> {
+        let served = Arc::new(served);
+        let mut map = self.inner.write().expect("engines lock");
+        match map.get(&bot_id) {
+            Some(current) if current.version > served.version => current.clone(),
+            _ => {
+                map.insert(bot_id, served.clone());
+                served
+            }
+        }
+    }
+
+    /// The served matcher of a bot, loading the latest deployment if none is loaded yet or
+    /// if a newer one exists (checked at most once a second). `NotFound` when the bot was
+    /// never deployed.
+    pub async fn current(&self, store: &Store, bot_id: i64) -> Result<Arc<Served>, StoreError> {
+        if let Some(served) = self.get(bot_id) {
+            let stale = served.checked.read().expect("lock").elapsed() > Duration::from_secs(1);
+            if !stale {
+                return Ok(served);
+            }
+            *served.checked.write().expect("lock") = Instant::now();
+            let latest = store.latest_deployment(bot_id).await?;
+            if latest.version <= served.version {
+                return Ok(served);
+            }
+            return Ok(self.load(bot_id, latest.version, latest.snapshot).await);
+        }
+        let latest = store.latest_deployment(bot_id).await?;
+        Ok(self.load(bot_id, latest.version, latest.snapshot).await)
+    }
+
+    pub async fn load(&self, bot_id: i64, version: i64, snapshot: Snapshot) -> Arc<Served> {
+        let served = tokio::task::spawn_blocking(move || Served::build(version, snapshot))
+            .await
+            .expect("index build does not panic");
+        self.install(bot_id, served)
+    }
+}

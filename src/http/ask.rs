@@ -1,0 +1,32 @@
+//! `POST /api/v1/bots/{bot}/ask`: the matcher, stateless, for integrations and
+//! evaluations. Public like the chatbox it serves.
+
+use super::error::ApiResult;
+use super::extract::ApiJson;
+use crate::actions::{self, AskReply};
+use crate::app::AppState;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/bots/{bot}/ask", post(ask))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AskBody {
+    text: String,
+    lang: Option<String>,
+}
+
+async fn ask(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<AskBody>,
+) -> ApiResult<Json<AskReply>> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    let reply = actions::ask(&state.store, &state.engines, &bot, &body.text, body.lang.as_deref()).await?;
+    Ok(Json(reply))
+}

@@ -1,0 +1,92 @@
+//! Login, logout, and who am I.
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{session_cookie, ApiJson, Authed, SESSION_COOKIE};
+use crate::app::AppState;
+use crate::auth::{new_token, token_hash, verify_password};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+impl std::fmt::Debug for LoginBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginBody").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+#[tracing::instrument(skip_all, fields(email = %body.email))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    let email = body.email.trim().to_lowercase();
+    if state.login_by_ip.check_key(&peer.ip()).is_err() || state.login_by_email.check_key(&email).is_err() {
+        tracing::warn!(ip = %peer.ip(), "login rate limit hit");
+        return Err(ApiError::TooManyRequests);
+    }
+    if body.password.len() > 1000 {
+        return Err(ApiError::Unauthorized("invalid email or password"));
+    }
+    let operator = match state.store.operator_by_email(&email).await {
+        Ok(op) => Some(op),
+        Err(crate::store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let hash = operator.as_ref().map(|o| o.password_hash.clone());
+    let ok = verify_password(body.password, hash).await;
+    let Some(operator) = operator.filter(|_| ok) else {
+        tracing::info!("login refused");
+        return Err(ApiError::Unauthorized("invalid email or password"));
+    };
+    let token = new_token("vgs_");
+    let csrf = new_token("");
+    let ttl_ms = state.settings.session_hours as i64 * 3_600_000;
+    state
+        .store
+        .create_session(&token_hash(&token), operator.id, &csrf, ttl_ms)
+        .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        ttl_ms / 1000,
+        if state.settings.is_https() { "; Secure" } else { "" }
+    );
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+    tracing::info!(operator = operator.id, "logged in");
+    Ok((headers, Json(json!({"operator": operator, "csrf_token": csrf}))).into_response())
+}
+
+async fn logout(State(state): State<AppState>, _who: Authed, request_headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(cookie) = session_cookie(&request_headers) {
+        state.store.delete_session(&token_hash(&cookie)).await?;
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("vigie_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok((headers, Json(json!({"status": "logged_out"}))).into_response())
+}
+
+async fn me(Authed(rec): Authed) -> Json<serde_json::Value> {
+    Json(json!({"operator": rec.operator, "csrf_token": rec.csrf_token}))
+}

@@ -1,0 +1,89 @@
+//! Bots and their deployments.
+
+use super::error::ApiResult;
+use super::extract::{Admin, ApiJson, Authed};
+use crate::actions;
+use crate::app::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/bots", get(list).post(create))
+        .route("/bots/{bot}", get(show))
+        .route("/bots/{bot}/deployments", get(deployments).post(deploy))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewBotBody {
+    slug: String,
+    name: String,
+    #[serde(default = "default_lang")]
+    lang: String,
+}
+
+fn default_lang() -> String {
+    "fr".into()
+}
+
+fn bot_json(state: &AppState, bot: &crate::store::Bot) -> Value {
+    json!({
+        "slug": bot.slug,
+        "name": bot.name,
+        "default_lang": bot.default_lang,
+        "deployed_url": actions::deployed_url(&state.settings.public_url, bot),
+    })
+}
+
+async fn list(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<Value>> {
+    let bots = state.store.list_bots().await?;
+    Ok(Json(json!({"bots": bots.iter().map(|b| bot_json(&state, b)).collect::<Vec<_>>()})))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiJson(body): ApiJson<NewBotBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let bot = actions::create_bot(&state.store, &body.slug, &body.name, &body.lang).await?;
+    Ok((StatusCode::CREATED, Json(bot_json(&state, &bot))))
+}
+
+async fn show(State(state): State<AppState>, _who: Authed, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    Ok(Json(bot_json(&state, &bot)))
+}
+
+async fn deployments(State(state): State<AppState>, _who: Authed, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    let list = state.store.list_deployments(bot.id).await?;
+    let items: Vec<Value> = list
+        .iter()
+        .map(|d| json!({"version": d.version, "created_at": d.created_at, "created_by": d.created_by, "knowledge": d.snapshot.knowledge.len()}))
+        .collect();
+    Ok(Json(json!({"deployments": items})))
+}
+
+async fn deploy(
+    State(state): State<AppState>,
+    Admin(who): Admin,
+    Path(slug): Path<String>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    let d = actions::deploy(&state.store, &state.engines, &bot, Some(who.operator.id)).await?;
+    tracing::info!(bot = %bot.slug, version = d.version, "deployed");
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "version": d.version,
+            "created_at": d.created_at,
+            "knowledge": d.snapshot.knowledge.len(),
+            "deployed_url": actions::deployed_url(&state.settings.public_url, &bot),
+        })),
+    ))
+}

@@ -1,0 +1,133 @@
+//! The one HTTP error type. Every failure becomes a JSON body
+//! `{"error": code, "message": text, "fields"?: [...], "errors"?: [...]}` with the right
+//! status; internal errors are logged with their cause and shown only as a generic message.
+
+use crate::actions::ActionError;
+use crate::domain::{knowledge::ImportError, FieldError};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug)]
+pub enum ApiError {
+    BadRequest(String),
+    Unauthorized(&'static str),
+    Forbidden(&'static str),
+    NotFound(String),
+    Conflict(String),
+    Invalid(Vec<FieldError>),
+    InvalidImport(Vec<ImportError>),
+    TooManyRequests,
+    PayloadTooLarge(String),
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a [FieldError]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [ImportError]>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match &self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.to_string()),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.to_string()),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.clone()),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            ApiError::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ApiError::InvalidImport(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_import",
+                format!("the file was rejected, nothing was imported ({} problem(s))", errors.len()),
+            ),
+            ApiError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "too many attempts, wait a minute and try again".into(),
+            ),
+            ApiError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m.clone()),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error, see the server logs".into(),
+                )
+            }
+        };
+        let body = Body {
+            error: code,
+            message,
+            fields: match &self {
+                ApiError::Invalid(f) => Some(f),
+                _ => None,
+            },
+            errors: match &self {
+                ApiError::InvalidImport(e) => Some(e),
+                _ => None,
+            },
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::Invalid(f) => ApiError::Invalid(f),
+            ActionError::InvalidImport(e) => ApiError::InvalidImport(e),
+            ActionError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            ActionError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            ActionError::Store(e) => ApiError::Internal(e.to_string()),
+            ActionError::Internal(e) => ApiError::Internal(format!("{e:#}")),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ActionError::from(e).into()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => ApiError::Invalid(vec![FieldError::new(
+                "body",
+                e.body_text().replace("Failed to deserialize the JSON body into the target type: ", ""),
+            )]),
+            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!("malformed JSON: {}", e.body_text().replace("Failed to parse the request body as JSON: ", ""))),
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::BadRequest("expected a JSON body with `Content-Type: application/json`".into())
+            }
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge("the request body is too large".into())
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::BadRequest(format!("bad query string: {}", r.body_text()))
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

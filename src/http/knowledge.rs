@@ -1,0 +1,198 @@
+//! The knowledge base API: operators read and search, admins write, import and export.
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{Admin, ApiJson, Authed};
+use crate::actions::{self, FileFormat};
+use crate::app::AppState;
+use crate::domain::{knowledge::KnowledgeDoc, markdown, KnowledgeItem};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use vigie_bot::{Index, KnowledgeInput};
+
+/// Import files may be larger than ordinary requests.
+const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/bots/{bot}/knowledge", get(list).post(create))
+        .route(
+            "/bots/{bot}/knowledge/import",
+            post(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/bots/{bot}/knowledge/export", get(export))
+        .route("/bots/{bot}/knowledge/{id}", get(show).put(update).delete(remove))
+}
+
+fn item_json(item: &KnowledgeItem) -> Value {
+    let mut v = serde_json::to_value(item.to_doc()).expect("doc serializes");
+    v["answer_html"] = Value::String(markdown::render(&item.answer));
+    v
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    _who: Authed,
+    Path(slug): Path<String>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(query) = query?;
+    let bot = actions::bot(&state.store, &slug).await?;
+    let items = state.store.list_knowledge(bot.id).await?;
+    let q = query.q.as_deref().map(str::trim).unwrap_or("");
+    if q.is_empty() {
+        let list: Vec<Value> = items.iter().map(item_json).collect();
+        return Ok(Json(json!({"knowledge": list, "total": items.len()})));
+    }
+    if q.chars().count() > actions::MAX_QUESTION_CHARS {
+        return Err(ApiError::Invalid(vec![crate::domain::FieldError::new("q", "search text is too long")]));
+    }
+    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    // Search covers drafts too, so the index is built from the stored items, not the
+    // deployment; building it is linear in the base size.
+    let q = q.to_string();
+    let found = tokio::task::spawn_blocking(move || {
+        let inputs: Vec<KnowledgeInput> = items
+            .iter()
+            .map(|k| KnowledgeInput {
+                id: k.id.clone(),
+                title: k.title.clone(),
+                lang: k.lang,
+                formulations: k.formulations.clone(),
+                related: k.related.clone(),
+                handoff: k.handoff,
+            })
+            .collect();
+        let index = Index::build(&inputs);
+        let hits = index.search(&q, limit);
+        hits.into_iter()
+            .filter_map(|c| {
+                items.iter().find(|k| k.id == c.id).map(|k| {
+                    let mut v = item_json(k);
+                    v["score"] = json!(c.score);
+                    v
+                })
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let total = found.len();
+    Ok(Json(json!({"knowledge": found, "total": total})))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    _who: Authed,
+    Path((slug, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    let item = actions::knowledge(&state.store, &bot, &id).await?;
+    Ok(Json(item_json(&item)))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(slug): Path<String>,
+    ApiJson(doc): ApiJson<KnowledgeDoc>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    let item = actions::create_knowledge(&state.store, &bot, &doc).await?;
+    Ok((StatusCode::CREATED, Json(item_json(&item))))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path((slug, id)): Path<(String, String)>,
+    ApiJson(doc): ApiJson<KnowledgeDoc>,
+) -> ApiResult<Json<Value>> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    let item = actions::update_knowledge(&state.store, &bot, &id, &doc).await?;
+    Ok(Json(item_json(&item)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path((slug, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let bot = actions::bot(&state.store, &slug).await?;
+    state.store.delete_knowledge(bot.id, &id).await.map_err(|e| match e {
+        crate::store::StoreError::NotFound => ApiError::NotFound("knowledge not found".into()),
+        other => other.into(),
+    })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct FormatQuery {
+    format: Option<String>,
+}
+
+/// The body is the file itself: JSON (`Content-Type: application/json`) or CSV
+/// (`text/csv`), or say which with `?format=json|csv`.
+async fn import(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(slug): Path<String>,
+    query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let Query(query) = query?;
+    let format = match query.format.as_deref() {
+        Some(f) => FileFormat::parse(f)?,
+        None => {
+            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if ct.starts_with("text/csv") {
+                FileFormat::Csv
+            } else if ct.starts_with("application/json") {
+                FileFormat::Json
+            } else {
+                return Err(ApiError::BadRequest(
+                    "send the file as application/json or text/csv, or add ?format=json|csv".into(),
+                ));
+            }
+        }
+    };
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
+    let bot = actions::bot(&state.store, &slug).await?;
+    let summary = actions::import_knowledge(&state.store, &bot, format, text).await?;
+    Ok(Json(json!({"imported": summary})))
+}
+
+async fn export(
+    State(state): State<AppState>,
+    _who: Authed,
+    Path(slug): Path<String>,
+    query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(query) = query?;
+    let format = FileFormat::parse(query.format.as_deref().unwrap_or("json"))?;
+    let bot = actions::bot(&state.store, &slug).await?;
+    let text = actions::export_knowledge(&state.store, &bot, format).await?;
+    let (ct, ext) = match format {
+        FileFormat::Json => ("application/json", "json"),
+        FileFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+    };
+    let disposition = format!("attachment; filename=\"{}-knowledge.{ext}\"", bot.slug);
+    Ok((
+        [(header::CONTENT_TYPE, ct.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        text,
+    )
+        .into_response())
+}

@@ -1,0 +1,38 @@
+//! HTTP: axum routers for the JSON API under `/api/v1`, health checks and the OpenAPI
+//! description. Each module exposes `router()`; this one merges them and adds the layers
+//! (tracing, body limits, panic catching). Handlers turn requests into domain input,
+//! call `actions`, and turn results into JSON; they hold no SQL.
+
+mod ask;
+mod auth;
+mod bots;
+pub mod error;
+mod extract;
+mod health;
+mod knowledge;
+mod openapi;
+
+use crate::app::AppState;
+use axum::Router;
+use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+
+pub use extract::{ApiJson, Authed, SESSION_COOKIE};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(openapi::router())
+        .nest(
+            "/api/v1",
+            Router::new()
+                .merge(auth::router())
+                .merge(bots::router())
+                .merge(knowledge::router())
+                .merge(ask::router()),
+        )
+        .fallback(|| async { error::ApiError::NotFound("no such route".into()) })
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,180 @@
+//! The knowledge base of each bot, keyed by its external id.
+
+use super::{conflict, json_list, parse_list, Result, Store, StoreError};
+use crate::domain::{now_ms, KnowledgeItem};
+use sqlx::{any::AnyRow, Row};
+use std::collections::{HashMap, HashSet};
+use vigie_bot::Lang;
+
+const COLUMNS: &str = "ext_id, title, lang, formulations, answer, related, handoff, tags, published";
+
+fn from_row(row: &AnyRow) -> Result<KnowledgeItem> {
+    let lang: String = row.try_get("lang")?;
+    let handoff: i64 = row.try_get("handoff")?;
+    let published: i64 = row.try_get("published")?;
+    Ok(KnowledgeItem {
+        id: row.try_get("ext_id")?,
+        title: row.try_get("title")?,
+        lang: Lang::parse(&lang).ok_or_else(|| StoreError::Corrupt(format!("language `{lang}`")))?,
+        formulations: parse_list(row, "formulations")?,
+        answer: row.try_get("answer")?,
+        related: parse_list(row, "related")?,
+        handoff: handoff != 0,
+        tags: parse_list(row, "tags")?,
+        published: published != 0,
+    })
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl Store {
+    pub async fn list_knowledge(&self, bot_id: i64) -> Result<Vec<KnowledgeItem>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM knowledge WHERE bot_id = $1 ORDER BY ext_id"
+        ))
+        .bind(bot_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn knowledge_ids(&self, bot_id: i64) -> Result<HashSet<String>> {
+        let rows = sqlx::query("SELECT ext_id FROM knowledge WHERE bot_id = $1")
+            .bind(bot_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>("ext_id").map_err(Into::into))
+            .collect()
+    }
+
+    pub async fn knowledge(&self, bot_id: i64, ext_id: &str) -> Result<KnowledgeItem> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM knowledge WHERE bot_id = $1 AND ext_id = $2"
+        ))
+        .bind(bot_id)
+        .bind(ext_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    pub async fn create_knowledge(&self, bot_id: i64, item: &KnowledgeItem) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
+             handoff, tags, published, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(bot_id)
+        .bind(&item.id)
+        .bind(&item.title)
+        .bind(item.lang.as_str())
+        .bind(json_list(&item.formulations))
+        .bind(&item.answer)
+        .bind(json_list(&item.related))
+        .bind(item.handoff as i64)
+        .bind(json_list(&item.tags))
+        .bind(item.published as i64)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await
+        .map_err(conflict("a knowledge item with this id"))?;
+        Ok(())
+    }
+
+    pub async fn update_knowledge(&self, bot_id: i64, item: &KnowledgeItem) -> Result<()> {
+        let done = update(&self.pool, bot_id, item).await?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn delete_knowledge(&self, bot_id: i64, ext_id: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM knowledge WHERE bot_id = $1 AND ext_id = $2")
+            .bind(bot_id)
+            .bind(ext_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Upserts every item in one transaction: all or nothing. Items identical to what is
+    /// stored are left alone, so importing the same file twice changes nothing.
+    pub async fn import_knowledge(&self, bot_id: i64, items: &[KnowledgeItem]) -> Result<ImportSummary> {
+        let existing: HashMap<String, KnowledgeItem> = self
+            .list_knowledge(bot_id)
+            .await?
+            .into_iter()
+            .map(|k| (k.id.clone(), k))
+            .collect();
+        let mut tx = self.pool.begin().await?;
+        let mut summary = ImportSummary::default();
+        for item in items {
+            match existing.get(&item.id) {
+                Some(old) if old == item => summary.unchanged += 1,
+                Some(_) => {
+                    update(&mut *tx, bot_id, item).await?;
+                    summary.updated += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, \
+                         related, handoff, tags, published, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(bot_id)
+                    .bind(&item.id)
+                    .bind(&item.title)
+                    .bind(item.lang.as_str())
+                    .bind(json_list(&item.formulations))
+                    .bind(&item.answer)
+                    .bind(json_list(&item.related))
+                    .bind(item.handoff as i64)
+                    .bind(json_list(&item.tags))
+                    .bind(item.published as i64)
+                    .bind(now_ms())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(conflict("a knowledge item with this id"))?;
+                    summary.created += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn update<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<u64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let done = sqlx::query(
+        "UPDATE knowledge SET title = $1, lang = $2, formulations = $3, answer = $4, related = $5, \
+         handoff = $6, tags = $7, published = $8, updated_at = $9 WHERE bot_id = $10 AND ext_id = $11",
+    )
+    .bind(&item.title)
+    .bind(item.lang.as_str())
+    .bind(json_list(&item.formulations))
+    .bind(&item.answer)
+    .bind(json_list(&item.related))
+    .bind(item.handoff as i64)
+    .bind(json_list(&item.tags))
+    .bind(item.published as i64)
+    .bind(now_ms())
+    .bind(bot_id)
+    .bind(&item.id)
+    .execute(exec)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,10 @@
+//! One integration-test binary (compiles once), one module per feature.
+
+mod helpers;
+
+mod ask;
+mod auth;
+mod bots;
+mod cli;
+mod knowledge;
+mod store;
