@@ -6,8 +6,9 @@ use crate::auth;
 use crate::domain::{
     deployment::Snapshot,
     knowledge::{validate_import, ImportError, KnowledgeDoc},
-    knowledge_file, operator::check_password, Email, FieldError, KnowledgeItem, NewBot,
-    OperatorName, Role,
+    knowledge_file,
+    operator::check_password,
+    Email, FieldError, KnowledgeItem, NewBot, OperatorName, Role,
 };
 use crate::engines::{Engines, Served};
 use crate::store::{Bot, Deployment, ImportSummary, Operator, Store, StoreError};
@@ -77,8 +78,15 @@ pub async fn add_operator(
 
 /// Creates an API token for the operator with this email and returns the token (shown
 /// once; only its hash is kept).
-pub async fn create_api_token(store: &Store, email: &str, label: &str) -> Result<String, ActionError> {
-    let operator = store.operator_by_email(email).await.map_err(not_found("operator"))?;
+pub async fn create_api_token(
+    store: &Store,
+    email: &str,
+    label: &str,
+) -> Result<String, ActionError> {
+    let operator = store
+        .operator_by_email(email)
+        .await
+        .map_err(not_found("operator"))?;
     let token = auth::new_token("vgt_");
     store
         .create_api_token(&auth::token_hash(&token), operator.id, label)
@@ -86,7 +94,12 @@ pub async fn create_api_token(store: &Store, email: &str, label: &str) -> Result
     Ok(token)
 }
 
-pub async fn create_bot(store: &Store, slug: &str, name: &str, lang: &str) -> Result<Bot, ActionError> {
+pub async fn create_bot(
+    store: &Store,
+    slug: &str,
+    name: &str,
+    lang: &str,
+) -> Result<Bot, ActionError> {
     let new = NewBot::parse(slug, name, lang).map_err(ActionError::Invalid)?;
     Ok(store.create_bot(&new).await?)
 }
@@ -96,7 +109,10 @@ pub async fn bot(store: &Store, slug: &str) -> Result<Bot, ActionError> {
 }
 
 pub async fn knowledge(store: &Store, bot: &Bot, id: &str) -> Result<KnowledgeItem, ActionError> {
-    store.knowledge(bot.id, id).await.map_err(not_found("knowledge"))
+    store
+        .knowledge(bot.id, id)
+        .await
+        .map_err(not_found("knowledge"))
 }
 
 /// Checks that every related id exists among the bot's items.
@@ -107,7 +123,12 @@ async fn check_related(store: &Store, bot: &Bot, item: &KnowledgeItem) -> Result
         .iter()
         .enumerate()
         .filter(|(_, r)| !ids.contains(*r))
-        .map(|(i, r)| FieldError::new(format!("related[{i}]"), format!("related id `{r}` does not exist")))
+        .map(|(i, r)| {
+            FieldError::new(
+                format!("related[{i}]"),
+                format!("related id `{r}` does not exist"),
+            )
+        })
         .collect();
     if errors.is_empty() {
         Ok(())
@@ -116,7 +137,11 @@ async fn check_related(store: &Store, bot: &Bot, item: &KnowledgeItem) -> Result
     }
 }
 
-pub async fn create_knowledge(store: &Store, bot: &Bot, doc: &KnowledgeDoc) -> Result<KnowledgeItem, ActionError> {
+pub async fn create_knowledge(
+    store: &Store,
+    bot: &Bot,
+    doc: &KnowledgeDoc,
+) -> Result<KnowledgeItem, ActionError> {
     let item = doc.validate().map_err(ActionError::Invalid)?;
     check_related(store, bot, &item).await?;
     store.create_knowledge(bot.id, &item).await?;
@@ -130,11 +155,20 @@ pub async fn update_knowledge(
     doc: &KnowledgeDoc,
 ) -> Result<KnowledgeItem, ActionError> {
     if doc.id.trim() != id {
-        return Err(invalid("id", format!("the id in the body (`{}`) differs from the id in the address (`{id}`)", doc.id)));
+        return Err(invalid(
+            "id",
+            format!(
+                "the id in the body (`{}`) differs from the id in the address (`{id}`)",
+                doc.id
+            ),
+        ));
     }
     let item = doc.validate().map_err(ActionError::Invalid)?;
     check_related(store, bot, &item).await?;
-    store.update_knowledge(bot.id, &item).await.map_err(not_found("knowledge"))?;
+    store
+        .update_knowledge(bot.id, &item)
+        .await
+        .map_err(not_found("knowledge"))?;
     Ok(item)
 }
 
@@ -149,7 +183,10 @@ impl FileFormat {
         match s {
             "json" => Ok(FileFormat::Json),
             "csv" => Ok(FileFormat::Csv),
-            other => Err(invalid("format", format!("unknown format `{other}` (expected json or csv)"))),
+            other => Err(invalid(
+                "format",
+                format!("unknown format `{other}` (expected json or csv)"),
+            )),
         }
     }
 }
@@ -162,17 +199,29 @@ pub async fn import_knowledge(
     format: FileFormat,
     text: &str,
 ) -> Result<ImportSummary, ActionError> {
-    let docs = match format {
+    let parsed = match format {
         FileFormat::Json => knowledge_file::parse_json(text),
         FileFormat::Csv => knowledge_file::parse_csv(text),
     }
     .map_err(ActionError::InvalidImport)?;
-    let existing = store.knowledge_ids(bot.id).await?;
-    let items = validate_import(&docs, &existing).map_err(ActionError::InvalidImport)?;
-    Ok(store.import_knowledge(bot.id, &items).await?)
+    let mut known = store.knowledge_ids(bot.id).await?;
+    known.extend(parsed.unreadable_ids.iter().cloned());
+    let mut errors = parsed.errors;
+    match validate_import(&parsed.docs, &known) {
+        Ok(items) if errors.is_empty() => Ok(store.import_knowledge(bot.id, &items).await?),
+        Ok(_) => Err(ActionError::InvalidImport(errors)),
+        Err(more) => {
+            errors.extend(more);
+            Err(ActionError::InvalidImport(errors))
+        }
+    }
 }
 
-pub async fn export_knowledge(store: &Store, bot: &Bot, format: FileFormat) -> Result<String, ActionError> {
+pub async fn export_knowledge(
+    store: &Store,
+    bot: &Bot,
+    format: FileFormat,
+) -> Result<String, ActionError> {
     let items = store.list_knowledge(bot.id).await?;
     Ok(match format {
         FileFormat::Json => knowledge_file::export_json(&items),
@@ -248,7 +297,10 @@ pub fn check_question(text: &str) -> Result<&str, ActionError> {
         return Err(invalid("text", "the question is empty"));
     }
     if t.chars().count() > MAX_QUESTION_CHARS {
-        return Err(invalid("text", format!("the question is too long ({MAX_QUESTION_CHARS} characters at most)")));
+        return Err(invalid(
+            "text",
+            format!("the question is too long ({MAX_QUESTION_CHARS} characters at most)"),
+        ));
     }
     Ok(t)
 }
@@ -264,7 +316,12 @@ pub async fn ask(
     let text = check_question(text)?;
     let lang = match lang {
         None => None,
-        Some(l) => Some(Lang::parse(l).ok_or_else(|| invalid("lang", format!("unknown language `{l}` (expected fr or en)")))?),
+        Some(l) => Some(Lang::parse(l).ok_or_else(|| {
+            invalid(
+                "lang",
+                format!("unknown language `{l}` (expected fr or en)"),
+            )
+        })?),
     };
     let served = engines
         .current(store, bot.id)
@@ -312,7 +369,10 @@ pub fn reply(served: &Arc<Served>, text: &str, lang: Option<Lang>) -> AskReply {
                     .related
                     .iter()
                     .filter_map(|r| served.item(r))
-                    .map(|r| KnowledgeRef { id: r.id.clone(), title: r.title.clone() })
+                    .map(|r| KnowledgeRef {
+                        id: r.id.clone(),
+                        title: r.title.clone(),
+                    })
                     .collect(),
                 handoff: k.handoff,
                 lang: k.lang,
@@ -323,12 +383,20 @@ pub fn reply(served: &Arc<Served>, text: &str, lang: Option<Lang>) -> AskReply {
         Outcome::Suggestions { candidates } => AskReply {
             kind: "suggestions",
             score: candidates.first().map(|c| c.score).unwrap_or(0.0),
-            answer: Some(sentence(reply_lang, "Votre question peut correspondre à plusieurs sujets. Lequel vous intéresse ?", "Your question may match several topics. Which one do you mean?")),
+            answer: Some(sentence(
+                reply_lang,
+                "Votre question peut correspondre à plusieurs sujets. Lequel vous intéresse ?",
+                "Your question may match several topics. Which one do you mean?",
+            )),
             suggestions: to_suggestions(&candidates),
             ..base
         },
         Outcome::NotUnderstood { candidates } => AskReply {
-            answer: Some(sentence(reply_lang, "Je n'ai pas compris votre question. Pouvez-vous la reformuler ?", "I did not understand your question. Could you rephrase it?")),
+            answer: Some(sentence(
+                reply_lang,
+                "Je n'ai pas compris votre question. Pouvez-vous la reformuler ?",
+                "I did not understand your question. Could you rephrase it?",
+            )),
             suggestions: to_suggestions(&candidates),
             ..base
         },
@@ -336,7 +404,11 @@ pub fn reply(served: &Arc<Served>, text: &str, lang: Option<Lang>) -> AskReply {
             kind: "handoff",
             score,
             handoff: true,
-            answer: Some(sentence(reply_lang, "Vous souhaitez parler à un conseiller.", "You would like to talk to an operator.")),
+            answer: Some(sentence(
+                reply_lang,
+                "Vous souhaitez parler à un conseiller.",
+                "You would like to talk to an operator.",
+            )),
             ..base
         },
     }

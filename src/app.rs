@@ -27,7 +27,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> AppState {
-        let per_minute = NonZeroU32::new(settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        let per_minute =
+            NonZeroU32::new(settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
         AppState {
             store,
             engines: Engines::default(),

@@ -13,7 +13,11 @@ use std::io::Read;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "vigie", version, about = "Self-hosted chatbot and live-chat platform")]
+#[command(
+    name = "vigie",
+    version,
+    about = "Self-hosted chatbot and live-chat platform"
+)]
 pub struct Cli {
     /// TOML configuration file (default: ./vigie.toml if present). VIGIE_* variables win.
     #[arg(long, global = true)]
@@ -135,7 +139,11 @@ fn explain(e: ActionError) -> anyhow::Error {
     match e {
         ActionError::Invalid(fields) => anyhow::anyhow!(
             "invalid input:\n{}",
-            fields.iter().map(|f| format!("  {}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n")
+            fields
+                .iter()
+                .map(|f| format!("  {}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         ActionError::InvalidImport(errors) => anyhow::anyhow!(
             "the file was rejected, nothing was imported ({} problem(s)):\n{}",
@@ -145,7 +153,9 @@ fn explain(e: ActionError) -> anyhow::Error {
                 .map(|e| format!(
                     "  {}{}: {}: {}",
                     e.location,
-                    e.id.as_ref().map(|i| format!(" (id {i})")).unwrap_or_default(),
+                    e.id.as_ref()
+                        .map(|i| format!(" (id {i})"))
+                        .unwrap_or_default(),
                     e.field,
                     e.message
                 ))
@@ -159,13 +169,20 @@ fn explain(e: ActionError) -> anyhow::Error {
 fn init_tracing(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
-    Store::open(&settings.database_url)
-        .await
-        .with_context(|| format!("opening the database {}", redact_url(&settings.database_url)))
+    Store::open(&settings.database_url).await.with_context(|| {
+        format!(
+            "opening the database {}",
+            redact_url(&settings.database_url)
+        )
+    })
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -176,57 +193,104 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing("warn");
             let store = open(&settings).await?;
             store.close().await;
-            println!("database {} is up to date", redact_url(&settings.database_url));
+            println!(
+                "database {} is up to date",
+                redact_url(&settings.database_url)
+            );
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, name, role, password_stdin: _ } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    password_stdin: _,
+                },
+        } => {
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
             let store = open(&settings).await?;
-            let op = actions::add_operator(&store, &email, &name, &role, password).await.map_err(explain)?;
-            println!("operator {} <{}> created with role {}", op.name, op.email, op.role);
+            let op = actions::add_operator(&store, &email, &name, &role, password)
+                .await
+                .map_err(explain)?;
+            println!(
+                "operator {} <{}> created with role {}",
+                op.name, op.email, op.role
+            );
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { email, label } } => {
+        Command::Token {
+            command: TokenCommand::Create { email, label },
+        } => {
             let store = open(&settings).await?;
-            let token = actions::create_api_token(&store, &email, &label).await.map_err(explain)?;
+            let token = actions::create_api_token(&store, &email, &label)
+                .await
+                .map_err(explain)?;
             println!("{token}");
             eprintln!("Keep this token: it is shown only once. Use it as `Authorization: Bearer <token>`.");
             Ok(())
         }
-        Command::Bot { command: BotCommand::Create { slug, name, lang } } => {
+        Command::Bot {
+            command: BotCommand::Create { slug, name, lang },
+        } => {
             let store = open(&settings).await?;
-            let bot = actions::create_bot(&store, &slug, &name, &lang).await.map_err(explain)?;
-            println!("bot `{}` created; import knowledge, then `vigie deploy --bot {}`", bot.slug, bot.slug);
+            let bot = actions::create_bot(&store, &slug, &name, &lang)
+                .await
+                .map_err(explain)?;
+            println!(
+                "bot `{}` created; import knowledge, then `vigie deploy --bot {}`",
+                bot.slug, bot.slug
+            );
             Ok(())
         }
-        Command::Knowledge { command: KnowledgeCommand::Import { bot, file, format } } => {
+        Command::Knowledge {
+            command: KnowledgeCommand::Import { bot, file, format },
+        } => {
             let format = match format {
                 Some(f) => FileFormat::parse(&f).map_err(explain)?,
                 None => match file.extension().and_then(|e| e.to_str()) {
                     Some("csv") => FileFormat::Csv,
                     Some("json") => FileFormat::Json,
-                    _ => bail!("cannot tell the format of {}: add --format json|csv", file.display()),
+                    _ => bail!(
+                        "cannot tell the format of {}: add --format json|csv",
+                        file.display()
+                    ),
                 },
             };
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             let store = open(&settings).await?;
             let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-            let s = actions::import_knowledge(&store, &bot, format, &text).await.map_err(explain)?;
+            let s = actions::import_knowledge(&store, &bot, format, &text)
+                .await
+                .map_err(explain)?;
             println!(
                 "imported into `{}`: {} created, {} updated, {} unchanged (deploy to serve them)",
                 bot.slug, s.created, s.updated, s.unchanged
             );
             Ok(())
         }
-        Command::Knowledge { command: KnowledgeCommand::Export { bot, format, output } } => {
+        Command::Knowledge {
+            command:
+                KnowledgeCommand::Export {
+                    bot,
+                    format,
+                    output,
+                },
+        } => {
             let format = FileFormat::parse(&format).map_err(explain)?;
             let store = open(&settings).await?;
             let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-            let text = actions::export_knowledge(&store, &bot, format).await.map_err(explain)?;
+            let text = actions::export_knowledge(&store, &bot, format)
+                .await
+                .map_err(explain)?;
             match output {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
                 None => print!("{text}"),
             }
             Ok(())
@@ -235,7 +299,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&settings).await?;
             let bot = actions::bot(&store, &bot).await.map_err(explain)?;
             let engines = crate::engines::Engines::default();
-            let d = actions::deploy(&store, &engines, &bot, None).await.map_err(explain)?;
+            let d = actions::deploy(&store, &engines, &bot, None)
+                .await
+                .map_err(explain)?;
             println!(
                 "deployed `{}` version {} ({} knowledge items)\ndeployed URL: {}",
                 bot.slug,
@@ -245,31 +311,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Eval { bot, file, json, lang } => eval(settings, bot, file, json, lang).await,
+        Command::Eval {
+            bot,
+            file,
+            json,
+            lang,
+        } => eval(settings, bot, file, json, lang).await,
     }
 }
 
-async fn eval(settings: Settings, bot: String, file: PathBuf, json: bool, lang: Option<String>) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+async fn eval(
+    settings: Settings,
+    bot: String,
+    file: PathBuf,
+    json: bool,
+    lang: Option<String>,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     let mut cases = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let case: vigie_bot::eval::EvalCase = serde_json::from_str(line)
-            .with_context(|| format!("{} line {}: expected {{\"text\": ..., \"expected\": id or null}}", file.display(), i + 1))?;
+        let case: vigie_bot::eval::EvalCase = serde_json::from_str(line).with_context(|| {
+            format!(
+                "{} line {}: expected {{\"text\": ..., \"expected\": id or null}}",
+                file.display(),
+                i + 1
+            )
+        })?;
         cases.push(case);
     }
     if cases.is_empty() {
         bail!("{} holds no question", file.display());
     }
     let lang = match lang {
-        Some(l) => Some(vigie_bot::Lang::parse(&l).with_context(|| format!("unknown language `{l}`"))?),
+        Some(l) => {
+            Some(vigie_bot::Lang::parse(&l).with_context(|| format!("unknown language `{l}`"))?)
+        }
         None => None,
     };
     let store = open(&settings).await?;
     let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-    let d = store.latest_deployment(bot.id).await.with_context(|| format!("bot `{}` has no deployment: run `vigie deploy --bot {}`", bot.slug, bot.slug))?;
+    let d = store.latest_deployment(bot.id).await.with_context(|| {
+        format!(
+            "bot `{}` has no deployment: run `vigie deploy --bot {}`",
+            bot.slug, bot.slug
+        )
+    })?;
     let served = Served::build(d.version, d.snapshot);
     let unknown: Vec<&str> = cases
         .iter()
@@ -288,7 +378,10 @@ async fn eval(settings: Settings, bot: String, file: PathBuf, json: bool, lang: 
         println!("in-scope accuracy:  {:.3}", report.in_scope_accuracy);
         println!("out-of-scope recall: {:.3}", report.oos_recall);
         println!("overall accuracy:   {:.3}", report.overall_accuracy);
-        println!("latency per question: p50 {:.1} µs, p99 {:.1} µs", report.p50_us, report.p99_us);
+        println!(
+            "latency per question: p50 {:.1} µs, p99 {:.1} µs",
+            report.p50_us, report.p99_us
+        );
     }
     Ok(())
 }
@@ -314,13 +407,18 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     println!("    API:          {base}/api/v1  (description: {base}/api/openapi.json)");
     println!("    Health:       {base}/healthz, {base}/readyz");
     for bot in store.list_bots().await? {
-        println!("    Bot `{}`: ask with POST {base}/api/v1/bots/{}/ask", bot.slug, bot.slug);
+        println!(
+            "    Bot `{}`: ask with POST {base}/api/v1/bots/{}/ask",
+            bot.slug, bot.slug
+        );
     }
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("signal handler");
             tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
         }
         #[cfg(not(unix))]

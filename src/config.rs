@@ -102,10 +102,16 @@ impl Settings {
         let public_url = match raw.public_url {
             Some(u) => {
                 let parsed = url::Url::parse(&u).map_err(|e| {
-                    bad("VIGIE_PUBLIC_URL", format!("`{u}` is not an absolute URL ({e})"))
+                    bad(
+                        "VIGIE_PUBLIC_URL",
+                        format!("`{u}` is not an absolute URL ({e})"),
+                    )
                 })?;
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                    return Err(bad("VIGIE_PUBLIC_URL", "must be an http(s) URL with a host"));
+                    return Err(bad(
+                        "VIGIE_PUBLIC_URL",
+                        "must be an http(s) URL with a host",
+                    ));
                 }
                 u.trim_end_matches('/').to_string()
             }

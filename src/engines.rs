@@ -8,7 +8,7 @@
 //! second per bot.
 
 use crate::domain::deployment::{DeployedKnowledge, Snapshot};
-use crate::store::{Store, StoreError};
+use crate::store::{Bot, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -34,6 +34,8 @@ impl Served {
                 formulations: k.formulations.clone(),
                 related: k.related.clone(),
                 handoff: k.handoff,
+                answer: k.answer.clone(),
+                tags: k.tags.clone(),
             })
             .collect();
         let index = Index::build(&inputs);
@@ -60,11 +62,30 @@ impl Served {
 #[derive(Default, Clone)]
 pub struct Engines {
     inner: Arc<RwLock<HashMap<i64, Arc<Served>>>>,
+    /// Bots by slug. Bots are never renamed or deleted, so an entry never goes stale;
+    /// this keeps the database out of the hot `ask` path.
+    bots: Arc<RwLock<HashMap<String, Bot>>>,
 }
 
 impl Engines {
+    pub async fn bot(&self, store: &Store, slug: &str) -> Result<Bot, StoreError> {
+        if let Some(bot) = self.bots.read().expect("bots lock").get(slug) {
+            return Ok(bot.clone());
+        }
+        let bot = store.bot(slug).await?;
+        self.bots
+            .write()
+            .expect("bots lock")
+            .insert(bot.slug.clone(), bot.clone());
+        Ok(bot)
+    }
+
     pub fn get(&self, bot_id: i64) -> Option<Arc<Served>> {
-        self.inner.read().expect("engines lock").get(&bot_id).cloned()
+        self.inner
+            .read()
+            .expect("engines lock")
+            .get(&bot_id)
+            .cloned()
     }
 
     /// Installs `served` unless a newer version is already there.

@@ -10,7 +10,8 @@ impl BotSlug {
     pub fn parse(raw: &str) -> Result<BotSlug, String> {
         let s = raw.trim();
         let ok = (2..=40).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.starts_with('-');
         if !ok {
             return Err(format!(
@@ -36,12 +37,25 @@ impl NewBot {
         let mut errors = Vec::new();
         let slug = BotSlug::parse(slug).map_err(|m| errors.push(super::FieldError::new("slug", m)));
         let name_t = name.trim();
-        if name_t.is_empty() || name_t.chars().count() > 100 || name_t.chars().any(char::is_control) {
-            errors.push(super::FieldError::new("name", "name is required (100 characters at most, no line breaks)"));
+        if name_t.is_empty() || name_t.chars().count() > 100 || name_t.chars().any(char::is_control)
+        {
+            errors.push(super::FieldError::new(
+                "name",
+                "name is required (100 characters at most, no line breaks)",
+            ));
         }
-        let lang = Lang::parse(lang).ok_or_else(|| errors.push(super::FieldError::new("lang", format!("unknown language `{lang}` (expected fr or en)"))));
+        let lang = Lang::parse(lang).ok_or_else(|| {
+            errors.push(super::FieldError::new(
+                "lang",
+                format!("unknown language `{lang}` (expected fr or en)"),
+            ))
+        });
         match (slug, lang) {
-            (Ok(slug), Ok(default_lang)) if errors.is_empty() => Ok(NewBot { slug, name: name_t.to_string(), default_lang }),
+            (Ok(slug), Ok(default_lang)) if errors.is_empty() => Ok(NewBot {
+                slug,
+                name: name_t.to_string(),
+                default_lang,
+            }),
             _ => Err(errors),
         }
     }

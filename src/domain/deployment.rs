@@ -12,6 +12,11 @@ pub struct DeployedKnowledge {
     pub lang: Lang,
     pub formulations: Vec<String>,
     pub answer_html: String,
+    /// The Markdown source, indexed by the matcher at a lower weight.
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub related: Vec<String>,
     pub handoff: bool,
 }
@@ -26,7 +31,11 @@ pub struct Snapshot {
 impl Snapshot {
     /// Builds the snapshot from the bot's items: only published ones, and related links
     /// that point at unpublished items are dropped so the chatbox never offers a dead end.
-    pub fn from_items(bot_name: &str, default_lang: Lang, items: &[super::KnowledgeItem]) -> Snapshot {
+    pub fn from_items(
+        bot_name: &str,
+        default_lang: Lang,
+        items: &[super::KnowledgeItem],
+    ) -> Snapshot {
         let published: std::collections::HashSet<&str> = items
             .iter()
             .filter(|i| i.published)
@@ -41,6 +50,8 @@ impl Snapshot {
                 lang: i.lang,
                 formulations: i.formulations.clone(),
                 answer_html: super::markdown::render(&i.answer),
+                answer: i.answer.clone(),
+                tags: i.tags.clone(),
                 related: i
                     .related
                     .iter()

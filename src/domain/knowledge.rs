@@ -146,7 +146,12 @@ impl KnowledgeDoc {
         }
         let mut formulations = Vec::new();
         for (i, f) in self.formulations.iter().enumerate() {
-            let f = one_line(&format!("formulations[{i}]"), f, MAX_FORMULATION, &mut errors);
+            let f = one_line(
+                &format!("formulations[{i}]"),
+                f,
+                MAX_FORMULATION,
+                &mut errors,
+            );
             if !formulations.contains(&f) {
                 formulations.push(f);
             }
@@ -306,7 +311,9 @@ mod tests {
         let errs = validate_import(&docs, &HashSet::new()).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().any(|e| e.message.contains("ghost")));
-        assert!(errs.iter().any(|e| e.location == "item 2" && e.field == "id"));
+        assert!(errs
+            .iter()
+            .any(|e| e.location == "item 2" && e.field == "id"));
         let existing: HashSet<String> = ["ghost".to_string()].into();
         let ok = validate_import(&docs[..2], &existing).unwrap();
         assert_eq!(ok.len(), 2);

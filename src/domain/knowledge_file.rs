@@ -19,8 +19,19 @@ fn file_error(message: String) -> Vec<ImportError> {
     }]
 }
 
+/// Documents read from a file (not yet validated), and the problems met reading it.
+/// Reading goes on past a bad item so that every problem of the file is reported at once;
+/// `unreadable_ids` holds the ids of items that could not be read, so that links to them
+/// are not reported as dangling on top.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub docs: Vec<(String, KnowledgeDoc)>,
+    pub errors: Vec<ImportError>,
+    pub unreadable_ids: Vec<String>,
+}
+
 /// Parses a JSON import file into located documents (not yet validated).
-pub fn parse_json(text: &str) -> Result<Vec<(String, KnowledgeDoc)>, Vec<ImportError>> {
+pub fn parse_json(text: &str) -> Result<Parsed, Vec<ImportError>> {
     #[derive(Deserialize)]
     struct File {
         knowledge: Vec<serde_json::Value>,
@@ -30,28 +41,23 @@ pub fn parse_json(text: &str) -> Result<Vec<(String, KnowledgeDoc)>, Vec<ImportE
             "not a valid knowledge file: {e} (expected {{\"knowledge\": [...]}})"
         ))
     })?;
-    let mut docs = Vec::new();
-    let mut errors = Vec::new();
+    let mut parsed = Parsed::default();
     for (i, value) in file.knowledge.into_iter().enumerate() {
-        let id = value
-            .get("id")
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
+        let id = value.get("id").and_then(|v| v.as_str()).map(str::to_string);
         match serde_json::from_value::<KnowledgeDoc>(value) {
-            Ok(doc) => docs.push((format!("item {i}"), doc)),
-            Err(e) => errors.push(ImportError {
-                location: format!("item {i}"),
-                id,
-                field: "item".into(),
-                message: e.to_string(),
-            }),
+            Ok(doc) => parsed.docs.push((format!("item {i}"), doc)),
+            Err(e) => {
+                parsed.unreadable_ids.extend(id.clone());
+                parsed.errors.push(ImportError {
+                    location: format!("item {i}"),
+                    id,
+                    field: "item".into(),
+                    message: e.to_string(),
+                })
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(docs)
-    } else {
-        Err(errors)
-    }
+    Ok(parsed)
 }
 
 const CSV_HEADERS: [&str; 9] = [
@@ -85,7 +91,7 @@ fn parse_bool(s: &str, default: bool) -> Result<bool, String> {
 
 /// Parses a CSV import file. Required columns: id, title, lang, answer; optional:
 /// formulations, related, tags (lists separated by `|`), handoff, published.
-pub fn parse_csv(text: &str) -> Result<Vec<(String, KnowledgeDoc)>, Vec<ImportError>> {
+pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -159,11 +165,11 @@ pub fn parse_csv(text: &str) -> Result<Vec<(String, KnowledgeDoc)>, Vec<ImportEr
             },
         ));
     }
-    if errors.is_empty() {
-        Ok(docs)
-    } else {
-        Err(errors)
-    }
+    Ok(Parsed {
+        docs,
+        errors,
+        unreadable_ids: Vec::new(),
+    })
 }
 
 pub fn export_json(items: &[KnowledgeItem]) -> String {
@@ -200,7 +206,9 @@ mod tests {
 
     #[test]
     fn json_errors_are_located() {
-        let errs = parse_json(r#"{"knowledge": [{"id": "a"}, {"id": "b", "title": "t", "lang": "fr", "answer": "x", "bogus": 1}]}"#).unwrap_err();
+        let parsed = parse_json(r#"{"knowledge": [{"id": "a"}, {"id": "b", "title": "t", "lang": "fr", "answer": "x", "bogus": 1}]}"#).unwrap();
+        assert_eq!(parsed.unreadable_ids, ["a", "b"]);
+        let errs = parsed.errors;
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].location, "item 0");
         assert!(errs[0].message.contains("title"), "{:?}", errs[0]);
@@ -224,14 +232,16 @@ mod tests {
         };
         let item = doc.validate().unwrap();
         let csv = export_csv(std::slice::from_ref(&item));
-        let back = parse_csv(&csv).unwrap();
+        let back = parse_csv(&csv).unwrap().docs;
         assert_eq!(back[0].1, doc);
         assert_eq!(back[0].0, "line 2");
     }
 
     #[test]
     fn csv_bad_bool_and_missing_column() {
-        let errs = parse_csv("id,title,lang,answer,handoff\na,T,fr,x,maybe\n").unwrap_err();
+        let errs = parse_csv("id,title,lang,answer,handoff\na,T,fr,x,maybe\n")
+            .unwrap()
+            .errors;
         assert_eq!(errs[0].location, "line 2");
         assert_eq!(errs[0].field, "handoff");
         let errs = parse_csv("id,title\na,b\n").unwrap_err();

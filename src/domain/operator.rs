@@ -14,7 +14,9 @@ impl Role {
         match s {
             "admin" => Ok(Role::Admin),
             "operator" => Ok(Role::Operator),
-            other => Err(format!("unknown role `{other}` (expected admin or operator)")),
+            other => Err(format!(
+                "unknown role `{other}` (expected admin or operator)"
+            )),
         }
     }
     pub fn as_str(self) -> &'static str {

@@ -1,7 +1,7 @@
 //! `POST /api/v1/bots/{bot}/ask`: the matcher, stateless, for integrations and
 //! evaluations. Public like the chatbox it serves.
 
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::extract::ApiJson;
 use crate::actions::{self, AskReply};
 use crate::app::AppState;
@@ -26,7 +26,21 @@ async fn ask(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<AskBody>,
 ) -> ApiResult<Json<AskReply>> {
-    let bot = actions::bot(&state.store, &slug).await?;
-    let reply = actions::ask(&state.store, &state.engines, &bot, &body.text, body.lang.as_deref()).await?;
+    let bot = state
+        .engines
+        .bot(&state.store, &slug)
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::NotFound => ApiError::NotFound("bot not found".into()),
+            other => other.into(),
+        })?;
+    let reply = actions::ask(
+        &state.store,
+        &state.engines,
+        &bot,
+        &body.text,
+        body.lang.as_deref(),
+    )
+    .await?;
     Ok(Json(reply))
 }

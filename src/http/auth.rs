@@ -28,7 +28,9 @@ struct LoginBody {
 
 impl std::fmt::Debug for LoginBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginBody").field("email", &self.email).finish_non_exhaustive()
+        f.debug_struct("LoginBody")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
     }
 }
 
@@ -39,7 +41,9 @@ async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let email = body.email.trim().to_lowercase();
-    if state.login_by_ip.check_key(&peer.ip()).is_err() || state.login_by_email.check_key(&email).is_err() {
+    if state.login_by_ip.check_key(&peer.ip()).is_err()
+        || state.login_by_email.check_key(&email).is_err()
+    {
         tracing::warn!(ip = %peer.ip(), "login rate limit hit");
         return Err(ApiError::TooManyRequests);
     }
@@ -67,15 +71,30 @@ async fn login(
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         ttl_ms / 1000,
-        if state.settings.is_https() { "; Secure" } else { "" }
+        if state.settings.is_https() {
+            "; Secure"
+        } else {
+            ""
+        }
     );
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("cookie is ASCII"));
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("cookie is ASCII"),
+    );
     tracing::info!(operator = operator.id, "logged in");
-    Ok((headers, Json(json!({"operator": operator, "csrf_token": csrf}))).into_response())
+    Ok((
+        headers,
+        Json(json!({"operator": operator, "csrf_token": csrf})),
+    )
+        .into_response())
 }
 
-async fn logout(State(state): State<AppState>, _who: Authed, request_headers: HeaderMap) -> ApiResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    _who: Authed,
+    request_headers: HeaderMap,
+) -> ApiResult<Response> {
     if let Some(cookie) = session_cookie(&request_headers) {
         state.store.delete_session(&token_hash(&cookie)).await?;
     }

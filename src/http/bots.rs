@@ -42,7 +42,9 @@ fn bot_json(state: &AppState, bot: &crate::store::Bot) -> Value {
 
 async fn list(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<Value>> {
     let bots = state.store.list_bots().await?;
-    Ok(Json(json!({"bots": bots.iter().map(|b| bot_json(&state, b)).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"bots": bots.iter().map(|b| bot_json(&state, b)).collect::<Vec<_>>()}),
+    ))
 }
 
 async fn create(
@@ -54,12 +56,20 @@ async fn create(
     Ok((StatusCode::CREATED, Json(bot_json(&state, &bot))))
 }
 
-async fn show(State(state): State<AppState>, _who: Authed, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+async fn show(
+    State(state): State<AppState>,
+    _who: Authed,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
     let bot = actions::bot(&state.store, &slug).await?;
     Ok(Json(bot_json(&state, &bot)))
 }
 
-async fn deployments(State(state): State<AppState>, _who: Authed, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+async fn deployments(
+    State(state): State<AppState>,
+    _who: Authed,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
     let bot = actions::bot(&state.store, &slug).await?;
     let list = state.store.list_deployments(bot.id).await?;
     let items: Vec<Value> = list

@@ -53,14 +53,21 @@ impl IntoResponse for ApiError {
             ApiError::InvalidImport(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_import",
-                format!("the file was rejected, nothing was imported ({} problem(s))", errors.len()),
+                format!(
+                    "the file was rejected, nothing was imported ({} problem(s))",
+                    errors.len()
+                ),
             ),
             ApiError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
                 "too many attempts, wait a minute and try again".into(),
             ),
-            ApiError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m.clone()),
+            ApiError::PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                m.clone(),
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
@@ -110,12 +117,19 @@ impl From<JsonRejection> for ApiError {
         match r {
             JsonRejection::JsonDataError(e) => ApiError::Invalid(vec![FieldError::new(
                 "body",
-                e.body_text().replace("Failed to deserialize the JSON body into the target type: ", ""),
+                e.body_text().replace(
+                    "Failed to deserialize the JSON body into the target type: ",
+                    "",
+                ),
             )]),
-            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!("malformed JSON: {}", e.body_text().replace("Failed to parse the request body as JSON: ", ""))),
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::BadRequest("expected a JSON body with `Content-Type: application/json`".into())
-            }
+            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!(
+                "malformed JSON: {}",
+                e.body_text()
+                    .replace("Failed to parse the request body as JSON: ", "")
+            )),
+            JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(
+                "expected a JSON body with `Content-Type: application/json`".into(),
+            ),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 ApiError::PayloadTooLarge("the request body is too large".into())
             }

@@ -60,7 +60,9 @@ impl FromRequestParts<AppState> for Authed {
         };
         let rec = match state.store.session(&token_hash(&cookie)).await {
             Ok(rec) => rec,
-            Err(StoreError::NotFound) => return Err(ApiError::Unauthorized("session expired, log in again")),
+            Err(StoreError::NotFound) => {
+                return Err(ApiError::Unauthorized("session expired, log in again"))
+            }
             Err(e) => return Err(e.into()),
         };
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -68,7 +70,9 @@ impl FromRequestParts<AppState> for Authed {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             let expected = rec.csrf_token.as_deref();
             if sent.is_none() || sent != expected {
-                return Err(ApiError::Forbidden("missing or wrong CSRF token (X-CSRF-Token header)"));
+                return Err(ApiError::Forbidden(
+                    "missing or wrong CSRF token (X-CSRF-Token header)",
+                ));
             }
         }
         Ok(Authed(rec))

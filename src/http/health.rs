@@ -12,7 +12,10 @@ pub fn router() -> Router<AppState> {
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     if state.store.ping().await {
-        (StatusCode::OK, Json(json!({"status": "ready", "database": "ok"})))
+        (
+            StatusCode::OK,
+            Json(json!({"status": "ready", "database": "ok"})),
+        )
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

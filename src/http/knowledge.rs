@@ -26,7 +26,10 @@ pub fn router() -> Router<AppState> {
             post(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
         .route("/bots/{bot}/knowledge/export", get(export))
-        .route("/bots/{bot}/knowledge/{id}", get(show).put(update).delete(remove))
+        .route(
+            "/bots/{bot}/knowledge/{id}",
+            get(show).put(update).delete(remove),
+        )
 }
 
 fn item_json(item: &KnowledgeItem) -> Value {
@@ -57,7 +60,10 @@ async fn list(
         return Ok(Json(json!({"knowledge": list, "total": items.len()})));
     }
     if q.chars().count() > actions::MAX_QUESTION_CHARS {
-        return Err(ApiError::Invalid(vec![crate::domain::FieldError::new("q", "search text is too long")]));
+        return Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
+            "q",
+            "search text is too long",
+        )]));
     }
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     // Search covers drafts too, so the index is built from the stored items, not the
@@ -73,6 +79,8 @@ async fn list(
                 formulations: k.formulations.clone(),
                 related: k.related.clone(),
                 handoff: k.handoff,
+                answer: k.answer.clone(),
+                tags: k.tags.clone(),
             })
             .collect();
         let index = Index::build(&inputs);
@@ -131,10 +139,14 @@ async fn remove(
     Path((slug, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let bot = actions::bot(&state.store, &slug).await?;
-    state.store.delete_knowledge(bot.id, &id).await.map_err(|e| match e {
-        crate::store::StoreError::NotFound => ApiError::NotFound("knowledge not found".into()),
-        other => other.into(),
-    })?;
+    state
+        .store
+        .delete_knowledge(bot.id, &id)
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::NotFound => ApiError::NotFound("knowledge not found".into()),
+            other => other.into(),
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -157,7 +169,10 @@ async fn import(
     let format = match query.format.as_deref() {
         Some(f) => FileFormat::parse(f)?,
         None => {
-            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if ct.starts_with("text/csv") {
                 FileFormat::Csv
             } else if ct.starts_with("application/json") {
@@ -169,7 +184,8 @@ async fn import(
             }
         }
     };
-    let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
     let bot = actions::bot(&state.store, &slug).await?;
     let summary = actions::import_knowledge(&state.store, &bot, format, text).await?;
     Ok(Json(json!({"imported": summary})))
@@ -191,7 +207,10 @@ async fn export(
     };
     let disposition = format!("attachment; filename=\"{}-knowledge.{ext}\"", bot.slug);
     Ok((
-        [(header::CONTENT_TYPE, ct.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        [
+            (header::CONTENT_TYPE, ct.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
         text,
     )
         .into_response())

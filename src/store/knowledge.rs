@@ -6,7 +6,8 @@ use sqlx::{any::AnyRow, Row};
 use std::collections::{HashMap, HashSet};
 use vigie_bot::Lang;
 
-const COLUMNS: &str = "ext_id, title, lang, formulations, answer, related, handoff, tags, published";
+const COLUMNS: &str =
+    "ext_id, title, lang, formulations, answer, related, handoff, tags, published";
 
 fn from_row(row: &AnyRow) -> Result<KnowledgeItem> {
     let lang: String = row.try_get("lang")?;
@@ -15,7 +16,8 @@ fn from_row(row: &AnyRow) -> Result<KnowledgeItem> {
     Ok(KnowledgeItem {
         id: row.try_get("ext_id")?,
         title: row.try_get("title")?,
-        lang: Lang::parse(&lang).ok_or_else(|| StoreError::Corrupt(format!("language `{lang}`")))?,
+        lang: Lang::parse(&lang)
+            .ok_or_else(|| StoreError::Corrupt(format!("language `{lang}`")))?,
         formulations: parse_list(row, "formulations")?,
         answer: row.try_get("answer")?,
         related: parse_list(row, "related")?,
@@ -110,7 +112,11 @@ impl Store {
 
     /// Upserts every item in one transaction: all or nothing. Items identical to what is
     /// stored are left alone, so importing the same file twice changes nothing.
-    pub async fn import_knowledge(&self, bot_id: i64, items: &[KnowledgeItem]) -> Result<ImportSummary> {
+    pub async fn import_knowledge(
+        &self,
+        bot_id: i64,
+        items: &[KnowledgeItem],
+    ) -> Result<ImportSummary> {
         let existing: HashMap<String, KnowledgeItem> = self
             .list_knowledge(bot_id)
             .await?

@@ -66,7 +66,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_api_token(&self, token_hash: &str, operator_id: i64, label: &str) -> Result<i64> {
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        operator_id: i64,
+        label: &str,
+    ) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO api_tokens (token_hash, operator_id, label, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",

@@ -4,56 +4,175 @@ use serde_json::json;
 
 async fn the_demo_bot_answers(app: &TestApp) {
     let s = app.anonymous();
-    let r = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "J'ai oublié mon mot de passe", "lang": "fr"})).await, 200).await;
+    let r = expect(
+        s.post(
+            "/api/v1/bots/demo/ask",
+            &json!({"text": "J'ai oublié mon mot de passe", "lang": "fr"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(r["kind"], "answer", "{r}");
     assert_eq!(r["knowledge_id"], "mot-de-passe-oublie");
     assert!(r["title"].is_string() && r["answer"].as_str().unwrap().contains('<'));
     assert!(r["score"].as_f64().unwrap() > 0.0);
-    assert!(!r["related"].as_array().unwrap().is_empty(), "demo items have related links: {r}");
-    let off = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "quelle est la recette de la tarte tatin ?"})).await, 200).await;
+    assert!(
+        !r["related"].as_array().unwrap().is_empty(),
+        "demo items have related links: {r}"
+    );
+    let off = expect(
+        s.post(
+            "/api/v1/bots/demo/ask",
+            &json!({"text": "quelle est la recette de la tarte tatin ?"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(off["kind"], "not_understood", "{off}");
     assert!(off["answer"].as_str().unwrap().contains("pas compris"));
-    let human = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "je veux parler à un conseiller"})).await, 200).await;
+    let human = expect(
+        s.post(
+            "/api/v1/bots/demo/ask",
+            &json!({"text": "je veux parler à un conseiller"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(human["handoff"], true, "{human}");
 }
 
 async fn bad_questions_get_clear_errors(app: &TestApp) {
     let s = app.anonymous();
-    let empty = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "   "})).await, 422).await;
+    let empty = expect(
+        s.post("/api/v1/bots/demo/ask", &json!({"text": "   "}))
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(empty["fields"][0]["field"], "text");
-    let long = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "a".repeat(1001)})).await, 422).await;
+    let long = expect(
+        s.post("/api/v1/bots/demo/ask", &json!({"text": "a".repeat(1001)}))
+            .await,
+        422,
+    )
+    .await;
     assert!(long["message"].as_str().unwrap().contains("1000"));
-    expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "é".repeat(1000)})).await, 200).await;
-    let lang = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "vpn", "lang": "de"})).await, 422).await;
+    expect(
+        s.post("/api/v1/bots/demo/ask", &json!({"text": "é".repeat(1000)}))
+            .await,
+        200,
+    )
+    .await;
+    let lang = expect(
+        s.post(
+            "/api/v1/bots/demo/ask",
+            &json!({"text": "vpn", "lang": "de"}),
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_eq!(lang["fields"][0]["field"], "lang");
-    let unknown = expect(s.post("/api/v1/bots/nobot/ask", &json!({"text": "vpn"})).await, 404).await;
+    let unknown = expect(
+        s.post("/api/v1/bots/nobot/ask", &json!({"text": "vpn"}))
+            .await,
+        404,
+    )
+    .await;
     assert_eq!(unknown["message"], "bot not found");
-    expect(s.post_raw("/api/v1/bots/demo/ask", "application/json", "{\"text\": \"vpn\"").await, 400).await;
-    expect(s.post_raw("/api/v1/bots/demo/ask", "text/plain", "vpn").await, 400).await;
-    expect(s.post("/api/v1/bots/demo/ask", &json!({"question": "vpn"})).await, 422).await;
+    expect(
+        s.post_raw(
+            "/api/v1/bots/demo/ask",
+            "application/json",
+            "{\"text\": \"vpn\"",
+        )
+        .await,
+        400,
+    )
+    .await;
+    expect(
+        s.post_raw("/api/v1/bots/demo/ask", "text/plain", "vpn")
+            .await,
+        400,
+    )
+    .await;
+    expect(
+        s.post("/api/v1/bots/demo/ask", &json!({"question": "vpn"}))
+            .await,
+        422,
+    )
+    .await;
 }
 
 async fn only_deployed_knowledge_is_served(app: &TestApp) {
     let s = app.admin().await;
-    expect(s.post("/api/v1/bots", &json!({"slug": "fresh", "name": "Fresh"})).await, 201).await;
-    let not_deployed = expect(s.post("/api/v1/bots/fresh/ask", &json!({"text": "badge perdu"})).await, 404).await;
+    expect(
+        s.post("/api/v1/bots", &json!({"slug": "fresh", "name": "Fresh"}))
+            .await,
+        201,
+    )
+    .await;
+    let not_deployed = expect(
+        s.post("/api/v1/bots/fresh/ask", &json!({"text": "badge perdu"}))
+            .await,
+        404,
+    )
+    .await;
     assert!(not_deployed["message"].as_str().unwrap().contains("deploy"));
     expect(s.post("/api/v1/bots/fresh/knowledge", &json!({"id": "badge", "title": "Badge perdu", "lang": "fr", "formulations": ["j'ai perdu mon badge"], "answer": "Allez à l'accueil."})).await, 201).await;
     expect(s.post("/api/v1/bots/fresh/knowledge", &json!({"id": "parking", "title": "Place de parking", "lang": "fr", "formulations": ["où me garer"], "answer": "Niveau -2.", "published": false})).await, 201).await;
-    let d = expect(s.post("/api/v1/bots/fresh/deployments", &json!({})).await, 201).await;
+    let d = expect(
+        s.post("/api/v1/bots/fresh/deployments", &json!({})).await,
+        201,
+    )
+    .await;
     assert_eq!(d["version"], 1);
     assert_eq!(d["knowledge"], 1, "drafts are not deployed");
     assert_eq!(d["deployed_url"], format!("{}/c/fresh/", app.base));
-    let a = expect(s.post("/api/v1/bots/fresh/ask", &json!({"text": "j'ai perdu mon badge d'accès"})).await, 200).await;
+    let a = expect(
+        s.post(
+            "/api/v1/bots/fresh/ask",
+            &json!({"text": "j'ai perdu mon badge d'accès"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(a["knowledge_id"], "badge");
     assert_eq!(a["deployment"], 1);
     // An edit is a draft until the next deploy.
     expect(s.put("/api/v1/bots/fresh/knowledge/badge", &json!({"id": "badge", "title": "Badge perdu", "lang": "fr", "formulations": ["j'ai perdu mon badge"], "answer": "Nouveau texte."})).await, 200).await;
-    let before = expect(s.post("/api/v1/bots/fresh/ask", &json!({"text": "j'ai perdu mon badge"})).await, 200).await;
+    let before = expect(
+        s.post(
+            "/api/v1/bots/fresh/ask",
+            &json!({"text": "j'ai perdu mon badge"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert!(before["answer"].as_str().unwrap().contains("accueil"));
-    expect(s.post("/api/v1/bots/fresh/deployments", &json!({})).await, 201).await;
-    let after = expect(s.post("/api/v1/bots/fresh/ask", &json!({"text": "j'ai perdu mon badge"})).await, 200).await;
-    assert!(after["answer"].as_str().unwrap().contains("Nouveau texte"), "{after}");
+    expect(
+        s.post("/api/v1/bots/fresh/deployments", &json!({})).await,
+        201,
+    )
+    .await;
+    let after = expect(
+        s.post(
+            "/api/v1/bots/fresh/ask",
+            &json!({"text": "j'ai perdu mon badge"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(
+        after["answer"].as_str().unwrap().contains("Nouveau texte"),
+        "{after}"
+    );
     assert_eq!(after["deployment"], 2);
     let list = expect(s.get("/api/v1/bots/fresh/deployments").await, 200).await;
     assert_eq!(list["deployments"][0]["version"], 2);
@@ -67,7 +186,15 @@ async fn questions_are_answered_during_a_redeploy(app: &TestApp) {
         tokio::spawn(async move {
             let mut answered = 0;
             for _ in 0..60 {
-                let r = expect(s.post("/api/v1/bots/demo/ask", &json!({"text": "mon VPN est très lent"})).await, 200).await;
+                let r = expect(
+                    s.post(
+                        "/api/v1/bots/demo/ask",
+                        &json!({"text": "mon VPN est très lent"}),
+                    )
+                    .await,
+                    200,
+                )
+                .await;
                 if r["knowledge_id"] == "vpn-lent" {
                     answered += 1;
                 }
@@ -76,7 +203,11 @@ async fn questions_are_answered_during_a_redeploy(app: &TestApp) {
         })
     };
     for _ in 0..3 {
-        expect(s.post("/api/v1/bots/demo/deployments", &json!({})).await, 201).await;
+        expect(
+            s.post("/api/v1/bots/demo/deployments", &json!({})).await,
+            201,
+        )
+        .await;
     }
     assert_eq!(asker.await.unwrap(), 60);
 }

@@ -4,52 +4,140 @@ use serde_json::json;
 
 async fn login_sets_a_safe_cookie(app: &TestApp) {
     let s = app.anonymous();
-    let r = s.post("/api/v1/auth/login", &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await;
-    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let r = s
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("vigie_session=vgs_"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let body = expect(r, 200).await;
     assert_eq!(body["operator"]["role"], "admin");
     assert!(body["operator"].get("password_hash").is_none());
     let me = expect(s.get("/api/v1/auth/me").await, 200).await;
     assert_eq!(me["operator"]["email"], ADMIN_EMAIL);
     // The session is stored hashed: the cookie value is nowhere in the database.
-    let token = cookie.trim_start_matches("vigie_session=").split(';').next().unwrap();
-    let stored = app.store.session(&vigie::auth::token_hash(token)).await.unwrap();
+    let token = cookie
+        .trim_start_matches("vigie_session=")
+        .split(';')
+        .next()
+        .unwrap();
+    let stored = app
+        .store
+        .session(&vigie::auth::token_hash(token))
+        .await
+        .unwrap();
     assert_eq!(stored.operator.email, ADMIN_EMAIL);
 }
 
 async fn wrong_credentials_get_one_generic_error(app: &TestApp) {
     let s = app.anonymous();
-    let wrong_pw = expect(s.post("/api/v1/auth/login", &json!({"email": ADMIN_EMAIL, "password": "not the password"})).await, 401).await;
-    let no_user = expect(s.post("/api/v1/auth/login", &json!({"email": "nobody@example.com", "password": "whatever123"})).await, 401).await;
+    let wrong_pw = expect(
+        s.post(
+            "/api/v1/auth/login",
+            &json!({"email": ADMIN_EMAIL, "password": "not the password"}),
+        )
+        .await,
+        401,
+    )
+    .await;
+    let no_user = expect(
+        s.post(
+            "/api/v1/auth/login",
+            &json!({"email": "nobody@example.com", "password": "whatever123"}),
+        )
+        .await,
+        401,
+    )
+    .await;
     assert_eq!(wrong_pw, no_user);
     assert_eq!(wrong_pw["message"], "invalid email or password");
-    let malformed = expect(s.post_raw("/api/v1/auth/login", "application/json", "{\"email\": ").await, 400).await;
-    assert!(malformed["message"].as_str().unwrap().contains("malformed JSON"), "{malformed}");
-    let missing = expect(s.post("/api/v1/auth/login", &json!({"email": ADMIN_EMAIL})).await, 422).await;
-    assert!(missing["message"].as_str().unwrap().contains("password"), "{missing}");
+    let malformed = expect(
+        s.post_raw("/api/v1/auth/login", "application/json", "{\"email\": ")
+            .await,
+        400,
+    )
+    .await;
+    assert!(
+        malformed["message"]
+            .as_str()
+            .unwrap()
+            .contains("malformed JSON"),
+        "{malformed}"
+    );
+    let missing = expect(
+        s.post("/api/v1/auth/login", &json!({"email": ADMIN_EMAIL}))
+            .await,
+        422,
+    )
+    .await;
+    assert!(
+        missing["message"].as_str().unwrap().contains("password"),
+        "{missing}"
+    );
     expect(s.get("/api/v1/auth/me").await, 401).await;
 }
 
 async fn login_is_rate_limited(app: &TestApp) {
     let s = app.anonymous();
     for _ in 0..10 {
-        expect(s.post("/api/v1/auth/login", &json!({"email": "x@example.com", "password": "guess guess"})).await, 401).await;
+        expect(
+            s.post(
+                "/api/v1/auth/login",
+                &json!({"email": "x@example.com", "password": "guess guess"}),
+            )
+            .await,
+            401,
+        )
+        .await;
     }
-    let body = expect(s.post("/api/v1/auth/login", &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await, 429).await;
+    let body = expect(
+        s.post(
+            "/api/v1/auth/login",
+            &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        )
+        .await,
+        429,
+    )
+    .await;
     assert_eq!(body["error"], "too_many_requests");
 }
 
 async fn writes_need_the_csrf_token(app: &TestApp) {
     let mut s = app.admin().await;
     let token = s.csrf.take();
-    let body = expect(s.post("/api/v1/bots", &json!({"slug": "rh", "name": "RH"})).await, 403).await;
+    let body = expect(
+        s.post("/api/v1/bots", &json!({"slug": "rh", "name": "RH"}))
+            .await,
+        403,
+    )
+    .await;
     assert!(body["message"].as_str().unwrap().contains("CSRF"));
     s.csrf = Some("forged".into());
-    expect(s.post("/api/v1/bots", &json!({"slug": "rh", "name": "RH"})).await, 403).await;
+    expect(
+        s.post("/api/v1/bots", &json!({"slug": "rh", "name": "RH"}))
+            .await,
+        403,
+    )
+    .await;
     s.csrf = token;
-    expect(s.post("/api/v1/bots", &json!({"slug": "rh", "name": "RH"})).await, 201).await;
+    expect(
+        s.post("/api/v1/bots", &json!({"slug": "rh", "name": "RH"}))
+            .await,
+        201,
+    )
+    .await;
 }
 
 async fn logout_ends_the_session(app: &TestApp) {
@@ -61,12 +149,25 @@ async fn logout_ends_the_session(app: &TestApp) {
 }
 
 async fn api_tokens_authenticate(app: &TestApp) {
-    let token = vigie::actions::create_api_token(&app.store, ADMIN_EMAIL, "crm").await.unwrap();
+    let token = vigie::actions::create_api_token(&app.store, ADMIN_EMAIL, "crm")
+        .await
+        .unwrap();
     assert!(token.starts_with("vgt_"));
     let client = reqwest::Client::new();
-    let r = client.post(app.url("/api/v1/bots")).bearer_auth(&token).json(&json!({"slug": "crm", "name": "CRM"})).send().await.unwrap();
+    let r = client
+        .post(app.url("/api/v1/bots"))
+        .bearer_auth(&token)
+        .json(&json!({"slug": "crm", "name": "CRM"}))
+        .send()
+        .await
+        .unwrap();
     expect(r, 201).await;
-    let r = client.get(app.url("/api/v1/bots")).bearer_auth("vgt_forged").send().await.unwrap();
+    let r = client
+        .get(app.url("/api/v1/bots"))
+        .bearer_auth("vgt_forged")
+        .send()
+        .await
+        .unwrap();
     let body = expect(r, 401).await;
     assert_eq!(body["message"], "invalid API token");
 }
@@ -74,11 +175,24 @@ async fn api_tokens_authenticate(app: &TestApp) {
 async fn operators_cannot_do_admin_things(app: &TestApp) {
     let s = app.operator().await;
     expect(s.get("/api/v1/bots/demo/knowledge").await, 200).await;
-    let body = expect(s.post("/api/v1/bots", &json!({"slug": "x1", "name": "X"})).await, 403).await;
+    let body = expect(
+        s.post("/api/v1/bots", &json!({"slug": "x1", "name": "X"}))
+            .await,
+        403,
+    )
+    .await;
     assert!(body["message"].as_str().unwrap().contains("admin"));
     expect(s.delete("/api/v1/bots/demo/knowledge/vpn-lent").await, 403).await;
-    expect(s.post("/api/v1/bots/demo/deployments", &json!({})).await, 403).await;
-    expect(app.anonymous().get("/api/v1/bots/demo/knowledge").await, 401).await;
+    expect(
+        s.post("/api/v1/bots/demo/deployments", &json!({})).await,
+        403,
+    )
+    .await;
+    expect(
+        app.anonymous().get("/api/v1/bots/demo/knowledge").await,
+        401,
+    )
+    .await;
 }
 
 both_backends!(

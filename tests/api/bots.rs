@@ -4,15 +4,46 @@ use serde_json::json;
 
 async fn bots_are_created_and_listed(app: &TestApp) {
     let s = app.admin().await;
-    let bot = expect(s.post("/api/v1/bots", &json!({"slug": "rh", "name": "Assistant RH", "lang": "en"})).await, 201).await;
+    let bot = expect(
+        s.post(
+            "/api/v1/bots",
+            &json!({"slug": "rh", "name": "Assistant RH", "lang": "en"}),
+        )
+        .await,
+        201,
+    )
+    .await;
     assert_eq!(bot["deployed_url"], format!("{}/c/rh/", app.base));
-    let dup = expect(s.post("/api/v1/bots", &json!({"slug": "rh", "name": "Encore"})).await, 409).await;
+    let dup = expect(
+        s.post("/api/v1/bots", &json!({"slug": "rh", "name": "Encore"}))
+            .await,
+        409,
+    )
+    .await;
     assert!(dup["message"].as_str().unwrap().contains("slug"));
-    let bad = expect(s.post("/api/v1/bots", &json!({"slug": "No Spaces!", "name": "", "lang": "de"})).await, 422).await;
-    let fields: Vec<&str> = bad["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let bad = expect(
+        s.post(
+            "/api/v1/bots",
+            &json!({"slug": "No Spaces!", "name": "", "lang": "de"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let fields: Vec<&str> = bad["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["slug", "name", "lang"]);
     let list = expect(s.get("/api/v1/bots").await, 200).await;
-    let slugs: Vec<&str> = list["bots"].as_array().unwrap().iter().map(|b| b["slug"].as_str().unwrap()).collect();
+    let slugs: Vec<&str> = list["bots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["slug"].as_str().unwrap())
+        .collect();
     assert_eq!(slugs, ["demo", "rh"]);
     expect(s.get("/api/v1/bots/nope").await, 404).await;
 }
@@ -23,11 +54,22 @@ async fn health_and_openapi(app: &TestApp) {
     assert_eq!(expect(s.get("/readyz").await, 200).await["database"], "ok");
     let spec = expect(s.get("/api/openapi.json").await, 200).await;
     for path in [
-        "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/bots", "/api/v1/bots/{bot}",
-        "/api/v1/bots/{bot}/deployments", "/api/v1/bots/{bot}/knowledge", "/api/v1/bots/{bot}/knowledge/{id}",
-        "/api/v1/bots/{bot}/knowledge/import", "/api/v1/bots/{bot}/knowledge/export", "/api/v1/bots/{bot}/ask",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/bots",
+        "/api/v1/bots/{bot}",
+        "/api/v1/bots/{bot}/deployments",
+        "/api/v1/bots/{bot}/knowledge",
+        "/api/v1/bots/{bot}/knowledge/{id}",
+        "/api/v1/bots/{bot}/knowledge/import",
+        "/api/v1/bots/{bot}/knowledge/export",
+        "/api/v1/bots/{bot}/ask",
     ] {
-        assert!(spec["paths"].get(path).is_some(), "{path} missing from openapi.json");
+        assert!(
+            spec["paths"].get(path).is_some(),
+            "{path} missing from openapi.json"
+        );
     }
     let unknown = expect(s.get("/api/v1/nothing-here").await, 404).await;
     assert_eq!(unknown["error"], "not_found");
@@ -39,4 +81,8 @@ async fn readyz_reports_a_lost_database(app: &TestApp) {
     assert_eq!(body["database"], "unreachable");
 }
 
-both_backends!(bots_are_created_and_listed, health_and_openapi, readyz_reports_a_lost_database);
+both_backends!(
+    bots_are_created_and_listed,
+    health_and_openapi,
+    readyz_reports_a_lost_database
+);

@@ -21,19 +21,33 @@ fn vigie(db: &str, dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run vigie");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
 }
 
 fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
 fn fails(out: &Output) -> String {
-    assert!(!out.status.success(), "should have failed: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "should have failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
@@ -44,45 +58,204 @@ async fn admin_workflow(backend: Backend) {
     let run = |args: &[&str], stdin: Option<&str>| vigie(&db, d, args, stdin);
 
     assert!(ok(&run(&["migrate"], None)).contains("up to date"));
-    let out = ok(&run(&["user", "add", "--email", "lea@example.com", "--name", "Léa", "--role", "admin", "--password-stdin"], Some("a long enough password\n")));
+    let out = ok(&run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "lea@example.com",
+            "--name",
+            "Léa",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    ));
     assert!(out.contains("role admin"), "{out}");
-    assert!(fails(&run(&["user", "add", "--email", "lea@example.com", "--name", "Léa", "--role", "admin", "--password-stdin"], Some("a long enough password\n"))).contains("already exists"));
-    let err = fails(&run(&["user", "add", "--email", "not-an-email", "--name", "X", "--role", "boss", "--password-stdin"], Some("short")));
-    assert!(err.contains("email:") && err.contains("role:") && err.contains("password:"), "{err}");
-    let token = ok(&run(&["token", "create", "--email", "lea@example.com"], None));
+    assert!(fails(&run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "lea@example.com",
+            "--name",
+            "Léa",
+            "--role",
+            "admin",
+            "--password-stdin"
+        ],
+        Some("a long enough password\n")
+    ))
+    .contains("already exists"));
+    let err = fails(&run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "not-an-email",
+            "--name",
+            "X",
+            "--role",
+            "boss",
+            "--password-stdin",
+        ],
+        Some("short"),
+    ));
+    assert!(
+        err.contains("email:") && err.contains("role:") && err.contains("password:"),
+        "{err}"
+    );
+    let token = ok(&run(
+        &["token", "create", "--email", "lea@example.com"],
+        None,
+    ));
     assert!(token.trim().starts_with("vgt_"), "{token}");
-    fails(&run(&["token", "create", "--email", "ghost@example.com"], None));
+    fails(&run(
+        &["token", "create", "--email", "ghost@example.com"],
+        None,
+    ));
 
-    ok(&run(&["bot", "create", "--slug", "helpdesk", "--name", "Helpdesk", "--lang", "fr"], None));
-    assert!(fails(&run(&["bot", "create", "--slug", "helpdesk", "--name", "Again"], None)).contains("already exists"));
-    let out = ok(&run(&["knowledge", "import", "--bot", "helpdesk", "data/demo/knowledge.json"], None));
+    ok(&run(
+        &[
+            "bot", "create", "--slug", "helpdesk", "--name", "Helpdesk", "--lang", "fr",
+        ],
+        None,
+    ));
+    assert!(fails(&run(
+        &["bot", "create", "--slug", "helpdesk", "--name", "Again"],
+        None
+    ))
+    .contains("already exists"));
+    let out = ok(&run(
+        &[
+            "knowledge",
+            "import",
+            "--bot",
+            "helpdesk",
+            "data/demo/knowledge.json",
+        ],
+        None,
+    ));
     assert!(out.contains("0 updated, 0 unchanged"), "{out}");
-    let out = ok(&run(&["knowledge", "import", "--bot", "helpdesk", "data/demo/knowledge.json"], None));
+    let out = ok(&run(
+        &[
+            "knowledge",
+            "import",
+            "--bot",
+            "helpdesk",
+            "data/demo/knowledge.json",
+        ],
+        None,
+    ));
     assert!(out.contains("0 created, 0 updated"), "{out}");
     let bad = d.join("bad.json");
     std::fs::write(&bad, r#"{"knowledge": [{"id": "x", "title": "", "lang": "fr", "answer": "a"}, {"id": "y", "title": "t", "lang": "es", "answer": "a"}]}"#).unwrap();
-    let err = fails(&run(&["knowledge", "import", "--bot", "helpdesk", bad.to_str().unwrap()], None));
-    assert!(err.contains("item 0 (id x): title") && err.contains("item 1 (id y): lang"), "{err}");
-    let csv = ok(&run(&["knowledge", "export", "--bot", "helpdesk", "--format", "csv"], None));
+    let err = fails(&run(
+        &[
+            "knowledge",
+            "import",
+            "--bot",
+            "helpdesk",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert!(
+        err.contains("item 0 (id x): title") && err.contains("item 1 (id y): lang"),
+        "{err}"
+    );
+    let csv = ok(&run(
+        &[
+            "knowledge",
+            "export",
+            "--bot",
+            "helpdesk",
+            "--format",
+            "csv",
+        ],
+        None,
+    ));
     assert!(csv.lines().count() > 60);
-    assert!(fails(&run(&["knowledge", "export", "--bot", "nobot"], None)).contains("bot not found"));
+    assert!(
+        fails(&run(&["knowledge", "export", "--bot", "nobot"], None)).contains("bot not found")
+    );
 
-    assert!(fails(&run(&["eval", "--bot", "helpdesk", "--file", "data/demo/eval.jsonl"], None)).contains("vigie deploy"));
+    assert!(fails(&run(
+        &[
+            "eval",
+            "--bot",
+            "helpdesk",
+            "--file",
+            "data/demo/eval.jsonl"
+        ],
+        None
+    ))
+    .contains("vigie deploy"));
     let out = ok(&run(&["deploy", "--bot", "helpdesk"], None));
-    assert!(out.contains("deployed URL: https://help.example.com/c/helpdesk/"), "{out}");
-    let out = ok(&run(&["eval", "--bot", "helpdesk", "--file", "data/demo/eval.jsonl", "--json"], None));
+    assert!(
+        out.contains("deployed URL: https://help.example.com/c/helpdesk/"),
+        "{out}"
+    );
+    let out = ok(&run(
+        &[
+            "eval",
+            "--bot",
+            "helpdesk",
+            "--file",
+            "data/demo/eval.jsonl",
+            "--json",
+        ],
+        None,
+    ));
     let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    for key in ["n", "in_scope_accuracy", "oos_recall", "overall_accuracy", "p50_us", "p99_us"] {
+    for key in [
+        "n",
+        "in_scope_accuracy",
+        "oos_recall",
+        "overall_accuracy",
+        "p50_us",
+        "p99_us",
+    ] {
         assert!(report.get(key).is_some(), "{key} missing: {report}");
     }
     assert!(report["n"].as_u64().unwrap() >= 300);
-    assert!(report["in_scope_accuracy"].as_f64().unwrap() >= 0.90, "{report}");
+    assert!(
+        report["in_scope_accuracy"].as_f64().unwrap() >= 0.90,
+        "{report}"
+    );
     assert!(report["oos_recall"].as_f64().unwrap() >= 0.80, "{report}");
-    let text = ok(&run(&["eval", "--bot", "helpdesk", "--file", "data/demo/eval.jsonl"], None));
-    assert!(text.contains("in-scope accuracy") && text.contains("p99"), "{text}");
+    let text = ok(&run(
+        &[
+            "eval",
+            "--bot",
+            "helpdesk",
+            "--file",
+            "data/demo/eval.jsonl",
+        ],
+        None,
+    ));
+    assert!(
+        text.contains("in-scope accuracy") && text.contains("p99"),
+        "{text}"
+    );
     let broken = d.join("broken.jsonl");
-    std::fs::write(&broken, "{\"text\": \"vpn\", \"expected\": null}\nnot json\n").unwrap();
-    assert!(fails(&run(&["eval", "--bot", "helpdesk", "--file", broken.to_str().unwrap()], None)).contains("line 2"));
+    std::fs::write(
+        &broken,
+        "{\"text\": \"vpn\", \"expected\": null}\nnot json\n",
+    )
+    .unwrap();
+    assert!(fails(&run(
+        &[
+            "eval",
+            "--bot",
+            "helpdesk",
+            "--file",
+            broken.to_str().unwrap()
+        ],
+        None
+    ))
+    .contains("line 2"));
     if let Some(name) = pg {
         drop_database(&name).await;
     }
@@ -101,21 +274,41 @@ async fn admin_workflow_postgres() {
 #[test]
 fn bad_settings_stop_start_up_naming_the_setting() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN).arg("serve").env("VIGIE_DATA_DIR", dir.path()).env("VIGIE_LISTEN", "not-an-address").output().unwrap();
+    let out = Command::new(BIN)
+        .arg("serve")
+        .env("VIGIE_DATA_DIR", dir.path())
+        .env("VIGIE_LISTEN", "not-an-address")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("VIGIE_LISTEN"));
-    let out = Command::new(BIN).arg("migrate").env("VIGIE_DATABASE_URL", "mysql://x").output().unwrap();
+    let out = Command::new(BIN)
+        .arg("migrate")
+        .env("VIGIE_DATABASE_URL", "mysql://x")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("VIGIE_DATABASE_URL"));
     let cfg = dir.path().join("vigie.toml");
     std::fs::write(&cfg, "public_url = \"not a url\"\n").unwrap();
-    let out = Command::new(BIN).args(["--config", cfg.to_str().unwrap(), "migrate"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("VIGIE_PUBLIC_URL"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .args(["--config", cfg.to_str().unwrap(), "migrate"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("VIGIE_PUBLIC_URL"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test]
 async fn first_serve_creates_an_admin_and_the_demo_bot() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(BIN)
         .arg("serve")
         .env("VIGIE_DATA_DIR", dir.path())
@@ -125,6 +318,13 @@ async fn first_serve_creates_an_admin_and_the_demo_bot() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Logs are drained as they come: a full pipe would block the server.
+    let mut stderr = child.stderr.take().unwrap();
+    let logs = std::thread::spawn(move || {
+        let mut all = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut all).unwrap();
+        all
+    });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = String::new();
     let mut password = None;
@@ -140,18 +340,34 @@ async fn first_serve_creates_an_admin_and_the_demo_bot() {
         }
     }
     let password = password.unwrap_or_else(|| panic!("no password printed:\n{printed}"));
-    assert!(printed.contains(&format!("http://127.0.0.1:{port}/api/v1")), "{printed}");
+    assert!(
+        printed.contains(&format!("http://127.0.0.1:{port}/api/v1")),
+        "{printed}"
+    );
     assert!(dir.path().join("vigie.db").exists());
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let r = client.post(format!("{base}/api/v1/auth/login")).json(&serde_json::json!({"email": "admin@vigie.localhost", "password": password})).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@vigie.localhost", "password": password}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let r = client.post(format!("{base}/api/v1/bots/demo/ask")).json(&serde_json::json!({"text": "comment poser des congés ?"})).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/api/v1/bots/demo/ask"))
+        .json(&serde_json::json!({"text": "comment poser des congés ?"}))
+        .send()
+        .await
+        .unwrap();
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["kind"], "answer", "{body}");
     unsafe { libc_kill(child.id()) };
-    let out = child.wait_with_output().unwrap();
-    let logs = String::from_utf8_lossy(&out.stderr);
+    child.wait().unwrap();
+    let logs = logs.join().unwrap();
     assert!(logs.contains("logged in"), "debug logs expected:\n{logs}");
     assert!(!logs.contains(&password), "the password reached the logs");
     assert!(!logs.contains("vgs_"), "a session token reached the logs");
@@ -167,5 +383,9 @@ async fn first_serve_creates_an_admin_and_the_demo_bot() {
 
 /// SIGTERM, so the server shuts down gracefully.
 unsafe fn libc_kill(pid: u32) {
-    Command::new("kill").arg("-TERM").arg(pid.to_string()).status().unwrap();
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
 }

@@ -16,20 +16,27 @@ pub const OPERATOR_EMAIL: &str = "claire@example.com";
 pub const OPERATOR_PASSWORD: &str = "operator password 123";
 
 pub fn pg_admin_url() -> String {
-    std::env::var("VIGIE_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("VIGIE_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A fresh database URL for one test.
 pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> (String, Option<String>) {
     match backend {
-        Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.join("vigie.db").display()), None),
+        Backend::Sqlite => (
+            format!("sqlite://{}?mode=rwc", dir.join("vigie.db").display()),
+            None,
+        ),
         Backend::Postgres => {
             let name = format!("vigie_t_{}", uuid::Uuid::new_v4().simple());
             let admin = pg_admin_url();
             let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("PostgreSQL tests need a server at {admin}: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
             let base = admin.rsplit_once('/').expect("database url has a path").0;
             (format!("{base}/{name}"), Some(name))
         }
@@ -38,7 +45,9 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> (String,
 
 pub async fn drop_database(name: &str) {
     if let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
     }
 }
 
@@ -67,10 +76,28 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         settings.public_url = format!("http://{addr}");
-        vigie::actions::add_operator(&store, ADMIN_EMAIL, "Ada Admin", "admin", ADMIN_PASSWORD.into()).await.unwrap();
-        vigie::actions::add_operator(&store, OPERATOR_EMAIL, "Claire", "operator", OPERATOR_PASSWORD.into()).await.unwrap();
+        vigie::actions::add_operator(
+            &store,
+            ADMIN_EMAIL,
+            "Ada Admin",
+            "admin",
+            ADMIN_PASSWORD.into(),
+        )
+        .await
+        .unwrap();
+        vigie::actions::add_operator(
+            &store,
+            OPERATOR_EMAIL,
+            "Claire",
+            "operator",
+            OPERATOR_PASSWORD.into(),
+        )
+        .await
+        .unwrap();
         let state = AppState::new(store.clone(), settings);
-        app::first_start(&store, &state.engines).await.expect("first start");
+        app::first_start(&store, &state.engines)
+            .await
+            .expect("first start");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn({
             let state = state.clone();
@@ -100,12 +127,21 @@ impl TestApp {
 
     /// A client with no session.
     pub fn anonymous(&self) -> Session {
-        Session { client: Client::builder().cookie_store(true).build().unwrap(), csrf: None, base: self.base.clone() }
+        Session {
+            client: Client::builder().cookie_store(true).build().unwrap(),
+            csrf: None,
+            base: self.base.clone(),
+        }
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Session {
         let mut s = self.anonymous();
-        let r = s.post("/api/v1/auth/login", &json!({"email": email, "password": password})).await;
+        let r = s
+            .post(
+                "/api/v1/auth/login",
+                &json!({"email": email, "password": password}),
+            )
+            .await;
         assert_eq!(r.status(), 200, "login failed");
         let body: Value = r.json().await.unwrap();
         s.csrf = Some(body["csrf_token"].as_str().unwrap().to_string());
@@ -150,22 +186,45 @@ impl Session {
         }
     }
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
-    }
-    pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.with_csrf(self.client.post(format!("{}{path}", self.base)).json(body)).send().await.unwrap()
-    }
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
-        self.with_csrf(self.client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body))
+        self.client
+            .get(format!("{}{path}", self.base))
             .send()
             .await
             .unwrap()
     }
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.with_csrf(self.client.post(format!("{}{path}", self.base)).json(body))
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Response {
+        self.with_csrf(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .send()
+        .await
+        .unwrap()
+    }
     pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.with_csrf(self.client.put(format!("{}{path}", self.base)).json(body)).send().await.unwrap()
+        self.with_csrf(self.client.put(format!("{}{path}", self.base)).json(body))
+            .send()
+            .await
+            .unwrap()
     }
     pub async fn delete(&self, path: &str) -> Response {
-        self.with_csrf(self.client.delete(format!("{}{path}", self.base))).send().await.unwrap()
+        self.with_csrf(self.client.delete(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .unwrap()
     }
 }
 
@@ -200,4 +259,3 @@ macro_rules! both_backends {
         )*
     };
 }
-

@@ -1,5 +1,5 @@
 //! Latency bench without external harness: 10,000 synthetic knowledge items
-//! (4 formulations each, fr/en mix, Zipf-distributed vocabulary of real
+//! (4 formulations, a Markdown answer and 2 tags each, fr/en mix, Zipf-distributed vocabulary of real
 //! helpdesk words and generated words), ~20,000 questions (paraphrases with
 //! dropped words and typos, plus out-of-scope ones). Prints build time and
 //! ask() p50/p99/max for the engine and for the BM25 baseline.
@@ -232,11 +232,23 @@ fn main() {
         };
         let title = sentence(&mut rng);
         let formulations = (0..4).map(|_| sentence(&mut rng)).collect();
+        // a Markdown answer of ~5 sentences with a link, and two tags
+        let answer = format!(
+            "**{}**.\n1. {}\n2. {} [portail](https://intranet.example.com/{i}).\n\n{} {}",
+            sentence(&mut rng),
+            sentence(&mut rng),
+            sentence(&mut rng),
+            sentence(&mut rng),
+            sentence(&mut rng)
+        );
+        let tags = vec![topic[0].clone(), topic[1].clone()];
         items.push(KnowledgeInput {
             id: format!("item-{i}"),
             title,
             lang,
             formulations,
+            answer,
+            tags,
             related: vec![],
             handoff: false,
         });

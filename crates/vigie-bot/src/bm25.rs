@@ -33,13 +33,19 @@ pub struct Bm25Index {
 }
 
 impl Bm25Index {
+    /// Same inputs as [`crate::Index::build`]: the title, each formulation,
+    /// the answer (Markdown stripped) and the tags are the item's documents.
     pub fn build(items: &[KnowledgeInput]) -> Bm25Index {
-        Bm25Index::build_with_context(items, &[])
-    }
-
-    /// Same as [`Bm25Index::build`], each item's context text (answer, tags)
-    /// being one more formulation.
-    pub fn build_with_context(items: &[KnowledgeInput], context: &[String]) -> Bm25Index {
+        let context: Vec<String> = items
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    crate::normalize::strip_markdown(&i.answer),
+                    i.tags.join(" ")
+                )
+            })
+            .collect();
         let mut subs = Vec::new();
         for lang in Lang::ALL {
             let mut terms: HashMap<String, u32> = HashMap::new();
@@ -49,7 +55,7 @@ impl Bm25Index {
             for (g, it) in items.iter().enumerate().filter(|(_, it)| it.lang == lang) {
                 for f in std::iter::once(&it.title)
                     .chain(it.formulations.iter())
-                    .chain(context.get(g))
+                    .chain(context.get(g).filter(|c| !c.trim().is_empty()))
                 {
                     let toks = normalize::normalize(f, lang);
                     if toks.is_empty() {
@@ -209,6 +215,8 @@ mod tests {
                 title: "Changer son mot de passe".into(),
                 lang: Lang::Fr,
                 formulations: vec!["comment changer mon mot de passe".into()],
+                answer: String::new(),
+                tags: vec![],
                 related: vec![],
                 handoff: false,
             },
@@ -217,6 +225,8 @@ mod tests {
                 title: "Imprimante en panne".into(),
                 lang: Lang::Fr,
                 formulations: vec!["mon imprimante ne marche plus".into()],
+                answer: String::new(),
+                tags: vec![],
                 related: vec![],
                 handoff: false,
             },

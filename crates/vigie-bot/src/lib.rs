@@ -8,6 +8,7 @@ pub mod bm25;
 mod decide;
 pub mod eval;
 mod fuzzy;
+pub mod groups;
 pub mod handoff;
 pub mod index;
 pub mod lang;
@@ -26,6 +27,12 @@ pub struct KnowledgeInput {
     pub title: String,
     pub lang: Lang,
     pub formulations: Vec<String>,
+    /// The answer shown to the visitor, Markdown or plain text. Its words
+    /// are searchable at a lower weight than title and formulations (URLs
+    /// and Markdown syntax removed).
+    pub answer: String,
+    /// Free keywords; searchable at a lower weight, like the answer.
+    pub tags: Vec<String>,
     pub related: Vec<String>,
     /// "Hand over to an operator" flag.
     pub handoff: bool,

@@ -16,11 +16,14 @@ use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// One analysed word: its folded surface form and its stem.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One analysed word (or multi-word group member): its folded surface form,
+/// its stem, and its matching groups (see [`crate::groups`]; empty from the
+/// plain pipeline).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Token {
     pub surface: String,
     pub stem: String,
+    pub groups: Vec<u16>,
 }
 
 struct Pipelines {
@@ -149,18 +152,20 @@ pub fn analyze(text: &str, lang: Lang) -> Vec<Token> {
 pub fn analyze_words(words: &[String], lang: Lang, written: Option<Lang>) -> Vec<Token> {
     words
         .iter()
-        .filter(|w| keep(w, lang) && written.is_none_or(|l| l == lang || !is_stop(w, l)))
+        .filter(|w| keeps(w, lang) && written.is_none_or(|l| l == lang || !is_stop(w, l)))
         .map(|w| {
             let stem = stem(w, lang);
             Token {
                 surface: w.clone(),
                 stem,
+                groups: Vec::new(),
             }
         })
         .collect()
 }
 
-fn keep(w: &str, lang: Lang) -> bool {
+/// Is `w` (folded) a content word of `lang`: not a stop word nor a single letter?
+pub(crate) fn keeps(w: &str, lang: Lang) -> bool {
     let mut it = w.chars();
     let first = it.next();
     let single = it.next().is_none();
@@ -168,6 +173,73 @@ fn keep(w: &str, lang: Lang) -> bool {
         return false;
     }
     !is_stop(w, lang)
+}
+
+/// Plain text of a Markdown (or plain) answer for indexing: URLs, e-mail
+/// addresses, link targets, image targets, HTML tags and code-fence markers
+/// are removed; link and image texts are kept. The remaining punctuation
+/// (`*`, `#`, `>`, `|`...) is dropped by [`words`] anyway.
+pub fn strip_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // link / image target: "](...)"
+        if c == ']' && chars.get(i + 1) == Some(&'(') {
+            let mut j = i + 2;
+            let mut depth = 1;
+            while j < chars.len() && depth > 0 {
+                match chars[j] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            out.push(' ');
+            i = j;
+            continue;
+        }
+        // HTML tag
+        if c == '<' {
+            if let Some(k) = chars[i + 1..].iter().take(200).position(|&x| x == '>') {
+                let inner: String = chars[i + 1..i + 1 + k].iter().collect();
+                if inner
+                    .chars()
+                    .next()
+                    .is_some_and(|x| x.is_ascii_alphabetic() || x == '/' || x == '!')
+                {
+                    // an autolink <http://...> is a URL too: drop it all
+                    out.push(' ');
+                    i += k + 2;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    // drop URL-like and address-like whitespace-separated chunks
+    out.split_whitespace()
+        .filter(|w| {
+            let lw = w.to_ascii_lowercase();
+            !(lw.contains("://")
+                || lw.contains("www.")
+                || lw.starts_with("mailto:")
+                || (lw.contains('@') && lw.contains('.'))
+                || dotted(&lw)
+                || w.starts_with("```"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A host name or file name: a '.' between two alphanumerics.
+fn dotted(w: &str) -> bool {
+    let c: Vec<char> = w.chars().collect();
+    (1..c.len().saturating_sub(1))
+        .any(|i| c[i] == '.' && c[i - 1].is_alphanumeric() && c[i + 1].is_alphanumeric())
 }
 
 /// The token pipeline: folded, elision-free, stop-word-free Snowball stems.
@@ -223,6 +295,20 @@ mod tests {
             normalize("connecting", Lang::En),
             normalize("connected", Lang::En)
         );
+    }
+
+    #[test]
+    fn markdown_is_stripped() {
+        let md = "Voir **https://motdepasse.example.com** ou [le portail](https://x.example/a_(b)) \
+                  ![capture](img/shot.png) <b>gras</b> <https://auto.link> support@example.com ### Titre";
+        let s = strip_markdown(md);
+        assert!(
+            !s.contains("http") && !s.contains("example") && !s.contains("png"),
+            "{s}"
+        );
+        assert!(s.contains("le portail") && s.contains("capture") && s.contains("gras"));
+        assert!(s.contains("Titre") && s.contains("Voir"));
+        assert_eq!(strip_markdown("plain text"), "plain text");
     }
 
     #[test]

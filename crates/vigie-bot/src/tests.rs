@@ -9,6 +9,8 @@ fn item(id: &str, lang: Lang, title: &str, forms: &[&str]) -> KnowledgeInput {
         title: title.into(),
         lang,
         formulations: forms.iter().map(|s| s.to_string()).collect(),
+        answer: String::new(),
+        tags: vec![],
         related: vec![],
         handoff: false,
     }
@@ -328,4 +330,61 @@ fn empty_index_and_empty_queries() {
     ));
     assert!(idx.search("imprim", 5).is_empty());
     assert!(index().search("imprim", 0).is_empty());
+}
+
+#[test]
+fn answer_and_tags_are_searchable_at_lower_weight() {
+    let mut items = fixture();
+    items.push(KnowledgeInput {
+        id: "badge".into(),
+        title: "Badge d'accès".into(),
+        lang: Lang::Fr,
+        formulations: vec!["je n'ai plus mon badge".into()],
+        answer: "Passez à l'**accueil** du bâtiment B : un badge provisoire \
+                 vous sera remis. Voir [le portail](https://portail.example.com/badges)."
+            .into(),
+        tags: vec!["sécurité".into(), "bâtiment".into()],
+        related: vec![],
+        handoff: false,
+    });
+    let idx = Index::build(&items);
+    // a word found only in the answer still ranks the item first
+    let r = idx.ranked("badge provisoire accueil", None, 2);
+    assert_eq!(r[0].id, "badge");
+    // a tag too
+    assert_eq!(idx.ranked("bâtiment badge", None, 1)[0].id, "badge");
+    // URLs of the answer are not indexed
+    assert!(idx
+        .ranked("portail example", None, 3)
+        .iter()
+        .all(|c| c.id != "badge" || c.score < 0.3));
+    // the same words in a formulation weigh more than in the answer
+    let from_form = idx.ranked("plus mon badge", None, 1)[0].score;
+    let from_answer = idx.ranked("badge provisoire", None, 1)[0].score;
+    assert!(from_form > from_answer, "{from_form} vs {from_answer}");
+}
+
+#[test]
+fn matching_groups_bridge_synonyms_and_languages() {
+    let idx = Index::build(&fixture());
+    // abbreviation
+    assert!(matches!(idx.ask("mdp oublié", None), Outcome::Answer { id, .. } if id == "pwd-fr"));
+    // synonym through a group, below an exact match
+    let syn = idx.ranked("ma bécane ne veut plus imprimer", None, 1);
+    assert_eq!(syn[0].id, "printer-fr");
+    // with the groups disabled the abbreviation is unknown: lower score
+    let plain = Index::build_with(
+        &fixture(),
+        crate::Params {
+            group: 0.0,
+            ..Default::default()
+        },
+    );
+    let with = idx.ranked("mdp oublié", None, 1)[0].score;
+    let without = plain.ranked("mdp oublié", None, 1)[0].score;
+    assert!(with > without + 0.1, "{with} vs {without}");
+    // an exact match beats a group match
+    let exact = idx.ranked("mot de passe oublié", None, 1)[0].score;
+    let grouped = idx.ranked("mdp oublié", None, 1)[0].score;
+    assert!(exact > grouped, "{exact} vs {grouped}");
 }
