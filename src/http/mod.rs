@@ -11,6 +11,7 @@ mod extract;
 mod health;
 mod knowledge;
 mod openapi;
+mod pages;
 
 use crate::app::AppState;
 use axum::Router;
@@ -22,6 +23,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
+        .merge(pages::router())
         .nest(
             "/api/v1",
             Router::new()

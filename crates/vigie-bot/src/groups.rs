@@ -309,15 +309,21 @@ pub fn analyze_words(words: &[String], lang: Lang, written: Option<Lang>) -> Vec
     let mut i = 0;
     while i < words.len() {
         if let Some(cands) = t.phrases.get(&stems[i]) {
-            let hit = cands
-                .iter()
-                .find(|(ps, _)| i + ps.len() <= stems.len() && stems[i..i + ps.len()] == ps[..]);
+            let hit = cands.iter().find(|(ps, _)| {
+                i + ps.len() <= stems.len()
+                    && ps
+                        .iter()
+                        .enumerate()
+                        .all(|(k, p)| stems[i + k] == *p || (k > 0 && near(&stems[i + k], p)))
+            });
             if let Some((ps, gs)) = hit {
                 let span = i..i + ps.len();
+                // the member's own stems, so that a misspelt phrase ("mot de
+                // pase") gives the same token as the correct one
                 let content: Vec<&str> = span
                     .clone()
                     .filter(|&j| normalize::keeps(&words[j], lang))
-                    .map(|j| stems[j].as_str())
+                    .map(|j| ps[j - i].as_str())
                     .collect();
                 let stem = if content.is_empty() {
                     stems[span.clone()].join(" ")
@@ -346,6 +352,13 @@ pub fn analyze_words(words: &[String], lang: Lang, written: Option<Lang>) -> Vec
         i += 1;
     }
     out
+}
+
+/// A typo in a word of a multi-word member after its first word: one edit
+/// away, both stems of at least [`crate::fuzzy::MIN_LEN`] - 1 letters.
+fn near(a: &str, b: &str) -> bool {
+    let min = crate::fuzzy::MIN_LEN - 1;
+    a.chars().count() >= min && b.chars().count() >= min && strsim::osa_distance(a, b) <= 1
 }
 
 /// [`analyze_words`] on raw text.
@@ -407,6 +420,11 @@ mod tests {
         let u = analyze("les fiches de paye", Lang::Fr);
         assert_eq!(u.len(), 1, "{u:?}");
         assert!(shares("fiches de paye", "bulletin de salaire", Lang::Fr));
+        // a typo in a phrase's later word is tolerated
+        let v = analyze("j'ai oublié mon mot de pase", Lang::Fr);
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[1].stem, "mot pass");
+        assert!(analyze("mot de pa", Lang::Fr).len() != 1);
         // the plain pipeline is unchanged
         assert_eq!(normalize::normalize("mot de passe", Lang::Fr).len(), 2);
     }

@@ -91,6 +91,8 @@ pub(crate) struct ItemMeta {
     pub id: String,
     pub lang: Lang,
     pub handoff: bool,
+    /// Index of the item in its language's sub-index.
+    pub local: u32,
 }
 
 /// Per-language part of the index.
@@ -108,6 +110,9 @@ pub(crate) struct SubIndex {
     /// similarity factor per formulation (1 for formulations, `context` for context text)
     form_factor: Vec<f32>,
     item_global: Vec<u32>,
+    /// Per item (CSR), the sorted terms of its title and formulations.
+    main_off: Vec<u32>,
+    main: Vec<u32>,
     fuzzy: Fuzzy,
     /// (surface word, term id), sorted, for prefix search.
     surfaces: Vec<(String, u32)>,
@@ -118,6 +123,8 @@ pub(crate) struct SubIndex {
 pub(crate) struct Slot {
     pub alts: Vec<(u32, f32)>,
     pub q: f32,
+    /// The query word's own stem when it is in the vocabulary.
+    pub exact: Option<u32>,
 }
 
 /// An item's score for one question.
@@ -126,6 +133,16 @@ pub(crate) struct Scored {
     pub item: u32,
     pub score: f32,
     pub coverage: f32,
+    /// Share of the query mass found in the item's title and formulations
+    /// (answer and tags excluded); filled for the best items only.
+    pub main_cov: f32,
+    /// Share of the query mass made of words found as such (same stem) in
+    /// the title and formulations; filled for the best items only.
+    pub exact_cov: f32,
+    /// Number of query words found in the title and formulations, and of
+    /// query words (unknown ones included); filled for the best items only.
+    pub matched: u16,
+    pub words: u16,
 }
 
 const NONE: u32 = u32::MAX;
@@ -147,6 +164,60 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// A context text (answer, tags) is not searchable by the words found in
+/// the context texts of more than this share of the items...
+const CONTEXT_DF_SHARE: f32 = 0.02;
+/// ... and of more than this many items, so that small bases keep them all.
+const CONTEXT_DF_MIN: usize = 200;
+
+/// Drop from the postings of context texts the words that most answers
+/// contain ("cliquer", "please"): they weigh little (low IDF, times the
+/// context factor) but their long posting lists dominate the query time of
+/// large bases. Title and formulation postings are kept whole, and the IDF
+/// still counts every occurrence. Rebuilds the items' term unions.
+fn prune_context(
+    forms_terms: &mut [Vec<u32>],
+    form_item: &[u32],
+    form_factor: &[f32],
+    item_terms: &mut [Vec<u32>],
+    nt: usize,
+) {
+    let n_items = item_terms.len();
+    let cap = CONTEXT_DF_MIN.max((n_items as f32 * CONTEXT_DF_SHARE) as usize);
+    if n_items <= cap {
+        return;
+    }
+    let mut cdf = vec![0u32; nt];
+    let mut last = vec![u32::MAX; nt];
+    for (f, ids) in forms_terms.iter().enumerate() {
+        if form_factor[f] >= 1.0 {
+            continue;
+        }
+        for &t in ids {
+            if last[t as usize] != form_item[f] {
+                last[t as usize] = form_item[f];
+                cdf[t as usize] += 1;
+            }
+        }
+    }
+    if cdf.iter().all(|&d| d as usize <= cap) {
+        return;
+    }
+    for u in item_terms.iter_mut() {
+        u.clear();
+    }
+    for (f, ids) in forms_terms.iter_mut().enumerate() {
+        if form_factor[f] < 1.0 {
+            ids.retain(|&t| cdf[t as usize] as usize <= cap);
+        }
+        item_terms[form_item[f] as usize].extend_from_slice(ids);
+    }
+    for u in item_terms.iter_mut() {
+        u.sort_unstable();
+        u.dedup();
+    }
 }
 
 fn csr(lists: Vec<Vec<u32>>) -> (Vec<u32>, Vec<u32>) {
@@ -172,9 +243,11 @@ impl SubIndex {
         let mut form_factor = Vec::new();
         let mut item_terms: Vec<Vec<u32>> = Vec::new();
         let mut item_global = Vec::new();
+        let mut item_main: Vec<Vec<u32>> = Vec::new();
         for (li, (g, forms)) in items.iter().enumerate() {
             item_global.push(*g);
             let mut union = Vec::new();
+            let mut mains = Vec::new();
             for (toks, factor) in forms {
                 // `ids`: every term the formulation can be found by; `main`:
                 // its words, which alone make its mass (group tokens and the
@@ -211,6 +284,9 @@ impl SubIndex {
                     continue;
                 }
                 union.extend_from_slice(&ids);
+                if *factor >= 1.0 {
+                    mains.extend_from_slice(&ids);
+                }
                 forms_terms.push(ids);
                 forms_main.push(main);
                 form_item.push(li as u32);
@@ -219,6 +295,9 @@ impl SubIndex {
             union.sort_unstable();
             union.dedup();
             item_terms.push(union);
+            mains.sort_unstable();
+            mains.dedup();
+            item_main.push(mains);
         }
         let nt = terms.len();
         let mut df = vec![0u32; nt];
@@ -234,6 +313,13 @@ impl SubIndex {
             .iter()
             .map(|ids| ids.iter().map(|&t| idf[t as usize]).sum())
             .collect();
+        prune_context(
+            &mut forms_terms,
+            &form_item,
+            &form_factor,
+            &mut item_terms,
+            nt,
+        );
         let mut post: Vec<Vec<u32>> = vec![Vec::new(); nt];
         for (f, ids) in forms_terms.iter().enumerate() {
             for &t in ids {
@@ -248,6 +334,7 @@ impl SubIndex {
         }
         let (post_off, post) = csr(post);
         let (ipost_off, ipost) = csr(ipost);
+        let (main_off, main) = csr(item_main);
         let mut surfaces: Vec<(String, u32)> = surf.into_iter().collect();
         surfaces.sort_unstable();
         let fuzzy = Fuzzy::build(
@@ -269,9 +356,49 @@ impl SubIndex {
             form_mass,
             form_factor,
             item_global,
+            main_off,
+            main,
             fuzzy,
             surfaces,
         }
+    }
+
+    fn main_terms(&self, local: u32) -> &[u32] {
+        &self.main
+            [self.main_off[local as usize] as usize..self.main_off[local as usize + 1] as usize]
+    }
+
+    /// Fill `main_cov` and `exact_cov` of an item of this sub-index.
+    pub(crate) fn main_coverage(
+        &self,
+        slots: &[Slot],
+        unknown: f32,
+        n_unknown: usize,
+        local: u32,
+        s: &mut Scored,
+    ) {
+        let q_mass: f32 = slots.iter().map(|s| s.q).sum::<f32>() + unknown;
+        if q_mass <= 0.0 {
+            return;
+        }
+        let terms = self.main_terms(local);
+        let (mut m, mut e) = (0.0f32, 0.0f32);
+        for slot in slots {
+            if let Some(&(_, w)) = slot
+                .alts
+                .iter()
+                .find(|(t, _)| terms.binary_search(t).is_ok())
+            {
+                m += w;
+                s.matched += 1;
+            }
+            if slot.exact.is_some_and(|t| terms.binary_search(&t).is_ok()) {
+                e += slot.q;
+            }
+        }
+        s.words = (slots.len() + n_unknown) as u16;
+        s.main_cov = (m / q_mass).min(1.0);
+        s.exact_cov = (e / q_mass).min(1.0);
     }
 
     fn postings(&self, t: u32) -> &[u32] {
@@ -291,7 +418,8 @@ impl SubIndex {
         for tok in toks {
             let mut alts: Vec<(u32, f32)> = Vec::new();
             let mut q = 0.0f32;
-            if let Some(&t) = self.terms.get(&tok.stem) {
+            let exact = self.terms.get(&tok.stem).copied();
+            if let Some(t) = exact {
                 if seen.contains(&t) {
                     continue; // repeated word: counted once
                 }
@@ -341,7 +469,7 @@ impl SubIndex {
                 continue;
             }
             alts.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-            slots.push(Slot { alts, q });
+            slots.push(Slot { alts, q, exact });
         }
         (slots, unknown)
     }
@@ -425,6 +553,10 @@ impl SubIndex {
                     item: self.item_global[iu],
                     score: score * factor,
                     coverage,
+                    main_cov: 0.0,
+                    exact_cov: 0.0,
+                    matched: 0,
+                    words: 0,
                 });
                 sc.i_acc[iu] = 0.0;
                 sc.i_last[iu] = NONE;
@@ -467,6 +599,7 @@ impl Index {
                 id: it.id.clone(),
                 lang: it.lang,
                 handoff: it.handoff,
+                local: per_lang[it.lang.idx()].len() as u32,
             });
             let mut forms: Vec<(Vec<Token>, f32)> = std::iter::once(&it.title)
                 .chain(it.formulations.iter())
@@ -519,8 +652,10 @@ impl Index {
     ) -> Vec<Scored> {
         let mut out = Vec::new();
         let written = crate::lang::detect_words(words);
+        let mut per_sub: Vec<(Vec<Slot>, f32)> = Vec::with_capacity(self.subs.len());
         for sub in &self.subs {
             if sub.item_global.is_empty() {
+                per_sub.push((Vec::new(), 0.0));
                 continue;
             }
             let toks = if self.params.group > 0.0 {
@@ -534,6 +669,7 @@ impl Index {
                 _ => 1.0,
             };
             sub.score(&slots, unknown, &self.params, factor, &mut out);
+            per_sub.push((slots, unknown));
         }
         let cmp = |a: &Scored, b: &Scored| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item));
         if out.len() > k && k > 0 {
@@ -541,6 +677,18 @@ impl Index {
             out.truncate(k);
         }
         out.sort_unstable_by(cmp);
+        for s in &mut out {
+            let meta = &self.items[s.item as usize];
+            let li = meta.lang.idx();
+            let (slots, unknown) = &per_sub[li];
+            let n_unknown = if self.params.unknown_weight > 0.0 {
+                (unknown / (self.subs[li].idf_unknown * self.params.unknown_weight)).round()
+                    as usize
+            } else {
+                0
+            };
+            self.subs[li].main_coverage(slots, *unknown, n_unknown, meta.local, s);
+        }
         out
     }
 

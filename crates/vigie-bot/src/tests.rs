@@ -388,3 +388,53 @@ fn matching_groups_bridge_synonyms_and_languages() {
     let grouped = idx.ranked("mdp oublié", None, 1)[0].score;
     assert!(exact > grouped, "{exact} vs {grouped}");
 }
+
+#[test]
+fn a_single_shared_word_needs_a_higher_score() {
+    // an off-topic question sharing one word with an item is refused, the
+    // same word with a second matching one is answered
+    let idx = Index::build(&[
+        item(
+            "parking",
+            Lang::Fr,
+            "Se garer sur le parking de l'entreprise",
+            &["où garer ma voiture", "place de parking pour ma voiture"],
+        ),
+        item(
+            "badge",
+            Lang::Fr,
+            "Badge perdu",
+            &["j'ai perdu mon badge", "badge d'accès égaré"],
+        ),
+    ]);
+    assert!(matches!(
+        idx.ask("comment changer le pneu crevé de ma voiture ?", None),
+        Outcome::NotUnderstood { .. }
+    ));
+    assert_answer(&idx, "où puis-je garer ma voiture ?", None, "parking");
+}
+
+#[test]
+fn very_common_answer_words_do_not_make_postings_in_large_bases() {
+    // 300 items whose answers all say "cliquer": the word no longer finds
+    // them through the answers, formulations still match
+    let items: Vec<KnowledgeInput> = (0..300)
+        .map(|i| {
+            let mut it = item(
+                &format!("k{i}"),
+                Lang::Fr,
+                &format!("sujet{i} numero{i}"),
+                &[],
+            );
+            it.answer = format!("Cliquer sur le bouton, puis valider{i}.");
+            it
+        })
+        .collect();
+    let idx = Index::build(&items);
+    assert!(idx.search("cliquer", 5).is_empty());
+    assert_eq!(idx.search("sujet7 numero7", 1)[0].id, "k7");
+    assert_eq!(idx.search("valider7", 1)[0].id, "k7");
+    // small bases keep every answer word
+    let small = Index::build(&items[..20]);
+    assert!(!small.search("cliquer", 5).is_empty());
+}
