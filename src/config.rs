@@ -22,6 +22,7 @@ struct RawSettings {
     login_attempts_per_minute: Option<u32>,
     session_hours: Option<u32>,
     log: Option<String>,
+    web_dir: Option<String>,
 }
 
 /// Validated settings.
@@ -35,6 +36,9 @@ pub struct Settings {
     pub login_attempts_per_minute: u32,
     pub session_hours: u32,
     pub log: String,
+    /// Serve front-end files from this folder instead of the embedded copy (front-end
+    /// development: edit and reload without rebuilding).
+    pub web_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +137,7 @@ impl Settings {
             login_attempts_per_minute,
             session_hours,
             log: raw.log.unwrap_or_else(|| "info".into()),
+            web_dir: raw.web_dir.map(PathBuf::from),
         })
     }
 
@@ -146,6 +151,7 @@ impl Settings {
             login_attempts_per_minute: 10,
             session_hours: 12,
             log: "warn".into(),
+            web_dir: None,
         }
     }
 

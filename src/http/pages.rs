@@ -7,7 +7,7 @@
 //! - `/static/…`: the files these pages load.
 
 use crate::app::AppState;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,11 +19,13 @@ static WEB: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web");
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/c/{bot}", get(|Path(bot): Path<String>| async move { axum::response::Redirect::permanent(&format!("/c/{bot}/")) }))
-        .route("/c/{bot}/", get(|| async { page("chatbox/index.html", Framing::Anywhere) }))
-        .route("/c/{bot}/loader.js", get(|| async { file("chatbox/loader.js", Framing::Anywhere) }))
+        .route("/c/{bot}/", get(|State(s): State<AppState>| async move { page(&s, "chatbox/index.html", Framing::Anywhere) }))
+        .route("/c/{bot}/loader.js", get(|State(s): State<AppState>| async move { file(&s, "chatbox/loader.js", Framing::Anywhere) }))
         .route("/admin", get(|| async { axum::response::Redirect::permanent("/admin/") }))
-        .route("/admin/", get(|| async { page("admin/index.html", Framing::Never) }))
-        .route("/static/{*path}", get(|Path(path): Path<String>| async move { file(&path, Framing::Never) }))
+        .route("/admin/", get(|State(s): State<AppState>| async move { page(&s, "admin/index.html", Framing::Never) }))
+        .route("/console", get(|| async { axum::response::Redirect::permanent("/console/") }))
+        .route("/console/", get(|State(s): State<AppState>| async move { page(&s, "console/index.html", Framing::Never) }))
+        .route("/static/{*path}", get(|State(s): State<AppState>, Path(path): Path<String>| async move { file(&s, &path, Framing::Never) }))
 }
 
 #[derive(Clone, Copy)]
@@ -39,25 +41,44 @@ fn csp(framing: Framing) -> &'static str {
     }
 }
 
-fn page(path: &str, framing: Framing) -> Response {
-    let mut r = file(path, framing);
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+fn page(state: &AppState, path: &str, framing: Framing) -> Response {
+    let mut r = file(state, path, framing);
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
 }
 
-fn file(path: &str, framing: Framing) -> Response {
-    let Some(f) = WEB.get_file(path) else {
+/// The file's bytes: from `web_dir` when set (development), else the embedded copy.
+/// Paths with `..` or a leading `/` are refused before touching the disk.
+fn contents(state: &AppState, path: &str) -> Option<Vec<u8>> {
+    if path.split('/').any(|p| p == ".." || p.is_empty()) || path.contains('\\') {
+        return None;
+    }
+    match &state.settings.web_dir {
+        Some(dir) => std::fs::read(dir.join(path)).ok(),
+        None => WEB.get_file(path).map(|f| f.contents().to_vec()),
+    }
+}
+
+fn file(state: &AppState, path: &str, framing: Framing) -> Response {
+    let Some(bytes) = contents(state, path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let mut r = (
         [(header::CONTENT_TYPE, mime.essence_str().to_string())],
-        f.contents(),
+        bytes,
     )
         .into_response();
     let h = r.headers_mut();
-    h.insert("content-security-policy", HeaderValue::from_static(csp(framing)));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(csp(framing)),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     if matches!(framing, Framing::Never) {
         h.insert("x-frame-options", HeaderValue::from_static("DENY"));

@@ -13,7 +13,11 @@ fn main() {
     let (items, cases) = evalmain::load(&args[0], &args[1]);
     let index = Index::build(&items);
     for (i, c) in cases.iter().enumerate() {
-        let (ranked, handoff) = index.explain(&c.text, None);
+        let k = std::env::var("DUMP_K")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8);
+        let (ranked, handoff) = index.explain_k(&c.text, None, k);
         let outcome = format!("{:?}", index.ask(&c.text, None));
         println!(
             "{}",

@@ -118,6 +118,8 @@ pub struct Explained {
     pub exact_cov: f32,
     pub matched: u16,
     pub words: u16,
+    pub best: f32,
+    pub agg: f32,
 }
 
 impl Index {
@@ -125,9 +127,15 @@ impl Index {
     /// whether a handoff request was detected. For calibration tools.
     #[doc(hidden)]
     pub fn explain(&self, text: &str, lang: Option<Lang>) -> (Vec<Explained>, bool) {
+        self.explain_k(text, lang, TOP)
+    }
+
+    /// [`Index::explain`] for the `k` best items.
+    #[doc(hidden)]
+    pub fn explain_k(&self, text: &str, lang: Option<Lang>, k: usize) -> (Vec<Explained>, bool) {
         let words = normalize::words(text);
         let pref = lang.or_else(|| lang::detect_words(&words).or_else(|| lang::detect(text)));
-        let ranked = self.rank(&words, pref, false, TOP);
+        let ranked = self.rank(&words, pref, false, k);
         let ex = ranked
             .iter()
             .map(|s| Explained {
@@ -138,6 +146,8 @@ impl Index {
                 exact_cov: s.exact_cov,
                 matched: s.matched,
                 words: s.words,
+                best: s.best,
+                agg: s.agg,
             })
             .collect();
         (ex, handoff::detect(&words).is_some())

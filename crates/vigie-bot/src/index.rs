@@ -143,6 +143,10 @@ pub(crate) struct Scored {
     /// query words (unknown ones included); filled for the best items only.
     pub matched: u16,
     pub words: u16,
+    /// The item's best formulation similarity and the soft maximum of its
+    /// best two.
+    pub best: f32,
+    pub agg: f32,
 }
 
 const NONE: u32 = u32::MAX;
@@ -557,6 +561,8 @@ impl SubIndex {
                     exact_cov: 0.0,
                     matched: 0,
                     words: 0,
+                    best: s1,
+                    agg,
                 });
                 sc.i_acc[iu] = 0.0;
                 sc.i_last[iu] = NONE;
