@@ -13,7 +13,6 @@ use crate::domain::{
 use crate::engines::{Engines, Served};
 use crate::store::{Bot, Deployment, ImportSummary, Operator, Store, StoreError};
 use serde::Serialize;
-use std::sync::Arc;
 use vigie_bot::{Lang, Outcome};
 
 #[derive(Debug, thiserror::Error)]
@@ -330,7 +329,7 @@ pub async fn ask(
     Ok(reply(&served, text, lang))
 }
 
-pub fn reply(served: &Arc<Served>, text: &str, lang: Option<Lang>) -> AskReply {
+pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
     let outcome = served.index.ask(text, lang);
     let reply_lang = lang.unwrap_or(served.snapshot.default_lang);
     let to_suggestions = |cands: &[vigie_bot::Candidate]| -> Vec<Suggestion> {

@@ -23,6 +23,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub login_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub login_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    pub bus: crate::bus::Bus,
+    /// Frames per visitor over the WebSocket (all of a visitor's connections together).
+    pub visitor_frames: Arc<DefaultKeyedRateLimiter<i64>>,
 }
 
 impl AppState {
@@ -35,6 +38,11 @@ impl AppState {
             settings: Arc::new(settings),
             login_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             login_by_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            bus: crate::bus::Bus::default(),
+            visitor_frames: Arc::new(RateLimiter::keyed(
+                Quota::per_second(NonZeroU32::new(10).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(20).expect("non-zero")),
+            )),
         }
     }
 }

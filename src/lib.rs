@@ -8,6 +8,8 @@
 pub mod actions;
 pub mod app;
 pub mod auth;
+pub mod bus;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod domain;

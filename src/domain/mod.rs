@@ -3,6 +3,7 @@
 //! types once, at the edge ("parse, don't validate").
 
 pub mod bot;
+pub mod conversation;
 pub mod deployment;
 pub mod email;
 pub mod knowledge;

@@ -12,6 +12,7 @@ mod health;
 mod knowledge;
 mod openapi;
 mod pages;
+mod ws_visitor;
 
 use crate::app::AppState;
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(openapi::router())
         .merge(pages::router())
+        .merge(ws_visitor::router())
         .nest(
             "/api/v1",
             Router::new()

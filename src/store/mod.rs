@@ -9,12 +9,14 @@
 //! against both backends.
 
 mod bots;
+mod conversations;
 mod deployments;
 mod knowledge;
 mod operators;
 mod sessions;
 
 pub use bots::Bot;
+pub use conversations::{Appended, Conversation};
 pub use deployments::Deployment;
 pub use knowledge::ImportSummary;
 pub use operators::Operator;

@@ -54,9 +54,8 @@ pub async fn drop_database(name: &str) {
 pub struct TestApp {
     pub base: String,
     pub store: Store,
-    pub state: AppState,
-    pub backend: Backend,
-    pub dir: tempfile::TempDir,
+    /// Kept alive for the test's duration (holds the SQLite file).
+    _dir: tempfile::TempDir,
     pg_name: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -112,9 +111,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             store,
-            state,
-            backend,
-            dir,
+            _dir: dir,
             pg_name,
             shutdown: Some(tx),
             server: Some(server),

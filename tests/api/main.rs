@@ -8,3 +8,4 @@ mod bots;
 mod cli;
 mod knowledge;
 mod store;
+mod ws;

@@ -1,0 +1,207 @@
+//! The conversation core: what happens when a visitor writes, clicks a suggestion or asks
+//! for a human. Each action stores the visitor's message and the bot's reply in ONE
+//! transaction (so a retry never produces a second answer), then publishes them on the
+//! bus. Shared by every transport (the visitor WebSocket today, operators next).
+
+use crate::actions::{self, ActionError, AskReply};
+use crate::app::AppState;
+use crate::bus::Event;
+use crate::domain::conversation::{
+    check_text, Author, KnowledgeLink, MessageBody, MessageKind, NewMessage,
+};
+use crate::engines::Served;
+use crate::store::{Appended, Conversation};
+use std::sync::Arc;
+use vigie_bot::Lang;
+
+fn link(id: &str, title: &str) -> KnowledgeLink {
+    KnowledgeLink {
+        id: id.to_string(),
+        title: title.to_string(),
+    }
+}
+
+/// The bot's message for a matcher reply.
+pub fn reply_message(reply: &AskReply) -> NewMessage {
+    let suggestions = reply
+        .suggestions
+        .iter()
+        .map(|s| link(&s.id, &s.title))
+        .collect();
+    let (kind, body) = match reply.kind {
+        "answer" => (
+            MessageKind::Knowledge,
+            MessageBody {
+                text: reply.title.clone(),
+                html: reply.answer.clone(),
+                knowledge: reply
+                    .knowledge_id
+                    .as_deref()
+                    .zip(reply.title.as_deref())
+                    .map(|(i, t)| link(i, t)),
+                related: reply
+                    .related
+                    .iter()
+                    .map(|r| link(&r.id, &r.title))
+                    .collect(),
+                ..Default::default()
+            },
+        ),
+        "suggestions" => (
+            MessageKind::Suggestions,
+            MessageBody {
+                text: reply.answer.clone(),
+                suggestions,
+                ..Default::default()
+            },
+        ),
+        "handoff" => (
+            MessageKind::Event,
+            MessageBody {
+                event: Some("handoff_requested".into()),
+                text: reply.answer.clone(),
+                ..Default::default()
+            },
+        ),
+        _ => (
+            MessageKind::NotUnderstood,
+            MessageBody {
+                text: reply.answer.clone(),
+                suggestions,
+                ..Default::default()
+            },
+        ),
+    };
+    NewMessage {
+        author: Author::Bot,
+        kind,
+        body,
+    }
+}
+
+/// The bot's message giving one knowledge item's answer.
+pub fn knowledge_message(served: &Served, id: &str) -> Option<NewMessage> {
+    let k = served.item(id)?;
+    Some(NewMessage {
+        author: Author::Bot,
+        kind: MessageKind::Knowledge,
+        body: MessageBody {
+            text: Some(k.title.clone()),
+            html: Some(k.answer_html.clone()),
+            knowledge: Some(link(&k.id, &k.title)),
+            related: k
+                .related
+                .iter()
+                .filter_map(|r| served.item(r))
+                .map(|r| link(&r.id, &r.title))
+                .collect(),
+            ..Default::default()
+        },
+    })
+}
+
+fn handoff_text(lang: Lang) -> String {
+    match lang {
+        Lang::Fr => "Votre demande de parler à un conseiller est enregistrée.".into(),
+        Lang::En => "Your request to talk to an operator has been recorded.".into(),
+    }
+}
+
+async fn store_and_publish(
+    state: &AppState,
+    conv: &Conversation,
+    client_id: &str,
+    messages: Vec<NewMessage>,
+) -> Result<Appended, ActionError> {
+    let appended = state
+        .store
+        .append(conv.id, Some(client_id), &messages)
+        .await?;
+    if !appended.duplicate {
+        for m in &appended.messages {
+            state
+                .bus
+                .publish(conv.id, Event::Message(Arc::new(m.clone())));
+        }
+    }
+    Ok(appended)
+}
+
+/// A visitor's text: stored with the bot's answer.
+pub async fn visitor_text(
+    state: &AppState,
+    served: &Served,
+    conv: &Conversation,
+    client_id: &str,
+    text: &str,
+) -> Result<Appended, ActionError> {
+    let text = check_text(text).map_err(|m| actions::invalid("text", m))?;
+    let reply = actions::reply(served, text, Some(conv.lang));
+    let visitor = NewMessage {
+        author: Author::Visitor,
+        kind: MessageKind::Text,
+        body: MessageBody {
+            text: Some(text.to_string()),
+            ..Default::default()
+        },
+    };
+    let mut bot = reply_message(&reply);
+    if reply.kind == "handoff" {
+        bot.body.text = Some(handoff_text(conv.lang));
+    }
+    store_and_publish(state, conv, client_id, vec![visitor, bot]).await
+}
+
+/// A click on a suggestion or related knowledge: stored as the visitor's choice with the answer.
+pub async fn visitor_choice(
+    state: &AppState,
+    served: &Served,
+    conv: &Conversation,
+    client_id: &str,
+    knowledge_id: &str,
+) -> Result<Appended, ActionError> {
+    let Some(answer) = knowledge_message(served, knowledge_id) else {
+        return Err(ActionError::NotFound("knowledge"));
+    };
+    let title = answer.body.text.clone().unwrap_or_default();
+    let visitor = NewMessage {
+        author: Author::Visitor,
+        kind: MessageKind::Text,
+        body: MessageBody {
+            text: Some(title.clone()),
+            knowledge: Some(link(knowledge_id, &title)),
+            ..Default::default()
+        },
+    };
+    store_and_publish(state, conv, client_id, vec![visitor, answer]).await
+}
+
+/// The visitor asks for a human: recorded as an event (routing comes with the livechat).
+pub async fn visitor_handoff(
+    state: &AppState,
+    conv: &Conversation,
+    client_id: &str,
+) -> Result<Appended, ActionError> {
+    let event = NewMessage {
+        author: Author::System,
+        kind: MessageKind::Event,
+        body: MessageBody {
+            event: Some("handoff_requested".into()),
+            text: Some(handoff_text(conv.lang)),
+            ..Default::default()
+        },
+    };
+    store_and_publish(state, conv, client_id, vec![event]).await
+}
+
+/// The served matcher for a conversation's bot.
+pub async fn served(state: &AppState, bot_id: i64) -> Result<Arc<Served>, ActionError> {
+    state
+        .engines
+        .current(&state.store, bot_id)
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::NotFound => ActionError::NotFound("deployment of this bot"),
+            other => other.into(),
+        })
+}

@@ -1,0 +1,262 @@
+//! Visitors, conversations and messages.
+//!
+//! `append` is where the no-loss, no-duplicate guarantees live: in one transaction it
+//! checks the client id (a retried send returns the stored sequence numbers instead of
+//! storing again), bumps the conversation's `last_seq` (which locks the row, so two
+//! writers to one conversation queue up), and inserts the messages with consecutive
+//! sequence numbers. The caller acknowledges only after this commit.
+
+use super::{Result, Store, StoreError};
+use crate::domain::conversation::{Author, Message, MessageBody, MessageKind, NewMessage};
+use crate::domain::now_ms;
+use sqlx::{any::AnyRow, Row};
+use vigie_bot::Lang;
+
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    pub id: i64,
+    pub public_id: String,
+    pub bot_id: i64,
+    pub visitor_id: Option<i64>,
+    pub kind: String,
+    pub state: String,
+    pub lang: Lang,
+    pub last_seq: i64,
+}
+
+/// What `append` did.
+#[derive(Clone, Debug)]
+pub struct Appended {
+    pub messages: Vec<Message>,
+    /// True when the client id was already stored: nothing new was written and
+    /// `messages` holds what the first attempt stored.
+    pub duplicate: bool,
+}
+
+fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
+    let lang: String = row.try_get("lang")?;
+    Ok(Conversation {
+        id: row.try_get("id")?,
+        public_id: row.try_get("public_id")?,
+        bot_id: row.try_get("bot_id")?,
+        visitor_id: row.try_get("visitor_id")?,
+        kind: row.try_get("kind")?,
+        state: row.try_get("state")?,
+        lang: Lang::parse(&lang).unwrap_or(Lang::Fr),
+        last_seq: row.try_get("last_seq")?,
+    })
+}
+
+fn message_from_row(row: &AnyRow) -> Result<Message> {
+    let author: String = row.try_get("author")?;
+    let kind: String = row.try_get("kind")?;
+    let body: String = row.try_get("body")?;
+    Ok(Message {
+        seq: row.try_get("seq")?,
+        author: Author::parse(&author)
+            .ok_or_else(|| StoreError::Corrupt(format!("author `{author}`")))?,
+        kind: MessageKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("message kind `{kind}`")))?,
+        client_id: row.try_get("client_id")?,
+        body: serde_json::from_str::<MessageBody>(&body)
+            .map_err(|e| StoreError::Corrupt(format!("message body: {e}")))?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+const CONVERSATION_COLUMNS: &str = "id, public_id, bot_id, visitor_id, kind, state, lang, last_seq";
+const MESSAGE_COLUMNS: &str = "seq, author, kind, client_id, body, created_at";
+
+impl Store {
+    pub async fn create_visitor(&self, bot_id: i64, token_hash: &str) -> Result<i64> {
+        let now = now_ms();
+        let row = sqlx::query(
+            "INSERT INTO visitors (bot_id, token_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(bot_id)
+        .bind(token_hash)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// The visitor with this token on this bot (and records that it was seen).
+    pub async fn visitor_by_token(&self, bot_id: i64, token_hash: &str) -> Result<i64> {
+        let row = sqlx::query(
+            "UPDATE visitors SET last_seen_at = $1 WHERE bot_id = $2 AND token_hash = $3 RETURNING id",
+        )
+        .bind(now_ms())
+        .bind(bot_id)
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get("id")?)
+    }
+
+    pub async fn create_conversation(
+        &self,
+        bot_id: i64,
+        visitor_id: Option<i64>,
+        kind: &str,
+        lang: Lang,
+    ) -> Result<Conversation> {
+        let now = now_ms();
+        let public_id = format!("c_{}", uuid::Uuid::new_v4().simple());
+        let row = sqlx::query(&format!(
+            "INSERT INTO conversations (public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'bot', $5, 0, $6, $7) RETURNING {CONVERSATION_COLUMNS}"
+        ))
+        .bind(&public_id)
+        .bind(bot_id)
+        .bind(visitor_id)
+        .bind(kind)
+        .bind(lang.as_str())
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        conversation_from_row(&row)
+    }
+
+    pub async fn conversation_by_public_id(&self, public_id: &str) -> Result<Conversation> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"
+        ))
+        .bind(public_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        conversation_from_row(&row)
+    }
+
+    /// Stores `messages` in order with consecutive sequence numbers, in one transaction.
+    /// `client_id` (if any) goes on the first message and makes the call idempotent.
+    pub async fn append(
+        &self,
+        conversation_id: i64,
+        client_id: Option<&str>,
+        messages: &[NewMessage],
+    ) -> Result<Appended> {
+        if let Some(cid) = client_id {
+            if let Some(found) = self
+                .messages_of_client(conversation_id, cid, messages.len())
+                .await?
+            {
+                return Ok(found);
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE conversations SET last_seq = last_seq + $1, updated_at = $2 WHERE id = $3 RETURNING last_seq",
+        )
+        .bind(messages.len() as i64)
+        .bind(now_ms())
+        .bind(conversation_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let last: i64 = row.try_get("last_seq")?;
+        let first = last - messages.len() as i64 + 1;
+        let now = now_ms();
+        let mut stored = Vec::with_capacity(messages.len());
+        for (i, m) in messages.iter().enumerate() {
+            let seq = first + i as i64;
+            let cid = if i == 0 { client_id } else { None };
+            let body = serde_json::to_string(&m.body).expect("message body serializes");
+            let inserted = sqlx::query(
+                "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(conversation_id)
+            .bind(seq)
+            .bind(m.author.as_str())
+            .bind(m.kind.as_str())
+            .bind(cid)
+            .bind(&body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                // The same client id raced in through another connection: its first
+                // attempt won; answer with what it stored.
+                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && cid.is_some() => {
+                    drop(tx);
+                    let cid = cid.expect("checked");
+                    return self
+                        .messages_of_client(conversation_id, cid, messages.len())
+                        .await?
+                        .ok_or_else(|| StoreError::Conflict("client id".into()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            stored.push(Message {
+                seq,
+                author: m.author,
+                kind: m.kind,
+                client_id: cid.map(str::to_string),
+                body: m.body.clone(),
+                created_at: now,
+            });
+        }
+        tx.commit().await?;
+        Ok(Appended {
+            messages: stored,
+            duplicate: false,
+        })
+    }
+
+    /// The messages an earlier `append` with this client id stored, if any.
+    async fn messages_of_client(
+        &self,
+        conversation_id: i64,
+        client_id: &str,
+        count: usize,
+    ) -> Result<Option<Appended>> {
+        let row =
+            sqlx::query("SELECT seq FROM messages WHERE conversation_id = $1 AND client_id = $2")
+                .bind(conversation_id)
+                .bind(client_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let seq: i64 = row.try_get("seq")?;
+        let rows = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq"
+        ))
+        .bind(conversation_id)
+        .bind(seq)
+        .bind(seq + count as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(Appended {
+            messages,
+            duplicate: true,
+        }))
+    }
+
+    /// Messages with `seq > after`, in order, at most `limit`.
+    pub async fn messages_after(
+        &self,
+        conversation_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+        ))
+        .bind(conversation_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+}

@@ -1,0 +1,822 @@
+// Vigie chatbox: the visitor side of the realtime protocol (docs/protocol.md).
+//
+// Robustness rules, in short:
+// - the visitor token, the conversation, the last seq shown, the recent messages and the
+//   outbox live in localStorage (one key per bot), so a reload or another tab resumes the
+//   conversation and shows its history at once, even offline;
+// - messages are keyed by seq (never shown twice) and inserted in seq order; the
+//   visitor's own messages are matched with what was shown before the ack by client_id;
+// - every send/choose/handoff gets a client_id and stays in the outbox until its ack; after
+//   a reconnection (exponential backoff with jitter) the outbox is sent again with the same
+//   client_ids, and the server stores each exactly once.
+
+const MAX_CHARS = 1000;
+const PING_EVERY_MS = 25_000;
+const DEAD_AFTER_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+const CACHED_MESSAGES = 200;
+const TYPING_IDLE_MS = 4_000;
+
+const params = new URLSearchParams(location.search);
+const bot = botFromPath(location.pathname);
+const embedded = params.get('embed') === '1';
+const requestedLang = pickLang();
+// Monitored conversations (later issue): the code from the link the operator sent.
+// See helloExtras(): it will be presented to the server in `hello`.
+const monitoredCode = params.get('vigie_mc');
+
+// ---------------------------------------------------------------------------------------
+// Texts: resources come from the bot's configuration; these are the fallbacks.
+
+const FALLBACK = {
+  fr: {
+    title: 'Assistant Vigie',
+    welcome_message: "Bonjour ! Je suis l'assistant virtuel. Posez-moi votre question.",
+    input_placeholder: 'Écrivez votre question…',
+    send_label: 'Envoyer',
+    reconnecting: 'Reconnexion…',
+    error_generic: 'Une erreur est survenue. Veuillez réessayer.',
+    not_understood: "Je n'ai pas compris votre question. Pouvez-vous la reformuler ?",
+    launcher_label: "Ouvrir l'assistant",
+    close_label: 'Fermer',
+    new_message_label: 'Nouveau message',
+    suggestions_intro: 'Votre question peut correspondre à plusieurs sujets. Lequel vous intéresse ?',
+    related_intro: 'Voir aussi :',
+    talk_to_operator: 'Parler à un conseiller',
+    handoff_requested: 'Votre demande a été transmise. Un conseiller va vous répondre.',
+    no_operator_available: "Aucun conseiller n'est disponible pour le moment. Veuillez réessayer plus tard.",
+    monitored_intro: 'Votre conseiller vous a envoyé cette conversation. Vous pouvez continuer à poser vos questions ici.',
+    monitored_link_expired: 'Ce lien a expiré. Vous pouvez poser une nouvelle question ci-dessous.',
+  },
+  en: {
+    title: 'Vigie Assistant',
+    welcome_message: 'Hello! I am the virtual assistant. Ask me your question.',
+    input_placeholder: 'Type your question…',
+    send_label: 'Send',
+    reconnecting: 'Reconnecting…',
+    error_generic: 'Something went wrong. Please try again.',
+    not_understood: 'I did not understand your question. Could you rephrase it?',
+    launcher_label: 'Open the assistant',
+    close_label: 'Close',
+    new_message_label: 'New message',
+    suggestions_intro: 'Your question may match several topics. Which one do you mean?',
+    related_intro: 'See also:',
+    talk_to_operator: 'Talk to an operator',
+    handoff_requested: 'Your request has been passed on. An operator will answer you.',
+    no_operator_available: 'No operator is available at the moment. Please try again later.',
+    monitored_intro: 'Your operator sent you this conversation. You can keep asking your questions here.',
+    monitored_link_expired: 'This link has expired. You can ask a new question below.',
+  },
+};
+
+// Interface words that are not configurable resources.
+const UI = {
+  fr: {
+    log: 'Conversation', input: 'Votre message', you: 'Vous', operator: 'Conseiller',
+    pending: 'En attente d’envoi', failed: 'Non envoyé', typing: 'Un conseiller écrit…',
+    typing_named: '{name} écrit…', count: '{n}/{max}', too_long: 'Message trop long ({n}/{max} caractères)',
+    unavailable: 'Ce chatbot est indisponible pour le moment.', joined: '{name} a rejoint la conversation',
+  },
+  en: {
+    log: 'Conversation', input: 'Your message', you: 'You', operator: 'Operator',
+    pending: 'Waiting to be sent', failed: 'Not sent', typing: 'An operator is typing…',
+    typing_named: '{name} is typing…', count: '{n}/{max}', too_long: 'Message too long ({n}/{max} characters)',
+    unavailable: 'This chatbot is unavailable at the moment.', joined: '{name} joined the conversation',
+  },
+};
+
+let lang = requestedLang || 'fr';
+// Until a configuration is known (cached, fetched or in `welcome`): the modules' defaults.
+const DEFAULT_MODULES = { livechat: true, suggestions: true, monitored_conversations: false };
+let config = { modules: DEFAULT_MODULES, resources: {} };
+
+const res = (key) => {
+  const v = config.resources && config.resources[key];
+  return typeof v === 'string' && v !== '' ? v : (FALLBACK[lang] || FALLBACK.fr)[key] || '';
+};
+const ui = (key, vars = {}) =>
+  ((UI[lang] || UI.fr)[key] || '').replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+
+// ---------------------------------------------------------------------------------------
+// Persistent state, one localStorage key per bot.
+
+const storeKey = `vigie.chatbox.v1.${bot}`;
+const memoryStore = {};
+function loadState() {
+  try {
+    const raw = localStorage.getItem(storeKey);
+    if (raw) return JSON.parse(raw);
+  } catch { /* blocked storage or bad JSON: start afresh */ }
+  return memoryStore[storeKey] || {};
+}
+function saveState(patch) {
+  const s = { ...loadState(), ...patch };
+  memoryStore[storeKey] = s;
+  try { localStorage.setItem(storeKey, JSON.stringify(s)); } catch { /* kept in memory */ }
+}
+
+const initial = loadState();
+let token = initial.visitor_token || null;
+let conversation = initial.conversation || null;
+let lastSeq = 0; // highest seq shown in this page
+const shown = new Map(); // seq → message
+let outbox = Array.isArray(initial.outbox) ? initial.outbox : [];
+
+function persistMessages() {
+  const list = [...shown.values()].sort((a, b) => a.seq - b.seq).slice(-CACHED_MESSAGES);
+  saveState({ conversation, messages: list, last_seq: lastSeq });
+}
+// The stored outbox is shared by the tabs of this bot: merge, never overwrite another tab's
+// items; an item leaves it once any tab saw it acknowledged or stored.
+const doneIds = new Set();
+function persistOutbox() {
+  const mine = new Set(outbox.map((i) => i.client_id));
+  const others = (loadState().outbox || []).filter((i) => i && !mine.has(i.client_id) && !doneIds.has(i.client_id));
+  saveState({ outbox: [...others, ...outbox] });
+}
+
+// ---------------------------------------------------------------------------------------
+// DOM
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  box: $('vg-box'), title: $('vg-title'), close: $('vg-close'), banner: $('vg-banner'),
+  scroll: $('vg-scroll'), log: $('vg-log'), typing: $('vg-typing'), typingText: $('vg-typing-text'),
+  live: $('vg-live'), handoff: $('vg-handoff'), form: $('vg-form'), input: $('vg-input'),
+  inputLabel: $('vg-input-label'), send: $('vg-send'), sendLabel: $('vg-send-label'), count: $('vg-count'),
+};
+
+function h(tag, attrs = {}, ...children) {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') n.className = v;
+    else if (k === 'text') n.textContent = v;
+    else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
+    else n.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c != null) n.append(c);
+  return n;
+}
+
+function applyTexts() {
+  document.documentElement.lang = lang;
+  el.title.textContent = res('title');
+  document.title = unread > 0 && !embedded ? `(${unread}) ${res('title')}` : res('title');
+  el.log.setAttribute('aria-label', ui('log'));
+  el.input.placeholder = res('input_placeholder');
+  el.inputLabel.textContent = ui('input');
+  el.sendLabel.textContent = res('send_label');
+  el.send.title = res('send_label');
+  el.close.setAttribute('aria-label', res('close_label'));
+  el.close.title = res('close_label');
+  el.handoff.textContent = res('talk_to_operator');
+  el.handoff.hidden = !(config.modules && config.modules.livechat);
+  const welcome = $('vg-welcome-text');
+  if (welcome) welcome.textContent = res('welcome_message');
+  updateCount();
+  updateBanner();
+  postParent({ type: 'vigie:labels', labels: labelsForParent() });
+}
+
+function applyConfig(c, fromServer) {
+  if (!c || typeof c !== 'object') return;
+  config = { modules: c.modules || DEFAULT_MODULES, resources: c.resources || {} };
+  if (fromServer) saveState({ [`config_${lang}`]: config });
+  applyTexts();
+}
+
+// The welcome message is the bot's greeting shown at the top; it is not stored.
+function renderWelcome() {
+  el.log.append(h('li', { class: 'vg-msg vg-bot', 'data-welcome': '' },
+    h('div', { class: 'vg-bubble', id: 'vg-welcome-text', text: res('welcome_message') })));
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering messages
+
+const nearBottom = () => el.scroll.scrollHeight - el.scroll.scrollTop - el.scroll.clientHeight < 80;
+function scrollDown(force) {
+  if (force || stickToBottom) el.scroll.scrollTop = el.scroll.scrollHeight;
+}
+let stickToBottom = true;
+el.scroll.addEventListener('scroll', () => { stickToBottom = nearBottom(); }, { passive: true });
+
+function chips(items, intro) {
+  const list = (items || []).map((it) => (typeof it === 'string' ? { id: it, title: it } : it))
+    .filter((it) => it && it.id);
+  if (!list.length) return null;
+  const wrap = h('div', { class: 'vg-chips-wrap' });
+  if (intro) wrap.append(h('div', { class: 'vg-chips-intro', text: intro }));
+  const row = h('div', { class: 'vg-chips', role: 'group', 'aria-label': intro || null });
+  for (const it of list) {
+    const title = it.title || it.id;
+    row.append(h('button', {
+      type: 'button', class: 'vg-chip', 'data-knowledge': it.id, text: title,
+      onclick: () => choose(it.id, title),
+    }));
+  }
+  wrap.append(row);
+  return wrap;
+}
+
+function eventText(m) {
+  const name = m.event || '';
+  if (name === 'operator_joined' && m.operator && m.operator.name) return ui('joined', { name: m.operator.name });
+  const known = res(name);
+  return known || m.text || name;
+}
+
+function timeTitle(ms) {
+  if (!ms) return null;
+  try { return new Date(ms).toLocaleString(lang); } catch { return null; }
+}
+
+function renderMessage(m) {
+  const base = {
+    'data-seq': m.seq, 'data-author': m.author, 'data-kind': m.kind,
+    'data-client-id': m.client_id || null, title: timeTitle(m.created_at),
+  };
+  if (m.kind === 'event' || m.author === 'system') {
+    return h('li', { ...base, class: 'vg-system', text: m.kind === 'event' ? eventText(m) : (m.text || '') });
+  }
+  const li = h('li', { ...base, class: `vg-msg vg-${m.author === 'visitor' ? 'visitor' : m.author === 'operator' ? 'operator' : 'bot'}` });
+  if (m.author === 'operator') {
+    li.append(h('div', { class: 'vg-who', text: (m.operator && m.operator.name) || ui('operator') }));
+  }
+  if (m.author === 'bot' && m.kind === 'knowledge' && typeof m.html === 'string') {
+    const bubble = h('div', { class: 'vg-bubble vg-html' });
+    // The only place HTML is inserted: answers are sanitized by the server.
+    bubble.innerHTML = m.html;
+    for (const a of bubble.querySelectorAll('a[href]')) {
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+    }
+    li.append(bubble);
+  } else {
+    const text = m.kind === 'not_understood' ? (m.text || res('not_understood')) : (m.text || '');
+    li.append(h('div', { class: 'vg-bubble', text }));
+  }
+  if (m.author === 'bot') {
+    const related = m.kind === 'knowledge' ? chips(m.related, res('related_intro')) : null;
+    const suggested = chips(m.suggestions, m.kind === 'suggestions' ? res('suggestions_intro') : null);
+    if (related) li.append(related);
+    if (suggested) li.append(suggested);
+  }
+  return li;
+}
+
+// Stored messages go in seq order, before the pending ones (which have no seq yet).
+function insertBySeq(node, seq) {
+  let before = null;
+  for (const child of el.log.children) {
+    if (child.hasAttribute('data-welcome')) continue;
+    const s = child.getAttribute('data-seq');
+    if (s === null || Number(s) > seq) { before = child; break; }
+  }
+  el.log.insertBefore(node, before);
+}
+
+function plainText(m) {
+  if (m.kind === 'knowledge' && m.html) {
+    const d = document.createElement('div');
+    d.innerHTML = m.html;
+    return d.textContent.trim().replace(/\s+/g, ' ').slice(0, 400);
+  }
+  return (m.text || '').slice(0, 400);
+}
+
+function announce(text) {
+  el.live.textContent = '';
+  setTimeout(() => { el.live.textContent = text; }, 50);
+}
+
+// A stored message from the server (replay, live, or the cache of an earlier page).
+function showMessage(m, { fresh }) {
+  if (!m || typeof m.seq !== 'number') return;
+  if (m.conversation && conversation && m.conversation !== conversation) return;
+  if (m.client_id) {
+    const pending = el.log.querySelector(`[data-pending="${cssEscape(m.client_id)}"]`);
+    if (pending) pending.remove();
+    dropFromOutbox(m.client_id);
+  }
+  if (shown.has(m.seq)) return;
+  shown.set(m.seq, m);
+  if (m.seq > lastSeq) lastSeq = m.seq;
+  insertBySeq(renderMessage(m), m.seq);
+  if (m.author === 'operator') setTyping(false);
+  if (fresh && (m.author === 'bot' || m.author === 'operator')) {
+    announce(`${res('new_message_label')} : ${m.kind === 'event' ? eventText(m) : plainText(m)}`);
+    if (!visible()) setUnread(unread + 1);
+  }
+  scrollDown(m.author === 'visitor');
+}
+
+function cssEscape(s) {
+  return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&');
+}
+
+function renderPending(item) {
+  const attrs = { 'data-pending': item.client_id, 'data-state': 'pending', 'data-client-id': item.client_id };
+  let li;
+  if (item.kind === 'handoff') {
+    li = h('li', { ...attrs, class: 'vg-system vg-pending', text: res('handoff_requested') });
+  } else {
+    li = h('li', { ...attrs, class: 'vg-msg vg-visitor vg-pending' },
+      h('div', { class: 'vg-bubble', text: item.label }),
+      h('div', { class: 'vg-meta', text: ui('pending') }));
+  }
+  el.log.append(li);
+  scrollDown(true);
+}
+
+function markPending(clientId, state) {
+  const li = el.log.querySelector(`[data-pending="${cssEscape(clientId)}"]`);
+  if (!li) return;
+  li.setAttribute('data-state', state);
+  const meta = li.querySelector('.vg-meta');
+  if (state === 'sent') {
+    li.classList.remove('vg-pending');
+    if (meta) meta.remove();
+  } else if (state === 'failed') {
+    li.classList.remove('vg-pending');
+    li.classList.add('vg-failed');
+    if (meta) meta.textContent = `${ui('failed')} — ${res('error_generic')}`;
+  }
+}
+
+// Forget what is shown (the server started another conversation, or our cache is stale).
+function resetView() {
+  shown.clear();
+  lastSeq = 0;
+  for (const li of [...el.log.children]) {
+    if (li.hasAttribute('data-seq')) li.remove();
+  }
+  persistMessages();
+}
+
+// ---------------------------------------------------------------------------------------
+// Connection
+
+let ws = null;
+let ready = false; // welcome received and replay done: frames may be sent
+let everConnected = false;
+let attempt = 0;
+let reconnectTimer = 0;
+let lastFrameAt = 0;
+let openedAt = 0;
+let helloSeq = 0;
+let firstReplay = true; // the first replay of a page is history, not news
+let fatal = null;
+
+function wsUrl() {
+  const u = new URL('/ws/visitor', location.href);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.search = '';
+  u.hash = '';
+  return u.href;
+}
+
+// Later issue (monitored conversations): return the fields to add to `hello`, e.g.
+// `{ monitored: monitoredCode }`, and show res('monitored_intro') / 'monitored_link_expired'.
+function helloExtras() {
+  return {};
+}
+
+function connect() {
+  clearTimeout(reconnectTimer);
+  reconnectTimer = 0;
+  if (ws || !bot) return;
+  let sock;
+  try {
+    sock = new WebSocket(wsUrl());
+  } catch {
+    scheduleReconnect();
+    return;
+  }
+  ws = sock;
+  ready = false;
+  openedAt = Date.now();
+  lastFrameAt = 0;
+  sock.onopen = () => {
+    if (sock !== ws) return;
+    lastFrameAt = Date.now();
+    helloSeq = lastSeq;
+    raw({
+      type: 'hello', v: 1, bot, lang: requestedLang || lang,
+      visitor_token: token, conversation, last_seq: lastSeq, ...helloExtras(),
+    });
+  };
+  sock.onmessage = (e) => {
+    if (sock !== ws) return;
+    lastFrameAt = Date.now();
+    let f;
+    try { f = JSON.parse(e.data); } catch { return; }
+    if (f && typeof f === 'object') onFrame(f);
+  };
+  sock.onclose = () => {
+    if (sock !== ws) return;
+    lost();
+  };
+  sock.onerror = () => { /* a close follows */ };
+}
+
+// The connection is gone (or judged dead): forget it and plan the next attempt.
+function lost(delay) {
+  const sock = ws;
+  ws = null;
+  ready = false;
+  clearTimeout(replayTimer);
+  if (sock) {
+    sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
+    try { sock.close(); } catch { /* already closed */ }
+  }
+  updateBanner();
+  scheduleReconnect(delay);
+}
+
+function scheduleReconnect(delay) {
+  clearTimeout(reconnectTimer);
+  if (delay === undefined) {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
+    delay = base / 2 + Math.random() * (base / 2);
+    attempt = Math.min(attempt + 1, 10);
+  }
+  reconnectTimer = setTimeout(connect, delay);
+}
+
+// Come back at once when the browser says the network is back or the page is shown again.
+function reconnectNow() {
+  if (ws) return;
+  attempt = 0;
+  scheduleReconnect(0);
+}
+window.addEventListener('online', reconnectNow);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) { reconnectNow(); if (!embedded) setUnread(0); }
+});
+
+setInterval(() => {
+  if (!ws) return;
+  const now = Date.now();
+  if (ws.readyState === WebSocket.CONNECTING && now - openedAt > CONNECT_TIMEOUT_MS) lost();
+  else if (lastFrameAt && now - lastFrameAt > DEAD_AFTER_MS) lost();
+}, 5_000);
+setInterval(() => { if (ready) raw({ type: 'ping' }); }, PING_EVERY_MS);
+
+function raw(frame) {
+  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+  try { ws.send(JSON.stringify(frame)); return true; } catch { return false; }
+}
+
+function flushOutbox() {
+  for (const item of outbox) {
+    if (!ready) return;
+    raw(item.frame);
+  }
+}
+
+function dropFromOutbox(clientId) {
+  if (doneIds.has(clientId)) return;
+  doneIds.add(clientId);
+  outbox = outbox.filter((i) => i.client_id !== clientId);
+  persistOutbox();
+}
+
+let retryTimer = 0;
+function retryOutboxSoon(ms) {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(flushOutbox, ms);
+}
+
+function onFrame(f) {
+  switch (f.type) {
+    case 'welcome': {
+      attempt = 0;
+      everConnected = true;
+      fatal = null;
+      const changed = conversation && f.conversation && f.conversation !== conversation;
+      token = f.visitor_token || token;
+      conversation = f.conversation || conversation;
+      if (f.lang === 'fr' || f.lang === 'en') lang = f.lang;
+      saveState({ visitor_token: token, conversation });
+      if (f.config) applyConfig(f.config, true);
+      else applyTexts();
+      if (changed || (typeof f.last_seq === 'number' && f.last_seq < helloSeq)) {
+        // Another conversation, or the server knows fewer messages than we show: start
+        // over from what the server has.
+        resetView();
+        if (helloSeq > 0) { lost(0); return; }
+      }
+      replayTimer = setTimeout(replayDone, 5_000); // in case replay_done never comes
+      updateBanner();
+      break;
+    }
+    case 'message':
+      showMessage(f, { fresh: !firstReplay });
+      break;
+    case 'replay_done':
+      replayDone();
+      break;
+    case 'ack':
+      if (f.client_id) {
+        markPending(f.client_id, 'sent');
+        dropFromOutbox(f.client_id);
+      }
+      break;
+    case 'typing':
+      if (f.author !== 'visitor') setTyping(!!f.on, f.name || (f.operator && f.operator.name));
+      break;
+    case 'pong':
+      break;
+    case 'error':
+      onError(f);
+      break;
+    default:
+      break;
+  }
+  if (f.type === 'message') persistMessagesSoon();
+}
+
+let replayTimer = 0;
+function replayDone() {
+  clearTimeout(replayTimer);
+  if (!ws) return;
+  ready = true;
+  firstReplay = false;
+  persistMessages();
+  updateBanner();
+  flushOutbox();
+}
+
+let persistTimer = 0;
+function persistMessagesSoon() {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(persistMessages, 100);
+}
+
+function onError(f) {
+  switch (f.code) {
+    case 'invalid':
+      if (f.client_id) {
+        markPending(f.client_id, 'failed');
+        dropFromOutbox(f.client_id);
+      }
+      break;
+    case 'rate_limited':
+    case 'internal':
+      retryOutboxSoon(2_000);
+      break;
+    case 'forbidden':
+      if (!ready) {
+        // The conversation is not this visitor's (any more): start a new one.
+        conversation = null;
+        saveState({ conversation: null });
+        resetView();
+        lost(0);
+      }
+      break;
+    case 'unknown_bot':
+    case 'not_deployed':
+      fatal = f.code;
+      attempt = 10; // the server closes: retry slowly
+      updateBanner();
+      break;
+    case 'hello_first':
+      lost(0);
+      break;
+    default:
+      break;
+  }
+}
+
+function updateBanner() {
+  const online = !!ws && ready;
+  document.documentElement.classList.toggle('vg-online', online);
+  let text = '';
+  if (fatal) text = ui('unavailable');
+  else if (!online && (everConnected || attempt > 1 || outbox.length)) text = res('reconnecting');
+  el.banner.textContent = text;
+  el.banner.hidden = !text;
+  el.banner.classList.toggle('vg-error', !!fatal);
+  el.box.setAttribute('data-connection', online ? 'online' : 'offline');
+}
+
+// ---------------------------------------------------------------------------------------
+// Visitor actions
+
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+function submit(kind, frame, label) {
+  const client_id = uuid();
+  const item = { client_id, kind, label, frame: { ...frame, client_id }, at: Date.now() };
+  outbox.push(item);
+  persistOutbox();
+  renderPending(item);
+  if (ready) raw(item.frame);
+  else updateBanner();
+  return item;
+}
+
+function choose(id, title) {
+  submit('choose', { type: 'choose', knowledge_id: id }, title);
+}
+
+const chars = (s) => [...s].length;
+
+function sendText() {
+  const text = el.input.value.trim();
+  if (!text || chars(text) > MAX_CHARS) return;
+  submit('send', { type: 'send', text }, text);
+  el.input.value = '';
+  autoGrow();
+  updateCount();
+  typing(false);
+  el.input.focus();
+}
+
+el.form.addEventListener('submit', (e) => { e.preventDefault(); sendText(); });
+el.input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+    e.preventDefault();
+    sendText();
+  }
+});
+el.input.addEventListener('input', () => {
+  autoGrow();
+  updateCount();
+  typing(el.input.value.trim() !== '');
+});
+el.handoff.addEventListener('click', () => {
+  submit('handoff', { type: 'handoff' }, res('talk_to_operator'));
+});
+
+function autoGrow() {
+  el.input.style.height = 'auto';
+  el.input.style.height = `${Math.min(el.input.scrollHeight + 2, 140)}px`;
+}
+
+function updateCount() {
+  const n = chars(el.input.value.trim());
+  const over = n > MAX_CHARS;
+  el.count.textContent = over ? ui('too_long', { n, max: MAX_CHARS }) : ui('count', { n, max: MAX_CHARS });
+  el.count.classList.toggle('vg-over', over);
+  el.input.setAttribute('aria-invalid', over ? 'true' : 'false');
+  el.send.disabled = over || n === 0;
+}
+
+// Typing indicator sent to the operator: on at the first key, again every few seconds
+// while typing, off after a pause or when sent. Never queued: it only matters live.
+let typingOn = false;
+let typingSentAt = 0;
+let typingIdle = 0;
+function typing(on) {
+  clearTimeout(typingIdle);
+  if (on) typingIdle = setTimeout(() => typing(false), TYPING_IDLE_MS);
+  const now = Date.now();
+  if (on && typingOn && now - typingSentAt < 3_000) return;
+  if (!on && !typingOn) return;
+  typingOn = on;
+  typingSentAt = now;
+  if (ready) raw({ type: 'typing', on });
+}
+
+let typingHide = 0;
+function setTyping(on, name) {
+  clearTimeout(typingHide);
+  el.typing.hidden = !on;
+  el.typingText.textContent = name ? ui('typing_named', { name }) : ui('typing');
+  if (on) {
+    typingHide = setTimeout(() => { el.typing.hidden = true; }, 15_000);
+    scrollDown(false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Unread count and the embedding page (loader.js)
+
+let unread = 0;
+let parentOrigin = null;
+let parentOpen = false;
+
+const visible = () => (embedded ? parentOpen && !document.hidden : !document.hidden);
+
+function setUnread(n) {
+  unread = Math.max(0, n);
+  if (!embedded) document.title = unread > 0 ? `(${unread}) ${res('title')}` : res('title');
+  postParent({ type: 'vigie:unread', count: unread });
+}
+
+function labelsForParent() {
+  return { launcher: res('launcher_label'), close: res('close_label'), new_message: res('new_message_label'), title: res('title') };
+}
+
+function postParent(msg) {
+  if (!embedded || !parentOrigin || window.parent === window) return;
+  try { window.parent.postMessage(msg, parentOrigin); } catch { /* origin changed */ }
+}
+
+window.addEventListener('message', (e) => {
+  if (!embedded || e.source !== window.parent || !e.data || typeof e.data !== 'object') return;
+  const { type } = e.data;
+  if (type === 'vigie:hello') {
+    // The loader introduces itself; from now on we only talk to (and listen to) its origin.
+    if (parentOrigin && e.origin !== parentOrigin) return;
+    parentOrigin = e.origin;
+    postParent({ type: 'vigie:ready', labels: labelsForParent() });
+    postParent({ type: 'vigie:unread', count: unread });
+    return;
+  }
+  if (e.origin !== parentOrigin) return;
+  if (type === 'vigie:open') {
+    parentOpen = true;
+    setUnread(0);
+    scrollDown(true);
+    el.input.focus();
+  } else if (type === 'vigie:closed') {
+    parentOpen = false;
+  }
+});
+
+if (embedded) {
+  document.documentElement.classList.add('vg-embed');
+  el.close.hidden = false;
+  el.close.addEventListener('click', () => postParent({ type: 'vigie:close' }));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') postParent({ type: 'vigie:close' });
+  });
+}
+
+// Other tabs of the same bot: show what they received (they share the conversation).
+window.addEventListener('storage', (e) => {
+  if (e.key !== storeKey || !e.newValue) return;
+  let s;
+  try { s = JSON.parse(e.newValue); } catch { return; }
+  if (s.conversation && conversation && s.conversation !== conversation) return;
+  for (const m of s.messages || []) if (!shown.has(m.seq)) showMessage(m, { fresh: false });
+});
+
+// ---------------------------------------------------------------------------------------
+// Start
+
+function start() {
+  if (!bot) {
+    fatal = 'unknown_bot';
+    updateBanner();
+    return;
+  }
+  const cached = initial[`config_${lang}`];
+  if (cached) applyConfig(cached, false);
+  else applyTexts();
+  renderWelcome();
+  if (Array.isArray(initial.messages) && initial.conversation) {
+    for (const m of initial.messages.slice().sort((a, b) => a.seq - b.seq)) showMessage(m, { fresh: false });
+  }
+  for (const item of outbox) renderPending(item);
+  scrollDown(true);
+  connect();
+  fetchConfig();
+  if (!embedded) el.input.focus();
+}
+
+async function fetchConfig() {
+  try {
+    const q = requestedLang ? `?lang=${requestedLang}` : '';
+    const r = await fetch(`/api/v1/bots/${encodeURIComponent(bot)}/chatbox${q}`, { headers: { accept: 'application/json' } });
+    if (!r.ok) return; // not there yet: the config in `welcome` will do
+    const c = await r.json();
+    if (!requestedLang && (c.lang === 'fr' || c.lang === 'en')) lang = c.lang;
+    applyConfig(c, true);
+  } catch { /* offline: cached config or fallbacks */ }
+}
+
+function botFromPath(p) {
+  const m = /^\/c\/([^/]+)\/?/.exec(p);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+function pickLang() {
+  const q = (params.get('lang') || '').toLowerCase().slice(0, 2);
+  if (q === 'fr' || q === 'en') return q;
+  for (const l of navigator.languages || [navigator.language || '']) {
+    const c = String(l).toLowerCase().slice(0, 2);
+    if (c === 'fr' || c === 'en') return c;
+  }
+  return null;
+}
+
+start();
+
+// For tests and debugging.
+window.vigieChatbox = {
+  get state() { return { bot, token, conversation, lastSeq, ready, outbox: outbox.map((i) => i.client_id), monitoredCode }; },
+};
