@@ -244,6 +244,30 @@ pub async fn deploy(
     Ok(deployment)
 }
 
+/// Ranked search over a bot's items (drafts included), for operators and admins typing in
+/// a search box. The index is built from the given items, off the async workers.
+pub async fn search_knowledge(
+    items: Vec<KnowledgeItem>,
+    q: &str,
+    limit: usize,
+) -> Result<Vec<(KnowledgeItem, f32)>, ActionError> {
+    let q = q.to_string();
+    tokio::task::spawn_blocking(move || {
+        let inputs: Vec<vigie_bot::KnowledgeInput> =
+            items.iter().map(KnowledgeItem::matcher_input).collect();
+        let index = vigie_bot::Index::build(&inputs);
+        let by_id: std::collections::HashMap<&str, &KnowledgeItem> =
+            items.iter().map(|k| (k.id.as_str(), k)).collect();
+        index
+            .search(&q, limit)
+            .into_iter()
+            .filter_map(|c| by_id.get(c.id.as_str()).map(|k| ((*k).clone(), c.score)))
+            .collect()
+    })
+    .await
+    .map_err(|e| ActionError::Internal(anyhow::anyhow!("search task: {e}")))
+}
+
 pub fn deployed_url(public_url: &str, bot: &Bot) -> String {
     format!("{public_url}/c/{}/", bot.slug)
 }

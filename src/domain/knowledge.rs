@@ -70,6 +70,20 @@ pub struct KnowledgeItem {
 }
 
 impl KnowledgeItem {
+    /// What the matcher indexes of this item.
+    pub fn matcher_input(&self) -> vigie_bot::KnowledgeInput {
+        vigie_bot::KnowledgeInput {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            lang: self.lang,
+            formulations: self.formulations.clone(),
+            related: self.related.clone(),
+            handoff: self.handoff,
+            answer: self.answer.clone(),
+            tags: self.tags.clone(),
+        }
+    }
+
     pub fn to_doc(&self) -> KnowledgeDoc {
         KnowledgeDoc {
             id: self.id.clone(),

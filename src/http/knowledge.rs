@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use vigie_bot::{Index, KnowledgeInput};
 
 /// Import files may be larger than ordinary requests.
 const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
@@ -66,37 +65,15 @@ async fn list(
         )]));
     }
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
-    // Search covers drafts too, so the index is built from the stored items, not the
-    // deployment; building it is linear in the base size.
-    let q = q.to_string();
-    let found = tokio::task::spawn_blocking(move || {
-        let inputs: Vec<KnowledgeInput> = items
-            .iter()
-            .map(|k| KnowledgeInput {
-                id: k.id.clone(),
-                title: k.title.clone(),
-                lang: k.lang,
-                formulations: k.formulations.clone(),
-                related: k.related.clone(),
-                handoff: k.handoff,
-                answer: k.answer.clone(),
-                tags: k.tags.clone(),
-            })
-            .collect();
-        let index = Index::build(&inputs);
-        let hits = index.search(&q, limit);
-        hits.into_iter()
-            .filter_map(|c| {
-                items.iter().find(|k| k.id == c.id).map(|k| {
-                    let mut v = item_json(k);
-                    v["score"] = json!(c.score);
-                    v
-                })
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let found: Vec<Value> = actions::search_knowledge(items, q, limit)
+        .await?
+        .into_iter()
+        .map(|(k, score)| {
+            let mut v = item_json(&k);
+            v["score"] = json!(score);
+            v
+        })
+        .collect();
     let total = found.len();
     Ok(Json(json!({"knowledge": found, "total": total})))
 }

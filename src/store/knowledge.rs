@@ -69,25 +69,7 @@ impl Store {
     }
 
     pub async fn create_knowledge(&self, bot_id: i64, item: &KnowledgeItem) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
-             handoff, tags, published, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(bot_id)
-        .bind(&item.id)
-        .bind(&item.title)
-        .bind(item.lang.as_str())
-        .bind(json_list(&item.formulations))
-        .bind(&item.answer)
-        .bind(json_list(&item.related))
-        .bind(item.handoff as i64)
-        .bind(json_list(&item.tags))
-        .bind(item.published as i64)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await
-        .map_err(conflict("a knowledge item with this id"))?;
-        Ok(())
+        insert(&self.pool, bot_id, item).await
     }
 
     pub async fn update_knowledge(&self, bot_id: i64, item: &KnowledgeItem) -> Result<()> {
@@ -133,25 +115,7 @@ impl Store {
                     summary.updated += 1;
                 }
                 None => {
-                    sqlx::query(
-                        "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, \
-                         related, handoff, tags, published, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(bot_id)
-                    .bind(&item.id)
-                    .bind(&item.title)
-                    .bind(item.lang.as_str())
-                    .bind(json_list(&item.formulations))
-                    .bind(&item.answer)
-                    .bind(json_list(&item.related))
-                    .bind(item.handoff as i64)
-                    .bind(json_list(&item.tags))
-                    .bind(item.published as i64)
-                    .bind(now_ms())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(conflict("a knowledge item with this id"))?;
+                    insert(&mut *tx, bot_id, item).await?;
                     summary.created += 1;
                 }
             }
@@ -159,6 +123,31 @@ impl Store {
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+async fn insert<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
+         handoff, tags, published, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(bot_id)
+    .bind(&item.id)
+    .bind(&item.title)
+    .bind(item.lang.as_str())
+    .bind(json_list(&item.formulations))
+    .bind(&item.answer)
+    .bind(json_list(&item.related))
+    .bind(item.handoff as i64)
+    .bind(json_list(&item.tags))
+    .bind(item.published as i64)
+    .bind(now_ms())
+    .execute(exec)
+    .await
+    .map_err(conflict("a knowledge item with this id"))?;
+    Ok(())
 }
 
 async fn update<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<u64>
