@@ -87,11 +87,26 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let events = if state.store.backend() == crate::store::Backend::Postgres {
+        Some(
+            state
+                .bus
+                .listen_postgres(&state.settings.database_url)
+                .await
+                .map_err(std::io::Error::other)?,
+        )
+    } else {
+        None
+    };
     let router = http::router(state);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await?;
+    if let Some(events) = events {
+        events.abort();
+    }
+    Ok(())
 }

@@ -3,7 +3,11 @@
 //! Events are hints, the database is the truth: a subscriber that falls behind (the
 //! broadcast channel overflowed) or sees a gap in sequence numbers reads what it missed
 //! from the store. So the bus may drop events without losing messages; that is what lets a
-//! PostgreSQL LISTEN/NOTIFY backend (several nodes) slot in behind the same interface.
+//! PostgreSQL LISTEN/NOTIFY feed (several nodes) slot in beside it: on PostgreSQL every
+//! commit of messages also notifies `vigie_events` with `conversation:last_seq`, and each
+//! node's listener turns that into a `Stored` hint for its local subscribers, who read the
+//! messages from the database. No sticky sessions: a visitor's two tabs may sit on two
+//! nodes. If the listener's connection drops, every subscriber is told to re-sync.
 
 use crate::domain::conversation::Message;
 use std::collections::HashMap;
@@ -16,7 +20,14 @@ pub enum Event {
     Message(Arc<Message>),
     /// Someone is typing (never stored).
     Typing { author: &'static str, on: bool },
+    /// Messages up to `seq` are stored (from another node): read them from the store.
+    Stored { seq: i64 },
+    /// Hints may have been lost: read whatever is new from the store.
+    Resync,
 }
+
+/// The PostgreSQL notification channel.
+pub const PG_CHANNEL: &str = "vigie_events";
 
 const CHANNEL_CAPACITY: usize = 256;
 
@@ -41,6 +52,50 @@ impl Bus {
                 map.remove(&conversation_id);
             }
         }
+    }
+
+    /// Every current subscriber, whatever its conversation.
+    pub fn publish_all(&self, event: Event) {
+        let map = self.channels.lock().expect("bus lock");
+        for tx in map.values() {
+            let _ = tx.send(event.clone());
+        }
+    }
+
+    /// Follows `vigie_events` on PostgreSQL and republishes each notification locally.
+    /// Returns once listening, so nothing committed after it returns is missed.
+    pub async fn listen_postgres(
+        &self,
+        url: &str,
+    ) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen(PG_CHANNEL).await?;
+        let bus = self.clone();
+        Ok(tokio::spawn(async move {
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(n)) => {
+                        let parsed = n.payload().split_once(':').and_then(|(c, s)| {
+                            Some((c.parse::<i64>().ok()?, s.parse::<i64>().ok()?))
+                        });
+                        if let Some((conversation, seq)) = parsed {
+                            bus.publish(conversation, Event::Stored { seq });
+                        }
+                    }
+                    // The connection was lost and is being re-established: anything
+                    // notified meanwhile is gone, so everyone re-reads the store.
+                    Ok(None) => {
+                        tracing::warn!("event listener reconnecting");
+                        bus.publish_all(Event::Resync);
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "event listener failed, retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        bus.publish_all(Event::Resync);
+                    }
+                }
+            }
+        }))
     }
 
     /// Drops channels nobody listens to (called when a subscriber leaves).

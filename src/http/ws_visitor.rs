@@ -535,7 +535,14 @@ impl Conn {
                 self.send(json!({"type": "typing", "author": author, "on": on}))
                     .await
             }
-            Err(RecvError::Lagged(_)) => self.catch_up().await,
+            Ok(Event::Stored { seq }) => {
+                if self.session.as_ref().is_some_and(|s| seq > s.last_sent) {
+                    self.catch_up().await
+                } else {
+                    Ok(())
+                }
+            }
+            Ok(Event::Resync) | Err(RecvError::Lagged(_)) => self.catch_up().await,
             Err(RecvError::Closed) => Ok(()),
         }
     }

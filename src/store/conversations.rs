@@ -202,6 +202,15 @@ impl Store {
                 created_at: now,
             });
         }
+        if self.backend() == super::Backend::Postgres {
+            // Other nodes learn of the messages through LISTEN/NOTIFY. Sent inside the
+            // transaction: PostgreSQL delivers it only if the commit happens.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::bus::PG_CHANNEL)
+                .bind(format!("{conversation_id}:{last}"))
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Appended {
             messages: stored,

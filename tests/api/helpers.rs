@@ -54,6 +54,7 @@ pub async fn drop_database(name: &str) {
 pub struct TestApp {
     pub base: String,
     pub store: Store,
+    pub db_url: String,
     /// Kept alive for the test's duration (holds the SQLite file).
     _dir: tempfile::TempDir,
     pg_name: Option<String>,
@@ -110,9 +111,38 @@ impl TestApp {
         });
         TestApp {
             base: format!("http://{addr}"),
+            db_url: url.clone(),
             store,
             _dir: dir,
             pg_name,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    /// A second server on the same database: another node behind a load balancer.
+    pub async fn another_node(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&self.db_url).await.expect("open store");
+        let mut settings = Settings::for_database(&self.db_url, dir.path().to_path_buf());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        settings.public_url = format!("http://{addr}");
+        let state = AppState::new(store.clone(), settings);
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            app::launch(state, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            db_url: self.db_url.clone(),
+            store,
+            _dir: dir,
+            pg_name: None,
             shutdown: Some(tx),
             server: Some(server),
         }

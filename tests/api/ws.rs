@@ -308,6 +308,34 @@ async fn unknown_bots_are_refused(app: &TestApp) {
     assert!(v.next().await.is_none(), "the connection is closed");
 }
 
+/// Two nodes on one PostgreSQL database, no sticky sessions: a visitor's two tabs on two
+/// nodes see each other's messages live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_conversations_live() {
+    let node1 = TestApp::spawn(vigie::store::Backend::Postgres).await;
+    let node2 = node1.another_node().await;
+    let mut tab1 = Visitor::connect(&node1).await;
+    tab1.hello("demo").await;
+    let mut tab2 = Visitor::connect(&node2).await;
+    tab2.token = tab1.token.clone();
+    tab2.conversation = tab1.conversation.clone();
+    tab2.hello("demo").await;
+    tab1.say("n1", "mon vpn est lent").await;
+    let first = tab2.expect("message").await;
+    assert_eq!(
+        (first["seq"].as_i64(), first["client_id"].as_str()),
+        (Some(1), Some("n1"))
+    );
+    assert_eq!(tab2.expect("message").await["author"], "bot");
+    tab2.say("n2", "et mon badge est perdu").await;
+    assert_eq!(tab1.expect("message").await["seq"], 3);
+    assert_eq!(tab1.expect("message").await["seq"], 4);
+    tab1.close().await;
+    tab2.close().await;
+    node2.finish().await;
+    node1.finish().await;
+}
+
 both_backends!(
     a_visitor_talks_to_the_bot,
     resuming_after_a_cut_loses_nothing,

@@ -135,3 +135,83 @@ test('a lost ack, a duplicated frame: each message is stored once', async () => 
   assert.deepEqual(page.problems, []);
   await ctx.close();
 });
+
+test('25 messages typed offline: all stored once, in order, within the rate limit', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-FR' });
+  const errors = [];
+  const passThrough = (ws) => {
+    const srv = ws.connectToServer();
+    srv.onMessage((m) => {
+      const f = JSON.parse(m);
+      if (f.type === 'error') errors.push(f.code);
+      ws.send(m);
+    });
+  };
+  const page = await newPage(ctx);
+  await page.goto(`${server.url}/c/demo/?lang=fr`);
+  await online(page);
+  // Offline from now on: every WebSocket is refused; the page itself still loads.
+  await ctx.routeWebSocket(/\/ws\/visitor/, (ws) => ws.close({ code: 4001, reason: 'test: offline' }));
+  await page.reload();
+  await page.waitForSelector('#vg-banner:not([hidden])');
+  const texts = Array.from({ length: 25 }, (_, i) => `Question hors ligne numéro ${i + 1}`);
+  for (const t of texts) {
+    await page.fill('#vg-input', t);
+    await page.press('#vg-input', 'Enter');
+  }
+  assert.equal(await page.locator('li[data-state="pending"]').count(), 25);
+  assert.equal((await saved(page)).outbox.length, 25);
+  // Still offline, a reload keeps them (the outbox is in localStorage).
+  await page.reload();
+  assert.equal(await page.locator('li[data-state="pending"]').count(), 25);
+  assert.equal(await page.locator('li[data-state="pending"] .vg-bubble').first().textContent(), texts[0]);
+
+  await ctx.unrouteAll();
+  await ctx.routeWebSocket(/\/ws\/visitor/, passThrough);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await online(page, 30_000);
+  await waitFor(async () => (await page.locator('li[data-pending]').count()) === 0, { what: 'all 25 stored', timeout: 30_000 });
+  assert.deepEqual((await saved(page)).outbox, []);
+  const stored = await storedMessages(page);
+  const mine = stored.filter((m) => m.author === 'visitor' && texts.includes(m.text));
+  assert.deepEqual(mine.map((m) => m.text), texts, 'each once, in the order typed');
+  assert.deepEqual(errors.filter((c) => c !== 'rate_limited'), [], 'no other error');
+  assert.deepEqual(page.problems, []);
+  await ctx.close();
+});
+
+test('liveness: a ping every 25 s; a connection silent for 60 s is dropped and replaced', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-FR' });
+  let connections = 0;
+  let silent = false; // the first connection's server frames stop arriving (half-dead network)
+  const pings = [];
+  let pongs = 0;
+  await ctx.routeWebSocket(/\/ws\/visitor/, (ws) => {
+    const n = ++connections;
+    const srv = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (JSON.parse(m).type === 'ping') pings.push(n);
+      srv.send(m);
+    });
+    srv.onMessage((m) => {
+      if (silent && n === 1) return;
+      if (JSON.parse(m).type === 'pong') pongs++;
+      ws.send(m);
+    });
+  });
+  const page = await newPage(ctx);
+  await page.clock.install();
+  await page.goto(`${server.url}/c/demo/?lang=fr`);
+  await online(page);
+  await page.clock.runFor(26_000);
+  await waitFor(() => pongs >= 1, { what: 'a ping after 25 s, and its pong' });
+  await page.waitForTimeout(100);
+  silent = true;
+  await page.clock.runFor(45_000);
+  assert.equal(connections, 1, 'not dropped before 60 s of silence');
+  await page.clock.runFor(30_000);
+  await waitFor(() => connections >= 2, { what: 'a new connection' });
+  await online(page);
+  assert.deepEqual(page.problems, []);
+  await ctx.close();
+});

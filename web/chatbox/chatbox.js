@@ -197,12 +197,11 @@ function renderWelcome() {
 // ---------------------------------------------------------------------------------------
 // Rendering messages
 
-const nearBottom = () => el.scroll.scrollHeight - el.scroll.scrollTop - el.scroll.clientHeight < 80;
-function scrollDown(force) {
-  if (force || stickToBottom) el.scroll.scrollTop = el.scroll.scrollHeight;
+// New messages scroll the list down unless the visitor scrolled up to read older ones.
+const nearBottom = () => el.scroll.scrollHeight - el.scroll.scrollTop - el.scroll.clientHeight < 120;
+function scrollDown(force, wasNearBottom = nearBottom()) {
+  if (force || wasNearBottom) el.scroll.scrollTop = el.scroll.scrollHeight;
 }
-let stickToBottom = true;
-el.scroll.addEventListener('scroll', () => { stickToBottom = nearBottom(); }, { passive: true });
 
 function chips(items, intro) {
   const list = (items || []).map((it) => (typeof it === 'string' ? { id: it, title: it } : it))
@@ -305,13 +304,19 @@ function showMessage(m, { fresh }) {
   if (shown.has(m.seq)) return;
   shown.set(m.seq, m);
   if (m.seq > lastSeq) lastSeq = m.seq;
-  insertBySeq(renderMessage(m), m.seq);
+  const stick = nearBottom();
+  const node = renderMessage(m);
+  insertBySeq(node, m.seq);
   if (m.author === 'operator') setTyping(false);
   if (fresh && (m.author === 'bot' || m.author === 'operator')) {
     announce(`${res('new_message_label')} : ${m.kind === 'event' ? eventText(m) : plainText(m)}`);
     if (!visible()) setUnread(unread + 1);
   }
-  scrollDown(m.author === 'visitor');
+  scrollDown(m.author === 'visitor', stick);
+  // A long answer: show its beginning rather than its end.
+  if (stick && m.author !== 'visitor' && node.offsetHeight > el.scroll.clientHeight - 40) {
+    el.scroll.scrollTop = node.offsetTop - 8; // .vg-log-wrap is the offsetParent
+  }
 }
 
 function cssEscape(s) {
@@ -405,7 +410,7 @@ function connect() {
     lastFrameAt = Date.now();
     helloSeq = lastSeq;
     raw({
-      type: 'hello', v: 1, bot, lang: requestedLang || lang,
+      type: 'hello', v: 1, bot, lang: requestedLang, // null: the bot's language
       visitor_token: token, conversation, last_seq: lastSeq, ...helloExtras(),
     });
   };
@@ -429,6 +434,7 @@ function lost(delay) {
   ws = null;
   ready = false;
   clearTimeout(replayTimer);
+  clearTimeout(flushTimer);
   if (sock) {
     sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
     try { sock.close(); } catch { /* already closed */ }
@@ -471,11 +477,23 @@ function raw(frame) {
   try { ws.send(JSON.stringify(frame)); return true; } catch { return false; }
 }
 
+// Re-sends what is not acknowledged yet, oldest first, at most 8 frames a second (the
+// server accepts 10 a second per visitor, typing and pings included).
+let flushTimer = 0;
 function flushOutbox() {
-  for (const item of outbox) {
-    if (!ready) return;
-    raw(item.frame);
-  }
+  clearTimeout(flushTimer);
+  const queue = outbox.map((i) => i.client_id);
+  const next = () => {
+    for (let n = 0; n < 8 && queue.length; n++) {
+      if (!ready) return;
+      const item = outbox.find((i) => i.client_id === queue[0]);
+      queue.shift();
+      if (item) raw(item.frame);
+      else n--;
+    }
+    if (queue.length) flushTimer = setTimeout(next, 1_000);
+  };
+  next();
 }
 
 function dropFromOutbox(clientId) {
@@ -500,7 +518,8 @@ function onFrame(f) {
       const changed = conversation && f.conversation && f.conversation !== conversation;
       token = f.visitor_token || token;
       conversation = f.conversation || conversation;
-      if (f.lang === 'fr' || f.lang === 'en') lang = f.lang;
+      // The interface follows the language asked for; else the conversation's.
+      if (!requestedLang && (f.lang === 'fr' || f.lang === 'en')) lang = f.lang;
       saveState({ visitor_token: token, conversation });
       if (f.config) applyConfig(f.config, true);
       else applyTexts();
@@ -657,6 +676,7 @@ el.input.addEventListener('input', () => {
   typing(el.input.value.trim() !== '');
 });
 el.handoff.addEventListener('click', () => {
+  if (outbox.some((i) => i.kind === 'handoff')) return; // already asked, not acknowledged yet
   submit('handoff', { type: 'handoff' }, res('talk_to_operator'));
 });
 
@@ -693,11 +713,12 @@ function typing(on) {
 let typingHide = 0;
 function setTyping(on, name) {
   clearTimeout(typingHide);
+  const stick = nearBottom();
   el.typing.hidden = !on;
   el.typingText.textContent = name ? ui('typing_named', { name }) : ui('typing');
   if (on) {
     typingHide = setTimeout(() => { el.typing.hidden = true; }, 15_000);
-    scrollDown(false);
+    scrollDown(false, stick);
   }
 }
 
