@@ -9,12 +9,14 @@
 //! against both backends.
 
 mod bots;
+mod chatbox_config;
 mod deployments;
 mod knowledge;
 mod operators;
 mod sessions;
 
 pub use bots::Bot;
+pub use chatbox_config::StoredChatboxConfig;
 pub use deployments::Deployment;
 pub use knowledge::ImportSummary;
 pub use operators::Operator;

@@ -6,5 +6,6 @@ mod ask;
 mod auth;
 mod bots;
 mod cli;
+mod config;
 mod knowledge;
 mod store;
