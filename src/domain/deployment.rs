@@ -74,3 +74,15 @@ impl Snapshot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshots_made_before_the_chatbox_config_read_as_defaults() {
+        let old = r#"{"bot_name": "Demo", "default_lang": "fr", "knowledge": []}"#;
+        let s: Snapshot = serde_json::from_str(old).unwrap();
+        assert_eq!(s.config, super::super::ChatboxConfig::default());
+    }
+}

@@ -26,13 +26,10 @@ async fn defaults_are_served_and_listed(app: &TestApp) {
         fr["resources"]["talk_to_operator"],
         "Parler à un conseiller"
     );
-    assert_eq!(
-        fr["resources"]["monitored_link_expired"]
-            .as_str()
-            .unwrap()
-            .is_empty(),
-        false
-    );
+    assert!(!fr["resources"]["monitored_link_expired"]
+        .as_str()
+        .unwrap()
+        .is_empty());
     assert_eq!(fr["modules"]["monitored_conversations"], false);
     assert_eq!(fr["bot_name"], "Vigie Helpdesk");
     assert_eq!(fr["deployment"], 1);
@@ -135,6 +132,10 @@ async fn restore_makes_a_new_deployment(app: &TestApp) {
     let served = expect(anon.get("/api/v1/bots/demo/chatbox").await, 200).await;
     assert_eq!(served["resources"]["title"], v1_title);
     assert_eq!(served["deployment"], 3);
+    let bot = app.store.bot("demo").await.unwrap();
+    let live = app.state.engines.get(bot.id).expect("served");
+    assert_eq!(live.version, 3, "on {:?}", app.backend);
+    assert_eq!(live.snapshot.config.resources["title"].fr, v1_title);
     // The draft is back to the restored configuration.
     let draft = expect(s.get("/api/v1/bots/demo/config").await, 200).await;
     assert_eq!(draft["config"]["resources"]["title"]["fr"], v1_title);

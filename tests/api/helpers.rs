@@ -51,6 +51,7 @@ pub async fn drop_database(name: &str) {
     }
 }
 
+#[allow(dead_code)] // not every field is read by every test module
 pub struct TestApp {
     pub base: String,
     pub store: Store,
