@@ -292,7 +292,7 @@ async function renderKnowledgeForm(slug, id) {
   field("formulations", t("formulations"), h("textarea", { rows: 5, value: item.formulations.join("\n") }), t("onePerLine")),
   field("answer", t("answer"), h("textarea", { rows: 8, value: item.answer }), t("markdown")),
   field("related", t("related"), h("input", { type: "text", value: item.related.join(", ") }), t("commaSeparated")),
-  field("tags", t("tags"), h("input", { type: "text", value: (item.tags || []).join(", ") }), t("commaSeparated")),
+  field("tags", t("tags"), h("input", { type: "text", value: (item.tags || []).join(", ") }), t("tagsHint")),
   check("handoff", t("handoff")),
   check("published", t("publishedField")),
   msg,
@@ -329,6 +329,8 @@ async function renderConfig(slug) {
   let deployedVersion = data.deployed_version;
   let dirty = data.draft_differs;
   let unsaved = false;
+  let savedJson = JSON.stringify(cfg);
+  const changed = () => { unsaved = JSON.stringify(cfg) !== savedJson; setStatus(); };
   const setStatus = () => {
     status.className = `status${dirty || unsaved ? " dirty" : ""}`;
     status.textContent = [
@@ -359,7 +361,7 @@ async function renderConfig(slug) {
       const idv = `res-${key}-${l}`;
       const ta = h("textarea", { id: idv, rows: 2, maxlength: schema.max_resource_chars, lang: l, disabled: ro,
         "aria-describedby": `${idv}-err`, value: cfg.resources[key][l],
-        oninput: (e) => { cfg.resources[key][l] = e.target.value; unsaved = true; setStatus(); } });
+        oninput: (e) => { cfg.resources[key][l] = e.target.value; changed(); } });
       inputs[`${key}.${l}`] = ta;
       return h("div", h("label", { for: idv }, `${label} (${l === "fr" ? "français" : "English"})`), ta,
         h("div.field-error", { id: `${idv}-err` }));
@@ -372,7 +374,7 @@ async function renderConfig(slug) {
     const card = h("section.card.module", { "aria-labelledby": `mod-${m.name}-title` });
     const btn = h("button.toggle", { type: "button", id: `mod-${m.name}`, disabled: ro,
       "aria-describedby": `mod-${m.name}-title`, onclick: () => {
-        cfg.modules[m.name] = !cfg.modules[m.name]; unsaved = true; paint(); setStatus();
+        cfg.modules[m.name] = !cfg.modules[m.name]; paint(); changed();
       } });
     const paint = () => {
       const on = !!cfg.modules[m.name];
@@ -411,6 +413,7 @@ async function renderConfig(slug) {
     msg.replaceChildren(); clearErrors();
     try {
       const r = await api("PUT", `/bots/${s}/config`, { modules: cfg.modules, resources: cfg.resources });
+      savedJson = JSON.stringify(cfg);
       dirty = r.draft_differs; unsaved = false; setStatus();
       msg.replaceChildren(okBox(t("configSaved")));
       return true;
