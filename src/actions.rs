@@ -4,14 +4,17 @@
 
 use crate::auth;
 use crate::domain::{
+    chatbox_config::ConfigDoc,
     deployment::Snapshot,
     knowledge::{validate_import, ImportError, KnowledgeDoc},
     knowledge_file,
     operator::check_password,
-    Email, FieldError, KnowledgeItem, NewBot, OperatorName, Role,
+    ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorName, Role,
 };
 use crate::engines::{Engines, Served};
-use crate::store::{Bot, Deployment, ImportSummary, Operator, Store, StoreError};
+use crate::store::{
+    Bot, Deployment, ImportSummary, Operator, Store, StoreError, StoredChatboxConfig,
+};
 use serde::Serialize;
 use vigie_bot::{Lang, Outcome};
 
@@ -228,7 +231,8 @@ pub async fn export_knowledge(
     })
 }
 
-/// Makes an immutable deployment of the bot's published knowledge and serves it.
+/// Makes an immutable deployment of the bot's published knowledge and its draft chatbox
+/// configuration (the defaults if none was saved), and serves it.
 pub async fn deploy(
     store: &Store,
     engines: &Engines,
@@ -236,7 +240,12 @@ pub async fn deploy(
     by: Option<i64>,
 ) -> Result<Deployment, ActionError> {
     let items = store.list_knowledge(bot.id).await?;
-    let snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
+    let mut snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
+    snapshot.config = store
+        .chatbox_config(bot.id)
+        .await?
+        .map(|s| s.config)
+        .unwrap_or_default();
     let deployment = store.create_deployment(bot.id, &snapshot, by).await?;
     engines
         .load(bot.id, deployment.version, deployment.snapshot.clone())
@@ -266,6 +275,53 @@ pub async fn search_knowledge(
     })
     .await
     .map_err(|e| ActionError::Internal(anyhow::anyhow!("search task: {e}")))
+}
+
+/// Restores an older deployment: a NEW deployment (history stays immutable) whose content
+/// is a copy of that version's snapshot, served at once; its chatbox configuration also
+/// becomes the draft again. The knowledge base itself is left as it is.
+pub async fn restore(
+    store: &Store,
+    engines: &Engines,
+    bot: &Bot,
+    version: i64,
+    by: Option<i64>,
+) -> Result<Deployment, ActionError> {
+    let old = store
+        .deployment(bot.id, version)
+        .await
+        .map_err(not_found("deployment"))?;
+    let deployment = store.create_deployment(bot.id, &old.snapshot, by).await?;
+    store
+        .save_chatbox_config(bot.id, &deployment.snapshot.config, by)
+        .await?;
+    engines
+        .load(bot.id, deployment.version, deployment.snapshot.clone())
+        .await;
+    Ok(deployment)
+}
+
+/// The bot's draft chatbox configuration (defaults if never saved).
+pub async fn chatbox_draft(store: &Store, bot: &Bot) -> Result<StoredChatboxConfig, ActionError> {
+    Ok(store
+        .chatbox_config(bot.id)
+        .await?
+        .unwrap_or_else(|| StoredChatboxConfig {
+            config: ChatboxConfig::default(),
+            updated_at: 0,
+            updated_by: None,
+        }))
+}
+
+/// Validates and saves the whole draft chatbox configuration (not served until deployed).
+pub async fn save_chatbox_config(
+    store: &Store,
+    bot: &Bot,
+    doc: &ConfigDoc,
+    by: Option<i64>,
+) -> Result<StoredChatboxConfig, ActionError> {
+    let config = doc.validate().map_err(ActionError::Invalid)?;
+    Ok(store.save_chatbox_config(bot.id, &config, by).await?)
 }
 
 pub fn deployed_url(public_url: &str, bot: &Bot) -> String {
@@ -368,6 +424,16 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
             })
             .collect()
     };
+    // The sentences the deployed chatbox configuration sets for this language.
+    let resource = |key: &str| -> String {
+        served
+            .snapshot
+            .config
+            .resources
+            .get(key)
+            .map(|t| t.get(reply_lang).to_string())
+            .unwrap_or_default()
+    };
     let base = AskReply {
         kind: "not_understood",
         knowledge_id: None,
@@ -406,20 +472,12 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
         Outcome::Suggestions { candidates } => AskReply {
             kind: "suggestions",
             score: candidates.first().map(|c| c.score).unwrap_or(0.0),
-            answer: Some(sentence(
-                reply_lang,
-                "Votre question peut correspondre à plusieurs sujets. Lequel vous intéresse ?",
-                "Your question may match several topics. Which one do you mean?",
-            )),
+            answer: Some(resource("suggestions_intro")),
             suggestions: to_suggestions(&candidates),
             ..base
         },
         Outcome::NotUnderstood { candidates } => AskReply {
-            answer: Some(sentence(
-                reply_lang,
-                "Je n'ai pas compris votre question. Pouvez-vous la reformuler ?",
-                "I did not understand your question. Could you rephrase it?",
-            )),
+            answer: Some(resource("not_understood")),
             suggestions: to_suggestions(&candidates),
             ..base
         },

@@ -100,11 +100,25 @@ pub fn knowledge_message(served: &Served, id: &str) -> Option<NewMessage> {
     })
 }
 
-fn handoff_text(lang: Lang) -> String {
-    match lang {
-        Lang::Fr => "Votre demande de parler à un conseiller est enregistrée.".into(),
-        Lang::En => "Your request to talk to an operator has been recorded.".into(),
+/// A text of the deployed chatbox configuration, in `lang`.
+fn resource(served: &Served, key: &str, lang: Lang) -> String {
+    served
+        .snapshot
+        .config
+        .resources
+        .get(key)
+        .map(|t| t.get(lang).to_string())
+        .unwrap_or_default()
+}
+
+/// Applies the deployed modules to a bot message: without the `suggestions` module no
+/// suggestion or related knowledge is offered.
+fn apply_modules(served: &Served, mut m: NewMessage) -> NewMessage {
+    if !served.snapshot.config.module_on("suggestions") {
+        m.body.suggestions.clear();
+        m.body.related.clear();
     }
+    m
 }
 
 async fn store_and_publish(
@@ -145,9 +159,24 @@ pub async fn visitor_text(
             ..Default::default()
         },
     };
-    let mut bot = reply_message(&reply);
-    if reply.kind == "handoff" {
-        bot.body.text = Some(handoff_text(conv.lang));
+    let mut bot = apply_modules(served, reply_message(&reply));
+    if reply.kind == "handoff" || (reply.kind == "answer" && reply.handoff) {
+        // Asking for a human: recorded for the livechat when the module is on; otherwise
+        // the visitor is told plainly that no operator can be reached here.
+        if served.snapshot.config.module_on("livechat") {
+            if reply.kind == "handoff" {
+                bot.body.text = Some(resource(served, "handoff_requested", conv.lang));
+            }
+        } else {
+            bot = NewMessage {
+                author: Author::Bot,
+                kind: MessageKind::Text,
+                body: MessageBody {
+                    text: Some(resource(served, "no_operator_available", conv.lang)),
+                    ..Default::default()
+                },
+            };
+        }
     }
     store_and_publish(state, conv, client_id, vec![visitor, bot]).await
 }
@@ -160,7 +189,8 @@ pub async fn visitor_choice(
     client_id: &str,
     knowledge_id: &str,
 ) -> Result<Appended, ActionError> {
-    let Some(answer) = knowledge_message(served, knowledge_id) else {
+    let Some(answer) = knowledge_message(served, knowledge_id).map(|m| apply_modules(served, m))
+    else {
         return Err(ActionError::NotFound("knowledge"));
     };
     let title = answer.body.text.clone().unwrap_or_default();
@@ -177,17 +207,25 @@ pub async fn visitor_choice(
 }
 
 /// The visitor asks for a human: recorded as an event (routing comes with the livechat).
+/// Refused when the deployed chatbox has the livechat module off.
 pub async fn visitor_handoff(
     state: &AppState,
+    served: &Served,
     conv: &Conversation,
     client_id: &str,
 ) -> Result<Appended, ActionError> {
+    if !served.snapshot.config.module_on("livechat") {
+        return Err(actions::invalid(
+            "handoff",
+            resource(served, "no_operator_available", conv.lang),
+        ));
+    }
     let event = NewMessage {
         author: Author::System,
         kind: MessageKind::Event,
         body: MessageBody {
             event: Some("handoff_requested".into()),
-            text: Some(handoff_text(conv.lang)),
+            text: Some(resource(served, "handoff_requested", conv.lang)),
             ..Default::default()
         },
     };

@@ -1,6 +1,7 @@
 //! A deployment: an immutable snapshot of what a bot serves (its published knowledge,
 //! answers already rendered to sanitized HTML). The chatbox and the matcher only ever
-//! serve the latest one, so edits in the knowledge base are drafts until deployed.
+//! serve the latest one, so edits in the knowledge base and the chatbox configuration are
+//! drafts until deployed.
 
 use serde::{Deserialize, Serialize};
 use vigie_bot::Lang;
@@ -26,6 +27,10 @@ pub struct Snapshot {
     pub bot_name: String,
     pub default_lang: Lang,
     pub knowledge: Vec<DeployedKnowledge>,
+    /// The chatbox configuration deployed with the knowledge. Snapshots made before it
+    /// existed read as the default configuration.
+    #[serde(default)]
+    pub config: super::ChatboxConfig,
 }
 
 impl Snapshot {
@@ -65,6 +70,19 @@ impl Snapshot {
             bot_name: bot_name.to_string(),
             default_lang,
             knowledge,
+            config: super::ChatboxConfig::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshots_made_before_the_chatbox_config_read_as_defaults() {
+        let old = r#"{"bot_name": "Demo", "default_lang": "fr", "knowledge": []}"#;
+        let s: Snapshot = serde_json::from_str(old).unwrap();
+        assert_eq!(s.config, super::super::ChatboxConfig::default());
     }
 }

@@ -3,6 +3,7 @@
 //! types once, at the edge ("parse, don't validate").
 
 pub mod bot;
+pub mod chatbox_config;
 pub mod conversation;
 pub mod deployment;
 pub mod email;
@@ -12,6 +13,7 @@ pub mod markdown;
 pub mod operator;
 
 pub use bot::{BotSlug, NewBot};
+pub use chatbox_config::ChatboxConfig;
 pub use email::Email;
 pub use knowledge::{FieldError, KnowledgeItem};
 pub use operator::{OperatorName, Role};

@@ -6,6 +6,7 @@
 mod ask;
 mod auth;
 mod bots;
+mod config;
 pub mod error;
 mod extract;
 mod health;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(auth::router())
                 .merge(bots::router())
                 .merge(knowledge::router())
+                .merge(config::router())
                 .merge(ask::router()),
         )
         .fallback(|| async { error::ApiError::NotFound("no such route".into()) })

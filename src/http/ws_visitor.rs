@@ -279,8 +279,10 @@ impl Conn {
             },
             "handoff" => match serde_json::from_value::<Handoff>(value) {
                 Ok(f) => {
-                    self.on_action(f.client_id, |state, _served, conv, cid| {
-                        Box::pin(async move { chat::visitor_handoff(&state, &conv, &cid).await })
+                    self.on_action(f.client_id, |state, served, conv, cid| {
+                        Box::pin(async move {
+                            chat::visitor_handoff(&state, &served, &conv, &cid).await
+                        })
                     })
                     .await
                 }
@@ -324,7 +326,8 @@ impl Conn {
         F: FnOnce(AppState, Arc<Served>, Conversation, String) -> ActionFuture,
     {
         if let Err(m) = check_client_id(&client_id) {
-            return self.error("invalid", m, None).await;
+            let shown: String = client_id.chars().take(64).collect();
+            return self.error("invalid", m, Some(&shown)).await;
         }
         let session = self.session.as_ref().expect("checked by the caller");
         let result = action(
@@ -409,6 +412,11 @@ impl Conn {
             },
             None => None,
         };
+        if visitor_id.is_none() && h.conversation.is_some() {
+            return self
+                .error("forbidden", "this conversation is not yours; send hello without `conversation` to start one", None)
+                .await;
+        }
         let visitor_id = match visitor_id {
             Some(id) => id,
             None => {
@@ -425,7 +433,7 @@ impl Conn {
                 id
             }
         };
-        let conversation = match h.conversation.as_deref() {
+        let mut conversation = match h.conversation.as_deref() {
             Some(public_id) => match state.store.conversation_by_public_id(public_id).await {
                 Ok(c) if c.visitor_id == Some(visitor_id) && c.bot_id == bot.id => c,
                 Ok(_) | Err(StoreError::NotFound) => {
@@ -442,6 +450,11 @@ impl Conn {
                 Err(e) => return self.internal(e.into()).await,
             },
         };
+        // This connection speaks the language the chatbox asked for, even when resuming a
+        // conversation started in the other one.
+        if h.lang.is_some() {
+            conversation.lang = lang;
+        }
         // Subscribe before reading the replay so nothing falls between the two.
         let events = state.bus.subscribe(conversation.id);
         let last_seq = h.last_seq.max(0);
@@ -455,7 +468,7 @@ impl Conn {
             "last_seq": conversation.last_seq,
             "deployment": served.version,
             "bot_name": served.snapshot.bot_name,
-            "config": Value::Null,
+            "config": served.snapshot.config.resolve(conversation.lang),
         });
         if let Some(old) = self.session.take() {
             let id = old.conversation.id;

@@ -69,6 +69,19 @@ impl Store {
         from_row(&row)
     }
 
+    pub async fn deployment(&self, bot_id: i64, version: i64) -> Result<Deployment> {
+        let row = sqlx::query(
+            "SELECT version, created_at, created_by, snapshot FROM deployments \
+             WHERE bot_id = $1 AND version = $2",
+        )
+        .bind(bot_id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
     pub async fn list_deployments(&self, bot_id: i64) -> Result<Vec<Deployment>> {
         let rows = sqlx::query(
             "SELECT version, created_at, created_by, snapshot FROM deployments \

@@ -9,6 +9,7 @@
 //! against both backends.
 
 mod bots;
+mod chatbox_config;
 mod conversations;
 mod deployments;
 mod knowledge;
@@ -16,6 +17,7 @@ mod operators;
 mod sessions;
 
 pub use bots::Bot;
+pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation};
 pub use deployments::Deployment;
 pub use knowledge::ImportSummary;

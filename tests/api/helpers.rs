@@ -51,10 +51,13 @@ pub async fn drop_database(name: &str) {
     }
 }
 
+#[allow(dead_code)] // not every field is read by every test module
 pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub db_url: String,
+    pub state: AppState,
+    pub backend: Backend,
     /// Kept alive for the test's duration (holds the SQLite file).
     _dir: tempfile::TempDir,
     pg_name: Option<String>,
@@ -112,6 +115,8 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             db_url: url.clone(),
+            state: state.clone(),
+            backend,
             store,
             _dir: dir,
             pg_name,
@@ -130,8 +135,9 @@ impl TestApp {
         settings.public_url = format!("http://{addr}");
         let state = AppState::new(store.clone(), settings);
         let (tx, rx) = oneshot::channel::<()>();
+        let node_state = state.clone();
         let server = tokio::spawn(async move {
-            app::launch(state, listener, async {
+            app::launch(node_state, listener, async {
                 let _ = rx.await;
             })
             .await
@@ -140,6 +146,8 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             db_url: self.db_url.clone(),
+            state,
+            backend: self.backend,
             store,
             _dir: dir,
             pg_name: None,

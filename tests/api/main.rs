@@ -6,6 +6,7 @@ mod ask;
 mod auth;
 mod bots;
 mod cli;
+mod config;
 mod knowledge;
 mod store;
 mod ws;

@@ -1,0 +1,8 @@
+-- The draft chatbox configuration of each bot (JSON text, see domain::chatbox_config).
+-- What the chatbox serves is the copy inside the latest deployment's snapshot.
+CREATE TABLE chatbox_configs (
+    bot_id BIGINT PRIMARY KEY REFERENCES bots(id) ON DELETE CASCADE,
+    config TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    updated_by BIGINT REFERENCES operators(id) ON DELETE SET NULL
+);

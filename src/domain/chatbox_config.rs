@@ -1,0 +1,400 @@
+//! The chatbox ("boîte de dialogue") configuration of a bot: which modules are on, and the
+//! readable texts ("resources") the chatbox shows, in French and English.
+//!
+//! The keys are fixed by `docs/protocol.md` ("Chatbox configuration"): core keys are always
+//! there, and each module adds its own. A stored configuration always holds every module
+//! and every key in both languages: anything missing (an older snapshot, a key added in a
+//! later version) reads as the default, and keys no longer known are dropped on read.
+//!
+//! Resolving for a language gives every key, including those of modules that are off: the
+//! chatbox decides what to show from `modules`, and switching a module on in a later
+//! deployment never finds a hole.
+
+use super::FieldError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use vigie_bot::Lang;
+
+/// Longest resource text, in characters.
+pub const MAX_RESOURCE: usize = 500;
+
+/// A resource key with its default texts.
+pub struct ResourceDef {
+    pub key: &'static str,
+    pub fr: &'static str,
+    pub en: &'static str,
+}
+
+/// A module that can be switched on or off, with the resources it adds.
+pub struct ModuleDef {
+    pub name: &'static str,
+    pub default_on: bool,
+    pub resources: &'static [ResourceDef],
+}
+
+const fn r(key: &'static str, fr: &'static str, en: &'static str) -> ResourceDef {
+    ResourceDef { key, fr, en }
+}
+
+/// Resources of the chatbox itself, always on.
+pub const CORE_RESOURCES: &[ResourceDef] = &[
+    r("title", "Assistant Vigie", "Vigie Assistant"),
+    r(
+        "welcome_message",
+        "Bonjour ! Je suis l'assistant virtuel. Posez-moi votre question.",
+        "Hello! I am the virtual assistant. Ask me your question.",
+    ),
+    r(
+        "input_placeholder",
+        "Écrivez votre question…",
+        "Type your question…",
+    ),
+    r("send_label", "Envoyer", "Send"),
+    r("reconnecting", "Reconnexion…", "Reconnecting…"),
+    r(
+        "error_generic",
+        "Une erreur est survenue. Veuillez réessayer.",
+        "Something went wrong. Please try again.",
+    ),
+    r(
+        "not_understood",
+        "Je n'ai pas compris votre question. Pouvez-vous la reformuler ?",
+        "I did not understand your question. Could you rephrase it?",
+    ),
+    r("launcher_label", "Ouvrir l'assistant", "Open the assistant"),
+    r("close_label", "Fermer", "Close"),
+    r("new_message_label", "Nouveau message", "New message"),
+];
+
+/// The modules, in the order the admin pages show them.
+pub const MODULES: &[ModuleDef] = &[
+    ModuleDef {
+        name: "livechat",
+        default_on: true,
+        resources: &[
+            r("talk_to_operator", "Parler à un conseiller", "Talk to an operator"),
+            r(
+                "handoff_requested",
+                "Votre demande a été transmise. Un conseiller va vous répondre.",
+                "Your request has been passed on. An operator will answer you.",
+            ),
+            r(
+                "no_operator_available",
+                "Aucun conseiller n'est disponible pour le moment. Veuillez réessayer plus tard.",
+                "No operator is available at the moment. Please try again later.",
+            ),
+        ],
+    },
+    ModuleDef {
+        name: "monitored_conversations",
+        default_on: false,
+        resources: &[
+            r(
+                "monitored_intro",
+                "Votre conseiller vous a envoyé cette conversation. Vous pouvez continuer à poser vos questions ici.",
+                "Your operator sent you this conversation. You can keep asking your questions here.",
+            ),
+            r(
+                "monitored_link_expired",
+                "Ce lien a expiré. Vous pouvez poser une nouvelle question ci-dessous.",
+                "This link has expired. You can ask a new question below.",
+            ),
+        ],
+    },
+    ModuleDef {
+        name: "suggestions",
+        default_on: true,
+        resources: &[
+            r(
+                "suggestions_intro",
+                "Votre question peut correspondre à plusieurs sujets. Lequel vous intéresse ?",
+                "Your question may match several topics. Which one do you mean?",
+            ),
+            r(
+                "related_intro",
+                "Voir aussi :",
+                "See also:",
+            ),
+        ],
+    },
+];
+
+/// Every resource definition: core first, then each module's.
+pub fn all_resources() -> impl Iterator<Item = &'static ResourceDef> {
+    CORE_RESOURCES
+        .iter()
+        .chain(MODULES.iter().flat_map(|m| m.resources.iter()))
+}
+
+fn resource_def(key: &str) -> Option<&'static ResourceDef> {
+    all_resources().find(|d| d.key == key)
+}
+
+/// One resource's texts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Texts {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Texts {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A complete, valid configuration: every module and every key in both languages.
+/// Deserializing (stored drafts, deployment snapshots) fills what is missing with the
+/// defaults and drops unknown names, so an old snapshot always reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ConfigDoc")]
+pub struct ChatboxConfig {
+    pub modules: BTreeMap<String, bool>,
+    pub resources: BTreeMap<String, Texts>,
+}
+
+impl Default for ChatboxConfig {
+    fn default() -> Self {
+        ChatboxConfig {
+            modules: MODULES
+                .iter()
+                .map(|m| (m.name.to_string(), m.default_on))
+                .collect(),
+            resources: all_resources()
+                .map(|d| {
+                    (
+                        d.key.to_string(),
+                        Texts {
+                            fr: d.fr.to_string(),
+                            en: d.en.to_string(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The configuration for one language, as the chatbox receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResolvedConfig {
+    pub modules: BTreeMap<String, bool>,
+    pub resources: BTreeMap<String, String>,
+}
+
+impl ChatboxConfig {
+    /// Every module's state and every key's text in `lang` (modules that are off included).
+    pub fn resolve(&self, lang: Lang) -> ResolvedConfig {
+        ResolvedConfig {
+            modules: self.modules.clone(),
+            resources: self
+                .resources
+                .iter()
+                .map(|(k, t)| (k.clone(), t.get(lang).to_string()))
+                .collect(),
+        }
+    }
+
+    pub fn module_on(&self, name: &str) -> bool {
+        self.modules.get(name).copied().unwrap_or(false)
+    }
+}
+
+/// The wire shape (API body). Every part is optional: what is left out keeps its default,
+/// so `{"modules": {"monitored_conversations": true}}` is a whole, valid configuration.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigDoc {
+    #[serde(default)]
+    pub modules: BTreeMap<String, bool>,
+    /// key → language (`fr`, `en`) → text.
+    #[serde(default)]
+    pub resources: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl From<ConfigDoc> for ChatboxConfig {
+    /// Lenient reading of stored data: unknown names dropped, missing ones defaulted.
+    fn from(doc: ConfigDoc) -> Self {
+        let mut cfg = ChatboxConfig::default();
+        for (name, on) in doc.modules {
+            if let Some(v) = cfg.modules.get_mut(&name) {
+                *v = on;
+            }
+        }
+        for (key, texts) in doc.resources {
+            if let Some(t) = cfg.resources.get_mut(&key) {
+                if let Some(fr) = texts.get("fr") {
+                    t.fr = fr.clone();
+                }
+                if let Some(en) = texts.get("en") {
+                    t.en = en.clone();
+                }
+            }
+        }
+        cfg
+    }
+}
+
+fn check_text(text: &str) -> Result<(), String> {
+    let n = text.chars().count();
+    if text.trim().is_empty() {
+        return Err("the text is empty".into());
+    }
+    if n > MAX_RESOURCE {
+        return Err(format!(
+            "the text is too long ({n} characters, {MAX_RESOURCE} at most)"
+        ));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err("the text holds a control character (only line breaks are allowed)".into());
+    }
+    Ok(())
+}
+
+impl ConfigDoc {
+    /// Checks every name and text and lists every problem: field names are
+    /// `modules.<name>`, `resources.<key>` and `resources.<key>.<lang>`.
+    pub fn validate(&self) -> Result<ChatboxConfig, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for name in self.modules.keys() {
+            if !MODULES.iter().any(|m| m.name == name) {
+                let known: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+                errors.push(FieldError::new(
+                    format!("modules.{name}"),
+                    format!("unknown module `{name}` (known: {})", known.join(", ")),
+                ));
+            }
+        }
+        for (key, texts) in &self.resources {
+            if resource_def(key).is_none() {
+                errors.push(FieldError::new(
+                    format!("resources.{key}"),
+                    format!("unknown resource key `{key}`"),
+                ));
+                continue;
+            }
+            for (lang, text) in texts {
+                if Lang::parse(lang).is_none() {
+                    errors.push(FieldError::new(
+                        format!("resources.{key}.{lang}"),
+                        format!("unknown language `{lang}` (expected fr or en)"),
+                    ));
+                } else if let Err(m) = check_text(text) {
+                    errors.push(FieldError::new(format!("resources.{key}.{lang}"), m));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut cfg = ChatboxConfig::from(self.clone());
+        for t in cfg.resources.values_mut() {
+            t.fr = t.fr.trim().to_string();
+            t.en = t.en.trim().to_string();
+        }
+        Ok(cfg)
+    }
+}
+
+/// The list of modules and keys, for the admin pages.
+pub fn schema() -> serde_json::Value {
+    serde_json::json!({
+        "core_resources": CORE_RESOURCES.iter().map(|d| d.key).collect::<Vec<_>>(),
+        "modules": MODULES.iter().map(|m| serde_json::json!({
+            "name": m.name,
+            "default_on": m.default_on,
+            "resources": m.resources.iter().map(|d| d.key).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "max_resource_chars": MAX_RESOURCE,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_hold_every_key_of_the_protocol() {
+        let cfg = ChatboxConfig::default();
+        for key in [
+            "title",
+            "welcome_message",
+            "input_placeholder",
+            "send_label",
+            "reconnecting",
+            "error_generic",
+            "not_understood",
+            "launcher_label",
+            "close_label",
+            "new_message_label",
+            "suggestions_intro",
+            "related_intro",
+            "talk_to_operator",
+            "handoff_requested",
+            "no_operator_available",
+            "monitored_intro",
+            "monitored_link_expired",
+        ] {
+            let t = &cfg.resources[key];
+            assert!(
+                check_text(&t.fr).is_ok() && check_text(&t.en).is_ok(),
+                "{key}"
+            );
+        }
+        assert_eq!(cfg.resources.len(), 17);
+        assert!(cfg.module_on("livechat") && cfg.module_on("suggestions"));
+        assert!(!cfg.module_on("monitored_conversations"));
+    }
+
+    #[test]
+    fn validation_lists_every_problem() {
+        let doc: ConfigDoc = serde_json::from_value(serde_json::json!({
+            "modules": {"livechat": false, "teleport": true},
+            "resources": {
+                "title": {"fr": "", "en": "x".repeat(501)},
+                "welcome_message": {"fr": "a\u{7}b", "de": "Hallo"},
+                "colour": {"fr": "rouge"}
+            }
+        }))
+        .unwrap();
+        let fields: Vec<String> = doc
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "modules.teleport",
+                "resources.colour",
+                "resources.title.en",
+                "resources.title.fr",
+                "resources.welcome_message.de",
+                "resources.welcome_message.fr",
+            ]
+        );
+    }
+
+    #[test]
+    fn stored_data_reads_leniently() {
+        let cfg: ChatboxConfig = serde_json::from_str(
+            r#"{"modules": {"monitored_conversations": true, "gone": true},
+                "resources": {"title": {"fr": "Aide"}, "gone": {"fr": "x", "en": "y"}}}"#,
+        )
+        .unwrap();
+        assert!(cfg.module_on("monitored_conversations"));
+        assert_eq!(cfg.resources["title"].fr, "Aide");
+        assert_eq!(cfg.resources["title"].en, "Vigie Assistant");
+        assert!(!cfg.modules.contains_key("gone"));
+        let back: ChatboxConfig =
+            serde_json::from_str(&serde_json::to_string(&cfg).unwrap()).unwrap();
+        assert_eq!(back, cfg);
+        let resolved = cfg.resolve(Lang::En);
+        assert_eq!(resolved.resources["title"], "Vigie Assistant");
+        assert_eq!(resolved.resources.len(), 17);
+    }
+}

@@ -1,0 +1,523 @@
+// Vigie admin pages: plain ES module, no build step, no innerHTML with data.
+// Routes live in the URL hash: #/bots, #/bots/{bot}/knowledge[?q=], #/bots/{bot}/knowledge/new,
+// #/bots/{bot}/knowledge/{id}, #/bots/{bot}/config.
+import { T, RESOURCE_LABELS, MODULE_TEXT } from "./i18n.js";
+
+const API = "/api/v1";
+let lang = localStorage.getItem("vigie.admin.lang") ||
+  ((navigator.language || "fr").toLowerCase().startsWith("fr") ? "fr" : "en");
+let me = null; // {operator, csrf_token}
+let advanced = sessionStorage.getItem("vigie.admin.advanced") === "1";
+
+const t = (key, ...args) => {
+  const v = (T[lang] && T[lang][key]) ?? T.fr[key] ?? key;
+  return typeof v === "function" ? v(...args) : v;
+};
+const isAdmin = () => me && me.operator.role === "admin";
+
+// ---- DOM helper: h("tag.class", {attrs, onclick}, ...children); strings become text nodes.
+function h(spec, attrs, ...children) {
+  const [tag, ...classes] = spec.split(".");
+  const el = document.createElement(tag || "div");
+  if (classes.length) el.className = classes.join(" ");
+  if (attrs && (typeof attrs !== "object" || attrs instanceof Node || Array.isArray(attrs))) {
+    children.unshift(attrs);
+    attrs = null;
+  }
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "value") el.value = v;
+    else if (k === "checked") el.checked = !!v;
+    else if (k === "class") el.className = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  append(el, children);
+  return el;
+}
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+let uid = 0;
+const newId = (p) => `${p}-${++uid}`;
+
+// ---- API
+class HttpError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+async function api(method, path, body, contentType) {
+  const headers = {};
+  if (method !== "GET" && me && me.csrf_token) headers["X-CSRF-Token"] = me.csrf_token;
+  let payload;
+  if (body !== undefined) {
+    if (contentType) { headers["Content-Type"] = contentType; payload = body; }
+    else { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+  }
+  const r = await fetch(API + path, { method, headers, body: payload, credentials: "same-origin" });
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
+  if (r.status === 401 && path !== "/auth/login") {
+    me = null;
+    sessionStorage.removeItem("vigie.admin.csrf");
+    renderHeader();
+    renderLogin();
+    throw new HttpError(401, data);
+  }
+  if (!r.ok) throw new HttpError(r.status, data);
+  return data;
+}
+
+// ---- Messages
+function errorBox(err) {
+  const box = h("div.msg.error", { role: "alert" }, err.message || String(err));
+  const b = err.body || {};
+  if (Array.isArray(b.fields) && b.fields.length) {
+    box.replaceChildren(t("invalid"), h("ul", b.fields.map((f) => h("li", h("code", f.field), " : ", f.message))));
+  }
+  if (Array.isArray(b.errors) && b.errors.length) {
+    box.replaceChildren(b.message || t("importRejected"),
+      h("ul", b.errors.map((e) => h("li", `${e.location}${e.id ? ` (${e.id})` : ""} – `, h("code", e.field), ` : ${e.message}`))));
+  }
+  return box;
+}
+const okBox = (text) => h("div.msg.ok", { role: "status" }, text);
+function fmtDate(ms) {
+  return new Date(ms).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "short", timeStyle: "short" });
+}
+
+// ---- Header
+function renderHeader() {
+  const top = document.getElementById("top");
+  const langSel = h("select", { id: "ui-lang", "aria-label": t("language"), onchange: (e) => {
+    lang = e.target.value;
+    localStorage.setItem("vigie.admin.lang", lang);
+    renderHeader();
+    route();
+  } }, h("option", { value: "fr" }, "Français"), h("option", { value: "en" }, "English"));
+  langSel.value = lang;
+  document.documentElement.lang = lang;
+  top.replaceChildren(
+    h("a.brand", { href: "#/bots" }, t("brand")),
+    me ? h("span.who", `${me.operator.name} (${t(me.operator.role)})`) : null,
+    h("label", { for: "ui-lang", class: "sr", style: "margin:0;font-weight:400" }, t("language")),
+    langSel,
+    me ? h("button", { type: "button", onclick: logout }, t("logout")) : null,
+  );
+}
+async function logout() {
+  try { await api("POST", "/auth/logout", {}); } catch { /* already gone */ }
+  me = null;
+  sessionStorage.removeItem("vigie.admin.csrf");
+  renderHeader();
+  renderLogin();
+}
+
+function show(title, ...nodes) {
+  document.title = `${title} – Vigie`;
+  const main = document.getElementById("main");
+  main.replaceChildren(...nodes.flat().filter(Boolean));
+  return main;
+}
+
+// ---- Login
+function renderLogin(error) {
+  const email = h("input", { type: "email", id: "login-email", autocomplete: "username", required: true });
+  const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
+  const msg = h("div", { "aria-live": "polite" }, error ? errorBox(error) : null);
+  const form = h("form.card.narrow", { onsubmit: async (e) => {
+    e.preventDefault();
+    msg.replaceChildren();
+    try {
+      me = await api("POST", "/auth/login", { email: email.value, password: pass.value });
+      sessionStorage.setItem("vigie.admin.csrf", me.csrf_token);
+      renderHeader();
+      if (!location.hash || location.hash === "#/login") location.hash = "#/bots";
+      else route();
+    } catch (err) { msg.replaceChildren(errorBox(err)); }
+  } },
+  h("h1", t("login")),
+  h("label", { for: "login-email" }, t("email")), email,
+  h("label", { for: "login-password" }, t("password")), pass,
+  msg,
+  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton"))));
+  show(t("login"), form);
+  email.focus();
+}
+
+// ---- Bots
+async function renderBots() {
+  const data = await api("GET", "/bots");
+  show(t("bots"),
+    h("h1", t("bots")),
+    h("table",
+      h("thead", h("tr", h("th", t("bot")), h("th", t("slug")), h("th", t("language")), h("th", t("deployedUrl")), h("th", ""))),
+      h("tbody", data.bots.map((b) => h("tr",
+        h("td", h("a", { href: `#/bots/${encodeURIComponent(b.slug)}/knowledge` }, b.name)),
+        h("td", h("code", b.slug)),
+        h("td", b.default_lang),
+        h("td", h("a", { href: b.deployed_url, target: "_blank", rel: "noopener" }, b.deployed_url)),
+        h("td", h("a", { href: `#/bots/${encodeURIComponent(b.slug)}/config` }, t("dialogBox"))),
+      )))));
+}
+
+function botTabs(bot, current) {
+  const s = encodeURIComponent(bot.slug);
+  const tab = (href, label, key) => h("a", { href, "aria-current": current === key ? "page" : null }, label);
+  return [
+    h("div.crumbs", h("a", { href: "#/bots" }, t("bots")), " › ", bot.name),
+    h("nav.tabs", { "aria-label": bot.name },
+      tab(`#/bots/${s}/knowledge`, t("knowledge"), "knowledge"),
+      tab(`#/bots/${s}/config`, t("dialogBoxLong"), "config")),
+  ];
+}
+
+// ---- Knowledge list
+async function renderKnowledge(slug, q) {
+  const bot = await api("GET", `/bots/${encodeURIComponent(slug)}`);
+  const s = encodeURIComponent(slug);
+  const data = await api("GET", `/bots/${s}/knowledge${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+  const search = h("input", { type: "search", id: "kn-q", value: q || "" });
+  const importMsg = h("div", { "aria-live": "polite" });
+  const file = h("input", { type: "file", id: "kn-file", accept: ".json,.csv,application/json,text/csv" });
+  const importForm = isAdmin() ? h("form.card", { onsubmit: async (e) => {
+    e.preventDefault();
+    importMsg.replaceChildren();
+    const f = file.files[0];
+    if (!f) { importMsg.replaceChildren(errorBox(new Error(t("chooseFile")))); return; }
+    const type = f.name.toLowerCase().endsWith(".csv") ? "text/csv" : "application/json";
+    try {
+      const r = await api("POST", `/bots/${s}/knowledge/import`, await f.text(), type);
+      const i = r.imported;
+      importMsg.replaceChildren(okBox(t("imported", i.created, i.updated, i.unchanged)));
+      setTimeout(() => route(), 1500);
+    } catch (err) { importMsg.replaceChildren(errorBox(err)); }
+  } },
+  h("h2", t("import")),
+  h("label", { for: "kn-file" }, t("importFile"), " ", h("span.hint", t("importHint"))),
+  file,
+  h("div.actions", h("button", { type: "submit" }, t("importButton"))),
+  importMsg) : null;
+
+  show(t("knowledge"),
+    botTabs(bot, "knowledge"),
+    h("h1", t("knowledge")),
+    h("form.row", { role: "search", onsubmit: (e) => {
+      e.preventDefault();
+      location.hash = `#/bots/${s}/knowledge${search.value.trim() ? `?q=${encodeURIComponent(search.value.trim())}` : ""}`;
+    } },
+    h("div", h("label", { for: "kn-q" }, t("search")), search),
+    h("div", { style: "flex:0" }, h("button", { type: "submit" }, t("searchButton")))),
+    h("div.actions",
+      isAdmin() ? h("a.button", { href: `#/bots/${s}/knowledge/new` }, t("newItem")) : null,
+      h("a.button", { href: `${API}/bots/${s}/knowledge/export?format=json`, download: `${slug}-knowledge.json` }, t("exportJson")),
+      h("a.button", { href: `${API}/bots/${s}/knowledge/export?format=csv`, download: `${slug}-knowledge.csv` }, t("exportCsv"))),
+    h("p.status", { role: "status" }, t("count", data.total)),
+    h("table",
+      h("thead", h("tr", h("th", t("id")), h("th", t("titleField")), h("th", t("language")), h("th", t("tags")), h("th", t("state")))),
+      h("tbody", data.knowledge.map((k) => h("tr",
+        h("td", h("code", k.id)),
+        h("td", h("a", { href: `#/bots/${s}/knowledge/${encodeURIComponent(k.id)}` }, k.title)),
+        h("td", k.lang),
+        h("td", (k.tags || []).map((tag) => h("span.badge", tag))),
+        h("td", k.published ? t("published") : h("span.badge.no", t("draft"))),
+      )))),
+    importForm);
+}
+
+// ---- Knowledge form
+async function renderKnowledgeForm(slug, id) {
+  const s = encodeURIComponent(slug);
+  const bot = await api("GET", `/bots/${s}`);
+  const item = id ? await api("GET", `/bots/${s}/knowledge/${encodeURIComponent(id)}`) :
+    { id: "", title: "", lang: bot.default_lang, formulations: [], answer: "", related: [], handoff: false, tags: [], published: true };
+  const ro = !isAdmin();
+  const fields = {};
+  const errs = {};
+  const field = (name, label, input, hint) => {
+    input.id = `kn-${name}`;
+    if (ro) input.disabled = true;
+    fields[name] = input;
+    errs[name] = h("div.field-error", { id: `kn-${name}-err` });
+    input.setAttribute("aria-describedby", `kn-${name}-err`);
+    return h("div", h("label", { for: input.id }, label, hint ? h("span.hint", ` ${hint}`) : null), input, errs[name]);
+  };
+  const check = (name, label) => {
+    const input = h("input", { type: "checkbox", id: `kn-${name}`, checked: item[name], disabled: ro });
+    fields[name] = input;
+    return h("div.check", input, h("label", { for: `kn-${name}`, style: "margin:0" }, label));
+  };
+  const langSel = h("select", h("option", { value: "fr" }, "fr"), h("option", { value: "en" }, "en"));
+  langSel.value = item.lang;
+  const msg = h("div", { "aria-live": "polite" });
+  const collect = () => ({
+    id: fields.id.value.trim(),
+    title: fields.title.value,
+    lang: fields.lang.value,
+    formulations: fields.formulations.value.split("\n").map((x) => x.trim()).filter(Boolean),
+    answer: fields.answer.value,
+    related: fields.related.value.split(",").map((x) => x.trim()).filter(Boolean),
+    handoff: fields.handoff.checked,
+    tags: fields.tags.value.split(",").map((x) => x.trim()).filter(Boolean),
+    published: fields.published.checked,
+  });
+  const form = h("form.card", { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    msg.replaceChildren();
+    for (const [k, el] of Object.entries(errs)) { el.textContent = ""; fields[k].removeAttribute("aria-invalid"); }
+    try {
+      const body = collect();
+      if (id) await api("PUT", `/bots/${s}/knowledge/${encodeURIComponent(id)}`, body);
+      else await api("POST", `/bots/${s}/knowledge`, body);
+      msg.replaceChildren(okBox(t("saved")));
+      if (!id) location.hash = `#/bots/${s}/knowledge/${encodeURIComponent(body.id)}`;
+    } catch (err) {
+      msg.replaceChildren(errorBox(err));
+      for (const f of (err.body && err.body.fields) || []) {
+        const base = f.field.split(/[.[]/)[0];
+        if (errs[base]) { errs[base].textContent = f.message; fields[base].setAttribute("aria-invalid", "true"); }
+      }
+    }
+  } },
+  field("id", t("id"), h("input", { type: "text", value: item.id, readonly: !!id, required: true }), id ? t("idFixed") : t("idHint")),
+  field("title", t("titleField"), h("input", { type: "text", value: item.title, required: true })),
+  field("lang", t("language"), langSel),
+  field("formulations", t("formulations"), h("textarea", { rows: 5, value: item.formulations.join("\n") }), t("onePerLine")),
+  field("answer", t("answer"), h("textarea", { rows: 8, value: item.answer }), t("markdown")),
+  field("related", t("related"), h("input", { type: "text", value: item.related.join(", ") }), t("commaSeparated")),
+  field("tags", t("tags"), h("input", { type: "text", value: (item.tags || []).join(", ") }), t("tagsHint")),
+  check("handoff", t("handoff")),
+  check("published", t("publishedField")),
+  msg,
+  ro ? null : h("div.actions",
+    h("button.primary", { type: "submit" }, t("save")),
+    id ? h("button.danger", { type: "button", onclick: async () => {
+      if (!confirm(t("confirmDelete", id))) return;
+      try { await api("DELETE", `/bots/${s}/knowledge/${encodeURIComponent(id)}`); location.hash = `#/bots/${s}/knowledge`; }
+      catch (err) { msg.replaceChildren(errorBox(err)); }
+    } }, t("delete")) : null,
+    h("a.button", { href: `#/bots/${s}/knowledge` }, t("back"))));
+  // The server sanitizes answer_html; it is the one place HTML from data is shown.
+  let preview = null;
+  if (item.answer_html) {
+    const div = h("div.answer-preview");
+    div.innerHTML = item.answer_html; // sanitized by the server (ammonia)
+    preview = h("section.card", h("h2", t("preview")), div);
+  }
+  show(id ? item.title : t("newItem"), botTabs(bot, "knowledge"), h("h1", id ? item.title : t("newItem")), form, preview);
+}
+
+// ---- Dialog box configuration
+async function renderConfig(slug) {
+  const s = encodeURIComponent(slug);
+  const [bot, data, deps] = await Promise.all([
+    api("GET", `/bots/${s}`), api("GET", `/bots/${s}/config`), api("GET", `/bots/${s}/deployments`),
+  ]);
+  const ro = !isAdmin();
+  const cfg = structuredClone(data.config);
+  const schema = data.schema;
+  const inputs = {}; // "key.lang" -> textarea
+  const msg = h("div", { "aria-live": "polite" });
+  const status = h("p.status", { role: "status" });
+  let deployedVersion = data.deployed_version;
+  let dirty = data.draft_differs;
+  let unsaved = false;
+  let savedJson = JSON.stringify(cfg);
+  const changed = () => { unsaved = JSON.stringify(cfg) !== savedJson; setStatus(); };
+  const setStatus = () => {
+    status.className = `status${dirty || unsaved ? " dirty" : ""}`;
+    status.textContent = [
+      deployedVersion ? t("deployedVersion", deployedVersion) : t("neverDeployed"),
+      unsaved ? t("unsaved") : dirty ? t("draftDiffers") : t("draftSame"),
+    ].join(" · ");
+  };
+  const deployedBox = h("div", { "aria-live": "polite" });
+  const showDeployed = (url) => {
+    const code = h("code", { id: "deployed-url" }, url);
+    const copyBtn = h("button", { type: "button", onclick: async () => {
+      try { await navigator.clipboard.writeText(url); copyBtn.textContent = t("copied"); }
+      catch {
+        const r = document.createRange(); r.selectNodeContents(code);
+        const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
+        copyBtn.textContent = t("copyManually");
+      }
+      setTimeout(() => { copyBtn.textContent = t("copy"); }, 2000);
+    } }, t("copy"));
+    deployedBox.replaceChildren(h("div.deployed", h("strong", t("deployedUrl")), code, copyBtn,
+      h("a", { href: url, target: "_blank", rel: "noopener" }, t("open"))));
+  };
+  if (deployedVersion) showDeployed(data.deployed_url);
+
+  const resourceRow = (key) => {
+    const label = (RESOURCE_LABELS[lang] || {})[key] || key;
+    const cells = ["fr", "en"].map((l) => {
+      const idv = `res-${key}-${l}`;
+      const ta = h("textarea", { id: idv, rows: 2, maxlength: schema.max_resource_chars, lang: l, disabled: ro,
+        "aria-describedby": `${idv}-err`, value: cfg.resources[key][l],
+        oninput: (e) => { cfg.resources[key][l] = e.target.value; changed(); } });
+      inputs[`${key}.${l}`] = ta;
+      return h("div", h("label", { for: idv }, `${label} (${l === "fr" ? "français" : "English"})`), ta,
+        h("div.field-error", { id: `${idv}-err` }));
+    });
+    return h("div.resource", h("div.key", label, h("code", key)), ...cells);
+  };
+
+  const moduleCard = (m) => {
+    const title = MODULE_TEXT[lang][m.name] || { name: m.name, help: "" };
+    const card = h("section.card.module", { "aria-labelledby": `mod-${m.name}-title` });
+    const btn = h("button.toggle", { type: "button", id: `mod-${m.name}`, disabled: ro,
+      "aria-describedby": `mod-${m.name}-title`, onclick: () => {
+        cfg.modules[m.name] = !cfg.modules[m.name]; paint(); changed();
+      } });
+    const paint = () => {
+      const on = !!cfg.modules[m.name];
+      card.classList.toggle("on", on); card.classList.toggle("off", !on);
+      btn.className = `toggle ${on ? "on" : "off"}`;
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      btn.textContent = on ? t("moduleOn") : t("moduleOff");
+      btn.title = on ? t("clickToDisable") : t("clickToEnable");
+    };
+    paint();
+    card.append(
+      h("div.module-head", h("h3", { id: `mod-${m.name}-title` }, title.name), h("p", title.help), btn),
+      h("h4", t("resources")),
+      ...m.resources.map(resourceRow));
+    return card;
+  };
+
+  const advancedSection = h("section", { id: "advanced-view", hidden: !advanced },
+    h("h2", t("modules")), ...schema.modules.map(moduleCard));
+  const advBtn = h("button", { type: "button", "aria-expanded": advanced ? "true" : "false", "aria-controls": "advanced-view",
+    onclick: () => {
+      advanced = !advanced;
+      sessionStorage.setItem("vigie.admin.advanced", advanced ? "1" : "0");
+      advancedSection.hidden = !advanced;
+      advBtn.setAttribute("aria-expanded", advanced ? "true" : "false");
+      advBtn.textContent = advanced ? t("hideAdvanced") : t("showAdvanced");
+    } }, advanced ? t("hideAdvanced") : t("showAdvanced"));
+
+  const clearErrors = () => {
+    for (const ta of Object.values(inputs)) {
+      ta.removeAttribute("aria-invalid");
+      document.getElementById(`${ta.id}-err`).textContent = "";
+    }
+  };
+  const save = async () => {
+    msg.replaceChildren(); clearErrors();
+    try {
+      const r = await api("PUT", `/bots/${s}/config`, { modules: cfg.modules, resources: cfg.resources });
+      savedJson = JSON.stringify(cfg);
+      dirty = r.draft_differs; unsaved = false; setStatus();
+      msg.replaceChildren(okBox(t("configSaved")));
+      return true;
+    } catch (err) {
+      msg.replaceChildren(errorBox(err));
+      let first = null;
+      for (const f of (err.body && err.body.fields) || []) {
+        const m = /^resources\.([^.]+)\.(fr|en)$/.exec(f.field);
+        const ta = m && inputs[`${m[1]}.${m[2]}`];
+        if (ta) {
+          ta.setAttribute("aria-invalid", "true");
+          document.getElementById(`${ta.id}-err`).textContent = f.message;
+          first = first || ta;
+        }
+      }
+      if (first) {
+        if (first.closest("#advanced-view") && !advanced) advBtn.click();
+        first.focus();
+      }
+      return false;
+    }
+  };
+  const deploy = async () => {
+    if (unsaved && !(await save())) return;
+    msg.replaceChildren();
+    try {
+      const d = await api("POST", `/bots/${s}/deployments`, {});
+      deployedVersion = d.version; dirty = false; setStatus();
+      showDeployed(d.deployed_url);
+      msg.replaceChildren(okBox(t("deployed", d.version)));
+      refreshHistory();
+    } catch (err) { msg.replaceChildren(errorBox(err)); }
+  };
+
+  const history = h("tbody");
+  const fillHistory = (list) => {
+    history.replaceChildren(...list.map((d) => h("tr",
+      h("td", `v${d.version}`, d.version === deployedVersion ? h("span.badge", { style: "margin-left:6px" }, t("current")) : null),
+      h("td", fmtDate(d.created_at)),
+      h("td", String(d.knowledge)),
+      h("td", ro || d.version === deployedVersion ? null : h("button", { type: "button", "aria-label": t("restoreVersion", d.version),
+        onclick: async () => {
+          if (!confirm(t("confirmRestore", d.version))) return;
+          try {
+            const r = await api("POST", `/bots/${s}/deployments/${d.version}/restore`, {});
+            sessionStorage.setItem("vigie.admin.flash", t("restored", d.version, r.version));
+            route();
+          } catch (err) { msg.replaceChildren(errorBox(err)); }
+        } }, t("restore"))))));
+  };
+  const refreshHistory = async () => fillHistory((await api("GET", `/bots/${s}/deployments`)).deployments);
+  fillHistory(deps.deployments);
+  const flash = sessionStorage.getItem("vigie.admin.flash");
+  if (flash) { sessionStorage.removeItem("vigie.admin.flash"); msg.replaceChildren(okBox(flash)); }
+  setStatus();
+
+  show(t("dialogBox"),
+    botTabs(bot, "config"),
+    h("h1", t("dialogBoxLong")),
+    h("div.toolbar", { role: "toolbar", "aria-label": t("dialogBox") },
+      advBtn,
+      h("span.spacer"),
+      ro ? h("span.muted", t("readOnly")) : [
+        h("button", { type: "button", onclick: save }, t("save")),
+        h("button.primary", { type: "button", onclick: deploy }, t("deploy")),
+      ]),
+    deployedBox,
+    status,
+    msg,
+    h("section.card", h("h2", { style: "margin-top:0" }, t("coreResources")), h("p.hint", t("coreHelp")),
+      ...schema.core_resources.map(resourceRow)),
+    advancedSection,
+    h("h2", t("history")),
+    h("table", h("thead", h("tr", h("th", t("version")), h("th", t("date")), h("th", t("knowledgeCount")), h("th", ""))), history));
+}
+
+// ---- Router
+async function route() {
+  if (!me) return renderLogin();
+  const hash = location.hash.replace(/^#/, "") || "/bots";
+  const [path, query] = hash.split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(query || "");
+  try {
+    if (parts[0] === "bots" && parts.length === 1) return await renderBots();
+    if (parts[0] === "bots" && parts[2] === "knowledge" && parts.length === 3) return await renderKnowledge(parts[1], params.get("q"));
+    if (parts[0] === "bots" && parts[2] === "knowledge" && parts[3] === "new") return await renderKnowledgeForm(parts[1], null);
+    if (parts[0] === "bots" && parts[2] === "knowledge" && parts.length === 4) return await renderKnowledgeForm(parts[1], parts[3]);
+    if (parts[0] === "bots" && parts[2] === "config") return await renderConfig(parts[1]);
+    location.hash = "#/bots";
+  } catch (err) {
+    if (err.status === 401) return;
+    show(t("error"), h("h1", t("error")), errorBox(err), h("p", h("a", { href: "#/bots" }, t("bots"))));
+  }
+}
+
+window.addEventListener("hashchange", () => { route().then(() => document.getElementById("main").focus({ preventScroll: true })); });
+
+(async function start() {
+  renderHeader();
+  try {
+    me = await api("GET", "/auth/me");
+    sessionStorage.setItem("vigie.admin.csrf", me.csrf_token || "");
+  } catch { me = null; }
+  renderHeader();
+  route();
+})();
