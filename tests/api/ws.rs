@@ -308,6 +308,49 @@ async fn unknown_bots_are_refused(app: &TestApp) {
     assert!(v.next().await.is_none(), "the connection is closed");
 }
 
+async fn the_deployed_configuration_drives_the_chatbox(app: &TestApp) {
+    let mut v = Visitor::connect(app).await;
+    let (welcome, _) = v.hello("demo").await;
+    assert_eq!(welcome["config"]["modules"]["livechat"], true);
+    assert!(welcome["config"]["resources"]["title"].is_string());
+    let (_, _, bot) = v.say("r-1", "j'ai oublié mon mot de passe").await;
+    assert!(!bot["related"].as_array().unwrap().is_empty());
+    v.close().await;
+
+    let admin = app.admin().await;
+    expect(admin.put("/api/v1/bots/demo/config", &json!({"modules": {"livechat": false, "suggestions": false}, "resources": {"no_operator_available": {"fr": "Pas de conseiller ici.", "en": "No operator here."}}})).await, 200).await;
+    // Saved is not deployed: the chatbox still gets the old configuration.
+    let mut v = Visitor::connect(app).await;
+    let (welcome, _) = v.hello("demo").await;
+    assert_eq!(welcome["config"]["modules"]["livechat"], true);
+    v.close().await;
+    expect(
+        admin
+            .post("/api/v1/bots/demo/deployments", &json!({}))
+            .await,
+        201,
+    )
+    .await;
+
+    let mut v = Visitor::connect(app).await;
+    let (welcome, _) = v.hello("demo").await;
+    assert_eq!(welcome["config"]["modules"]["livechat"], false);
+    v.send(json!({"type": "handoff", "client_id": "h-1"})).await;
+    let e = v.expect("error").await;
+    assert_eq!(
+        (e["code"].as_str(), e["message"].as_str()),
+        (Some("invalid"), Some("Pas de conseiller ici."))
+    );
+    let (_, _, bot) = v.say("h-2", "je veux parler à un conseiller").await;
+    assert_eq!(bot["text"], "Pas de conseiller ici.");
+    let (_, _, bot) = v.say("r-2", "j'ai oublié mon mot de passe").await;
+    assert_eq!(bot["kind"], "knowledge");
+    assert!(
+        bot["related"].as_array().unwrap().is_empty(),
+        "suggestions module is off: {bot}"
+    );
+}
+
 /// Two nodes on one PostgreSQL database, no sticky sessions: a visitor's two tabs on two
 /// nodes see each other's messages live.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -344,4 +387,5 @@ both_backends!(
     bad_clients_get_errors_and_disturb_nobody,
     a_visitor_cannot_read_another_conversation,
     unknown_bots_are_refused,
+    the_deployed_configuration_drives_the_chatbox,
 );
