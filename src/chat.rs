@@ -101,7 +101,7 @@ pub fn knowledge_message(served: &Served, id: &str) -> Option<NewMessage> {
 }
 
 /// A text of the deployed chatbox configuration, in `lang`.
-fn resource(served: &Served, key: &str, lang: Lang) -> String {
+pub fn resource(served: &Served, key: &str, lang: Lang) -> String {
     served
         .snapshot
         .config
@@ -150,7 +150,6 @@ pub async fn visitor_text(
     text: &str,
 ) -> Result<Appended, ActionError> {
     let text = check_text(text).map_err(|m| actions::invalid("text", m))?;
-    let reply = actions::reply(served, text, Some(conv.lang));
     let visitor = NewMessage {
         author: Author::Visitor,
         kind: MessageKind::Text,
@@ -159,26 +158,67 @@ pub async fn visitor_text(
             ..Default::default()
         },
     };
-    let mut bot = apply_modules(served, reply_message(&reply));
-    if reply.kind == "handoff" || (reply.kind == "answer" && reply.handoff) {
-        // Asking for a human: recorded for the livechat when the module is on; otherwise
-        // the visitor is told plainly that no operator can be reached here.
-        if served.snapshot.config.module_on("livechat") {
-            if reply.kind == "handoff" {
-                bot.body.text = Some(resource(served, "handoff_requested", conv.lang));
-            }
-        } else {
-            bot = NewMessage {
-                author: Author::Bot,
-                kind: MessageKind::Text,
-                body: MessageBody {
-                    text: Some(resource(served, "no_operator_available", conv.lang)),
-                    ..Default::default()
-                },
-            };
-        }
+    if let Some(done) = already_stored(state, conv, client_id).await? {
+        return Ok(done);
     }
-    store_and_publish(state, conv, client_id, vec![visitor, bot]).await
+    // The session's copy may be stale: another node or an operator may have changed it.
+    let conv = &state
+        .store
+        .conversation_by_public_id(&conv.public_id)
+        .await?;
+    if conv.state == "live" {
+        // An operator holds the conversation: the bot stays quiet.
+        return store_and_publish(state, conv, client_id, vec![visitor]).await;
+    }
+    let reply = actions::reply(served, text, Some(conv.lang));
+    let wants_human = reply.kind == "handoff" || (reply.kind == "answer" && reply.handoff);
+    let mut messages = vec![visitor];
+    if wants_human && served.snapshot.config.module_on("livechat") {
+        if reply.kind == "answer" {
+            messages.push(apply_modules(served, reply_message(&reply)));
+        }
+        messages.extend(crate::livechat::route(state, served, conv).await?);
+    } else if wants_human {
+        // No livechat here: the visitor is told plainly that no operator can be reached.
+        messages.push(NewMessage {
+            author: Author::Bot,
+            kind: MessageKind::Text,
+            body: MessageBody {
+                text: Some(resource(served, "no_operator_available", conv.lang)),
+                ..Default::default()
+            },
+        });
+    } else {
+        messages.push(apply_modules(served, reply_message(&reply)));
+    }
+    store_and_publish(state, conv, client_id, messages).await
+}
+
+/// What an earlier attempt with this client id stored, if any (a retry must not act twice).
+async fn already_stored(
+    state: &AppState,
+    conv: &Conversation,
+    client_id: &str,
+) -> Result<Option<Appended>, ActionError> {
+    if state
+        .store
+        .find_client_message(conv.id, client_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let probe = NewMessage {
+        author: Author::System,
+        kind: MessageKind::Event,
+        body: MessageBody::default(),
+    };
+    Ok(Some(
+        state
+            .store
+            .append(conv.id, Some(client_id), &[probe])
+            .await?,
+    ))
 }
 
 /// A click on a suggestion or related knowledge: stored as the visitor's choice with the answer.
@@ -220,16 +260,15 @@ pub async fn visitor_handoff(
             resource(served, "no_operator_available", conv.lang),
         ));
     }
-    let event = NewMessage {
-        author: Author::System,
-        kind: MessageKind::Event,
-        body: MessageBody {
-            event: Some("handoff_requested".into()),
-            text: Some(resource(served, "handoff_requested", conv.lang)),
-            ..Default::default()
-        },
-    };
-    store_and_publish(state, conv, client_id, vec![event]).await
+    if let Some(done) = already_stored(state, conv, client_id).await? {
+        return Ok(done);
+    }
+    let conv = &state
+        .store
+        .conversation_by_public_id(&conv.public_id)
+        .await?;
+    let messages = crate::livechat::route(state, served, conv).await?;
+    store_and_publish(state, conv, client_id, messages).await
 }
 
 /// The served matcher for a conversation's bot.

@@ -15,4 +15,5 @@ pub mod config;
 pub mod domain;
 pub mod engines;
 pub mod http;
+pub mod livechat;
 pub mod store;

@@ -8,11 +8,12 @@ mod auth;
 mod bots;
 mod config;
 pub mod error;
-mod extract;
+pub mod extract;
 mod health;
 mod knowledge;
 mod openapi;
 mod pages;
+mod ws_operator;
 mod ws_visitor;
 
 use crate::app::AppState;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(pages::router())
         .merge(ws_visitor::router())
+        .merge(ws_operator::router())
         .nest(
             "/api/v1",
             Router::new()

@@ -22,6 +22,7 @@ pub struct Conversation {
     pub state: String,
     pub lang: Lang,
     pub last_seq: i64,
+    pub operator_id: Option<i64>,
 }
 
 /// What `append` did.
@@ -44,6 +45,7 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
         state: row.try_get("state")?,
         lang: Lang::parse(&lang).unwrap_or(Lang::Fr),
         last_seq: row.try_get("last_seq")?,
+        operator_id: row.try_get("operator_id")?,
     })
 }
 
@@ -64,7 +66,8 @@ fn message_from_row(row: &AnyRow) -> Result<Message> {
     })
 }
 
-const CONVERSATION_COLUMNS: &str = "id, public_id, bot_id, visitor_id, kind, state, lang, last_seq";
+const CONVERSATION_COLUMNS: &str =
+    "id, public_id, bot_id, visitor_id, kind, state, lang, last_seq, operator_id";
 const MESSAGE_COLUMNS: &str = "seq, author, kind, client_id, body, created_at";
 
 impl Store {

@@ -13,6 +13,7 @@ mod chatbox_config;
 mod conversations;
 mod deployments;
 mod knowledge;
+mod livechat;
 mod operators;
 mod sessions;
 
@@ -21,6 +22,7 @@ pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation};
 pub use deployments::Deployment;
 pub use knowledge::ImportSummary;
+pub use livechat::{AssignedOperator, Presence, QueuedConversation};
 pub use operators::Operator;
 pub use sessions::AuthRecord;
 

@@ -8,5 +8,6 @@ mod bots;
 mod cli;
 mod config;
 mod knowledge;
+mod livechat;
 mod store;
 mod ws;

@@ -1,0 +1,305 @@
+//! Livechat state: operators' presence and load, and which operator holds which
+//! conversation. Presence lives in the database so every node sees the same thing; an
+//! operator whose connections stopped refreshing `last_seen_at` counts as offline.
+//!
+//! Assignment is atomic: an operator's `load` is raised with `load < capacity` in the
+//! WHERE clause of the same UPDATE (the row lock serializes concurrent assigners, on any
+//! node), and the conversation moves to `live` only from `bot` or `queued`, in the same
+//! transaction.
+
+use super::{Result, Store, StoreError};
+use crate::domain::now_ms;
+use sqlx::Row;
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Presence {
+    pub operator_id: i64,
+    pub name: String,
+    /// `available`, `away` or `offline` (stale presences read as offline).
+    pub status: String,
+    pub capacity: i64,
+    pub load: i64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct QueuedConversation {
+    #[serde(skip)]
+    pub id: i64,
+    pub conversation: String,
+    pub queued_at: i64,
+    pub position: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct AssignedOperator {
+    pub id: i64,
+    pub name: String,
+}
+
+impl Store {
+    pub async fn set_presence(&self, operator_id: i64, status: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO operator_presence (operator_id, status, last_seen_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (operator_id) DO UPDATE SET status = $4, last_seen_at = $5",
+        )
+        .bind(operator_id)
+        .bind(status)
+        .bind(now_ms())
+        .bind(status)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn touch_presence(&self, operator_id: i64) -> Result<()> {
+        sqlx::query("UPDATE operator_presence SET last_seen_at = $1 WHERE operator_id = $2")
+            .bind(now_ms())
+            .bind(operator_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_capacity(&self, operator_id: i64, capacity: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO operator_presence (operator_id, capacity) VALUES ($1, $2) \
+             ON CONFLICT (operator_id) DO UPDATE SET capacity = $3",
+        )
+        .bind(operator_id)
+        .bind(capacity)
+        .bind(capacity)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every operator with a presence row; `fresh_after` is the oldest `last_seen_at` that
+    /// still counts as connected.
+    pub async fn presences(&self, fresh_after: i64) -> Result<Vec<Presence>> {
+        let rows = sqlx::query(
+            "SELECT p.operator_id, o.name, p.status, p.capacity, p.load, p.last_seen_at \
+             FROM operator_presence p JOIN operators o ON o.id = p.operator_id ORDER BY o.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let seen: i64 = r.try_get("last_seen_at")?;
+                let status: String = r.try_get("status")?;
+                Ok(Presence {
+                    operator_id: r.try_get("operator_id")?,
+                    name: r.try_get("name")?,
+                    status: if seen > fresh_after {
+                        status
+                    } else {
+                        "offline".into()
+                    },
+                    capacity: r.try_get("capacity")?,
+                    load: r.try_get("load")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Gives the conversation to `operator_id` (or, with None, to the available operator
+    /// under capacity who has waited longest since an assignment). None when nobody can
+    /// take it or the conversation is no longer waiting.
+    pub async fn assign(
+        &self,
+        conversation_id: i64,
+        operator_id: Option<i64>,
+        fresh_after: i64,
+    ) -> Result<Option<AssignedOperator>> {
+        let candidates = sqlx::query(
+            "SELECT p.operator_id, o.name FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
+             WHERE p.status = 'available' AND p.last_seen_at > $1 AND p.load < p.capacity \
+             ORDER BY p.last_assigned_at, p.operator_id LIMIT 20",
+        )
+        .bind(fresh_after)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in candidates {
+            let id: i64 = row.try_get("operator_id")?;
+            if operator_id.is_some_and(|wanted| wanted != id) {
+                continue;
+            }
+            let name: String = row.try_get("name")?;
+            let mut tx = self.pool.begin().await?;
+            let now = now_ms();
+            let raised = sqlx::query(
+                "UPDATE operator_presence SET load = load + 1, last_assigned_at = $1 \
+                 WHERE operator_id = $2 AND load < capacity AND status = 'available'",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if raised.rows_affected() == 0 {
+                continue;
+            }
+            let moved = sqlx::query(
+                "UPDATE conversations SET state = 'live', operator_id = $1, queued_at = NULL, updated_at = $2 \
+                 WHERE id = $3 AND state IN ('bot', 'queued')",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
+            if moved.rows_affected() == 0 {
+                return Ok(None);
+            }
+            tx.commit().await?;
+            return Ok(Some(AssignedOperator { id, name }));
+        }
+        Ok(None)
+    }
+
+    /// True when at least one operator is available (whatever their load).
+    pub async fn anyone_available(&self, fresh_after: i64) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM operator_presence WHERE status = 'available' AND last_seen_at > $1",
+        )
+        .bind(fresh_after)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// Puts a bot conversation in the queue; returns its position (1 = next).
+    pub async fn enqueue(&self, conversation_id: i64) -> Result<i64> {
+        sqlx::query("UPDATE conversations SET state = 'queued', queued_at = $1 WHERE id = $2 AND state = 'bot'")
+            .bind(now_ms())
+            .bind(conversation_id)
+            .execute(&self.pool)
+            .await?;
+        self.queue_position(conversation_id).await
+    }
+
+    pub async fn queue_position(&self, conversation_id: i64) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM conversations q, conversations c \
+             WHERE c.id = $1 AND c.state = 'queued' AND q.state = 'queued' AND q.queued_at <= c.queued_at",
+        )
+        .bind(conversation_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// The waiting conversations, oldest first.
+    pub async fn queue(&self) -> Result<Vec<QueuedConversation>> {
+        let rows = sqlx::query("SELECT id, public_id, queued_at FROM conversations WHERE state = 'queued' ORDER BY queued_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(QueuedConversation {
+                    id: r.try_get("id")?,
+                    conversation: r.try_get("public_id")?,
+                    queued_at: r.try_get("queued_at")?,
+                    position: i as i64 + 1,
+                })
+            })
+            .collect()
+    }
+
+    /// The live conversations an operator holds.
+    pub async fn operator_conversations(&self, operator_id: i64) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query("SELECT id, public_id FROM conversations WHERE operator_id = $1 AND state = 'live' ORDER BY updated_at")
+            .bind(operator_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("public_id")?)))
+            .collect()
+    }
+
+    /// Ends the operator's hold on a live conversation: it goes back to the bot.
+    pub async fn release(&self, conversation_id: i64, operator_id: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE conversations SET state = 'bot', operator_id = NULL, updated_at = $1 \
+             WHERE id = $2 AND operator_id = $3 AND state = 'live'",
+        )
+        .bind(now_ms())
+        .bind(conversation_id)
+        .bind(operator_id)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "UPDATE operator_presence SET load = load - 1 WHERE operator_id = $1 AND load > 0",
+        )
+        .bind(operator_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves a live conversation from one operator to another available one under capacity.
+    pub async fn transfer(
+        &self,
+        conversation_id: i64,
+        from: i64,
+        to: i64,
+        fresh_after: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let raised = sqlx::query(
+            "UPDATE operator_presence SET load = load + 1, last_assigned_at = $1 \
+             WHERE operator_id = $2 AND load < capacity AND status = 'available' AND last_seen_at > $3",
+        )
+        .bind(now_ms())
+        .bind(to)
+        .bind(fresh_after)
+        .execute(&mut *tx)
+        .await?;
+        if raised.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let moved = sqlx::query(
+            "UPDATE conversations SET operator_id = $1, updated_at = $2 WHERE id = $3 AND operator_id = $4 AND state = 'live'",
+        )
+        .bind(to)
+        .bind(now_ms())
+        .bind(conversation_id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "UPDATE operator_presence SET load = load - 1 WHERE operator_id = $1 AND load > 0",
+        )
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The stored messages of a client id, if an earlier attempt stored them.
+    pub async fn find_client_message(
+        &self,
+        conversation_id: i64,
+        client_id: &str,
+    ) -> Result<Option<i64>> {
+        let row =
+            sqlx::query("SELECT seq FROM messages WHERE conversation_id = $1 AND client_id = $2")
+                .bind(conversation_id)
+                .bind(client_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get("seq")?),
+            None => None,
+        })
+    }
+}

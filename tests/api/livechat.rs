@@ -1,0 +1,372 @@
+//! Livechat: hand-over, queue, capacity, transfer, end, resume, with real WebSocket clients.
+
+use crate::both_backends;
+use crate::helpers::*;
+use crate::ws::Visitor;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Console {
+    ws: Socket,
+    last: std::collections::HashMap<String, i64>,
+}
+
+async fn session_cookie(app: &TestApp, email: &str, password: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let c = r.headers()["set-cookie"].to_str().unwrap();
+    c.split(';').next().unwrap().to_string()
+}
+
+impl Console {
+    async fn connect(app: &TestApp, email: &str, password: &str) -> Console {
+        let cookie = session_cookie(app, email, password).await;
+        let mut req = format!("{}/ws/operator", app.base.replace("http://", "ws://"))
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        req.headers_mut()
+            .insert("origin", app.base.parse().unwrap());
+        let (ws, _) = connect_async(req).await.expect("operator websocket");
+        Console {
+            ws,
+            last: Default::default(),
+        }
+    }
+
+    async fn send(&mut self, v: Value) {
+        self.ws
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    async fn next(&mut self) -> Value {
+        loop {
+            let f = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("a frame within 10 s");
+            if let Some(Ok(Message::Text(t))) = f {
+                let v: Value = serde_json::from_str(&t).unwrap();
+                if v["type"] == "message" {
+                    let conv = v["conversation"].as_str().unwrap().to_string();
+                    let seq = v["seq"].as_i64().unwrap();
+                    let last = self.last.entry(conv).or_insert(0);
+                    assert!(seq > *last, "operator saw seq {seq} after {last}");
+                    *last = seq;
+                }
+                return v;
+            }
+            assert!(
+                !matches!(f, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
+                "operator socket closed"
+            );
+        }
+    }
+
+    /// Skips frames until one matches.
+    async fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..200 {
+            let v = self.next().await;
+            if pred(&v) {
+                return v;
+            }
+        }
+        panic!("no matching frame");
+    }
+
+    async fn hello(&mut self, conversations: Value) {
+        self.send(json!({"type": "hello", "v": 1, "conversations": conversations}))
+            .await;
+        self.until(|v| v["type"] == "replay_done").await;
+    }
+
+    async fn available(&mut self) {
+        self.send(json!({"type": "availability", "status": "available"}))
+            .await;
+        self.until(|v| v["type"] == "availability").await;
+    }
+}
+
+fn is_event(v: &Value, name: &str) -> bool {
+    v["type"] == "message" && v["event"] == name
+}
+
+async fn visitor_asks(app: &TestApp, cid: &str) -> Visitor {
+    let mut v = Visitor::connect(app).await;
+    v.hello("demo").await;
+    v.say("q-1", "mon vpn ne se connecte pas").await;
+    v.send(json!({"type": "handoff", "client_id": cid})).await;
+    v.expect("ack").await;
+    v
+}
+
+async fn nobody_available_means_the_visitor_is_told(app: &TestApp) {
+    let mut v = visitor_asks(app, "h-1").await;
+    assert_eq!(v.expect("message").await["event"], "handoff_requested");
+    let told = v.expect("message").await;
+    assert_eq!(told["author"], "bot");
+    assert!(told["text"].as_str().unwrap().len() > 10);
+    let conv = app
+        .store
+        .conversation_by_public_id(v.conversation.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(conv.state, "bot");
+}
+
+async fn an_available_operator_takes_over(app: &TestApp) {
+    let mut op = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    op.hello(json!({})).await;
+    op.available().await;
+    let mut v = visitor_asks(app, "h-1").await;
+    assert_eq!(v.expect("message").await["event"], "handoff_requested");
+    let joined = v.expect("message").await;
+    assert_eq!(joined["event"], "operator_joined");
+    assert_eq!(joined["text"], "Claire a rejoint la conversation.");
+    let conv = v.conversation.clone().unwrap();
+    // The operator gets the conversation with its whole history, bot part included.
+    let first = op
+        .until(|f| f["type"] == "message" && f["conversation"] == conv.as_str())
+        .await;
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["text"], "mon vpn ne se connecte pas");
+    op.until(|f| is_event(f, "operator_joined")).await;
+    op.send(json!({"type": "send", "client_id": "o-1", "conversation": conv, "text": "Bonjour, je regarde votre VPN."})).await;
+    op.until(|f| f["type"] == "ack").await;
+    let said = v.expect("message").await;
+    assert_eq!(
+        (said["author"].as_str(), said["operator"].as_str()),
+        (Some("operator"), Some("Claire"))
+    );
+    // The visitor answers: the operator sees it, the bot stays quiet.
+    v.send(json!({"type": "typing", "on": true})).await;
+    assert_eq!(
+        op.until(|f| f["type"] == "typing").await["author"],
+        "visitor"
+    );
+    v.send(json!({"type": "send", "client_id": "v-2", "text": "merci, c'est GlobalProtect"}))
+        .await;
+    v.expect("ack").await;
+    assert_eq!(v.expect("message").await["author"], "visitor");
+    let got = op
+        .until(|f| f["type"] == "message" && f["author"] == "visitor")
+        .await;
+    assert_eq!(got["text"], "merci, c'est GlobalProtect");
+    // Knowledge from the search panel, seen by the visitor as an answer.
+    op.send(json!({"type": "knowledge", "client_id": "o-2", "conversation": conv, "knowledge_id": "vpn-connexion-echoue"})).await;
+    op.until(|f| f["type"] == "ack").await;
+    let k = v.expect("message").await;
+    assert_eq!(
+        (k["kind"].as_str(), k["knowledge"]["id"].as_str()),
+        (Some("knowledge"), Some("vpn-connexion-echoue"))
+    );
+    // End: back to the bot.
+    op.send(json!({"type": "end", "client_id": "o-3", "conversation": conv}))
+        .await;
+    op.until(|f| f["type"] == "ack").await;
+    assert_eq!(v.expect("message").await["event"], "operator_left");
+    let (_, _, bot) = v.say("v-3", "et mon mot de passe est expiré").await;
+    assert_eq!(bot["author"], "bot");
+}
+
+async fn capacity_and_queue_order_are_respected(app: &TestApp) {
+    let claire = app.store.operator_by_email(OPERATOR_EMAIL).await.unwrap();
+    app.store.set_capacity(claire.id, 1).await.unwrap();
+    let mut op = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    op.hello(json!({})).await;
+    op.available().await;
+    let mut first = visitor_asks(app, "a").await;
+    first.expect("message").await;
+    assert_eq!(first.expect("message").await["event"], "operator_joined");
+    let mut second = visitor_asks(app, "b").await;
+    second.expect("message").await;
+    let queued = second.expect("message").await;
+    assert_eq!(queued["event"], "queued");
+    assert!(
+        queued["text"].as_str().unwrap().contains("position 1"),
+        "{queued}"
+    );
+    let mut third = visitor_asks(app, "c").await;
+    third.expect("message").await;
+    assert!(third.expect("message").await["text"]
+        .as_str()
+        .unwrap()
+        .contains("position 2"));
+    let q = op
+        .until(|f| f["type"] == "queue" && f["items"].as_array().unwrap().len() == 2)
+        .await;
+    assert_eq!(
+        q["items"][0]["conversation"],
+        second.conversation.clone().unwrap()
+    );
+    assert_eq!(
+        q["items"][1]["conversation"],
+        third.conversation.clone().unwrap()
+    );
+    // Ending the first gives the operator the oldest waiting one.
+    op.send(json!({"type": "end", "client_id": "e-1", "conversation": first.conversation}))
+        .await;
+    assert_eq!(second.expect("message").await["event"], "operator_joined");
+    let conv = app
+        .store
+        .conversation_by_public_id(third.conversation.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(conv.state, "queued");
+}
+
+async fn transfer_to_a_colleague(app: &TestApp) {
+    vigie::actions::add_operator(
+        &app.store,
+        "bob@example.com",
+        "Bob",
+        "operator",
+        "bob password 123".into(),
+    )
+    .await
+    .unwrap();
+    let mut claire = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    claire.hello(json!({})).await;
+    claire.available().await;
+    let mut v = visitor_asks(app, "t").await;
+    v.expect("message").await;
+    v.expect("message").await;
+    let mut bob = Console::connect(app, "bob@example.com", "bob password 123").await;
+    bob.hello(json!({})).await;
+    bob.available().await;
+    let presence = claire
+        .until(|f| {
+            f["type"] == "presence"
+                && f["operators"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o["name"] == "Bob" && o["status"] == "available")
+        })
+        .await;
+    let bob_id = presence["operators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Bob")
+        .unwrap()["operator_id"]
+        .clone();
+    claire.send(json!({"type": "transfer", "client_id": "tr-1", "conversation": v.conversation, "to": bob_id})).await;
+    claire.until(|f| f["type"] == "ack").await;
+    let moved = v.expect("message").await;
+    assert_eq!(moved["event"], "transferred");
+    assert_eq!(moved["text"], "Claire vous a transféré à Bob.");
+    let conv = v.conversation.clone().unwrap();
+    bob.until(|f| {
+        f["type"] == "assigned"
+            && f["conversations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == conv.as_str())
+    })
+    .await;
+    bob.until(|f| is_event(f, "transferred")).await;
+    bob.send(json!({"type": "send", "client_id": "b-1", "conversation": conv, "text": "Bob ici."}))
+        .await;
+    bob.until(|f| f["type"] == "ack").await;
+    assert_eq!(v.expect("message").await["operator"], "Bob");
+    // Claire no longer holds it.
+    claire
+        .send(
+            json!({"type": "send", "client_id": "c-9", "conversation": conv, "text": "encore moi"}),
+        )
+        .await;
+    assert_eq!(
+        claire.until(|f| f["type"] == "error").await["client_id"],
+        "c-9"
+    );
+}
+
+async fn a_reconnecting_operator_sees_what_it_missed(app: &TestApp) {
+    let mut op = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    op.hello(json!({})).await;
+    op.available().await;
+    let mut v = visitor_asks(app, "r").await;
+    v.expect("message").await;
+    v.expect("message").await;
+    let conv = v.conversation.clone().unwrap();
+    op.until(|f| is_event(f, "operator_joined")).await;
+    let seen = op.last[&conv];
+    drop(op);
+    for i in 0..3 {
+        v.send(json!({"type": "send", "client_id": format!("m{i}"), "text": format!("message {i} pendant la coupure")})).await;
+        v.expect("ack").await;
+        v.expect("message").await;
+    }
+    let mut back = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    back.last.insert(conv.clone(), seen);
+    back.send(json!({"type": "hello", "v": 1, "conversations": {conv.clone(): seen}}))
+        .await;
+    let mut texts = Vec::new();
+    while texts.len() < 3 {
+        let f = back.next().await;
+        if f["type"] == "message" {
+            texts.push(f["text"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(
+        texts,
+        [
+            "message 0 pendant la coupure",
+            "message 1 pendant la coupure",
+            "message 2 pendant la coupure"
+        ]
+    );
+}
+
+async fn operator_socket_needs_a_session_and_the_same_origin(app: &TestApp) {
+    let url = format!("{}/ws/operator", app.base.replace("http://", "ws://"));
+    let Err(err) = connect_async(url.clone()).await else {
+        panic!("refused without a session")
+    };
+    assert!(err.to_string().contains("401"), "{err}");
+    let cookie = session_cookie(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    let mut req = url.into_client_request().unwrap();
+    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    req.headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    let Err(err) = connect_async(req).await else {
+        panic!("cross-origin refused")
+    };
+    assert!(err.to_string().contains("403"), "{err}");
+}
+
+async fn stale_presence_reads_as_offline(app: &TestApp) {
+    let claire = app.store.operator_by_email(OPERATOR_EMAIL).await.unwrap();
+    app.store
+        .set_presence(claire.id, "available")
+        .await
+        .unwrap();
+    let now = vigie::domain::now_ms();
+    let fresh = app.store.presences(now - 60_000).await.unwrap();
+    assert_eq!(fresh[0].status, "available");
+    let later = app.store.presences(now + 1).await.unwrap();
+    assert_eq!(later[0].status, "offline");
+    assert!(!app.store.anyone_available(now + 1).await.unwrap());
+}
+
+both_backends!(
+    nobody_available_means_the_visitor_is_told,
+    an_available_operator_takes_over,
+    capacity_and_queue_order_are_respected,
+    transfer_to_a_colleague,
+    a_reconnecting_operator_sees_what_it_missed,
+    operator_socket_needs_a_session_and_the_same_origin,
+    stale_presence_reads_as_offline,
+);
