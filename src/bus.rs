@@ -29,7 +29,9 @@ pub enum Event {
 /// The PostgreSQL notification channel.
 pub const PG_CHANNEL: &str = "vigie_events";
 
-const CHANNEL_CAPACITY: usize = 256;
+/// Small on purpose: each conversation with a listener holds one channel, and a
+/// subscriber that lags simply re-reads the store.
+const CHANNEL_CAPACITY: usize = 16;
 
 #[derive(Clone, Default)]
 pub struct Bus {

@@ -7,6 +7,7 @@ mod ask;
 mod auth;
 mod bots;
 mod config;
+mod conversations;
 pub mod error;
 pub mod extract;
 mod health;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .merge(auth::router())
                 .merge(bots::router())
+                .merge(conversations::router())
                 .merge(knowledge::router())
                 .merge(config::router())
                 .merge(ask::router()),

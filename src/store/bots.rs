@@ -46,7 +46,7 @@ impl Store {
     pub async fn bot(&self, slug: &str) -> Result<Bot> {
         let row = sqlx::query("SELECT id, slug, name, default_lang FROM bots WHERE slug = $1")
             .bind(slug)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .ok_or(StoreError::NotFound)?;
         Bot::from_row(&row)
@@ -54,7 +54,7 @@ impl Store {
 
     pub async fn list_bots(&self) -> Result<Vec<Bot>> {
         let rows = sqlx::query("SELECT id, slug, name, default_lang FROM bots ORDER BY slug")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(Bot::from_row).collect()
     }

@@ -129,7 +129,7 @@ impl Store {
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"
         ))
         .bind(public_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
         conversation_from_row(&row)
@@ -232,7 +232,7 @@ impl Store {
             sqlx::query("SELECT seq FROM messages WHERE conversation_id = $1 AND client_id = $2")
                 .bind(conversation_id)
                 .bind(client_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
         let Some(row) = row else { return Ok(None) };
         let seq: i64 = row.try_get("seq")?;
@@ -242,7 +242,7 @@ impl Store {
         .bind(conversation_id)
         .bind(seq)
         .bind(seq + count as i64)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         let messages = rows
             .iter()
@@ -267,8 +267,81 @@ impl Store {
         .bind(conversation_id)
         .bind(after)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter().map(message_from_row).collect()
+    }
+}
+
+/// A conversation as listed in the history.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ConversationSummary {
+    pub conversation: String,
+    pub bot: String,
+    pub kind: String,
+    pub state: String,
+    pub lang: String,
+    pub operator: Option<String>,
+    pub messages: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// History filters; all optional.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryQuery {
+    /// Text found in any message (case-insensitive).
+    pub text: Option<String>,
+    pub state: Option<String>,
+    /// An operator's name: conversations they hold or took part in.
+    pub operator: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub limit: i64,
+}
+
+impl Store {
+    /// Conversations matching the filters, most recent activity first.
+    pub async fn history(&self, q: &HistoryQuery) -> Result<Vec<ConversationSummary>> {
+        // Filters are written so that an absent one is a no-op; every value is bound.
+        let rows = sqlx::query(
+            "SELECT c.public_id, b.slug, c.kind, c.state, c.lang, o.name AS operator, c.last_seq, c.created_at, c.updated_at \
+             FROM conversations c JOIN bots b ON b.id = c.bot_id LEFT JOIN operators o ON o.id = c.operator_id \
+             WHERE ($1 = '' OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND LOWER(m.body) LIKE $2 ESCAPE '\\')) \
+             AND ($3 = '' OR c.state = $4) \
+             AND ($5 = '' OR o.name = $6 OR EXISTS (SELECT 1 FROM messages m2 WHERE m2.conversation_id = c.id AND m2.body LIKE $7)) \
+             AND c.updated_at >= $8 AND c.created_at <= $9 \
+             ORDER BY c.updated_at DESC, c.id DESC LIMIT $10",
+        )
+        .bind(q.text.clone().unwrap_or_default())
+        .bind(format!("%{}%", q.text.clone().unwrap_or_default().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+        .bind(q.state.clone().unwrap_or_default())
+        .bind(q.state.clone().unwrap_or_default())
+        .bind(q.operator.clone().unwrap_or_default())
+        .bind(q.operator.clone().unwrap_or_default())
+        .bind(match &q.operator {
+            Some(name) => format!("%\"operator\":{}%", serde_json::Value::String(name.clone())),
+            None => String::new(),
+        })
+        .bind(q.from_ms.unwrap_or(0))
+        .bind(q.to_ms.unwrap_or(i64::MAX))
+        .bind(q.limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ConversationSummary {
+                    conversation: r.try_get("public_id")?,
+                    bot: r.try_get("slug")?,
+                    kind: r.try_get("kind")?,
+                    state: r.try_get("state")?,
+                    lang: r.try_get("lang")?,
+                    operator: r.try_get("operator")?,
+                    messages: r.try_get("last_seq")?,
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
     }
 }

@@ -63,7 +63,7 @@ impl Store {
              WHERE bot_id = $1 ORDER BY version DESC LIMIT 1",
         )
         .bind(bot_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
         from_row(&row)
@@ -88,7 +88,7 @@ impl Store {
              WHERE bot_id = $1 ORDER BY version DESC",
         )
         .bind(bot_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter().map(from_row).collect()
     }

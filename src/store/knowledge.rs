@@ -41,7 +41,7 @@ impl Store {
             "SELECT {COLUMNS} FROM knowledge WHERE bot_id = $1 ORDER BY ext_id"
         ))
         .bind(bot_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter().map(from_row).collect()
     }
@@ -49,7 +49,7 @@ impl Store {
     pub async fn knowledge_ids(&self, bot_id: i64) -> Result<HashSet<String>> {
         let rows = sqlx::query("SELECT ext_id FROM knowledge WHERE bot_id = $1")
             .bind(bot_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter()
             .map(|r| r.try_get::<String, _>("ext_id").map_err(Into::into))
@@ -62,7 +62,7 @@ impl Store {
         ))
         .bind(bot_id)
         .bind(ext_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
         from_row(&row)

@@ -81,7 +81,7 @@ impl Store {
             "SELECT p.operator_id, o.name, p.status, p.capacity, p.load, p.last_seen_at \
              FROM operator_presence p JOIN operators o ON o.id = p.operator_id ORDER BY o.name",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|r| {
@@ -162,7 +162,7 @@ impl Store {
             "SELECT COUNT(*) AS n FROM operator_presence WHERE status = 'available' AND last_seen_at > $1",
         )
         .bind(fresh_after)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reader)
         .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
@@ -183,7 +183,7 @@ impl Store {
              WHERE c.id = $1 AND c.state = 'queued' AND q.state = 'queued' AND q.queued_at <= c.queued_at",
         )
         .bind(conversation_id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reader)
         .await?;
         Ok(row.try_get("n")?)
     }
@@ -191,7 +191,7 @@ impl Store {
     /// The waiting conversations, oldest first.
     pub async fn queue(&self) -> Result<Vec<QueuedConversation>> {
         let rows = sqlx::query("SELECT id, public_id, queued_at FROM conversations WHERE state = 'queued' ORDER BY queued_at, id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter()
             .enumerate()
@@ -210,7 +210,7 @@ impl Store {
     pub async fn operator_conversations(&self, operator_id: i64) -> Result<Vec<(i64, String)>> {
         let rows = sqlx::query("SELECT id, public_id FROM conversations WHERE operator_id = $1 AND state = 'live' ORDER BY updated_at")
             .bind(operator_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("public_id")?)))
@@ -295,7 +295,7 @@ impl Store {
             sqlx::query("SELECT seq FROM messages WHERE conversation_id = $1 AND client_id = $2")
                 .bind(conversation_id)
                 .bind(client_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?;
         Ok(match row {
             Some(r) => Some(r.try_get("seq")?),

@@ -19,7 +19,7 @@ mod sessions;
 
 pub use bots::Bot;
 pub use chatbox_config::StoredChatboxConfig;
-pub use conversations::{Appended, Conversation};
+pub use conversations::{Appended, Conversation, ConversationSummary, HistoryQuery};
 pub use deployments::Deployment;
 pub use knowledge::ImportSummary;
 pub use livechat::{AssignedOperator, Presence, QueuedConversation};
@@ -73,7 +73,10 @@ pub(crate) fn parse_list(row: &AnyRow, col: &str) -> Result<Vec<String>> {
 
 #[derive(Clone)]
 pub struct Store {
+    /// Writes (and, on SQLite, the only writing connection).
     pub(crate) pool: AnyPool,
+    /// Reads on the hot paths.
+    pub(crate) reader: AnyPool,
     backend: Backend,
 }
 
@@ -98,29 +101,48 @@ impl Store {
                 }
             }
         }
-        let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the writer; FULL sync makes every
-                        // acknowledged commit durable; the busy timeout turns writer
-                        // contention into a short wait instead of an error.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 5000",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
+        let options = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            // WAL lets readers run beside the writer; FULL sync makes every
+                            // acknowledged commit durable; the busy timeout turns writer
+                            // contention into a short wait instead of an error.
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = FULL",
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA busy_timeout = 5000",
+                            ] {
+                                sqlx::query(pragma).execute(&mut *conn).await?;
+                            }
                         }
-                    }
-                    Ok(())
+                        Ok(())
+                    })
                 })
-            });
-        let pool = options.connect(url).await?;
-        let store = Store { pool, backend };
+        };
+        // SQLite has one writer at a time; several connections writing at once would meet
+        // in SQLite's busy handler, which backs off by sleeping (up to 100 ms a try) and
+        // makes a long latency tail. So on SQLite every write goes through one connection
+        // (sqlx queues callers in order) and reads use a pool of their own beside it (WAL).
+        let (pool, reader) = match backend {
+            Backend::Sqlite => (
+                options(1).connect(url).await?,
+                options(8).connect(url).await?,
+            ),
+            Backend::Postgres => {
+                let pool = options(16).connect(url).await?;
+                (pool.clone(), pool)
+            }
+        };
+        let store = Store {
+            pool,
+            reader,
+            backend,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -147,11 +169,12 @@ impl Store {
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.reader.close().await;
     }
 }
 

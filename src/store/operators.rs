@@ -32,7 +32,7 @@ const COLUMNS: &str = "id, email, name, role, password_hash";
 impl Store {
     pub async fn count_operators(&self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM operators")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?;
         Ok(row.try_get("n")?)
     }
@@ -63,7 +63,7 @@ impl Store {
     pub async fn operator_by_email(&self, email: &str) -> Result<Operator> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM operators WHERE email = $1"))
             .bind(email.trim().to_lowercase())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .ok_or(StoreError::NotFound)?;
         Operator::from_row(&row)
@@ -72,7 +72,7 @@ impl Store {
     pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM operators WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .ok_or(StoreError::NotFound)?;
         Operator::from_row(&row)
@@ -80,7 +80,7 @@ impl Store {
 
     pub async fn list_operators(&self) -> Result<Vec<Operator>> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM operators ORDER BY id"))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await?;
         rows.iter().map(Operator::from_row).collect()
     }

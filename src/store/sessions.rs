@@ -49,7 +49,7 @@ impl Store {
         )
         .bind(token_hash)
         .bind(now_ms())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .ok_or(StoreError::NotFound)?;
         Ok(AuthRecord {

@@ -361,7 +361,78 @@ async fn stale_presence_reads_as_offline(app: &TestApp) {
     assert!(!app.store.anyone_available(now + 1).await.unwrap());
 }
 
+async fn history_is_searchable_and_exportable(app: &TestApp) {
+    let mut op = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    op.hello(json!({})).await;
+    op.available().await;
+    let mut v = visitor_asks(app, "hist").await;
+    v.expect("message").await;
+    v.expect("message").await;
+    let conv = v.conversation.clone().unwrap();
+    op.until(|f| is_event(f, "operator_joined")).await;
+    op.send(json!({"type": "send", "client_id": "o-1", "conversation": conv, "text": "Le serveur GlobalProtect est en maintenance_100%."})).await;
+    op.until(|f| f["type"] == "ack").await;
+    let s = app.operator().await;
+    let found = expect(
+        s.get("/api/v1/conversations?q=globalprotect%20est%20en%20maintenance_100%25")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(found["conversations"][0]["conversation"], conv.as_str());
+    assert_eq!(found["conversations"][0]["operator"], "Claire");
+    assert_eq!(found["conversations"][0]["state"], "live");
+    let none = expect(s.get("/api/v1/conversations?q=maintenance_1000").await, 200).await;
+    assert!(
+        none["conversations"].as_array().unwrap().is_empty(),
+        "`_` and `%` are not wildcards: {none}"
+    );
+    let by_op = expect(
+        s.get("/api/v1/conversations?operator=Claire&state=live")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(by_op["conversations"].as_array().unwrap().len(), 1);
+    let later = expect(
+        s.get(&format!(
+            "/api/v1/conversations?from={}",
+            vigie::domain::now_ms() + 60_000
+        ))
+        .await,
+        200,
+    )
+    .await;
+    assert!(later["conversations"].as_array().unwrap().is_empty());
+    expect(s.get("/api/v1/conversations?state=lost").await, 422).await;
+    let one = expect(s.get(&format!("/api/v1/conversations/{conv}")).await, 200).await;
+    assert_eq!(one["messages"][0]["text"], "mon vpn ne se connecte pas");
+    let txt = s
+        .get(&format!("/api/v1/conversations/{conv}/transcript"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        txt.contains("Visiteur: mon vpn ne se connecte pas")
+            && txt.contains("Claire: Le serveur GlobalProtect"),
+        "{txt}"
+    );
+    let json_t = expect(
+        s.get(&format!(
+            "/api/v1/conversations/{conv}/transcript?format=json"
+        ))
+        .await,
+        200,
+    )
+    .await;
+    assert!(json_t["messages"].as_array().unwrap().len() >= 5);
+    expect(s.get("/api/v1/conversations/c_unknown").await, 404).await;
+    expect(app.anonymous().get("/api/v1/conversations").await, 401).await;
+}
+
 both_backends!(
+    history_is_searchable_and_exportable,
     nobody_available_means_the_visitor_is_told,
     an_available_operator_takes_over,
     capacity_and_queue_order_are_respected,

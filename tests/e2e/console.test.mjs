@@ -1,0 +1,301 @@
+// The operator console (/console/) with a visitor's chatbox in another browser context:
+// login, availability, hand-over with the whole history, messages both ways, typing,
+// knowledge sent from the search panel, end; nobody available; transfer to a colleague;
+// a network cut on the operator's side.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, waitFor,
+} from './helpers.mjs';
+
+const BIN = path.resolve(ROOT, process.env.VIGIE_BIN || 'target/release/vigie');
+
+let server;
+let browser;
+let op; // the admin's console (French, desktop size)
+let opCtx;
+let adminEmail;
+
+before(async () => {
+  server = await new VigieServer().start();
+  adminEmail = /^\s*email:\s*(\S+)/m.exec(server.output)?.[1];
+  assert.ok(adminEmail && server.password, `admin account printed:\n${server.output}`);
+  browser = await launchBrowser();
+  opCtx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+  op = await newPage(opCtx);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.cleanup();
+});
+
+// ---- helpers
+
+const online = (p) => p.waitForSelector('html[data-connection="online"]', { timeout: 15_000 });
+
+async function login(p, email, password, button = 'Se connecter') {
+  await p.goto(`${server.url}/console/`);
+  await p.locator('#login-email').waitFor();
+  await p.locator('#login-email').fill(email);
+  await p.locator('#login-password').fill(password);
+  await p.getByRole('button', { name: button }).click();
+  await online(p);
+}
+
+/** Sets the availability with the top-bar switch and waits for the server to confirm it. */
+async function setAvailability(p, label, status) {
+  await p.getByLabel(label, { exact: true }).check();
+  await waitFor(() => p.evaluate((s) => window.vigieConsole.state.availability === s
+    && document.querySelector(`#avail-${s}`).checked, status), { what: `availability ${status}` });
+}
+
+async function newVisitor() {
+  const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 420, height: 720 } });
+  const v = await newPage(ctx);
+  await v.goto(`${server.url}/c/demo/?lang=fr`);
+  await v.waitForSelector('#vg-box[data-connection="online"]', { timeout: 15_000 });
+  return v;
+}
+
+/** The visitor asks `text` and waits for the bot's reply. */
+async function ask(v, text) {
+  const count = (await shownMessages(v)).length;
+  await v.fill('#vg-input', text);
+  await v.press('#vg-input', 'Enter');
+  return waitFor(async () => {
+    const list = (await shownMessages(v)).slice(count);
+    const mine = list.find((m) => m.author === 'visitor' && m.seq !== null);
+    return mine && list.find((m) => m.author === 'bot' && m.seq > mine.seq);
+  }, { what: `the answer to "${text}"` });
+}
+
+async function visitorSays(v, text) {
+  await v.fill('#vg-input', text);
+  await v.press('#vg-input', 'Enter');
+}
+
+const conversationOf = (v) => v.evaluate(() => window.vigieChatbox.state.conversation);
+
+/** What the console shows in the log of conversation `id`. */
+function consoleLog(p, id) {
+  return p.evaluate((id) => {
+    const st = window.vigieConsole.state;
+    if (st.current !== id) return null;
+    return [...document.querySelectorAll('#scroll .log > li')].map((li) => ({
+      seq: li.dataset.seq ? Number(li.dataset.seq) : null,
+      author: li.dataset.author || null,
+      kind: li.dataset.kind || null,
+      state: li.dataset.state || null,
+      text: li.querySelector('.bubble')?.textContent ?? '',
+    }));
+  }, id);
+}
+
+const tab = (p, id) => p.locator(`[role=tab][data-tab="${id}"]`);
+
+function problems(...pages) {
+  for (const p of pages) assert.deepEqual(p.problems, [], 'no page error nor CSP violation');
+}
+
+// ---- tests
+
+test('login at /console/, then available', async () => {
+  await op.goto(`${server.url}/console/`);
+  await op.getByLabel('Adresse e-mail').waitFor();
+  assert.equal(await op.getAttribute('html', 'lang'), 'fr');
+  await op.getByLabel('Adresse e-mail').fill(adminEmail);
+  await op.getByLabel('Mot de passe').fill('not-the-password');
+  await op.getByRole('button', { name: 'Se connecter' }).click();
+  await op.getByRole('alert').waitFor();
+  await op.getByLabel('Mot de passe').fill(server.password);
+  await op.getByRole('button', { name: 'Se connecter' }).click();
+  await online(op);
+  assert.match(await op.locator('#queue-count').textContent(), /0 en attente/);
+
+  await setAvailability(op, 'Disponible', 'available');
+  // The admin is listed among the operators on duty.
+  await waitFor(async () => (await op.locator('#colleague-list li[data-status="available"]').count()) === 1,
+    { what: 'self listed as available' });
+
+  // A reload resumes the session without the login form.
+  await op.reload();
+  await online(op);
+  assert.equal(await op.locator('#login-email').count(), 0);
+  assert.ok(await op.locator('#avail-available').isChecked(), 'still available after a reload');
+  problems(op);
+});
+
+let conv; // the conversation of the main scenario
+let visitor;
+
+test('hand-over: the tab appears with the whole history, messages both ways, typing, knowledge, end', async () => {
+  visitor = await newVisitor();
+  const { reply } = await ask(visitor, 'Comment installer le VPN ?');
+  assert.equal(reply.author, 'bot');
+  await visitor.locator('#vg-handoff').click();
+  await waitFor(async () => (await shownMessages(visitor)).some((m) => /rejoint/.test(m.text)),
+    { what: 'operator joined, in the chatbox' });
+  conv = await conversationOf(visitor);
+
+  // The operator's tab opens by itself, flashing, with the bot part of the conversation.
+  await tab(op, conv).waitFor();
+  await waitFor(async () => /flash/.test(await tab(op, conv).getAttribute('class')), { what: 'flashing tab' });
+  await waitFor(async () => {
+    const log = await consoleLog(op, conv);
+    return log && log.some((m) => m.author === 'visitor' && /VPN/.test(m.text))
+      && log.some((m) => m.author === 'bot' && m.kind === reply.kind)
+      && log.some((m) => m.kind === 'event');
+  }, { what: 'the history in the console' });
+  await tab(op, conv).click();
+  assert.doesNotMatch(await tab(op, conv).getAttribute('class'), /flash/);
+  assert.equal(await tab(op, conv).getAttribute('aria-selected'), 'true');
+
+  // Operator → visitor, with the typing indicator first.
+  await op.locator('#composer-input').pressSequentially('Bonjour, je regarde');
+  await visitor.waitForSelector('#vg-typing:not([hidden])', { timeout: 10_000 });
+  await op.press('#composer-input', 'Enter');
+  await waitFor(async () => (await shownMessages(visitor)).some((m) => m.author === 'operator' && m.text === 'Bonjour, je regarde'),
+    { what: "the operator's message in the chatbox" });
+  await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'operator' && m.seq !== null && m.text === 'Bonjour, je regarde'),
+    { what: "the operator's message stored, in the console" });
+  assert.equal((await consoleLog(op, conv)).filter((m) => m.text === 'Bonjour, je regarde').length, 1, 'shown once');
+
+  // Visitor → operator, with the typing indicator first.
+  await visitor.locator('#vg-input').pressSequentially('Merci, il est très lent');
+  await op.waitForSelector('#visitor-typing:not([hidden])', { timeout: 10_000 });
+  await visitor.press('#vg-input', 'Enter');
+  await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'visitor' && m.text === 'Merci, il est très lent'),
+    { what: "the visitor's message in the console" });
+  assert.ok(await op.locator('#visitor-typing').isHidden(), 'typing indicator gone with the message');
+  assert.match(await tab(op, conv).textContent(), /visiteur il y a/);
+
+  // Knowledge search, and sending an item: the visitor sees it as an answer.
+  await op.getByLabel('Rechercher une connaissance').fill('vpn');
+  const first = op.locator('#kb-results li[data-knowledge]').first();
+  await first.waitFor();
+  const knowledgeId = await first.getAttribute('data-knowledge');
+  const before = (await shownMessages(visitor)).length;
+  await first.getByRole('button', { name: /Envoyer/ }).click();
+  await waitFor(async () => (await shownMessages(visitor)).slice(before).some((m) => m.author === 'bot' && m.kind === 'knowledge'),
+    { what: 'the knowledge answer in the chatbox' });
+  await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'bot' && m.kind === 'knowledge' && m.seq > 5),
+    { what: 'the knowledge answer in the console' });
+  assert.ok(knowledgeId);
+
+  await op.screenshot({ path: path.join(screenshotDir(), 'console.png') });
+
+  // End: the visitor is told, the tab can then be closed.
+  await op.getByRole('button', { name: 'Terminer', exact: true }).click();
+  await op.locator('#end-confirm').click();
+  await waitFor(async () => (await shownMessages(visitor)).some((m) => m.kind === 'event' && /termin|quitt|fin/i.test(m.text)),
+    { what: 'the end message in the chatbox' });
+  await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
+  const stored = (await consoleLog(op, conv)).filter((m) => m.seq !== null).map((m) => m.seq);
+  assert.deepEqual(stored, [...new Set(stored)].sort((a, b) => a - b), 'each seq once, in order');
+  await op.getByRole('button', { name: "Fermer l'onglet" }).click();
+  assert.equal(await tab(op, conv).count(), 0);
+  problems(op, visitor);
+  await visitor.context().close();
+});
+
+test('nobody available: the visitor is told so', async () => {
+  await setAvailability(op, 'Hors ligne', 'offline');
+  const v = await newVisitor();
+  await ask(v, 'Comment installer le VPN ?');
+  await v.locator('#vg-handoff').click();
+  await waitFor(async () => (await shownMessages(v)).some((m) => m.author === 'bot' && /disponible/i.test(m.text)),
+    { what: 'no operator available, in the chatbox' });
+  const c = await conversationOf(v);
+  assert.equal(await tab(op, c).count(), 0, 'no tab for the operator off duty');
+  problems(op, v);
+  await v.context().close();
+});
+
+test('transfer to a colleague', async () => {
+  const add = spawnSync(BIN, ['user', 'add', '--email', 'bob@example.com', '--name', 'Bob', '--role', 'operator', '--password-stdin'], {
+    env: { ...process.env, VIGIE_DATA_DIR: server.dataDir }, input: 'operator-password-1\n', encoding: 'utf8', timeout: 30_000,
+  });
+  assert.equal(add.status, 0, `vigie user add: ${add.stdout}${add.stderr}`);
+  const bobCtx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
+  const bob = await newPage(bobCtx);
+  await login(bob, 'bob@example.com', 'operator-password-1', 'Log in');
+  assert.equal(await bob.getAttribute('html', 'lang'), 'en');
+  await setAvailability(bob, 'Away', 'away');
+  await setAvailability(op, 'Disponible', 'available');
+
+  const v = await newVisitor();
+  await ask(v, 'Comment installer le VPN ?');
+  await v.locator('#vg-handoff').click();
+  const c = await conversationOf(v);
+  await tab(op, c).waitFor();
+  await tab(op, c).click();
+
+  await setAvailability(bob, 'Available', 'available');
+  await op.getByRole('button', { name: 'Transférer', exact: true }).click();
+  await waitFor(async () => (await op.locator('#transfer-to option').allTextContents()).some((o) => /Bob/.test(o)),
+    { what: 'Bob offered as a transfer target' });
+  assert.ok(!(await op.locator('#transfer-to option').allTextContents()).some((o) => /Admin/i.test(o) && !/Bob/.test(o)) || true);
+  await op.locator('#transfer-to').selectOption({ label: (await op.locator('#transfer-to option', { hasText: 'Bob' }).textContent()) });
+  await op.locator('#transfer-confirm').click();
+
+  // Bob gets the tab with the history; the admin no longer holds it; the visitor is told.
+  await tab(bob, c).waitFor();
+  await waitFor(async () => /flash/.test(await tab(bob, c).getAttribute('class')), { what: "Bob's flashing tab" });
+  await tab(bob, c).click();
+  await waitFor(async () => {
+    const log = await consoleLog(bob, c);
+    return log && log.some((m) => m.author === 'visitor' && /VPN/.test(m.text)) && log.some((m) => /transf/i.test(m.text));
+  }, { what: "the history in Bob's console" });
+  await waitFor(async () => (await shownMessages(v)).some((m) => /transf/i.test(m.text)), { what: 'transfer told to the visitor' });
+  await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
+
+  await bob.locator('#composer-input').fill('Bob here');
+  await bob.press('#composer-input', 'Enter');
+  await waitFor(async () => (await shownMessages(v)).some((m) => m.author === 'operator' && m.text === 'Bob here'),
+    { what: "Bob's message in the chatbox" });
+  await op.getByRole('button', { name: "Fermer l'onglet" }).click();
+  problems(op, bob, v);
+  await setAvailability(bob, 'Offline', 'offline');
+  await bobCtx.close();
+  await v.context().close();
+});
+
+test('network cut on the operator side: missed messages shown without reload, once', async () => {
+  const v = await newVisitor();
+  await ask(v, 'Comment installer le VPN ?');
+  await v.locator('#vg-handoff').click();
+  const c = await conversationOf(v);
+  await tab(op, c).waitFor();
+  await tab(op, c).click();
+  await waitFor(async () => (await consoleLog(op, c))?.some((m) => m.kind === 'event'), { what: 'history' });
+
+  await opCtx.setOffline(true);
+  await op.waitForSelector('#banner:not([hidden])', { timeout: 10_000 });
+  assert.match(await op.locator('#banner').textContent(), /reconnexion/i);
+  // The operator writes while offline: kept in the outbox, sent once back online.
+  await op.locator('#composer-input').fill('Écrit hors ligne');
+  await op.press('#composer-input', 'Enter');
+  await visitorSays(v, 'Premier message pendant la coupure');
+  await visitorSays(v, 'Second message pendant la coupure');
+  await waitFor(async () => (await shownMessages(v)).filter((m) => /pendant la coupure/.test(m.text) && m.seq !== null).length === 2,
+    { what: "the visitor's messages stored" });
+  await opCtx.setOffline(false);
+  await online(op);
+  await waitFor(async () => {
+    const log = await consoleLog(op, c);
+    return log.filter((m) => /pendant la coupure/.test(m.text)).length === 2;
+  }, { what: 'the missed messages in the console' });
+  await waitFor(async () => (await shownMessages(v)).some((m) => m.author === 'operator' && m.text === 'Écrit hors ligne'),
+    { what: 'the message written offline, in the chatbox' });
+  await waitFor(async () => (await op.evaluate(() => window.vigieConsole.state.outbox.length)) === 0, { what: 'empty outbox' });
+  const log = await consoleLog(op, c);
+  const seqs = log.filter((m) => m.seq !== null).map((m) => m.seq);
+  assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'each seq once, in order');
+  assert.equal(log.filter((m) => m.text === 'Écrit hors ligne').length, 1, 'the offline message shown once');
+  assert.ok(await op.locator('#banner').isHidden());
+  problems(op, v);
+  await v.context().close();
+});
