@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::engines::Engines;
 use crate::http;
 use crate::store::Store;
+use axum::serve::ListenerExt;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -99,6 +100,12 @@ pub async fn launch(
         None
     };
     let router = http::router(state);
+    // Chat frames are small and often written back to back (ack, then messages): without
+    // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
+    // (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
