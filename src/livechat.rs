@@ -45,6 +45,19 @@ fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
     }
 }
 
+/// "Claire a rejoint la conversation."
+fn joined(lang: Lang, name: &str) -> NewMessage {
+    event(
+        "operator_joined",
+        text(
+            lang,
+            format!("{name} a rejoint la conversation."),
+            format!("{name} joined the conversation."),
+        ),
+        Some(name),
+    )
+}
+
 pub fn changed(state: &AppState) {
     state.bus.publish(LIVECHAT_TOPIC, Event::Stored { seq: 0 });
 }
@@ -92,15 +105,7 @@ pub async fn route(
     let fresh = fresh_after();
     if let Some(op) = state.store.assign(conv.id, None, fresh).await? {
         changed(state);
-        let joined = event(
-            "operator_joined",
-            text(
-                lang,
-                format!("{} a rejoint la conversation.", op.name),
-                format!("{} joined the conversation.", op.name),
-            ),
-            Some(&op.name),
-        );
+        let joined = joined(lang, &op.name);
         return Ok(vec![requested, joined]);
     }
     if state.store.anyone_available(fresh).await? {
@@ -142,15 +147,7 @@ pub async fn dispatch_queue(state: &AppState) -> Result<(), ActionError> {
             .conversation_by_public_id(&waiting.conversation)
             .await?
             .lang;
-        let joined = event(
-            "operator_joined",
-            text(
-                lang,
-                format!("{} a rejoint la conversation.", op.name),
-                format!("{} joined the conversation.", op.name),
-            ),
-            Some(&op.name),
-        );
+        let joined = joined(lang, &op.name);
         store_and_publish(state, waiting.id, None, vec![joined]).await?;
     }
     changed(state);
@@ -242,15 +239,7 @@ pub async fn take(
         .await?
     {
         Some(op) => {
-            let joined = event(
-                "operator_joined",
-                text(
-                    conv.lang,
-                    format!("{} a rejoint la conversation.", op.name),
-                    format!("{} joined the conversation.", op.name),
-                ),
-                Some(&op.name),
-            );
+            let joined = joined(conv.lang, &op.name);
             store_and_publish(state, conv.id, None, vec![joined]).await?;
             changed(state);
             Ok(())
