@@ -246,7 +246,7 @@ pub async fn take(
         }
         None => Err(actions::invalid(
             "conversation",
-            "you cannot take it: set yourself available, under your capacity",
+            "you cannot take it: you are offline or at your capacity",
         )),
     }
 }

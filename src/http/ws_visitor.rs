@@ -133,7 +133,7 @@ pub fn message_frame(conversation: &str, m: &Message) -> Value {
         "related": m.body.related,
         "suggestions": m.body.suggestions,
         "event": m.body.event,
-        "operator": m.body.operator,
+        "operator": m.body.operator.as_ref().map(|name| json!({"name": name})),
     })
 }
 

@@ -111,11 +111,19 @@ impl Store {
         operator_id: Option<i64>,
         fresh_after: i64,
     ) -> Result<Option<AssignedOperator>> {
+        // Automatic routing picks among available operators; an operator taking a
+        // conversation by hand may also be away ("no new conversations" means none pushed).
+        let manual = if operator_id.is_some() {
+            "away"
+        } else {
+            "available"
+        };
         let candidates = sqlx::query(
             "SELECT p.operator_id, o.name FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
-             WHERE p.status = 'available' AND p.last_seen_at > $1 AND p.load < p.capacity \
+             WHERE p.status IN ('available', $1) AND p.last_seen_at > $2 AND p.load < p.capacity \
              ORDER BY p.last_assigned_at, p.operator_id LIMIT 20",
         )
+        .bind(manual)
         .bind(fresh_after)
         .fetch_all(&self.pool)
         .await?;
@@ -129,10 +137,11 @@ impl Store {
             let now = now_ms();
             let raised = sqlx::query(
                 "UPDATE operator_presence SET load = load + 1, last_assigned_at = $1 \
-                 WHERE operator_id = $2 AND load < capacity AND status = 'available'",
+                 WHERE operator_id = $2 AND load < capacity AND status IN ('available', $3)",
             )
             .bind(now)
             .bind(id)
+            .bind(manual)
             .execute(&mut *tx)
             .await?;
             if raised.rows_affected() == 0 {

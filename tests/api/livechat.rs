@@ -145,7 +145,7 @@ async fn an_available_operator_takes_over(app: &TestApp) {
     op.until(|f| f["type"] == "ack").await;
     let said = v.expect("message").await;
     assert_eq!(
-        (said["author"].as_str(), said["operator"].as_str()),
+        (said["author"].as_str(), said["operator"]["name"].as_str()),
         (Some("operator"), Some("Claire"))
     );
     // The visitor answers: the operator sees it, the bot stays quiet.
@@ -280,7 +280,7 @@ async fn transfer_to_a_colleague(app: &TestApp) {
     bob.send(json!({"type": "send", "client_id": "b-1", "conversation": conv, "text": "Bob ici."}))
         .await;
     bob.until(|f| f["type"] == "ack").await;
-    assert_eq!(v.expect("message").await["operator"], "Bob");
+    assert_eq!(v.expect("message").await["operator"]["name"], "Bob");
     // Claire no longer holds it.
     claire
         .send(

@@ -133,7 +133,7 @@ let visitor;
 
 test('hand-over: the tab appears with the whole history, messages both ways, typing, knowledge, end', async () => {
   visitor = await newVisitor();
-  const { reply } = await ask(visitor, 'Comment installer le VPN ?');
+  const reply = await ask(visitor, 'Comment installer le VPN ?');
   assert.equal(reply.author, 'bot');
   await visitor.locator('#vg-handoff').click();
   await waitFor(async () => (await shownMessages(visitor)).some((m) => /rejoint/.test(m.text)),
@@ -237,8 +237,9 @@ test('transfer to a colleague', async () => {
   await op.getByRole('button', { name: 'Transférer', exact: true }).click();
   await waitFor(async () => (await op.locator('#transfer-to option').allTextContents()).some((o) => /Bob/.test(o)),
     { what: 'Bob offered as a transfer target' });
-  assert.ok(!(await op.locator('#transfer-to option').allTextContents()).some((o) => /Admin/i.test(o) && !/Bob/.test(o)) || true);
-  await op.locator('#transfer-to').selectOption({ label: (await op.locator('#transfer-to option', { hasText: 'Bob' }).textContent()) });
+  // Only the available colleagues are offered, never oneself.
+  assert.equal(await op.locator('#transfer-to option').count(), 1);
+  await op.locator('#transfer-to').selectOption({ label: await op.locator('#transfer-to option', { hasText: 'Bob' }).textContent() });
   await op.locator('#transfer-confirm').click();
 
   // Bob gets the tab with the history; the admin no longer holds it; the visitor is told.
@@ -298,4 +299,43 @@ test('network cut on the operator side: missed messages shown without reload, on
   assert.ok(await op.locator('#banner').isHidden());
   problems(op, v);
   await v.context().close();
+});
+
+test('queue: when the operators are full, the conversation waits, then a colleague takes it', async () => {
+  // The admin holds the conversation of the previous test; fill the rest of its capacity.
+  const cap = await op.evaluate(() => {
+    const st = window.vigieConsole.state;
+    const self = st.presence.find((p) => p.status === 'available');
+    return self ? self.capacity - self.load : 0;
+  });
+  const visitors = [];
+  for (let i = 0; i < cap; i++) {
+    const v = await newVisitor();
+    visitors.push(v);
+    await v.locator('#vg-handoff').click();
+    await waitFor(async () => (await shownMessages(v)).some((m) => /rejoint/.test(m.text)), { what: `visitor ${i} joined` });
+  }
+  const waiting = await newVisitor();
+  visitors.push(waiting);
+  await waiting.locator('#vg-handoff').click();
+  await waitFor(async () => (await shownMessages(waiting)).some((m) => /file d'attente/.test(m.text)), { what: 'queued' });
+  const c = await conversationOf(waiting);
+  await waitFor(async () => /1 en attente/.test(await op.locator('#queue-count').textContent()), { what: 'queue counter' });
+  const item = op.locator(`#queue-list li[data-conversation="${c}"]`);
+  await item.waitFor();
+  assert.match(await item.textContent(), /attend depuis \d+ s/);
+
+  // Bob is away: nothing is pushed to him, but he may take the waiting visitor by hand.
+  const bobCtx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
+  const bob = await newPage(bobCtx);
+  await login(bob, 'bob@example.com', 'operator-password-1', 'Log in');
+  await setAvailability(bob, 'Away', 'away');
+  await bob.locator(`#queue-list li[data-conversation="${c}"]`).getByRole('button', { name: 'Take' }).click();
+  await tab(bob, c).waitFor();
+  await waitFor(async () => (await shownMessages(waiting)).some((m) => /Bob/.test(m.text)), { what: 'Bob joined, for the visitor' });
+  await waitFor(async () => /0 en attente/.test(await op.locator('#queue-count').textContent()), { what: 'queue emptied' });
+  problems(op, bob, ...visitors);
+  await setAvailability(bob, 'Offline', 'offline');
+  await bobCtx.close();
+  for (const v of visitors) await v.context().close();
 });

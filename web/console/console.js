@@ -1,0 +1,1140 @@
+// Vigie operator console ("pupitre opérateur"): the operator side of the realtime protocol
+// (docs/protocol.md, "Operator side — /ws/operator"). Plain ES module, no build step.
+//
+// Robustness, as in the chatbox:
+// - the open tabs and the last seq shown in each live in sessionStorage, and are given to
+//   the server in `hello`, which replays what was missed; messages are keyed by
+//   conversation + seq and never shown twice;
+// - every send/knowledge/transfer/end gets a client_id and stays in the outbox
+//   (sessionStorage) until its ack; after a reconnection (exponential backoff with
+//   jitter) the outbox is sent again with the same client_ids.
+// Nothing from the server goes through innerHTML except the bot answers' `html`, which
+// the server sanitizes.
+import { T } from "./i18n.js";
+
+const API = "/api/v1";
+const PING_EVERY_MS = 25_000;
+const DEAD_AFTER_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+const TYPING_RESEND_MS = 3_000;
+const TYPING_IDLE_MS = 4_000;
+const MAX_CHARS = 1000;
+const TABS_KEY = "vigie.console.tabs";
+const OUTBOX_KEY = "vigie.console.outbox";
+const CURRENT_KEY = "vigie.console.current";
+const MUTE_KEY = "vigie.console.muted";
+
+// ---------------------------------------------------------------------------------------
+// Language
+
+const params = new URLSearchParams(location.search);
+function pickLang() {
+  const q = (params.get("lang") || "").toLowerCase().slice(0, 2);
+  if (q === "fr" || q === "en") return q;
+  const saved = localStorage.getItem("vigie.console.lang") || localStorage.getItem("vigie.admin.lang");
+  if (saved === "fr" || saved === "en") return saved;
+  return (navigator.language || "fr").toLowerCase().startsWith("fr") ? "fr" : "en";
+}
+let lang = pickLang();
+const t = (key, ...args) => {
+  const v = (T[lang] && T[lang][key]) ?? T.fr[key] ?? key;
+  return typeof v === "function" ? v(...args) : v;
+};
+
+// ---------------------------------------------------------------------------------------
+// DOM helper: h("tag#id.class", {attrs, onclick}, ...children); strings become text nodes.
+
+function h(spec, attrs, ...children) {
+  const [tagId, ...classes] = spec.split(".");
+  const [tag, id] = tagId.split("#");
+  const el = document.createElement(tag || "div");
+  if (id) el.id = id;
+  if (classes.length) el.className = classes.join(" ");
+  if (attrs && (typeof attrs !== "object" || attrs instanceof Node || Array.isArray(attrs))) {
+    children.unshift(attrs);
+    attrs = null;
+  }
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "value") el.value = v;
+    else if (k === "checked") el.checked = !!v;
+    else if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+const $ = (id) => document.getElementById(id);
+// replaceChildren without the null/false holes of conditional children.
+function fill(el, ...kids) {
+  el.replaceChildren(...kids.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+}
+// A small inline icon (stroke paths in a 24×24 box), hidden from assistive technologies.
+function icon(...paths) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "20");
+  svg.setAttribute("height", "20");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "icon");
+  for (const d of paths) {
+    const p = document.createElementNS(NS, "path");
+    p.setAttribute("d", d);
+    p.setAttribute("fill", "none");
+    p.setAttribute("stroke", "currentColor");
+    p.setAttribute("stroke-width", "2");
+    p.setAttribute("stroke-linecap", "round");
+    p.setAttribute("stroke-linejoin", "round");
+    svg.append(p);
+  }
+  return svg;
+}
+const ICON_CHAT = "M4 5h16v11H9l-5 4z";
+const ICON_BELL = "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0";
+const ICON_MUTED = "M4 4l16 16";
+const cssEscape = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"));
+
+// ---------------------------------------------------------------------------------------
+// HTTP API (same session as the admin pages)
+
+let me = null; // {operator, csrf_token}
+
+class HttpError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+async function api(method, path, body) {
+  const headers = { accept: "application/json" };
+  if (method !== "GET" && me && me.csrf_token) headers["X-CSRF-Token"] = me.csrf_token;
+  let payload;
+  if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+  const r = await fetch(API + path, { method, headers, body: payload, credentials: "same-origin" });
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
+  if (r.status === 401 && path !== "/auth/login") {
+    signedOut();
+    throw new HttpError(401, data);
+  }
+  if (!r.ok) throw new HttpError(r.status, data);
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------
+// State
+
+const tabs = new Map(); // public_id → Tab
+let current = sessionStorage.getItem(CURRENT_KEY) || null;
+let queue = [];
+let presence = [];
+let availability = null;
+let outbox = loadJson(OUTBOX_KEY, []);
+let muted = localStorage.getItem(MUTE_KEY) === "1";
+let botSlug = null;
+
+function loadJson(key, fallback) {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(key));
+    return v ?? fallback;
+  } catch { return fallback; }
+}
+function persistTabs() {
+  const o = {};
+  for (const [id, tab] of tabs) o[id] = tab.lastSeq;
+  try {
+    sessionStorage.setItem(TABS_KEY, JSON.stringify(o));
+    if (current) sessionStorage.setItem(CURRENT_KEY, current);
+    else sessionStorage.removeItem(CURRENT_KEY);
+  } catch { /* kept in memory */ }
+}
+function persistOutbox() {
+  try { sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch { /* kept in memory */ }
+}
+
+class Tab {
+  constructor(id, lastSeq = 0) {
+    this.id = id;
+    this.lastSeq = 0; // highest seq shown
+    this.helloSeq = lastSeq; // seen before a reload: replayed again, but not news
+    this.seqs = new Set();
+    this.held = false;
+    this.flashing = false;
+    this.unread = 0;
+    this.lastVisitorAt = 0;
+    this.visitorTyping = false;
+    this.typingTimer = 0;
+    this.draft = "";
+    this.log = h("ol.log", { "aria-label": t("conversations") });
+  }
+}
+
+function openTab(id, { lastSeq = 0, flash = false } = {}) {
+  let tab = tabs.get(id);
+  if (!tab) {
+    tab = new Tab(id, lastSeq);
+    tabs.set(id, tab);
+    for (const item of outbox) if (item.conversation === id && item.kind === "send") renderPending(tab, item);
+    if (flash) tab.flashing = true;
+    persistTabs();
+  }
+  return tab;
+}
+
+// ---------------------------------------------------------------------------------------
+// Connection
+
+let ws = null;
+let ready = false; // welcome + replay_done received on this connection
+let everReady = false;
+let attempt = 0;
+let reconnectTimer = 0;
+let lastFrameAt = 0;
+let openedAt = 0;
+let stopped = true; // signed out: no reconnection
+
+function wsUrl() {
+  const u = new URL("/ws/operator", location.href);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  u.search = "";
+  u.hash = "";
+  return u.href;
+}
+
+function connect() {
+  clearTimeout(reconnectTimer);
+  reconnectTimer = 0;
+  if (ws || stopped) return;
+  let sock;
+  try { sock = new WebSocket(wsUrl()); } catch { scheduleReconnect(); return; }
+  ws = sock;
+  ready = false;
+  openedAt = Date.now();
+  lastFrameAt = 0;
+  let welcomed = false;
+  sock.onopen = () => {
+    if (sock !== ws) return;
+    lastFrameAt = Date.now();
+    const conversations = {};
+    for (const [id, tab] of tabs) conversations[id] = tab.lastSeq; // 0 after a reload: the whole history again
+    raw({ type: "hello", v: 1, conversations });
+  };
+  sock.onmessage = (e) => {
+    if (sock !== ws) return;
+    lastFrameAt = Date.now();
+    let f;
+    try { f = JSON.parse(e.data); } catch { return; }
+    if (!f || typeof f !== "object") return;
+    if (f.type === "welcome") welcomed = true;
+    onFrame(f);
+  };
+  sock.onclose = () => {
+    if (sock !== ws) return;
+    lost();
+    // Refused before `welcome`: maybe the session is gone (401 on the upgrade).
+    if (!welcomed) api("GET", "/auth/me").catch(() => {});
+  };
+  sock.onerror = () => { /* a close follows */ };
+}
+
+function lost(delay) {
+  const sock = ws;
+  ws = null;
+  ready = false;
+  if (sock) {
+    sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
+    try { sock.close(); } catch { /* already closed */ }
+  }
+  updateBanner();
+  renderTop();
+  renderPaneActions();
+  if (!stopped) scheduleReconnect(delay);
+}
+
+function scheduleReconnect(delay) {
+  clearTimeout(reconnectTimer);
+  if (delay === undefined) {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
+    delay = base / 2 + Math.random() * (base / 2);
+    attempt = Math.min(attempt + 1, 10);
+  }
+  reconnectTimer = setTimeout(connect, delay);
+}
+function reconnectNow() {
+  if (ws || stopped) return;
+  attempt = 0;
+  scheduleReconnect(0);
+}
+window.addEventListener("online", reconnectNow);
+// The browser knows the network is gone: do not wait 60 s for the connection to look dead.
+window.addEventListener("offline", () => { if (ws) lost(); });
+document.addEventListener("visibilitychange", () => { if (!document.hidden) reconnectNow(); });
+
+setInterval(() => {
+  if (!ws) return;
+  const now = Date.now();
+  if (ws.readyState === WebSocket.CONNECTING && now - openedAt > CONNECT_TIMEOUT_MS) lost();
+  else if (lastFrameAt && now - lastFrameAt > DEAD_AFTER_MS) lost();
+}, 5_000);
+setInterval(() => { if (ready) raw({ type: "ping" }); }, PING_EVERY_MS);
+
+function raw(frame) {
+  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+  try { ws.send(JSON.stringify(frame)); return true; } catch { return false; }
+}
+
+function flushOutbox() {
+  for (const item of outbox) if (!item.failed) raw(item.frame);
+}
+
+// ---------------------------------------------------------------------------------------
+// Frames
+
+function onFrame(f) {
+  switch (f.type) {
+    case "welcome":
+      attempt = 0;
+      if (f.operator && me) me.operator = { ...me.operator, ...f.operator };
+      setAvailability(f.availability);
+      break;
+    case "message":
+      onMessage(f);
+      break;
+    case "queue":
+      queue = Array.isArray(f.items) ? f.items : [];
+      renderQueue();
+      renderTop();
+      break;
+    case "presence":
+      presence = Array.isArray(f.operators) ? f.operators : [];
+      renderColleagues();
+      renderTransfer();
+      break;
+    case "assigned":
+      onAssigned(Array.isArray(f.conversations) ? f.conversations : []);
+      break;
+    case "availability":
+      setAvailability(f.status);
+      break;
+    case "typing":
+      if (f.author === "visitor" && f.conversation) setVisitorTyping(f.conversation, !!f.on);
+      break;
+    case "ack":
+      onAck(f);
+      break;
+    case "error":
+      onError(f);
+      break;
+    case "replay_done":
+      ready = true;
+      everReady = true;
+      updateBanner();
+      renderTop();
+      renderPaneActions();
+      flushOutbox();
+      break;
+    default:
+      break;
+  }
+}
+
+function onMessage(m) {
+  if (!m.conversation || typeof m.seq !== "number") return;
+  const tab = tabs.get(m.conversation) || openTab(m.conversation);
+  if (m.client_id) removePending(tab, (li) => li.dataset.pending === m.client_id);
+  removePending(tab, (li) => li.dataset.ackSeq === String(m.seq));
+  if (tab.seqs.has(m.seq)) return;
+  tab.seqs.add(m.seq);
+  const fresh = m.seq > tab.helloSeq && everReady;
+  if (m.seq > tab.lastSeq) tab.lastSeq = m.seq;
+  const scroller = tab === tabs.get(current) ? $("scroll") : null;
+  const stick = scroller ? scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120 : true;
+  insertBySeq(tab.log, renderMessage(m), m.seq);
+  if (m.author === "visitor") {
+    tab.lastVisitorAt = Math.max(tab.lastVisitorAt, m.created_at || Date.now());
+    setVisitorTyping(tab.id, false);
+    const looking = tab.id === current && document.hasFocus() && !document.hidden;
+    if (!looking && m.seq > tab.helloSeq) tab.unread += 1;
+    if (fresh && ready) notify(tab, m);
+  }
+  if (scroller && (stick || m.author === "operator")) scroller.scrollTop = scroller.scrollHeight;
+  persistTabsSoon();
+  renderTabsSoon();
+}
+
+let persistTimer = 0;
+function persistTabsSoon() {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(persistTabs, 100);
+}
+
+function onAssigned(ids) {
+  const held = new Set(ids);
+  let fresh = null;
+  for (const id of ids) {
+    const known = tabs.has(id);
+    const tab = openTab(id, { flash: !known });
+    if (!known) {
+      fresh = tab;
+      announce(`${t("conversations")} : ${t("newConversation")} ${shortId(id)}`);
+    }
+    tab.held = true;
+  }
+  for (const tab of tabs.values()) if (!held.has(tab.id)) tab.held = false;
+  if (fresh && everReady) beep();
+  if (taking && held.has(taking)) {
+    current = taking;
+    tabs.get(taking).flashing = false;
+    taking = null;
+  }
+  if (!current || !tabs.has(current)) current = fresh ? fresh.id : (tabs.keys().next().value || null);
+  persistTabs();
+  renderTabs();
+  renderPane();
+  renderColleagues();
+}
+
+function onAck(f) {
+  if (!f.client_id) return;
+  const item = outbox.find((i) => i.client_id === f.client_id);
+  outbox = outbox.filter((i) => i.client_id !== f.client_id);
+  persistOutbox();
+  const tab = tabs.get(f.conversation || (item && item.conversation));
+  if (!tab) return;
+  const li = tab.log.querySelector(`[data-pending="${cssEscape(f.client_id)}"]`);
+  if (!li) return;
+  if (typeof f.seq === "number" && tab.seqs.has(f.seq)) { li.remove(); return; }
+  li.dataset.state = "sent";
+  li.dataset.ackSeq = String(f.seq);
+  li.classList.remove("pending");
+  li.querySelector(".meta")?.remove();
+}
+
+function onError(f) {
+  if (f.client_id) {
+    const item = outbox.find((i) => i.client_id === f.client_id);
+    if (f.code === "rate_limited" || f.code === "internal") {
+      setTimeout(() => { if (ready && item && outbox.includes(item)) raw(item.frame); }, 2_000);
+      return;
+    }
+    outbox = outbox.filter((i) => i.client_id !== f.client_id);
+    persistOutbox();
+    if (item) {
+      const tab = tabs.get(item.conversation);
+      const li = tab && tab.log.querySelector(`[data-pending="${cssEscape(f.client_id)}"]`);
+      if (li) {
+        li.dataset.state = "failed";
+        li.classList.remove("pending");
+        li.classList.add("failed");
+        const meta = li.querySelector(".meta");
+        if (meta) meta.textContent = `${t("failed")} — ${f.message || ""}`;
+      }
+    }
+  }
+  if (f.code === "hello_first") { lost(0); return; }
+  showNotice((T[lang].errors || {})[f.code] || f.message || t("error"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Actions
+
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, "0")).join("");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+function submit(kind, conversation, frame, label) {
+  const client_id = uuid();
+  const item = { client_id, kind, conversation, label, frame: { ...frame, type: kind, conversation, client_id } };
+  outbox.push(item);
+  persistOutbox();
+  if (kind === "send") {
+    const tab = tabs.get(conversation);
+    if (tab) {
+      renderPending(tab, item);
+      const scroller = $("scroll");
+      if (scroller && tab.id === current) scroller.scrollTop = scroller.scrollHeight;
+    }
+  }
+  if (ready) raw(item.frame);
+  return item;
+}
+
+function setAvailability(status) {
+  if (!status) return;
+  availability = status;
+  renderTop();
+}
+
+function requestAvailability(status) {
+  if (!raw({ type: "availability", status })) renderTop();
+}
+
+// The conversation just taken from the queue: shown as soon as the server gives it.
+let taking = null;
+function take(id) {
+  if (!ready) return;
+  taking = id;
+  raw({ type: "take", conversation: id });
+}
+
+function closeTab(id) {
+  const tab = tabs.get(id);
+  if (!tab || tab.held) return;
+  raw({ type: "close_tab", conversation: id });
+  tabs.delete(id);
+  outbox = outbox.filter((i) => i.conversation !== id);
+  persistOutbox();
+  if (current === id) current = tabs.keys().next().value || null;
+  persistTabs();
+  renderTabs();
+  renderPane();
+}
+
+let typingOn = false;
+let typingConv = null;
+let typingSentAt = 0;
+let typingIdle = 0;
+function operatorTyping(conv, on) {
+  clearTimeout(typingIdle);
+  if (typingOn && typingConv && typingConv !== conv) raw({ type: "typing", conversation: typingConv, on: false });
+  if (on) typingIdle = setTimeout(() => operatorTyping(conv, false), TYPING_IDLE_MS);
+  const now = Date.now();
+  if (on && typingOn && typingConv === conv && now - typingSentAt < TYPING_RESEND_MS) return;
+  if (!on && !typingOn) return;
+  typingOn = on;
+  typingConv = conv;
+  typingSentAt = now;
+  if (ready && conv) raw({ type: "typing", conversation: conv, on });
+}
+
+// ---------------------------------------------------------------------------------------
+// Notifications: a tiny WebAudio beep and the document title, when the page is not looked at.
+
+let audio = null;
+let unseen = 0;
+function beep() {
+  if (muted) return;
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.18);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.2);
+  } catch { /* no audio */ }
+}
+function notify(tab, m) {
+  const looking = document.hasFocus() && !document.hidden;
+  announce(`${t("visitor")} ${shortId(tab.id)} : ${(m.text || "").slice(0, 200)}`);
+  if (looking) return;
+  unseen += 1;
+  updateTitle();
+  beep();
+}
+function updateTitle() {
+  document.title = unseen > 0 ? `${t("newMessages", unseen)} – ${t("brand")}` : t("brand");
+}
+window.addEventListener("focus", () => {
+  unseen = 0;
+  updateTitle();
+  const tab = tabs.get(current);
+  if (tab && tab.unread) { tab.unread = 0; renderTabs(); }
+});
+
+function announce(text) {
+  const live = $("live");
+  live.textContent = "";
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+let noticeTimer = 0;
+function showNotice(text) {
+  const n = $("notice");
+  if (!n) return;
+  n.textContent = text;
+  n.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { n.hidden = true; }, 6_000);
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering: time
+
+function ago(ms) {
+  const s = Math.max(0, Math.floor((Date.now() - ms) / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+  const hrs = Math.floor(m / 60);
+  return `${hrs} h ${String(m % 60).padStart(2, "0")} min`;
+}
+function clock(ms) {
+  try { return new Date(ms).toLocaleTimeString(lang === "fr" ? "fr-FR" : "en-GB", { hour: "2-digit", minute: "2-digit" }); } catch { return ""; }
+}
+const shortId = (id) => String(id).replace(/^c_/, "").slice(0, 6);
+
+setInterval(tick, 1_000);
+function tick() {
+  for (const el of document.querySelectorAll("[data-since]")) {
+    const ms = Number(el.dataset.since);
+    if (!ms) continue;
+    const fmt = el.dataset.fmt;
+    el.textContent = fmt === "waiting" ? t("waiting", ago(ms)) : fmt === "visitor" ? t("lastVisitor", ago(ms)) : ago(ms);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering: messages
+
+function operatorName(m) {
+  if (!m.operator) return null;
+  return typeof m.operator === "string" ? m.operator : m.operator.name || null;
+}
+
+function renderMessage(m) {
+  const attrs = {
+    "data-seq": m.seq, "data-author": m.author, "data-kind": m.kind,
+    "data-client-id": m.client_id || null,
+    title: m.created_at ? new Date(m.created_at).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB") : null,
+  };
+  if (m.kind === "event" || m.author === "system") {
+    return h("li.msg.system", attrs, h("span.bubble", m.text || m.event || ""));
+  }
+  const who = m.author === "visitor" ? t("visitor") : m.author === "bot" ? t("bot") : operatorName(m) || t("operatorWho");
+  const li = h(`li.msg.${m.author === "visitor" ? "visitor" : m.author === "operator" ? "operator" : "bot"}`, attrs,
+    h("div.who", who, m.created_at ? h("span.time", ` · ${clock(m.created_at)}`) : null));
+  if (m.kind === "knowledge" && typeof m.html === "string") {
+    const bubble = h("div.bubble.html");
+    if (m.knowledge && m.knowledge.title) bubble.append(h("div.kn-title", m.knowledge.title));
+    const body = h("div");
+    // The only HTML inserted: bot answers, sanitized by the server.
+    body.innerHTML = m.html;
+    for (const a of body.querySelectorAll("a[href]")) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+    bubble.append(body);
+    li.append(bubble);
+  } else {
+    li.append(h("div.bubble", m.text || ""));
+  }
+  const extra = [...(m.suggestions || []), ...(m.related || [])]
+    .map((s) => (typeof s === "string" ? s : s && (s.title || s.id))).filter(Boolean);
+  if (extra.length) li.append(h("div.chips", extra.map((s) => h("span.chip", s))));
+  return li;
+}
+
+function insertBySeq(log, node, seq) {
+  let before = null;
+  for (const child of log.children) {
+    const s = child.getAttribute("data-seq");
+    if (s === null || Number(s) > seq) { before = child; break; }
+  }
+  log.insertBefore(node, before);
+}
+
+function renderPending(tab, item) {
+  if (tab.log.querySelector(`[data-pending="${cssEscape(item.client_id)}"]`)) return;
+  tab.log.append(h("li.msg.operator.pending", { "data-pending": item.client_id, "data-state": "pending", "data-author": "operator" },
+    h("div.who", me ? me.operator.name : t("operatorWho")),
+    h("div.bubble", item.label),
+    h("div.meta", t("pending"))));
+}
+function removePending(tab, pred) {
+  for (const li of tab.log.querySelectorAll("[data-pending]")) if (pred(li)) li.remove();
+}
+
+function setVisitorTyping(id, on) {
+  const tab = tabs.get(id);
+  if (!tab) return;
+  clearTimeout(tab.typingTimer);
+  tab.visitorTyping = on;
+  if (on) tab.typingTimer = setTimeout(() => setVisitorTyping(id, false), 15_000);
+  if (id === current) {
+    const el = $("visitor-typing");
+    if (el) el.hidden = !on;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering: layout
+
+function renderHeader() {
+  document.documentElement.lang = lang;
+  const top = $("top");
+  const langSel = h("select", { id: "ui-lang", onchange: (e) => {
+    lang = e.target.value;
+    localStorage.setItem("vigie.console.lang", lang);
+    for (const tab of tabs.values()) tab.log.setAttribute("aria-label", t("conversations"));
+    renderAll();
+  } }, h("option", { value: "fr" }, "Français"), h("option", { value: "en" }, "English"));
+  langSel.value = lang;
+  fill(top, 
+    h("span.brand", t("brand")),
+    me ? h("div#bar.bar") : null,
+    h("span.spacer"),
+    me ? h("span.who", me.operator.name) : null,
+    h("label.sr", { for: "ui-lang" }, t("language")),
+    langSel,
+    me ? h("button", { type: "button", id: "logout", onclick: logout }, t("logout")) : null,
+  );
+  updateTitle();
+  if (me) renderTop();
+}
+
+function renderTop() {
+  const bar = $("bar");
+  if (!bar) return;
+  const statuses = ["available", "away", "offline"];
+  const group = h("div.avail", { role: "radiogroup", "aria-label": t("availability"), "data-status": availability || "" },
+    statuses.map((s) => {
+      const id = `avail-${s}`;
+      return h("span.opt", h("input", {
+        type: "radio", name: "availability", id, value: s, checked: availability === s, disabled: !ready,
+        onchange: () => requestAvailability(s),
+      }), h("label", { for: id, class: `st-${s}` }, t(s)));
+    }));
+  const waiting = queue.length;
+  const soundBtn = h("button.sound", {
+    type: "button", id: "mute", "aria-pressed": muted ? "false" : "true", title: muted ? t("soundOff") : t("soundOn"),
+    onclick: () => {
+      muted = !muted;
+      localStorage.setItem(MUTE_KEY, muted ? "1" : "0");
+      if (!muted) beep();
+      renderTop();
+    },
+  }, muted ? icon(ICON_BELL, ICON_MUTED) : icon(ICON_BELL), h("span", t("sound")));
+  fill(bar, 
+    group,
+    h("a.queue-count", { href: "#queue", id: "queue-count", "data-count": waiting, class: waiting ? "queue-count busy" : "queue-count" },
+      t("queueCount", waiting)),
+    soundBtn,
+  );
+}
+
+function renderConsole() {
+  const main = $("main");
+  main.className = "console";
+  fill(main, 
+    // The left menu: the monitored conversations (red eye) will get their entry here.
+    h("nav.menu", { "aria-label": t("menu") }, h("ul#menu",
+      h("li", h("a", { href: "#livechat", "aria-current": "page", title: t("menuLivechat") },
+        icon(ICON_CHAT), h("span.lbl", t("menuLivechat")))))),
+    h("aside.side",
+      h("section#queue", { "aria-labelledby": "queue-h" }, h("h2#queue-h", t("queue")), h("ul#queue-list.queue")),
+      h("section#colleagues", { "aria-labelledby": "coll-h" }, h("h2#coll-h", t("colleagues")), h("ul#colleague-list.colleagues"))),
+    h("section.convs", { "aria-label": t("conversations") },
+      h("div#notice.notice", { role: "alert", hidden: true }),
+      h("div#tablist.tablist", { role: "tablist", "aria-label": t("conversations") }),
+      h("div#pane.pane", { role: "tabpanel" })),
+    h("aside.kb", { "aria-labelledby": "kb-h" }, renderKnowledgePanel()),
+  );
+  renderQueue();
+  renderColleagues();
+  renderTabs();
+  renderPane();
+}
+
+function renderAll() {
+  renderHeader();
+  if (me) renderConsole();
+  updateBanner();
+}
+
+function updateBanner() {
+  const b = $("banner");
+  const online = !!ws && ready;
+  document.documentElement.dataset.connection = online ? "online" : "offline";
+  const text = !me || online ? "" : everReady ? t("reconnecting") : t("connecting");
+  b.textContent = text;
+  b.hidden = !text;
+}
+
+// Queue -------------------------------------------------------------------------------
+
+function renderQueue() {
+  const list = $("queue-list");
+  if (!list) return;
+  if (!queue.length) { fill(list, h("li.empty", t("queueEmpty"))); return; }
+  fill(list, ...queue.map((q) => h("li", { "data-conversation": q.conversation },
+    h("span.qid", `#${shortId(q.conversation)}`),
+    h("span.pos", t("position", q.position)),
+    h("span.wait", { "data-since": q.queued_at, "data-fmt": "waiting" }, t("waiting", ago(q.queued_at))),
+    h("button.primary.take", { type: "button", disabled: !ready, "aria-label": t("takeConversation", shortId(q.conversation)),
+      onclick: () => take(q.conversation) }, t("take")))));
+}
+
+// Colleagues -------------------------------------------------------------------------
+
+function renderColleagues() {
+  const list = $("colleague-list");
+  if (!list) return;
+  const online = presence.filter((p) => p.status !== "offline");
+  if (!online.length) { fill(list, h("li.empty", t("noColleague"))); return; }
+  fill(list, ...online.map((p) => {
+    const self = me && p.operator_id === me.operator.id;
+    return h("li", { "data-operator": p.operator_id, "data-status": p.status },
+      h("span.dot", { class: `dot st-${p.status}`, "aria-hidden": "true" }),
+      h("span.name", p.name, self ? ` (${t("you")})` : ""),
+      h("span.status", t(p.status) || p.status),
+      h("span.load", { title: t("loadTitle") }, t("load", p.load ?? 0, p.capacity ?? 0)));
+  }));
+}
+
+// Tabs -------------------------------------------------------------------------------
+
+let tabsTimer = 0;
+function renderTabsSoon() {
+  clearTimeout(tabsTimer);
+  tabsTimer = setTimeout(renderTabs, 30);
+}
+
+function renderTabs() {
+  clearTimeout(tabsTimer);
+  const list = $("tablist");
+  if (!list) return;
+  const focused = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.tab;
+  const ids = [...tabs.keys()];
+  fill(list, ...ids.map((id) => {
+    const tab = tabs.get(id);
+    const selected = id === current;
+    const btn = h("button.tab", {
+      type: "button", role: "tab", id: `tab-${id}`, "data-tab": id, "aria-selected": selected ? "true" : "false",
+      "aria-controls": "pane", tabindex: selected ? "0" : "-1",
+      class: `tab${tab.flashing ? " flash" : ""}${tab.held ? " held" : " gone"}`,
+      onclick: () => selectTab(id),
+      onkeydown: (e) => {
+        const i = ids.indexOf(id);
+        let j = null;
+        if (e.key === "ArrowRight") j = (i + 1) % ids.length;
+        else if (e.key === "ArrowLeft") j = (i - 1 + ids.length) % ids.length;
+        else if (e.key === "Home") j = 0;
+        else if (e.key === "End") j = ids.length - 1;
+        if (j === null) return;
+        e.preventDefault();
+        selectTab(ids[j]);
+        $(`tab-${ids[j]}`)?.focus();
+      },
+    },
+    h("span.tab-name", `${t("visitor")} #${shortId(id)}`),
+    tab.flashing ? h("span.badge.new", t("newConversation")) : null,
+    tab.unread ? h("span.badge.unread", { "aria-label": t("unread", tab.unread) }, String(tab.unread)) : null,
+    tab.lastVisitorAt ? h("span.ago", { "data-since": tab.lastVisitorAt, "data-fmt": "visitor" }, t("lastVisitor", ago(tab.lastVisitorAt))) : null);
+    return btn;
+  }));
+  if (focused && $(`tab-${focused}`)) $(`tab-${focused}`).focus();
+}
+
+function selectTab(id) {
+  const tab = tabs.get(id);
+  if (!tab) return;
+  const prev = tabs.get(current);
+  if (prev && prev !== tab) {
+    const input = $("composer-input");
+    if (input) prev.draft = input.value;
+  }
+  current = id;
+  tab.flashing = false;
+  tab.unread = 0;
+  persistTabs();
+  renderTabs();
+  renderPane();
+}
+
+// Conversation pane -----------------------------------------------------------------
+
+function renderPane() {
+  const pane = $("pane");
+  if (!pane) return;
+  const tab = tabs.get(current);
+  if (!tab) {
+    pane.removeAttribute("aria-labelledby");
+    fill(pane, h("p.placeholder", t("noTab")));
+    renderKnowledgeResults();
+    return;
+  }
+  pane.setAttribute("aria-labelledby", `tab-${tab.id}`);
+  const input = h("textarea", {
+    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: t("composerHint"),
+    "aria-describedby": "composer-hint",
+    onkeydown: (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        sendText();
+      }
+    },
+    oninput: (e) => {
+      tab.draft = e.target.value;
+      operatorTyping(tab.id, e.target.value.trim() !== "");
+    },
+  });
+  input.value = tab.draft;
+  const form = h("form.composer", { onsubmit: (e) => { e.preventDefault(); sendText(); } },
+    h("label.sr", { for: "composer-input" }, t("composer")),
+    input,
+    h("span#composer-hint.sr", t("composerHint")),
+    h("button.primary", { type: "submit", id: "composer-send" }, t("send")));
+  fill(pane, 
+    h("div.pane-head",
+      h("h2", `${t("visitor")} #${shortId(tab.id)}`),
+      h("span.spacer"),
+      h("div#pane-actions.actions")),
+    h("div#transfer-box.inline-box", { hidden: true }),
+    h("div#end-box.inline-box", { hidden: true }),
+    h("div#gone.gone-note", { hidden: tab.held }, t("ended")),
+    h("div#scroll.scroll", tab.log),
+    h("div#visitor-typing.typing", { hidden: !tab.visitorTyping, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
+    tab.held ? form : null,
+  );
+  renderPaneActions();
+  const scroller = $("scroll");
+  scroller.scrollTop = scroller.scrollHeight;
+  renderKnowledgeResults();
+}
+
+function renderPaneActions() {
+  const box = $("pane-actions");
+  const tab = tabs.get(current);
+  if (!box || !tab) return;
+  const gone = $("gone");
+  if (gone) gone.hidden = tab.held;
+  if (tab.held) {
+    fill(box, 
+      h("button", { type: "button", id: "transfer-btn", disabled: !ready, "aria-expanded": $("transfer-box")?.hidden === false ? "true" : "false",
+        onclick: toggleTransfer }, t("transfer")),
+      h("button.danger", { type: "button", id: "end-btn", disabled: !ready, onclick: toggleEnd }, t("end")));
+  } else {
+    fill(box, h("button", { type: "button", id: "close-tab-btn", onclick: () => closeTab(tab.id) }, t("closeTab")));
+  }
+  const send = $("composer-send");
+  if (send) send.disabled = false; // typed messages wait in the outbox when offline
+}
+
+function sendText() {
+  const input = $("composer-input");
+  const tab = tabs.get(current);
+  if (!input || !tab || !tab.held) return;
+  const text = input.value.trim();
+  if (!text) return;
+  submit("send", tab.id, { text }, text);
+  input.value = "";
+  tab.draft = "";
+  operatorTyping(tab.id, false);
+  input.focus();
+}
+
+function toggleTransfer() {
+  const box = $("transfer-box");
+  if (!box) return;
+  $("end-box").hidden = true;
+  box.hidden = !box.hidden;
+  renderTransfer();
+  renderPaneActions();
+  if (!box.hidden) box.querySelector("select, button")?.focus();
+}
+
+function renderTransfer() {
+  const box = $("transfer-box");
+  const tab = tabs.get(current);
+  if (!box || box.hidden || !tab) return;
+  const choices = presence.filter((p) => p.status === "available" && (!me || p.operator_id !== me.operator.id));
+  if (!choices.length) {
+    fill(box, h("p", t("transferNone")), h("button", { type: "button", onclick: toggleTransfer }, t("cancel")));
+    return;
+  }
+  const sel = h("select", { id: "transfer-to" }, choices.map((p) =>
+    h("option", { value: p.operator_id }, `${p.name} (${t("load", p.load ?? 0, p.capacity ?? 0)})`)));
+  fill(box, h("form", { onsubmit: (e) => {
+    e.preventDefault();
+    submit("transfer", tab.id, { to: Number(sel.value) });
+    box.hidden = true;
+    renderPaneActions();
+  } },
+  h("label", { for: "transfer-to" }, t("transferTo")), sel,
+  h("button.primary", { type: "submit", id: "transfer-confirm" }, t("transferConfirm")),
+  h("button", { type: "button", onclick: toggleTransfer }, t("cancel"))));
+}
+
+function toggleEnd() {
+  const box = $("end-box");
+  const tab = tabs.get(current);
+  if (!box || !tab) return;
+  $("transfer-box").hidden = true;
+  box.hidden = !box.hidden;
+  fill(box, h("span", t("confirmEnd")),
+    h("button.danger", { type: "button", id: "end-confirm", onclick: () => {
+      submit("end", tab.id, {});
+      box.hidden = true;
+    } }, t("end")),
+    h("button", { type: "button", onclick: () => { box.hidden = true; $("end-btn")?.focus(); } }, t("cancel")));
+  if (!box.hidden) box.querySelector("button")?.focus();
+}
+
+// Knowledge panel -------------------------------------------------------------------
+
+let kbResults = [];
+let kbQuery = "";
+let kbSeq = 0;
+let kbTimer = 0;
+function renderKnowledgePanel() {
+  const input = h("input", { type: "search", id: "kb-q", value: kbQuery, autocomplete: "off",
+    oninput: (e) => {
+      kbQuery = e.target.value;
+      clearTimeout(kbTimer);
+      kbTimer = setTimeout(searchKnowledge, 250);
+    },
+    onkeydown: (e) => { if (e.key === "Enter") { e.preventDefault(); clearTimeout(kbTimer); searchKnowledge(); } },
+  });
+  return [
+    h("h2#kb-h", t("knowledge")),
+    h("label", { for: "kb-q" }, t("knowledgeSearch")),
+    input,
+    h("ul#kb-results.kb-results", { "aria-live": "polite" }),
+  ];
+}
+
+async function searchKnowledge() {
+  const q = kbQuery.trim();
+  const mine = ++kbSeq;
+  if (!q) { kbResults = []; renderKnowledgeResults(); return; }
+  try {
+    if (!botSlug) {
+      const data = await api("GET", "/bots");
+      const bots = (data && data.bots) || [];
+      botSlug = (bots.find((b) => b.slug === "demo") || bots[0] || {}).slug || "demo";
+    }
+    const data = await api("GET", `/bots/${encodeURIComponent(botSlug)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    if (mine !== kbSeq) return;
+    kbResults = (data && data.knowledge) || [];
+  } catch (err) {
+    if (mine !== kbSeq) return;
+    kbResults = [];
+    showNotice(err.message);
+  }
+  renderKnowledgeResults(true);
+}
+
+function renderKnowledgeResults(searched) {
+  const list = $("kb-results");
+  if (!list) return;
+  const tab = tabs.get(current);
+  const canSend = !!(tab && tab.held);
+  if (!kbResults.length) {
+    fill(list, searched && kbQuery.trim() ? h("li.empty", t("knowledgeNone")) : null);
+    return;
+  }
+  fill(list, 
+    canSend ? null : h("li.hint", t("knowledgeNoTab")),
+    ...kbResults.map((k) => {
+      const excerpt = String(k.answer || "").replace(/[#*_>`[\]()]/g, "").replace(/\s+/g, " ").trim().slice(0, 140);
+      return h("li", { "data-knowledge": k.id },
+        h("div.kn-title", k.title || k.id),
+        excerpt ? h("div.kn-excerpt", excerpt) : null,
+        h("button.kb-send", { type: "button", disabled: !canSend, "aria-label": t("knowledgeSendTitle", k.title || k.id),
+          onclick: () => {
+            const tb = tabs.get(current);
+            if (!tb || !tb.held) return;
+            submit("knowledge", tb.id, { knowledge_id: k.id }, k.title || k.id);
+          } }, t("knowledgeSend")));
+    }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Login / logout
+
+function renderLogin(error) {
+  const email = h("input", { type: "email", id: "login-email", autocomplete: "username", required: true });
+  const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
+  const msg = h("div", { "aria-live": "polite" }, error ? h("div.msg.error", { role: "alert" }, error.message) : null);
+  const form = h("form.card.narrow", { onsubmit: async (e) => {
+    e.preventDefault();
+    fill(msg);
+    try {
+      me = await api("POST", "/auth/login", { email: email.value, password: pass.value });
+      signedIn();
+    } catch (err) { fill(msg, h("div.msg.error", { role: "alert" }, err.message)); }
+  } },
+  h("h1", t("login")),
+  h("label", { for: "login-email" }, t("email")), email,
+  h("label", { for: "login-password" }, t("password")), pass,
+  msg,
+  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton"))));
+  const main = $("main");
+  main.className = "";
+  fill(main, form);
+  email.focus();
+}
+
+function signedIn() {
+  stopped = false;
+  renderAll();
+  const saved = loadJson(TABS_KEY, {});
+  for (const [id, seq] of Object.entries(saved)) if (typeof seq === "number") openTab(id, { lastSeq: seq });
+  if (current && !tabs.has(current)) current = null;
+  if (!current) current = tabs.keys().next().value || null;
+  renderTabs();
+  renderPane();
+  connect();
+}
+
+function signedOut() {
+  if (!me && stopped) return;
+  me = null;
+  stopped = true;
+  clearTimeout(reconnectTimer);
+  if (ws) lost();
+  renderHeader();
+  updateBanner();
+  renderLogin();
+}
+
+async function logout() {
+  try { await api("POST", "/auth/logout", {}); } catch { /* already gone */ }
+  stopped = true;
+  if (ws) lost();
+  tabs.clear();
+  current = null;
+  outbox = [];
+  everReady = false;
+  for (const k of [TABS_KEY, OUTBOX_KEY, CURRENT_KEY]) sessionStorage.removeItem(k);
+  me = null;
+  renderHeader();
+  updateBanner();
+  renderLogin();
+}
+
+// ---------------------------------------------------------------------------------------
+// Start
+
+(async function start() {
+  renderHeader();
+  try { me = await api("GET", "/auth/me"); } catch { me = null; }
+  if (me) signedIn();
+  else { renderHeader(); renderLogin(); }
+})();
+
+// For tests and debugging.
+window.vigieConsole = {
+  get state() {
+    return {
+      ready, availability, current, queue, presence,
+      tabs: [...tabs.values()].map((tb) => ({ id: tb.id, lastSeq: tb.lastSeq, held: tb.held, unread: tb.unread, flashing: tb.flashing })),
+      outbox: outbox.map((i) => i.client_id),
+    };
+  },
+};
