@@ -406,10 +406,14 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     println!("  Vigie is listening on http://{}", listener.local_addr()?);
     println!("    API:          {base}/api/v1  (description: {base}/api/openapi.json)");
     println!("    Health:       {base}/healthz, {base}/readyz");
+    println!("    Admin:        {base}/admin/");
+    println!("    Console:      {base}/console/");
     for bot in store.list_bots().await? {
         println!(
-            "    Bot `{}`: ask with POST {base}/api/v1/bots/{}/ask",
-            bot.slug, bot.slug
+            "    Bot `{}`: chatbox {}  (embed: <script src=\"{base}/c/{}/loader.js\" async></script>)",
+            bot.slug,
+            actions::deployed_url(base, &bot),
+            bot.slug
         );
     }
     let shutdown = async {

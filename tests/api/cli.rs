@@ -346,6 +346,9 @@ async fn first_serve_creates_an_admin_and_the_demo_bot() {
         printed.contains(&format!("http://127.0.0.1:{port}/api/v1")),
         "{printed}"
     );
+    for page in ["/admin/", "/console/", "/c/demo/", "/c/demo/loader.js"] {
+        assert!(printed.contains(page), "{page} not printed:\n{printed}");
+    }
     assert!(dir.path().join("vigie.db").exists());
     let client = reqwest::Client::builder()
         .cookie_store(true)
