@@ -25,6 +25,15 @@ pub struct AppState {
     pub login_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub login_by_email: Arc<DefaultKeyedRateLimiter<String>>,
     pub bus: crate::bus::Bus,
+    /// The livechat settings and when they were read (see `livechat::settings`).
+    pub livechat_settings: Arc<
+        std::sync::RwLock<
+            Option<(
+                crate::domain::livechat_settings::LivechatSettings,
+                std::time::Instant,
+            )>,
+        >,
+    >,
     /// Frames per visitor over the WebSocket (all of a visitor's connections together).
     pub visitor_frames: Arc<DefaultKeyedRateLimiter<i64>>,
 }
@@ -40,6 +49,7 @@ impl AppState {
             login_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             login_by_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             bus: crate::bus::Bus::default(),
+            livechat_settings: Arc::default(),
             visitor_frames: Arc::new(RateLimiter::keyed(
                 Quota::per_second(NonZeroU32::new(10).expect("non-zero"))
                     .allow_burst(NonZeroU32::new(20).expect("non-zero")),

@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::bus::Event;
 use crate::chat;
 use crate::domain::conversation::{check_text, Author, MessageBody, MessageKind, NewMessage};
+use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::now_ms;
 use crate::engines::Served;
 use crate::store::{Appended, Conversation, Operator, StoreError};
@@ -18,11 +19,44 @@ use vigie_bot::Lang;
 
 /// The bus topic of livechat-wide changes (queue, assignments, presence).
 pub const LIVECHAT_TOPIC: i64 = -1;
-/// An operator whose connections have not refreshed their presence for this long is offline.
-pub const PRESENCE_FRESH_MS: i64 = 60_000;
+/// How long a node trusts its copy of the livechat settings (other nodes' changes show
+/// within this delay; this node's own changes at once).
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
-pub fn fresh_after() -> i64 {
-    now_ms() - PRESENCE_FRESH_MS
+/// The livechat settings, from a short-lived cache.
+pub async fn settings(state: &AppState) -> Result<LivechatSettings, ActionError> {
+    if let Some((s, at)) = state
+        .livechat_settings
+        .read()
+        .expect("settings lock")
+        .clone()
+    {
+        if at.elapsed() < SETTINGS_TTL {
+            return Ok(s);
+        }
+    }
+    let s = state.store.livechat_settings().await?;
+    *state.livechat_settings.write().expect("settings lock") =
+        Some((s.clone(), std::time::Instant::now()));
+    Ok(s)
+}
+
+pub async fn save_settings(
+    state: &AppState,
+    s: LivechatSettings,
+) -> Result<LivechatSettings, ActionError> {
+    s.validate().map_err(ActionError::Invalid)?;
+    state.store.save_livechat_settings(&s).await?;
+    *state.livechat_settings.write().expect("settings lock") =
+        Some((s.clone(), std::time::Instant::now()));
+    changed(state);
+    dispatch_queue(state).await?;
+    Ok(s)
+}
+
+/// The oldest `last_seen_at` that still counts as connected.
+pub async fn fresh_after(state: &AppState) -> Result<i64, ActionError> {
+    Ok(now_ms() - settings(state).await?.presence_timeout_seconds * 1000)
 }
 
 fn text(lang: Lang, fr: String, en: String) -> String {
@@ -102,7 +136,7 @@ pub async fn route(
     if conv.state == "live" || conv.state == "queued" {
         return Ok(vec![requested]);
     }
-    let fresh = fresh_after();
+    let fresh = fresh_after(state).await?;
     if let Some(op) = state.store.assign(conv.id, None, fresh).await? {
         changed(state);
         let joined = joined(lang, &op.name);
@@ -137,7 +171,7 @@ pub async fn route(
 
 /// Gives waiting conversations, oldest first, to operators who can take them.
 pub async fn dispatch_queue(state: &AppState) -> Result<(), ActionError> {
-    let fresh = fresh_after();
+    let fresh = fresh_after(state).await?;
     for waiting in state.store.queue().await? {
         let Some(op) = state.store.assign(waiting.id, None, fresh).await? else {
             break;
@@ -165,7 +199,11 @@ pub async fn set_availability(
             format!("unknown availability `{status}` (available, away or offline)"),
         ));
     }
-    state.store.set_presence(operator.id, status).await?;
+    let default_capacity = settings(state).await?.default_capacity;
+    state
+        .store
+        .set_presence(operator.id, status, default_capacity)
+        .await?;
     changed(state);
     if status == "available" {
         dispatch_queue(state).await?;
@@ -235,7 +273,7 @@ pub async fn take(
     }
     match state
         .store
-        .assign(conv.id, Some(operator.id), fresh_after())
+        .assign(conv.id, Some(operator.id), fresh_after(state).await?)
         .await?
     {
         Some(op) => {
@@ -316,7 +354,7 @@ pub async fn transfer(
             .map_err(|_| ActionError::NotFound("operator"))?;
         if !state
             .store
-            .transfer(conv.id, operator.id, target.id, fresh_after())
+            .transfer(conv.id, operator.id, target.id, fresh_after(state).await?)
             .await?
         {
             return Err(actions::invalid(

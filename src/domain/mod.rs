@@ -9,6 +9,7 @@ pub mod deployment;
 pub mod email;
 pub mod knowledge;
 pub mod knowledge_file;
+pub mod livechat_settings;
 pub mod markdown;
 pub mod operator;
 

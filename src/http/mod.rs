@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 mod health;
 mod knowledge;
+mod livechat_settings;
 mod openapi;
 mod pages;
 mod ws_operator;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(bots::router())
                 .merge(conversations::router())
                 .merge(knowledge::router())
+                .merge(livechat_settings::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

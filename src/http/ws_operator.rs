@@ -201,7 +201,10 @@ impl Conn {
     /// Sends the queue, the colleagues' presence and the operator's conversations, and
     /// follows any conversation newly assigned to this operator.
     async fn refresh(&mut self) -> Step {
-        let fresh = livechat::fresh_after();
+        let fresh = match livechat::fresh_after(&self.state).await {
+            Ok(f) => f,
+            Err(e) => return self.internal(e).await,
+        };
         let (queue, presence, mine) = match (
             self.state.store.queue().await,
             self.state.store.presences(fresh).await,
@@ -286,7 +289,11 @@ impl Conn {
             "hello" => {
                 self.hello = true;
                 let _ = self.state.store.touch_presence(self.operator.id).await;
-                let status = match self.state.store.presences(livechat::fresh_after()).await {
+                let fresh = match livechat::fresh_after(&self.state).await {
+                    Ok(f) => f,
+                    Err(e) => return self.internal(e).await,
+                };
+                let status = match self.state.store.presences(fresh).await {
                     Ok(list) => list
                         .into_iter()
                         .find(|p| p.operator_id == self.operator.id)

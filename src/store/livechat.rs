@@ -37,14 +37,21 @@ pub struct AssignedOperator {
 }
 
 impl Store {
-    pub async fn set_presence(&self, operator_id: i64, status: &str) -> Result<()> {
+    /// Sets an operator's availability; a first presence gets `default_capacity`.
+    pub async fn set_presence(
+        &self,
+        operator_id: i64,
+        status: &str,
+        default_capacity: i64,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO operator_presence (operator_id, status, last_seen_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (operator_id) DO UPDATE SET status = $4, last_seen_at = $5",
+            "INSERT INTO operator_presence (operator_id, status, last_seen_at, capacity) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (operator_id) DO UPDATE SET status = $5, last_seen_at = $6",
         )
         .bind(operator_id)
         .bind(status)
         .bind(now_ms())
+        .bind(default_capacity)
         .bind(status)
         .bind(now_ms())
         .execute(&self.pool)
@@ -58,19 +65,6 @@ impl Store {
             .bind(operator_id)
             .execute(&self.pool)
             .await?;
-        Ok(())
-    }
-
-    pub async fn set_capacity(&self, operator_id: i64, capacity: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO operator_presence (operator_id, capacity) VALUES ($1, $2) \
-             ON CONFLICT (operator_id) DO UPDATE SET capacity = $3",
-        )
-        .bind(operator_id)
-        .bind(capacity)
-        .bind(capacity)
-        .execute(&self.pool)
-        .await?;
         Ok(())
     }
 
@@ -310,5 +304,71 @@ impl Store {
             Some(r) => Some(r.try_get("seq")?),
             None => None,
         })
+    }
+}
+
+impl Store {
+    pub async fn livechat_settings(
+        &self,
+    ) -> Result<crate::domain::livechat_settings::LivechatSettings> {
+        let row = sqlx::query("SELECT settings FROM livechat_settings WHERE id = 1")
+            .fetch_optional(&self.reader)
+            .await?;
+        match row {
+            None => Ok(Default::default()),
+            Some(r) => {
+                let s: String = r.try_get("settings")?;
+                serde_json::from_str(&s)
+                    .map_err(|e| StoreError::Corrupt(format!("livechat settings: {e}")))
+            }
+        }
+    }
+
+    /// Saves the settings and applies the default capacity to every operator without
+    /// one of their own, in one transaction.
+    pub async fn save_livechat_settings(
+        &self,
+        s: &crate::domain::livechat_settings::LivechatSettings,
+    ) -> Result<()> {
+        let json = serde_json::to_string(s).expect("settings serialize");
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO livechat_settings (id, settings, updated_at) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO UPDATE SET settings = $3, updated_at = $4",
+        )
+        .bind(&json)
+        .bind(now_ms())
+        .bind(&json)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE operator_presence SET capacity = $1 WHERE own_capacity IS NULL")
+            .bind(s.default_capacity)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An operator's own capacity (None: back to the default).
+    pub async fn set_own_capacity(
+        &self,
+        operator_id: i64,
+        own: Option<i64>,
+        default_capacity: i64,
+    ) -> Result<()> {
+        let effective = own.unwrap_or(default_capacity);
+        sqlx::query(
+            "INSERT INTO operator_presence (operator_id, capacity, own_capacity) VALUES ($1, $2, $3) \
+             ON CONFLICT (operator_id) DO UPDATE SET capacity = $4, own_capacity = $5",
+        )
+        .bind(operator_id)
+        .bind(effective)
+        .bind(own)
+        .bind(effective)
+        .bind(own)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

@@ -181,7 +181,10 @@ async fn an_available_operator_takes_over(app: &TestApp) {
 
 async fn capacity_and_queue_order_are_respected(app: &TestApp) {
     let claire = app.store.operator_by_email(OPERATOR_EMAIL).await.unwrap();
-    app.store.set_capacity(claire.id, 1).await.unwrap();
+    app.store
+        .set_own_capacity(claire.id, Some(1), 3)
+        .await
+        .unwrap();
     let mut op = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     op.hello(json!({})).await;
     op.available().await;
@@ -350,7 +353,7 @@ async fn operator_socket_needs_a_session_and_the_same_origin(app: &TestApp) {
 async fn stale_presence_reads_as_offline(app: &TestApp) {
     let claire = app.store.operator_by_email(OPERATOR_EMAIL).await.unwrap();
     app.store
-        .set_presence(claire.id, "available")
+        .set_presence(claire.id, "available", 3)
         .await
         .unwrap();
     let now = vigie::domain::now_ms();
@@ -431,7 +434,105 @@ async fn history_is_searchable_and_exportable(app: &TestApp) {
     expect(app.anonymous().get("/api/v1/conversations").await, 401).await;
 }
 
+async fn livechat_settings_apply_without_restart(app: &TestApp) {
+    let admin = app.admin().await;
+    let s = expect(admin.get("/api/v1/livechat/settings").await, 200).await;
+    assert_eq!(
+        s,
+        json!({"default_capacity": 3, "presence_timeout_seconds": 60})
+    );
+    let bad = expect(
+        admin
+            .put(
+                "/api/v1/livechat/settings",
+                &json!({"default_capacity": 0, "presence_timeout_seconds": 5}),
+            )
+            .await,
+        422,
+    )
+    .await;
+    let fields: Vec<&str> = bad["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["default_capacity", "presence_timeout_seconds"]);
+    expect(
+        admin
+            .put("/api/v1/livechat/settings", &json!({"colour": 1}))
+            .await,
+        422,
+    )
+    .await;
+    let op = app.operator().await;
+    expect(
+        op.put("/api/v1/livechat/settings", &json!({"default_capacity": 5}))
+            .await,
+        403,
+    )
+    .await;
+    expect(op.get("/api/v1/livechat/settings").await, 200).await;
+
+    // Capacity 1 for everyone: the second visitor waits, with no restart.
+    let mut claire = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    claire.hello(json!({})).await;
+    claire.available().await;
+    expect(
+        admin
+            .put("/api/v1/livechat/settings", &json!({"default_capacity": 1}))
+            .await,
+        200,
+    )
+    .await;
+    let mut first = visitor_asks(app, "s1").await;
+    first.expect("message").await;
+    assert_eq!(first.expect("message").await["event"], "operator_joined");
+    let mut second = visitor_asks(app, "s2").await;
+    second.expect("message").await;
+    assert_eq!(second.expect("message").await["event"], "queued");
+    // Claire's own capacity raised to 2: the waiting visitor is given to her at once.
+    let claire_id = app
+        .store
+        .operator_by_email(OPERATOR_EMAIL)
+        .await
+        .unwrap()
+        .id;
+    expect(
+        admin
+            .put(
+                &format!("/api/v1/livechat/operators/{claire_id}/capacity"),
+                &json!({"capacity": 2}),
+            )
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(second.expect("message").await["event"], "operator_joined");
+    expect(
+        admin
+            .put(
+                &format!("/api/v1/livechat/operators/{claire_id}/capacity"),
+                &json!({"capacity": 99}),
+            )
+            .await,
+        422,
+    )
+    .await;
+    expect(
+        admin
+            .put(
+                "/api/v1/livechat/operators/9999/capacity",
+                &json!({"capacity": 2}),
+            )
+            .await,
+        404,
+    )
+    .await;
+}
+
 both_backends!(
+    livechat_settings_apply_without_restart,
     history_is_searchable_and_exportable,
     nobody_available_means_the_visitor_is_told,
     an_available_operator_takes_over,
