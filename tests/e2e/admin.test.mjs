@@ -377,3 +377,37 @@ test('an operator sees the configuration read-only and cannot save it', async ()
   assert.deepEqual(op.problems, []);
   await ctx.close();
 });
+
+test('livechat settings > general: the admin reaches them from the header, a wrong capacity is refused, saved values stay', async () => {
+  await admin.goto(`${server.url}/admin/#/bots`);
+  await admin.getByRole('heading', { name: 'Bots' }).waitFor();
+  await admin.locator('header').getByRole('link', { name: 'Livechat settings' }).click();
+  await admin.getByRole('heading', { name: 'Livechat settings › General' }).waitFor();
+  assert.match(admin.url(), /#\/livechat$/);
+  const capacity = admin.getByLabel('Default capacity (simultaneous conversations per operator)');
+  const timeout = admin.getByLabel('Time before offline (seconds)');
+  assert.equal(await capacity.inputValue(), '3');
+  assert.equal(await timeout.inputValue(), '60');
+  assert.equal(await admin.getByRole('heading', { name: 'Misc' }).count(), 1);
+
+  await capacity.fill('0');
+  await admin.getByRole('button', { name: 'Update', exact: true }).click();
+  const err = admin.locator('#lc-default-capacity-err');
+  await waitFor(async () => /between 1 and 20/.test(await err.textContent()), { what: 'the capacity error next to its field' });
+  assert.equal(await capacity.getAttribute('aria-invalid'), 'true');
+  assert.equal(await admin.locator('#lc-presence-timeout-err').textContent(), '');
+
+  await capacity.fill('2');
+  await timeout.fill('120');
+  await clickAndSee('Update', /Livechat settings updated/);
+  assert.equal(await err.textContent(), '');
+  assert.equal(await capacity.getAttribute('aria-invalid'), null);
+
+  await admin.reload();
+  await admin.getByRole('heading', { name: 'Livechat settings › General' }).waitFor();
+  assert.equal(await capacity.inputValue(), '2');
+  assert.equal(await timeout.inputValue(), '120');
+  const got = await admin.evaluate(async () => (await fetch('/api/v1/livechat/settings')).json());
+  assert.deepEqual(got, { default_capacity: 2, presence_timeout_seconds: 120 });
+  assert.deepEqual(admin.problems, []);
+});

@@ -1,6 +1,6 @@
 // Vigie admin pages: plain ES module, no build step, no innerHTML with data.
 // Routes live in the URL hash: #/bots, #/bots/{bot}/knowledge[?q=], #/bots/{bot}/knowledge/new,
-// #/bots/{bot}/knowledge/{id}, #/bots/{bot}/config.
+// #/bots/{bot}/knowledge/{id}, #/bots/{bot}/config, #/livechat.
 import { T, RESOURCE_LABELS, MODULE_TEXT } from "./i18n.js";
 
 const API = "/api/v1";
@@ -106,6 +106,9 @@ function renderHeader() {
   document.documentElement.lang = lang;
   top.replaceChildren(
     h("a.brand", { href: "#/bots" }, t("brand")),
+    me ? h("nav.mainnav", { "aria-label": t("mainNav") },
+      h("a", { href: "#/bots", "data-section": "bots" }, t("bots")),
+      h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings"))) : null,
     me ? h("span.who", `${me.operator.name} (${t(me.operator.role)})`) : null,
     h("label", { for: "ui-lang", class: "sr", style: "margin:0;font-weight:400" }, t("language")),
     langSel,
@@ -490,6 +493,71 @@ async function renderConfig(slug) {
     h("table", h("thead", h("tr", h("th", t("version")), h("th", t("date")), h("th", t("knowledgeCount")), h("th", ""))), history));
 }
 
+// ---- Field errors: each input has a div.field-error "{id}-err" next to it.
+function fieldInput(id, label, input, hint) {
+  input.id = id;
+  input.setAttribute("aria-describedby", `${id}-err${hint ? ` ${id}-hint` : ""}`);
+  return h("div.field",
+    h("label", { for: id }, label, hint ? [" ", h("span.hint", { id: `${id}-hint` }, hint)] : null),
+    input, h("div.field-error", { id: `${id}-err` }));
+}
+function clearFieldErrors(inputs) {
+  for (const el of Object.values(inputs)) {
+    el.removeAttribute("aria-invalid");
+    document.getElementById(`${el.id}-err`).textContent = "";
+  }
+}
+/** Shows the 422 `fields` messages next to their inputs; focuses the first one. */
+function showFieldErrors(err, inputs) {
+  let first = null;
+  for (const f of (err.body && err.body.fields) || []) {
+    const el = inputs[f.field];
+    if (!el) continue;
+    el.setAttribute("aria-invalid", "true");
+    document.getElementById(`${el.id}-err`).textContent = f.message;
+    first = first || el;
+  }
+  if (first) first.focus();
+}
+
+// ---- Livechat settings > General
+async function renderLivechatSettings() {
+  const data = await api("GET", "/livechat/settings");
+  const ro = !isAdmin();
+  const num = (name, min, max) => h("input", { type: "number", name, min, max, step: 1, required: true,
+    inputmode: "numeric", value: String(data[name]), disabled: ro });
+  const inputs = {
+    default_capacity: num("default_capacity", 1, 20),
+    presence_timeout_seconds: num("presence_timeout_seconds", 30, 3600),
+  };
+  const msg = h("div", { "aria-live": "polite" });
+  const toInt = (v) => { const n = Number(v.trim()); return v.trim() !== "" && Number.isInteger(n) ? n : v; };
+  const form = h("form.card", { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    if (ro) return;
+    msg.replaceChildren(); clearFieldErrors(inputs);
+    const body = {};
+    for (const [k, el] of Object.entries(inputs)) body[k] = toInt(el.value);
+    try {
+      const r = await api("PUT", "/livechat/settings", body);
+      for (const [k, el] of Object.entries(inputs)) el.value = String(r[k]);
+      msg.replaceChildren(okBox(t("livechatSaved")));
+    } catch (err) {
+      if (err.status === 401) return;
+      msg.replaceChildren(errorBox(err));
+      showFieldErrors(err, inputs);
+    }
+  } },
+  h("h2", { style: "margin-top:0" }, t("general")),
+  fieldInput("lc-default-capacity", t("defaultCapacity"), inputs.default_capacity, t("capacityHint")),
+  fieldInput("lc-presence-timeout", t("presenceTimeout"), inputs.presence_timeout_seconds, t("presenceHint")),
+  h("h2", t("misc")),
+  h("p.hint", t("miscNote")),
+  msg,
+  ro ? h("p.muted", t("readOnly")) : h("div.actions", h("button.primary", { type: "submit" }, t("update"))));
+  show(t("livechatSettings"), h("h1", t("livechatSettingsLong")), form);
+}
+
 // ---- Router
 async function route() {
   if (!me) return renderLogin();
@@ -497,7 +565,12 @@ async function route() {
   const [path, query] = hash.split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query || "");
+  for (const a of document.querySelectorAll("#top nav a")) {
+    if (a.dataset.section === parts[0]) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
   try {
+    if (parts[0] === "livechat" && parts.length === 1) return await renderLivechatSettings();
     if (parts[0] === "bots" && parts.length === 1) return await renderBots();
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts.length === 3) return await renderKnowledge(parts[1], params.get("q"));
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts[3] === "new") return await renderKnowledgeForm(parts[1], null);

@@ -42,6 +42,13 @@ export const T = {
     confirmRestore: (v) => `Restaurer la version v${v} ? Un nouveau déploiement sera créé avec son contenu, et sa configuration redeviendra la configuration sauvegardée.`,
     restored: (v, n) => `Version v${v} restaurée : nouveau déploiement v${n}.`,
     error: "Erreur",
+    mainNav: "Navigation principale",
+    livechatSettings: "Paramètres Livechat", livechatSettingsLong: "Paramètres Livechat › Général", general: "Général",
+    defaultCapacity: "Capacité par défaut (conversations simultanées par opérateur)", capacityHint: "(de 1 à 20)",
+    presenceTimeout: "Délai avant hors ligne (secondes)", presenceHint: "(de 30 à 3600)",
+    misc: "Divers",
+    miscNote: "Les réglages des conversations monitorées (dont le préfixe de leur URL) apparaîtront ici.",
+    update: "Mettre à jour", livechatSaved: "Paramètres Livechat mis à jour. Ils s'appliquent immédiatement.",
   },
   en: {
     brand: "Vigie – administration", language: "Language", logout: "Log out",
@@ -85,6 +92,13 @@ export const T = {
     confirmRestore: (v) => `Restore version v${v}? A new deployment will be made with its content, and its configuration becomes the saved configuration again.`,
     restored: (v, n) => `Version v${v} restored: new deployment v${n}.`,
     error: "Error",
+    mainNav: "Main navigation",
+    livechatSettings: "Livechat settings", livechatSettingsLong: "Livechat settings › General", general: "General",
+    defaultCapacity: "Default capacity (simultaneous conversations per operator)", capacityHint: "(1 to 20)",
+    presenceTimeout: "Time before offline (seconds)", presenceHint: "(30 to 3600)",
+    misc: "Misc",
+    miscNote: "Monitored-conversation settings (including their URL prefix) will appear here.",
+    update: "Update", livechatSaved: "Livechat settings updated. They apply immediately.",
   },
 };
 
