@@ -121,21 +121,20 @@ fn apply_modules(served: &Served, mut m: NewMessage) -> NewMessage {
     m
 }
 
-async fn store_and_publish(
+/// Stores messages (idempotent under `client_id`) and, when new, publishes them: the one
+/// path every author's messages take.
+pub(crate) async fn store_and_publish(
     state: &AppState,
-    conv: &Conversation,
-    client_id: &str,
+    conv_id: i64,
+    client_id: Option<&str>,
     messages: Vec<NewMessage>,
 ) -> Result<Appended, ActionError> {
-    let appended = state
-        .store
-        .append(conv.id, Some(client_id), &messages)
-        .await?;
+    let appended = state.store.append(conv_id, client_id, &messages).await?;
     if !appended.duplicate {
         for m in &appended.messages {
             state
                 .bus
-                .publish(conv.id, Event::Message(Arc::new(m.clone())));
+                .publish(conv_id, Event::Message(Arc::new(m.clone())));
         }
     }
     Ok(appended)
@@ -168,7 +167,7 @@ pub async fn visitor_text(
         .await?;
     if conv.state == "live" {
         // An operator holds the conversation: the bot stays quiet.
-        return store_and_publish(state, conv, client_id, vec![visitor]).await;
+        return store_and_publish(state, conv.id, Some(client_id), vec![visitor]).await;
     }
     let reply = actions::reply(served, text, Some(conv.lang));
     let wants_human = reply.kind == "handoff" || (reply.kind == "answer" && reply.handoff);
@@ -191,11 +190,11 @@ pub async fn visitor_text(
     } else {
         messages.push(apply_modules(served, reply_message(&reply)));
     }
-    store_and_publish(state, conv, client_id, messages).await
+    store_and_publish(state, conv.id, Some(client_id), messages).await
 }
 
 /// What an earlier attempt with this client id stored, if any (a retry must not act twice).
-async fn already_stored(
+pub(crate) async fn already_stored(
     state: &AppState,
     conv: &Conversation,
     client_id: &str,
@@ -243,7 +242,7 @@ pub async fn visitor_choice(
             ..Default::default()
         },
     };
-    store_and_publish(state, conv, client_id, vec![visitor, answer]).await
+    store_and_publish(state, conv.id, Some(client_id), vec![visitor, answer]).await
 }
 
 /// The visitor asks for a human: recorded as an event (routing comes with the livechat).
@@ -268,7 +267,7 @@ pub async fn visitor_handoff(
         .conversation_by_public_id(&conv.public_id)
         .await?;
     let messages = crate::livechat::route(state, served, conv).await?;
-    store_and_publish(state, conv, client_id, messages).await
+    store_and_publish(state, conv.id, Some(client_id), messages).await
 }
 
 /// The served matcher for a conversation's bot.

@@ -111,10 +111,10 @@ impl Engines {
                 return Ok(served);
             }
             *served.checked.write().expect("lock") = Instant::now();
-            let latest = store.latest_deployment(bot_id).await?;
-            if latest.version <= served.version {
+            if store.latest_deployment_version(bot_id).await? <= served.version {
                 return Ok(served);
             }
+            let latest = store.latest_deployment(bot_id).await?;
             return Ok(self.load(bot_id, latest.version, latest.snapshot).await);
         }
         let latest = store.latest_deployment(bot_id).await?;

@@ -8,13 +8,12 @@
 use crate::actions::{self, ActionError};
 use crate::app::AppState;
 use crate::bus::Event;
-use crate::chat;
+use crate::chat::{self, already_stored, store_and_publish};
 use crate::domain::conversation::{check_text, Author, MessageBody, MessageKind, NewMessage};
 use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::now_ms;
 use crate::engines::Served;
 use crate::store::{Appended, Conversation, Operator, StoreError};
-use std::sync::Arc;
 use vigie_bot::Lang;
 
 /// The bus topic of livechat-wide changes (queue, assignments, presence).
@@ -94,23 +93,6 @@ fn joined(lang: Lang, name: &str) -> NewMessage {
 
 pub fn changed(state: &AppState) {
     state.bus.publish(LIVECHAT_TOPIC, Event::Stored { seq: 0 });
-}
-
-async fn store_and_publish(
-    state: &AppState,
-    conv_id: i64,
-    client_id: Option<&str>,
-    messages: Vec<NewMessage>,
-) -> Result<Appended, ActionError> {
-    let appended = state.store.append(conv_id, client_id, &messages).await?;
-    if !appended.duplicate {
-        for m in &appended.messages {
-            state
-                .bus
-                .publish(conv_id, Event::Message(Arc::new(m.clone())));
-        }
-    }
-    Ok(appended)
 }
 
 /// Routes a visitor who asked for a human: to an available operator under capacity
@@ -340,47 +322,35 @@ pub async fn transfer(
     to: i64,
     client_id: &str,
 ) -> Result<Appended, ActionError> {
-    if state
-        .store
-        .find_client_message(conv.id, client_id)
-        .await?
-        .is_none()
-    {
-        must_hold(operator, conv)?;
-        let target = state
-            .store
-            .operator_by_id(to)
-            .await
-            .map_err(|_| ActionError::NotFound("operator"))?;
-        if !state
-            .store
-            .transfer(conv.id, operator.id, target.id, fresh_after(state).await?)
-            .await?
-        {
-            return Err(actions::invalid(
-                "to",
-                format!("{} is not available to take it", target.name),
-            ));
-        }
-        let moved = event(
-            "transferred",
-            text(
-                conv.lang,
-                format!("{} vous a transféré à {}.", operator.name, target.name),
-                format!("{} transferred you to {}.", operator.name, target.name),
-            ),
-            Some(&target.name),
-        );
-        let appended = store_and_publish(state, conv.id, Some(client_id), vec![moved]).await?;
-        changed(state);
-        return Ok(appended);
+    if let Some(done) = already_stored(state, conv, client_id).await? {
+        return Ok(done);
     }
-    Ok(state
+    must_hold(operator, conv)?;
+    let target = state
         .store
-        .append(
-            conv.id,
-            Some(client_id),
-            &[event("transferred", String::new(), None)],
-        )
-        .await?)
+        .operator_by_id(to)
+        .await
+        .map_err(|_| ActionError::NotFound("operator"))?;
+    if !state
+        .store
+        .transfer(conv.id, operator.id, target.id, fresh_after(state).await?)
+        .await?
+    {
+        return Err(actions::invalid(
+            "to",
+            format!("{} is not available to take it", target.name),
+        ));
+    }
+    let moved = event(
+        "transferred",
+        text(
+            conv.lang,
+            format!("{} vous a transféré à {}.", operator.name, target.name),
+            format!("{} transferred you to {}.", operator.name, target.name),
+        ),
+        Some(&target.name),
+    );
+    let appended = store_and_publish(state, conv.id, Some(client_id), vec![moved]).await?;
+    changed(state);
+    Ok(appended)
 }

@@ -82,6 +82,16 @@ impl Store {
         from_row(&row)
     }
 
+    /// The latest version number only (a cheap staleness check; 0 when never deployed).
+    pub async fn latest_deployment_version(&self, bot_id: i64) -> Result<i64> {
+        let row =
+            sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM deployments WHERE bot_id = $1")
+                .bind(bot_id)
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(row.try_get("v")?)
+    }
+
     pub async fn list_deployments(&self, bot_id: i64) -> Result<Vec<Deployment>> {
         let rows = sqlx::query(
             "SELECT version, created_at, created_by, snapshot FROM deployments \
