@@ -36,6 +36,8 @@ pub struct AppState {
     >,
     /// Frames per visitor over the WebSocket (all of a visitor's connections together).
     pub visitor_frames: Arc<DefaultKeyedRateLimiter<i64>>,
+    /// Wakes the mail worker when a mail is queued.
+    pub mailer: crate::mail::Mailer,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
                 Quota::per_second(NonZeroU32::new(10).expect("non-zero"))
                     .allow_burst(NonZeroU32::new(20).expect("non-zero")),
             )),
+            mailer: crate::mail::Mailer::default(),
         }
     }
 }
@@ -67,7 +70,14 @@ pub struct FirstStart {
 
 /// On an empty database: creates an admin with a generated password, and the demo bot
 /// with its knowledge base, deployed. Does nothing on later starts.
-pub async fn first_start(store: &Store, engines: &Engines) -> anyhow::Result<FirstStart> {
+///
+/// The demo bot is ready for monitored conversations at once: its chatbox has the module
+/// on, and the livechat settings' prefix URL is its deployed URL under `public_url`.
+pub async fn first_start(
+    store: &Store,
+    engines: &Engines,
+    public_url: &str,
+) -> anyhow::Result<FirstStart> {
     let mut done = FirstStart::default();
     if store.count_operators().await? == 0 {
         let password = crate::auth::generate_password();
@@ -84,9 +94,19 @@ pub async fn first_start(store: &Store, engines: &Engines) -> anyhow::Result<Fir
         actions::import_knowledge(store, &bot, actions::FileFormat::Json, DEMO_KNOWLEDGE)
             .await
             .map_err(|e| anyhow::anyhow!("importing the demo knowledge: {e:?}"))?;
+        let mut config = crate::domain::ChatboxConfig::default();
+        config
+            .modules
+            .insert(crate::monitored::MODULE.to_string(), true);
+        store.save_chatbox_config(bot.id, &config, None).await?;
         actions::deploy(store, engines, &bot, None)
             .await
             .map_err(|e| anyhow::anyhow!("deploying the demo bot: {e}"))?;
+        let mut settings = store.livechat_settings().await?;
+        if settings.monitored_prefix_url.is_empty() {
+            settings.monitored_prefix_url = actions::deployed_url(public_url, &bot);
+            store.save_livechat_settings(&settings).await?;
+        }
         done.demo_bot = true;
     }
     Ok(done)
@@ -109,6 +129,21 @@ pub async fn launch(
     } else {
         None
     };
+    let transport = crate::mail::Transport::new(
+        state.settings.smtp_url.as_deref(),
+        state.settings.data_dir.join("outbox"),
+    )
+    .map_err(std::io::Error::other)?;
+    let worker = state.mailer.spawn(crate::mail::outbox::Worker {
+        store: state.store.clone(),
+        transport,
+        from: state.settings.mail_from.clone(),
+        retry_base: std::time::Duration::from_secs(state.settings.mail_retry_seconds),
+        on_change: {
+            let state = state.clone();
+            Arc::new(move || crate::livechat::changed(&state))
+        },
+    });
     let router = http::router(state);
     // Chat frames are small and often written back to back (ack, then messages): without
     // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
@@ -125,5 +160,6 @@ pub async fn launch(
     if let Some(events) = events {
         events.abort();
     }
+    worker.abort();
     Ok(())
 }

@@ -393,8 +393,18 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {} (VIGIE_LISTEN)", settings.listen))?;
+    // `VIGIE_LISTEN=127.0.0.1:0` picks a free port: the public URL derived from the
+    // listen address (when none is configured) then names the port actually bound.
+    let mut settings = settings;
+    let bound = listener.local_addr()?;
+    if settings.listen.port() == 0 {
+        if settings.public_url == format!("http://{}", settings.listen) {
+            settings.public_url = format!("http://{bound}");
+        }
+        settings.listen = bound;
+    }
     let state = AppState::new(store.clone(), settings.clone());
-    let first = app::first_start(&store, &state.engines).await?;
+    let first = app::first_start(&store, &state.engines, &state.settings.public_url).await?;
     // Printed, never logged: the generated password must not end up in log files.
     if let Some((email, password)) = &first.admin {
         println!("\n  First start: an admin account was created.\n    email:    {email}\n    password: {password}\n  This password is shown only once.\n");

@@ -23,6 +23,9 @@ struct RawSettings {
     session_hours: Option<u32>,
     log: Option<String>,
     web_dir: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    mail_retry_seconds: Option<u64>,
 }
 
 /// Validated settings.
@@ -39,6 +42,14 @@ pub struct Settings {
     /// Serve front-end files from this folder instead of the embedded copy (front-end
     /// development: edit and reload without rebuilding).
     pub web_dir: Option<PathBuf>,
+    /// `smtps://user:pass@host:465` (TLS), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `?tls=opportunistic`, or `smtp://host:port` (plain, for a local relay).
+    /// None: mails are written as `.eml` files to `<data_dir>/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender of every mail (`Name <address>` or an address).
+    pub mail_from: String,
+    /// Delay before the first retry of a failed send (it grows ×3 per attempt, up to 1 h).
+    pub mail_retry_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +140,41 @@ impl Settings {
         if session_hours == 0 {
             return Err(bad("VIGIE_SESSION_HOURS", "must be at least 1"));
         }
+        let smtp_url = match raw.smtp_url.filter(|u| !u.trim().is_empty()) {
+            Some(u) => {
+                let parsed = url::Url::parse(&u).map_err(|e| {
+                    bad(
+                        "VIGIE_SMTP_URL",
+                        format!("not a URL ({e}); e.g. smtp://mail.example.com:587"),
+                    )
+                })?;
+                if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host().is_none() {
+                    return Err(bad(
+                        "VIGIE_SMTP_URL",
+                        "must be smtp://host[:port] or smtps://host[:port]",
+                    ));
+                }
+                Some(u)
+            }
+            None => None,
+        };
+        let mail_from = raw
+            .mail_from
+            .unwrap_or_else(|| "Vigie <vigie@localhost>".to_string());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(bad(
+                "VIGIE_MAIL_FROM",
+                format!("`{mail_from}` is not a mail address (`Name <address>` or `address`)"),
+            ));
+        }
+        let mail_retry_seconds = raw.mail_retry_seconds.unwrap_or(10);
+        if mail_retry_seconds == 0 {
+            return Err(bad("VIGIE_MAIL_RETRY_SECONDS", "must be at least 1"));
+        }
         Ok(Settings {
+            smtp_url,
+            mail_from,
+            mail_retry_seconds,
             data_dir,
             listen,
             database_url,
@@ -152,6 +197,9 @@ impl Settings {
             session_hours: 12,
             log: "warn".into(),
             web_dir: None,
+            smtp_url: None,
+            mail_from: "Vigie <vigie@localhost>".into(),
+            mail_retry_seconds: 10,
         }
     }
 
@@ -178,6 +226,8 @@ impl fmt::Debug for Settings {
             .field("listen", &self.listen)
             .field("database_url", &redact_url(&self.database_url))
             .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }

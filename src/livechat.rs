@@ -45,6 +45,7 @@ pub async fn save_settings(
     s: LivechatSettings,
 ) -> Result<LivechatSettings, ActionError> {
     s.validate().map_err(ActionError::Invalid)?;
+    crate::monitored::check_templates(&s)?;
     state.store.save_livechat_settings(&s).await?;
     *state.livechat_settings.write().expect("settings lock") =
         Some((s.clone(), std::time::Instant::now()));
@@ -79,7 +80,7 @@ fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
 }
 
 /// "Claire a rejoint la conversation."
-fn joined(lang: Lang, name: &str) -> NewMessage {
+pub(crate) fn joined(lang: Lang, name: &str) -> NewMessage {
     event(
         "operator_joined",
         text(
@@ -234,7 +235,10 @@ pub async fn operator_knowledge(
     client_id: &str,
     knowledge_id: &str,
 ) -> Result<Appended, ActionError> {
-    must_hold(operator, conv)?;
+    // Guiding a monitored conversation needs no hold; livechat needs one.
+    if !crate::monitored::may_guide(conv) {
+        must_hold(operator, conv)?;
+    }
     let Some(mut message) = chat::knowledge_message(served, knowledge_id) else {
         return Err(ActionError::NotFound("knowledge"));
     };

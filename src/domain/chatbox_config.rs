@@ -99,6 +99,13 @@ pub const MODULES: &[ModuleDef] = &[
                 "Ce lien a expiré. Vous pouvez poser une nouvelle question ci-dessous.",
                 "This link has expired. You can ask a new question below.",
             ),
+            r(
+                "monitored_link_invalid",
+                "Ce lien n'est pas valide ou a été remplacé par un plus récent. Vous pouvez poser une nouvelle question ci-dessous.",
+                "This link is not valid or was replaced by a newer one. You can ask a new question below.",
+            ),
+            r("help_accept", "Oui, volontiers", "Yes, please"),
+            r("help_decline", "Non merci", "No, thanks"),
         ],
     },
     ModuleDef {
@@ -337,6 +344,9 @@ mod tests {
             "no_operator_available",
             "monitored_intro",
             "monitored_link_expired",
+            "monitored_link_invalid",
+            "help_accept",
+            "help_decline",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -344,7 +354,7 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 17);
+        assert_eq!(cfg.resources.len(), 20);
         assert!(cfg.module_on("livechat") && cfg.module_on("suggestions"));
         assert!(!cfg.module_on("monitored_conversations"));
     }
@@ -395,6 +405,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 17);
+        assert_eq!(resolved.resources.len(), 20);
     }
 }

@@ -1,4 +1,6 @@
-//! Livechat settings ("Paramètres Livechat > Général"): applied without restart.
+//! Livechat settings ("Paramètres Livechat > Général"): applied without restart. The Misc
+//! section holds the monitored-conversation fields: the prefix URL of the links sent to
+//! visitors, how long a link stays valid, and the mail template (fr/en).
 
 use super::FieldError;
 use serde::{Deserialize, Serialize};
@@ -10,18 +12,111 @@ pub struct LivechatSettings {
     pub default_capacity: i64,
     /// An operator whose connections have been silent this long counts as offline.
     pub presence_timeout_seconds: i64,
+    /// "Conversations monitorées – Prefix URL": the page the mailed links open (the bot's
+    /// deployed URL, or a page of the customer's site that embeds the chatbox). Empty:
+    /// not configured, monitored conversations cannot be created.
+    pub monitored_prefix_url: String,
+    /// How long a monitored-conversation link works.
+    pub monitored_link_days: i64,
+    /// The "monitored dialog mail template", per language.
+    pub monitored_mail: MailTemplates,
 }
+
+/// A mail template: minijinja sources (see `mail::template` for the variables).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailTemplate {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailTemplates {
+    pub fr: MailTemplate,
+    pub en: MailTemplate,
+}
+
+impl MailTemplates {
+    pub fn get(&self, lang: vigie_bot::Lang) -> &MailTemplate {
+        match lang {
+            vigie_bot::Lang::Fr => &self.fr,
+            vigie_bot::Lang::En => &self.en,
+        }
+    }
+}
+
+impl Default for MailTemplates {
+    fn default() -> Self {
+        MailTemplates {
+            fr: MailTemplate {
+                subject: "{{ operator_name }} vous a envoyé une réponse : {{ knowledge_title }}"
+                    .into(),
+                html: DEFAULT_HTML_FR.into(),
+                text: DEFAULT_TEXT_FR.into(),
+            },
+            en: MailTemplate {
+                subject: "{{ operator_name }} sent you an answer: {{ knowledge_title }}".into(),
+                html: DEFAULT_HTML_EN.into(),
+                text: DEFAULT_TEXT_EN.into(),
+            },
+        }
+    }
+}
+
+const DEFAULT_HTML_FR: &str = r#"<p>Bonjour,</p>
+<p>{{ operator_name }} vous a préparé une réponse avec {{ bot_name }} :</p>
+<h2>{{ knowledge_title }}</h2>
+<div>{{ knowledge_answer_html }}</div>
+<p><a href="{{ link }}">Ouvrir la conversation</a> pour la lire et poser vos questions, quand vous le souhaitez.</p>
+<p style="color:#666">Ce lien est personnel et reste valable jusqu'au {{ expires_at }}.</p>"#;
+
+const DEFAULT_TEXT_FR: &str = r#"Bonjour,
+
+{{ operator_name }} vous a préparé une réponse avec {{ bot_name }} :
+
+{{ knowledge_title }}
+{{ knowledge_answer }}
+
+Ouvrez la conversation pour la lire et poser vos questions, quand vous le souhaitez :
+{{ link }}
+
+Ce lien est personnel et reste valable jusqu'au {{ expires_at }}."#;
+
+const DEFAULT_HTML_EN: &str = r#"<p>Hello,</p>
+<p>{{ operator_name }} prepared an answer for you with {{ bot_name }}:</p>
+<h2>{{ knowledge_title }}</h2>
+<div>{{ knowledge_answer_html }}</div>
+<p><a href="{{ link }}">Open the conversation</a> to read it and ask your questions, whenever you like.</p>
+<p style="color:#666">This link is personal and works until {{ expires_at }}.</p>"#;
+
+const DEFAULT_TEXT_EN: &str = r#"Hello,
+
+{{ operator_name }} prepared an answer for you with {{ bot_name }}:
+
+{{ knowledge_title }}
+{{ knowledge_answer }}
+
+Open the conversation to read it and ask your questions, whenever you like:
+{{ link }}
+
+This link is personal and works until {{ expires_at }}."#;
 
 impl Default for LivechatSettings {
     fn default() -> Self {
         LivechatSettings {
             default_capacity: 3,
             presence_timeout_seconds: 60,
+            monitored_prefix_url: String::new(),
+            monitored_link_days: 90,
+            monitored_mail: MailTemplates::default(),
         }
     }
 }
 
 pub const MAX_CAPACITY: i64 = 20;
+pub const MAX_TEMPLATE_LEN: usize = 20_000;
 
 pub fn check_capacity(field: &str, c: i64) -> Result<(), FieldError> {
     if (1..=MAX_CAPACITY).contains(&c) {
@@ -34,7 +129,20 @@ pub fn check_capacity(field: &str, c: i64) -> Result<(), FieldError> {
     }
 }
 
+/// An absolute http(s) URL with a host, without a fragment (the link's query is appended).
+pub fn check_prefix_url(raw: &str) -> Result<(), String> {
+    let u = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not an absolute URL ({e})"))?;
+    if !matches!(u.scheme(), "http" | "https") || u.host().is_none() {
+        return Err("must be an http:// or https:// URL with a host".into());
+    }
+    if u.fragment().is_some() {
+        return Err("must not have a #fragment (the link adds ?vigie_mc=… to it)".into());
+    }
+    Ok(())
+}
+
 impl LivechatSettings {
+    /// Checks the plain fields; the mail templates are compiled by `mail::template::check`.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if let Err(e) = check_capacity("default_capacity", self.default_capacity) {
@@ -46,10 +154,76 @@ impl LivechatSettings {
                 "between 30 and 3600 seconds (the console refreshes its presence every 20 s)",
             ));
         }
+        let prefix = self.monitored_prefix_url.trim();
+        if !prefix.is_empty() {
+            if let Err(m) = check_prefix_url(prefix) {
+                errors.push(FieldError::new("monitored_prefix_url", m));
+            }
+        }
+        if !(1..=3650).contains(&self.monitored_link_days) {
+            errors.push(FieldError::new(
+                "monitored_link_days",
+                "between 1 and 3650 days",
+            ));
+        }
+        for (lang, t) in [
+            ("fr", &self.monitored_mail.fr),
+            ("en", &self.monitored_mail.en),
+        ] {
+            for (part, src) in [
+                ("subject", &t.subject),
+                ("html", &t.html),
+                ("text", &t.text),
+            ] {
+                let field = format!("monitored_mail.{lang}.{part}");
+                if src.trim().is_empty() {
+                    errors.push(FieldError::new(&field, "must not be empty"));
+                } else if src.len() > MAX_TEMPLATE_LEN {
+                    errors.push(FieldError::new(
+                        &field,
+                        format!("at most {MAX_TEMPLATE_LEN} characters"),
+                    ));
+                }
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_settings_without_the_misc_fields_still_load() {
+        let s: LivechatSettings =
+            serde_json::from_str(r#"{"default_capacity": 4, "presence_timeout_seconds": 90}"#)
+                .unwrap();
+        assert_eq!(s.default_capacity, 4);
+        assert_eq!(s.monitored_link_days, 90);
+        assert!(s.monitored_prefix_url.is_empty());
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn prefix_url_must_be_absolute_http() {
+        for bad in [
+            "c/demo/",
+            "ftp://x.org/",
+            "http://x.org/#frag",
+            "javascript:alert(1)",
+        ] {
+            let s = LivechatSettings {
+                monitored_prefix_url: bad.into(),
+                ..Default::default()
+            };
+            let e = s.validate().unwrap_err();
+            assert_eq!(e[0].field, "monitored_prefix_url", "{bad}");
+        }
+        assert!(check_prefix_url("https://intranet.example.com/aide?x=1").is_ok());
     }
 }

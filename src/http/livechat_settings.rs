@@ -3,11 +3,12 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Admin, ApiJson, Authed};
 use crate::app::AppState;
-use crate::domain::livechat_settings::{check_capacity, LivechatSettings};
+use crate::domain::livechat_settings::{check_capacity, LivechatSettings, MailTemplate};
 use crate::livechat;
+use crate::mail::template::Rendered;
 use crate::store::StoreError;
 use axum::extract::{Path, State};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -16,18 +17,51 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/livechat/settings", get(show).put(update))
         .route("/livechat/operators/{id}/capacity", put(capacity))
+        .route("/livechat/mail-preview", post(preview))
 }
 
 async fn show(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<LivechatSettings>> {
     Ok(Json(livechat::settings(&state).await?))
 }
 
+/// Fields left out keep their current value (objects merge key by key), so a client that
+/// only knows some settings cannot wipe the others; unknown fields are refused.
 async fn update(
     State(state): State<AppState>,
     _admin: Admin,
-    ApiJson(body): ApiJson<LivechatSettings>,
+    ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<LivechatSettings>> {
-    Ok(Json(livechat::save_settings(&state, body).await?))
+    if !body.is_object() {
+        return Err(ApiError::BadRequest(
+            "the body must be a JSON object".into(),
+        ));
+    }
+    let current = livechat::settings(&state).await?;
+    let mut merged = serde_json::to_value(&current).expect("settings serialize");
+    merge(&mut merged, body);
+    let settings: LivechatSettings = serde_json::from_value(merged).map_err(|e| {
+        ApiError::Invalid(vec![crate::domain::FieldError::new(
+            "settings",
+            e.to_string(),
+        )])
+    })?;
+    Ok(Json(livechat::save_settings(&state, settings).await?))
+}
+
+fn merge(into: &mut Value, from: Value) {
+    match (into, from) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(&k) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
+                    _ => {
+                        a.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
 }
 
 #[derive(Deserialize)]
@@ -60,4 +94,16 @@ async fn capacity(
     Ok(Json(
         json!({"operator_id": op.id, "capacity": body.capacity.unwrap_or(default), "own": body.capacity.is_some()}),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PreviewBody {
+    lang: String,
+    template: MailTemplate,
+}
+
+/// The monitored-dialog mail template rendered with sample values (nothing is saved).
+async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult<Json<Rendered>> {
+    Ok(Json(crate::monitored::preview(&body.lang, &body.template)?))
 }

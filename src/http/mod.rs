@@ -13,6 +13,7 @@ pub mod extract;
 mod health;
 mod knowledge;
 mod livechat_settings;
+mod monitored;
 mod openapi;
 mod pages;
 mod ws_operator;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(conversations::router())
                 .merge(knowledge::router())
                 .merge(livechat_settings::router())
+                .merge(monitored::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

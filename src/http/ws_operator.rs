@@ -227,7 +227,12 @@ impl Conn {
         for (id, public_id) in mine {
             self.follow(id, public_id, 0).await?;
         }
-        Ok(())
+        let monitored = match crate::monitored::items_for(&self.state, self.operator.id).await {
+            Ok(items) => items,
+            Err(e) => return self.internal(e).await,
+        };
+        self.send(json!({"type": "monitored", "items": monitored}))
+            .await
     }
 
     async fn conversation(&mut self, v: &Value) -> Result<Option<Conversation>, Closed> {
@@ -365,7 +370,7 @@ impl Conn {
                 );
                 Ok(())
             }
-            "send" | "knowledge" | "end" | "transfer" => {
+            "send" | "knowledge" | "end" | "transfer" | "offer_help" => {
                 let Some(cid) = client_id else {
                     return self.error("malformed", "missing `client_id`", None).await;
                 };
@@ -491,6 +496,7 @@ async fn act(
             .await
         }
         "end" => livechat::end(state, operator, c, cid).await,
+        "offer_help" => crate::monitored::offer_help(state, operator, c, cid).await,
         _ => {
             let to = v
                 .get("to")

@@ -70,6 +70,9 @@ struct Hello {
     conversation: Option<String>,
     #[serde(default)]
     last_seq: i64,
+    /// A monitored conversation's link token (`vigie_mc`): the link is the credential.
+    #[serde(default)]
+    mc: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +90,12 @@ struct Choose {
 #[derive(Deserialize)]
 struct Handoff {
     client_id: String,
+}
+
+#[derive(Deserialize)]
+struct HelpReply {
+    client_id: String,
+    accept: bool,
 }
 
 #[derive(Deserialize)]
@@ -291,6 +300,25 @@ impl Conn {
                         .await
                 }
             },
+            "help_reply" => match serde_json::from_value::<HelpReply>(value) {
+                Ok(f) => {
+                    self.on_action(f.client_id, |state, served, conv, cid| {
+                        Box::pin(async move {
+                            crate::monitored::help_reply(&state, &served, &conv, &cid, f.accept)
+                                .await
+                        })
+                    })
+                    .await
+                }
+                Err(e) => {
+                    self.error(
+                        "malformed",
+                        format!("help_reply: {e}"),
+                        client_id.as_deref(),
+                    )
+                    .await
+                }
+            },
             "typing" => match serde_json::from_value::<Typing>(value) {
                 Ok(t) => {
                     let id = self
@@ -377,6 +405,9 @@ impl Conn {
                 .await;
         }
         let state = self.state.clone();
+        if let Some(token) = h.mc.clone() {
+            return self.on_monitored_hello(h, &token).await;
+        }
         let bot = match state.engines.bot(&state.store, &h.bot).await {
             Ok(b) => b,
             Err(StoreError::NotFound) => {
@@ -455,14 +486,71 @@ impl Conn {
         if h.lang.is_some() {
             conversation.lang = lang;
         }
+        let token = new_token_value.or(h.visitor_token);
+        self.start(visitor_id, conversation, served, h.last_seq, token, None)
+            .await
+    }
+
+    /// `hello` with a monitored conversation's link: that conversation, or a clear error
+    /// (expired, revoked, unknown) and the socket closes; never another conversation.
+    async fn on_monitored_hello(&mut self, h: Hello, token: &str) -> Step {
+        let state = self.state.clone();
+        let (mut conversation, link) = match crate::monitored::open_link(&state, token).await {
+            Ok(Ok(found)) => found,
+            Ok(Err(problem)) => {
+                let _ = self.error(problem.code(), problem.message(), None).await;
+                return Err(Closed);
+            }
+            Err(e) => return self.internal(e).await,
+        };
+        let served = match chat::served(&state, conversation.bot_id).await {
+            Ok(s) => s,
+            Err(e) => return self.internal(e).await,
+        };
+        let Some(visitor_id) = conversation.visitor_id else {
+            let _ = self
+                .error(
+                    "link_invalid",
+                    crate::monitored::LinkProblem::Invalid.message(),
+                    None,
+                )
+                .await;
+            return Err(Closed);
+        };
+        if let Some(lang) = h.lang.as_deref().and_then(Lang::parse) {
+            conversation.lang = lang;
+        }
+        let monitored = json!({"operator": link.creator_name});
+        self.start(
+            visitor_id,
+            conversation,
+            served,
+            h.last_seq,
+            None,
+            Some(monitored),
+        )
+        .await
+    }
+
+    /// Welcome, replay, then live: the end of every `hello`.
+    async fn start(
+        &mut self,
+        visitor_id: i64,
+        conversation: Conversation,
+        served: Arc<Served>,
+        last_seq: i64,
+        visitor_token: Option<String>,
+        monitored: Option<Value>,
+    ) -> Step {
+        let state = self.state.clone();
         // Subscribe before reading the replay so nothing falls between the two.
         let events = state.bus.subscribe(conversation.id);
-        let last_seq = h.last_seq.max(0);
+        let last_seq = last_seq.max(0);
         let public_id = conversation.public_id.clone();
-        let welcome = json!({
+        let mut welcome = json!({
             "type": "welcome",
             "v": PROTOCOL_VERSION,
-            "visitor_token": new_token_value.or(h.visitor_token),
+            "visitor_token": visitor_token,
             "conversation": public_id,
             "lang": conversation.lang,
             "last_seq": conversation.last_seq,
@@ -470,6 +558,9 @@ impl Conn {
             "bot_name": served.snapshot.bot_name,
             "config": served.snapshot.config.resolve(conversation.lang),
         });
+        if let Some(m) = monitored {
+            welcome["monitored"] = m;
+        }
         if let Some(old) = self.session.take() {
             let id = old.conversation.id;
             drop(old);

@@ -124,6 +124,17 @@ impl Store {
         conversation_from_row(&row)
     }
 
+    pub async fn conversation_by_id(&self, id: i64) -> Result<Conversation> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        conversation_from_row(&row)
+    }
+
     pub async fn conversation_by_public_id(&self, public_id: &str) -> Result<Conversation> {
         let row = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"

@@ -14,6 +14,8 @@ mod conversations;
 mod deployments;
 mod knowledge;
 mod livechat;
+mod mail;
+mod monitored;
 mod operators;
 mod sessions;
 
@@ -23,6 +25,8 @@ pub use conversations::{Appended, Conversation, ConversationSummary, HistoryQuer
 pub use deployments::Deployment;
 pub use knowledge::ImportSummary;
 pub use livechat::{AssignedOperator, Presence, QueuedConversation};
+pub use mail::{MailStatus, NewMail, OutboxMail};
+pub use monitored::{FoundLink, LinkInfo, MonitoredItem, NewLink, NewMonitored};
 pub use operators::Operator;
 pub use sessions::AuthRecord;
 

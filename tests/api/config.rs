@@ -10,7 +10,8 @@ async fn defaults_are_served_and_listed(app: &TestApp) {
     let cfg = &draft["config"];
     assert_eq!(cfg["modules"]["livechat"], true);
     assert_eq!(cfg["modules"]["suggestions"], true);
-    assert_eq!(cfg["modules"]["monitored_conversations"], false);
+    // The demo bot ships ready for monitored conversations.
+    assert_eq!(cfg["modules"]["monitored_conversations"], true);
     assert_eq!(cfg["resources"]["title"]["fr"], "Assistant Vigie");
     assert_eq!(
         cfg["resources"]["not_understood"]["fr"],
@@ -30,12 +31,12 @@ async fn defaults_are_served_and_listed(app: &TestApp) {
         .as_str()
         .unwrap()
         .is_empty());
-    assert_eq!(fr["modules"]["monitored_conversations"], false);
+    assert_eq!(fr["modules"]["monitored_conversations"], true);
     assert_eq!(fr["bot_name"], "Vigie Helpdesk");
     assert_eq!(fr["deployment"], 1);
     assert_eq!(fr["lang"], "fr");
     let keys = fr["resources"].as_object().unwrap().len();
-    assert_eq!(keys, 17, "every key of docs/protocol.md: {fr}");
+    assert_eq!(keys, 20, "every key of docs/protocol.md: {fr}");
     let en = expect(anon.get("/api/v1/bots/demo/chatbox?lang=en").await, 200).await;
     assert_eq!(en["resources"]["talk_to_operator"], "Talk to an operator");
     let default = expect(anon.get("/api/v1/bots/demo/chatbox").await, 200).await;

@@ -98,7 +98,7 @@ impl TestApp {
         .await
         .unwrap();
         let state = AppState::new(store.clone(), settings);
-        app::first_start(&store, &state.engines)
+        app::first_start(&store, &state.engines, &state.settings.public_url)
             .await
             .expect("first start");
         let (tx, rx) = oneshot::channel::<()>();
@@ -154,6 +154,16 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
         }
+    }
+
+    /// Runs one SQL statement on the test's database, beside the server (to set up a
+    /// state no API gives, such as a link already past its expiry).
+    pub async fn sql(&self, statement: &str) {
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.db_url)
+            .await
+            .unwrap();
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
     }
 
     pub fn url(&self, path: &str) -> String {

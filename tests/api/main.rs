@@ -9,5 +9,7 @@ mod cli;
 mod config;
 mod knowledge;
 mod livechat;
+mod mail_sink;
+mod monitored;
 mod store;
 mod ws;

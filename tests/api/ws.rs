@@ -91,6 +91,32 @@ impl Visitor {
         }
     }
 
+    /// hello with a monitored conversation's link token: the welcome and the replay, or
+    /// the error frame (then the server closes the socket).
+    pub async fn hello_mc(&mut self, mc: &str) -> Result<(Value, Vec<Value>), Value> {
+        let last = self.last_seq;
+        self.send(json!({"type": "hello", "v": 1, "bot": "demo", "lang": "fr", "mc": mc, "last_seq": last}))
+            .await;
+        let first = self.next().await.expect("an answer to hello");
+        if first["type"] == "error" {
+            assert!(
+                self.next().await.is_none(),
+                "the socket closes after a link error"
+            );
+            return Err(first);
+        }
+        assert_eq!(first["type"], "welcome", "{first}");
+        self.conversation = first["conversation"].as_str().map(str::to_string);
+        let mut replay = Vec::new();
+        loop {
+            let v = self.next().await.expect("replay");
+            if v["type"] == "replay_done" {
+                return Ok((first, replay));
+            }
+            replay.push(v);
+        }
+    }
+
     /// Sends a text and returns (ack, visitor message, bot message).
     pub async fn say(&mut self, client_id: &str, text: &str) -> (Value, Value, Value) {
         self.send(json!({"type": "send", "client_id": client_id, "text": text}))

@@ -1,7 +1,6 @@
 // Shared helpers of the browser tests: a real Vigie server per test file, and Chromium.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,18 +10,6 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const BIN = path.resolve(ROOT, process.env.VIGIE_BIN || 'target/release/vigie');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitFor(fn, { timeout = 15_000, interval = 100, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
@@ -48,19 +35,24 @@ export class VigieServer {
     this.proc = null;
     this.password = null;
     this.output = '';
+    this.extraEnv = {};
   }
 
   get url() { return `http://127.0.0.1:${this.port}`; }
 
   async start() {
-    if (!this.port) this.port = await freePort();
+    // The first start lets vigie pick a free port (no race with the other test files
+    // starting servers at the same time) and reads it from what vigie prints; a restart
+    // asks for the same port again.
     const env = {
       ...process.env,
       VIGIE_DATA_DIR: this.dataDir,
       VIGIE_LISTEN: `127.0.0.1:${this.port}`,
-      VIGIE_PUBLIC_URL: this.url,
       RUST_LOG: process.env.RUST_LOG || 'warn',
+      ...this.extraEnv,
     };
+    if (this.port) env.VIGIE_PUBLIC_URL = this.url;
+    else delete env.VIGIE_PUBLIC_URL;
     const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -77,6 +69,11 @@ export class VigieServer {
     exited.then((r) => { dead = r; });
     await waitFor(async () => {
       if (dead) throw new Error(`vigie exited (${JSON.stringify(dead)}):\n${this.output}`);
+      if (!this.port) {
+        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.output);
+        if (!m) return false;
+        this.port = Number(m[1]);
+      }
       const r = await fetch(`${this.url}/readyz`);
       return r.ok;
     }, { timeout: 30_000, what: `${this.url}/readyz` }).catch((e) => {

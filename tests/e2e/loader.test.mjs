@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  VigieServer, freePort, launchBrowser, newPage, screenshotDir, shownMessages, waitFor,
+  VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, waitFor,
 } from './helpers.mjs';
 
 let server;
@@ -28,12 +28,12 @@ const hostPage = (vigie) => `<!doctype html>
 before(async () => {
   server = await new VigieServer().start();
   browser = await launchBrowser();
-  const port = await freePort();
   host = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(hostPage(server.url));
   });
-  await new Promise((r) => host.listen(port, '127.0.0.1', r));
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  const { port } = host.address();
   // Another origin, and another site: `localhost` is not `127.0.0.1`.
   hostUrl = `http://localhost:${port}`;
 });
@@ -115,7 +115,13 @@ test('unread badge while closed, and vigie_mc forwarded', async () => {
   await iframe.waitFor({ state: 'visible' }); // a monitored link opens the chatbox at once
   assert.match(await iframe.getAttribute('src'), /[?&]vigie_mc=abc123(&|$)/);
   const frame = page.frameLocator('iframe[id^="vigie-chatbox-"]');
+  // An unknown link: the clear "invalid link" page, then a new ordinary conversation from it.
+  await frame.locator('#vg-link-error').waitFor({ timeout: 15_000 });
+  assert.match(await frame.locator('#vg-box').getAttribute('data-link-error'), /^link_invalid$/);
+  await frame.getByRole('button', { name: 'Nouvelle conversation' }).click();
   await frame.locator('#vg-box[data-connection="online"]').waitFor({ timeout: 15_000 });
+  assert.equal(await frame.locator('#vg-link-error').count(), 0);
+  assert.doesNotMatch(page.frames().find((x) => x.url().startsWith(server.url)).url(), /vigie_mc/);
 
   hold = true;
   await frame.locator('#vg-input').fill("J'ai oublié mon mot de passe");

@@ -1,0 +1,287 @@
+//! Rendering the admin-edited mail templates with minijinja.
+//!
+//! User-edited templates run in a locked-down environment: strict undefined (a typo in a
+//! variable name is an error, not an empty string), fuel (no template can loop forever),
+//! HTML auto-escaping in the HTML part only. `check` compiles each part, refuses variables
+//! that are not offered, and renders with sample values, so a template that is saved will
+//! render; every error names the part and the line.
+
+use crate::domain::livechat_settings::MailTemplate;
+use crate::domain::FieldError;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+
+/// The variables a template may use.
+pub const VARIABLES: &[&str] = &[
+    "link",
+    "conversation_name",
+    "operator_name",
+    "knowledge_title",
+    "knowledge_answer",
+    "knowledge_answer_html",
+    "bot_name",
+    "expires_at",
+    "lang",
+];
+
+/// What a template is rendered with.
+#[derive(Clone, Debug)]
+pub struct MailVars {
+    pub link: String,
+    pub conversation_name: String,
+    pub operator_name: String,
+    pub knowledge_title: String,
+    pub knowledge_answer: String,
+    /// Already sanitized (ammonia): printed as is in the HTML part.
+    pub knowledge_answer_html: String,
+    pub bot_name: String,
+    /// `YYYY-MM-DD`.
+    pub expires_at: String,
+    pub lang: String,
+}
+
+impl MailVars {
+    pub fn sample(lang: &str) -> MailVars {
+        let fr = lang == "fr";
+        MailVars {
+            link: "https://chat.example.com/c/demo/?vigie_mc=mc_EXAMPLE".into(),
+            conversation_name: if fr { "Appel de M. Martin" } else { "Call from Mr Martin" }.into(),
+            operator_name: "Claire".into(),
+            knowledge_title: if fr { "Mot de passe oublié" } else { "Forgotten password" }.into(),
+            knowledge_answer: if fr {
+                "Rendez-vous sur le portail et cliquez sur « Mot de passe oublié »."
+            } else {
+                "Go to the portal and click \"Forgotten password\"."
+            }
+            .into(),
+            knowledge_answer_html: if fr {
+                "<p>Rendez-vous sur le portail et cliquez sur <strong>Mot de passe oublié</strong>.</p>"
+            } else {
+                "<p>Go to the portal and click <strong>Forgotten password</strong>.</p>"
+            }
+            .into(),
+            bot_name: "Assistant".into(),
+            expires_at: "2027-02-23".into(),
+            lang: lang.into(),
+        }
+    }
+
+    fn context(&self) -> Value {
+        minijinja::context! {
+            link => &self.link,
+            conversation_name => &self.conversation_name,
+            operator_name => &self.operator_name,
+            knowledge_title => &self.knowledge_title,
+            knowledge_answer => &self.knowledge_answer,
+            knowledge_answer_html => Value::from_safe_string(self.knowledge_answer_html.clone()),
+            bot_name => &self.bot_name,
+            expires_at => &self.expires_at,
+            lang => &self.lang,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(50_000));
+    env.set_recursion_limit(50);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env
+}
+
+/// The line of `source` where `name` first appears.
+fn line_of(source: &str, name: &str) -> Option<usize> {
+    source.lines().position(|l| l.contains(name)).map(|i| i + 1)
+}
+
+fn describe(e: &minijinja::Error) -> String {
+    let what = match e.detail() {
+        Some(d) => format!("{d} ({})", e.kind()),
+        None => e.kind().to_string(),
+    };
+    match e.line() {
+        Some(l) => format!("line {l}: {what}"),
+        None => what,
+    }
+}
+
+/// Renders the three parts; errors are named `{prefix}.subject|html|text`.
+pub fn render(
+    t: &MailTemplate,
+    vars: &MailVars,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    let env = environment();
+    let ctx = vars.context();
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (part, name, src) in [
+        ("subject", "subject.txt", &t.subject),
+        ("html", "body.html", &t.html),
+        ("text", "body.txt", &t.text),
+    ] {
+        let field = format!("{prefix}.{part}");
+        let tpl = match env.template_from_named_str(name, src) {
+            Ok(tpl) => tpl,
+            Err(e) => {
+                errors.push(FieldError::new(field, describe(&e)));
+                out.push(String::new());
+                continue;
+            }
+        };
+        let mut unknown: Vec<String> = tpl
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|v| !VARIABLES.contains(&v.as_str()))
+            .collect();
+        unknown.sort();
+        if let Some(v) = unknown.first() {
+            let at = line_of(src, v)
+                .map(|l| format!("line {l}: "))
+                .unwrap_or_default();
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "{at}unknown variable `{v}` (available: {})",
+                    VARIABLES.join(", ")
+                ),
+            ));
+            out.push(String::new());
+            continue;
+        }
+        match tpl.render(ctx.clone()) {
+            Ok(s) => out.push(s),
+            Err(e) => {
+                errors.push(FieldError::new(field, describe(&e)));
+                out.push(String::new());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let text = out.pop().unwrap_or_default();
+    let html = out.pop().unwrap_or_default();
+    let subject = out.pop().unwrap_or_default();
+    let subject = subject.trim().to_string();
+    if subject.contains(['\r', '\n']) {
+        return Err(vec![FieldError::new(
+            format!("{prefix}.subject"),
+            "the subject must be a single line (it renders with a line break)",
+        )]);
+    }
+    if subject.is_empty() {
+        return Err(vec![FieldError::new(
+            format!("{prefix}.subject"),
+            "the subject renders empty",
+        )]);
+    }
+    Ok(Rendered {
+        subject,
+        html,
+        text,
+    })
+}
+
+/// Compiles and renders with sample values: what the admin's preview shows, and the
+/// check a template passes before it is saved.
+pub fn check(t: &MailTemplate, lang: &str, prefix: &str) -> Result<Rendered, Vec<FieldError>> {
+    render(t, &MailVars::sample(lang), prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::livechat_settings::MailTemplates;
+
+    #[test]
+    fn the_default_templates_render_and_escape() {
+        let d = MailTemplates::default();
+        let mut vars = MailVars::sample("fr");
+        vars.conversation_name = "<script>x</script>".into();
+        vars.operator_name = "Claire <b>".into();
+        let r = render(&d.fr, &vars, "fr").unwrap();
+        assert!(
+            r.subject.starts_with("Claire <b> vous a envoyé"),
+            "{}",
+            r.subject
+        );
+        assert!(r.html.contains("Claire &lt;b&gt;"), "{}", r.html);
+        assert!(
+            r.html.contains("<strong>Mot de passe oublié</strong>"),
+            "sanitized answer kept"
+        );
+        assert!(r.text.contains(&vars.link));
+        assert!(check(&d.en, "en", "en").is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_part_and_the_line() {
+        let t = MailTemplate {
+            subject: "Hello".into(),
+            html: "<p>a</p>\n<p>{{ nope }}</p>".into(),
+            text: "ok {{ link }}".into(),
+        };
+        let e = check(&t, "fr", "monitored_mail.fr").unwrap_err();
+        assert_eq!(e[0].field, "monitored_mail.fr.html");
+        assert!(
+            e[0].message.starts_with("line 2: unknown variable `nope`"),
+            "{}",
+            e[0].message
+        );
+
+        let t = MailTemplate {
+            subject: "Hello".into(),
+            html: "<p>ok</p>".into(),
+            text: "one\n{% if link %}\nunclosed".into(),
+        };
+        let e = check(&t, "fr", "x").unwrap_err();
+        assert_eq!(e[0].field, "x.text");
+        assert!(e[0].message.contains("line"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn a_subject_with_a_line_break_is_refused() {
+        let t = MailTemplate {
+            subject: "Hello{{ '\\n' }}Bcc: victim@example.com".into(),
+            html: "<p>ok</p>".into(),
+            text: "ok".into(),
+        };
+        let e = check(&t, "fr", "x").unwrap_err();
+        assert_eq!(e[0].field, "x.subject");
+        let mut vars = MailVars::sample("fr");
+        vars.conversation_name = "a\r\nBcc: victim@example.com".into();
+        let t = MailTemplate {
+            subject: "{{ conversation_name }}".into(),
+            html: "<p>ok</p>".into(),
+            text: "ok".into(),
+        };
+        assert!(render(&t, &vars, "x").is_err());
+    }
+
+    #[test]
+    fn endless_loops_run_out_of_fuel() {
+        let t = MailTemplate {
+            subject: "s".into(),
+            html:
+                "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+                    .into(),
+            text: "t".into(),
+        };
+        let e = check(&t, "fr", "x").unwrap_err();
+        assert_eq!(e[0].field, "x.html");
+    }
+}

@@ -1,0 +1,618 @@
+//! Monitored conversations: an operator creates a conversation for a visitor, who gets it
+//! by mail as a link; the operator follows it (live in a tab with strong monitoring),
+//! guides the visitor with knowledge, and may offer help, which turns it into livechat.
+//!
+//! The rules live here, shared by the API, the console (through the API) and the
+//! WebSockets: what must be configured, what a request must hold, which link opens what.
+
+use crate::actions::{invalid, ActionError};
+use crate::app::AppState;
+use crate::auth::{new_token, token_hash};
+use crate::chat::{self, already_stored, store_and_publish};
+use crate::domain::conversation::{Author, MessageBody, MessageKind, NewMessage};
+use crate::domain::now_ms;
+use crate::domain::Email;
+use crate::engines::Served;
+use crate::livechat;
+use crate::mail::template::{self, MailVars, Rendered};
+use crate::store::{
+    Appended, Conversation, FoundLink, MonitoredItem, NewLink, NewMail, NewMonitored, Operator,
+    StoreError,
+};
+use serde::Deserialize;
+use vigie_bot::Lang;
+
+pub const MODULE: &str = "monitored_conversations";
+const MAX_NAME: usize = 100;
+const LIST_LIMIT: i64 = 200;
+
+/// `POST /api/v1/monitored-conversations`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRequest {
+    pub bot: Option<String>,
+    pub name: Option<String>,
+    pub starting_knowledge: Option<String>,
+    pub email: Option<String>,
+    #[serde(default = "yes")]
+    pub strong_monitoring: bool,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a creation (or a resend) returns.
+#[derive(Debug, serde::Serialize)]
+pub struct Created {
+    pub id: String,
+    pub conversation: String,
+    pub link: String,
+    pub expires_at: i64,
+    pub item: MonitoredItem,
+}
+
+/// Why a link does not open a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    Invalid,
+    Revoked,
+    Expired,
+}
+
+impl LinkProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkProblem::Invalid => "link_invalid",
+            LinkProblem::Revoked => "link_revoked",
+            LinkProblem::Expired => "link_expired",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            LinkProblem::Invalid => "this link is not valid",
+            LinkProblem::Revoked => "this link was replaced by a newer one or revoked",
+            LinkProblem::Expired => "this link has expired",
+        }
+    }
+}
+
+fn check_name(raw: Option<&str>) -> Result<String, String> {
+    let name = raw.unwrap_or("").trim();
+    if name.is_empty() {
+        return Err("the conversation name is required".into());
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(format!("at most {MAX_NAME} characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("must be a single line of text".into());
+    }
+    Ok(name.to_string())
+}
+
+/// `<prefix>?vigie_mc=<token>`, or `&vigie_mc=` when the prefix has a query already.
+pub fn link(prefix: &str, token: &str) -> String {
+    let sep = if prefix.contains('?') {
+        if prefix.ends_with('?') || prefix.ends_with('&') {
+            ""
+        } else {
+            "&"
+        }
+    } else {
+        "?"
+    };
+    format!("{prefix}{sep}vigie_mc={token}")
+}
+
+fn day(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| {
+            t.date()
+                .format(time::macros::format_description!("[year]-[month]-[day]"))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+fn mail_domain(state: &AppState) -> String {
+    url::Url::parse(&state.settings.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "vigie.localhost".into())
+}
+
+/// The served bot, checked to have the module on; and the prefix URL.
+async fn configured(
+    state: &AppState,
+    bot_id: i64,
+    slug: &str,
+) -> Result<
+    (
+        std::sync::Arc<Served>,
+        String,
+        i64,
+        crate::domain::livechat_settings::MailTemplates,
+    ),
+    ActionError,
+> {
+    let served = chat::served(state, bot_id).await.map_err(|e| match e {
+        ActionError::NotFound(_) => invalid(
+            "bot",
+            format!("bot `{slug}` has not been deployed yet: deploy it first"),
+        ),
+        other => other,
+    })?;
+    let mut errors = Vec::new();
+    if !served.snapshot.config.module_on(MODULE) {
+        errors.push(crate::domain::FieldError::new(
+            "bot",
+            format!("the module Monitored conversations is off for bot `{slug}`: switch it on in Integration > Web > Dialog box (advanced view), then deploy"),
+        ));
+    }
+    let settings = livechat::settings(state).await?;
+    let prefix = settings.monitored_prefix_url.trim().to_string();
+    if prefix.is_empty() {
+        errors.push(crate::domain::FieldError::new(
+            "monitored_prefix_url",
+            "no prefix URL is set: fill in Monitored conversations – Prefix URL in Livechat settings > General > Misc",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ActionError::Invalid(errors));
+    }
+    Ok((
+        served,
+        prefix,
+        settings.monitored_link_days,
+        settings.monitored_mail,
+    ))
+}
+
+struct Prepared {
+    token: String,
+    link: String,
+    expires_at: i64,
+    mail: Rendered,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prepare(
+    served: &Served,
+    prefix: &str,
+    days: i64,
+    templates: &crate::domain::livechat_settings::MailTemplates,
+    lang: Lang,
+    name: &str,
+    operator: &Operator,
+    knowledge_id: &str,
+) -> Result<Prepared, ActionError> {
+    let k = served.item(knowledge_id).ok_or_else(|| {
+        invalid(
+            "starting_knowledge",
+            format!("no knowledge `{knowledge_id}` in the deployed bot"),
+        )
+    })?;
+    let token = new_token("mc_");
+    let link = link(prefix, &token);
+    let expires_at = now_ms() + days * 86_400_000;
+    let vars = MailVars {
+        link: link.clone(),
+        conversation_name: name.to_string(),
+        operator_name: operator.name.clone(),
+        knowledge_title: k.title.clone(),
+        knowledge_answer: k.answer.clone(),
+        knowledge_answer_html: k.answer_html.clone(),
+        bot_name: served.snapshot.bot_name.clone(),
+        expires_at: day(expires_at),
+        lang: lang.as_str().to_string(),
+    };
+    let mail = template::render(
+        templates.get(lang),
+        &vars,
+        &format!("monitored_mail.{}", lang.as_str()),
+    )
+    .map_err(|errors| {
+        // Saved templates were checked; a failure here is still the template's.
+        ActionError::Invalid(errors)
+    })?;
+    Ok(Prepared {
+        token,
+        link,
+        expires_at,
+        mail,
+    })
+}
+
+/// Creates a monitored conversation and queues its mail.
+pub async fn create(
+    state: &AppState,
+    operator: &Operator,
+    req: CreateRequest,
+) -> Result<Created, ActionError> {
+    let slug = req.bot.clone().unwrap_or_default();
+    if slug.trim().is_empty() {
+        return Err(invalid("bot", "the bot is required"));
+    }
+    // Field errors first, all at once.
+    let mut errors = Vec::new();
+    let name = check_name(req.name.as_deref())
+        .map_err(|m| errors.push(crate::domain::FieldError::new("name", m)))
+        .ok();
+    let email = match req.email.as_deref() {
+        None => {
+            errors.push(crate::domain::FieldError::new(
+                "email",
+                "the visitor's email address is required",
+            ));
+            None
+        }
+        Some(raw) => Email::parse(raw)
+            .map_err(|m| errors.push(crate::domain::FieldError::new("email", m)))
+            .ok(),
+    };
+    let knowledge_id = req.starting_knowledge.clone().unwrap_or_default();
+    if knowledge_id.trim().is_empty() {
+        errors.push(crate::domain::FieldError::new(
+            "starting_knowledge",
+            "the starting knowledge is required",
+        ));
+    }
+    let lang = match req.lang.as_deref() {
+        None | Some("") => None,
+        Some(l) => match Lang::parse(l) {
+            Some(l) => Some(l),
+            None => {
+                errors.push(crate::domain::FieldError::new("lang", "fr or en"));
+                None
+            }
+        },
+    };
+    let bot = state
+        .engines
+        .bot(&state.store, slug.trim())
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ActionError::NotFound("bot"),
+            other => other.into(),
+        })?;
+    if !errors.is_empty() {
+        return Err(ActionError::Invalid(errors));
+    }
+    let (name, email) = (name.expect("checked"), email.expect("checked"));
+    let lang = lang.unwrap_or(bot.default_lang);
+    let (served, prefix, days, templates) = configured(state, bot.id, &bot.slug).await?;
+    let p = prepare(
+        &served,
+        &prefix,
+        days,
+        &templates,
+        lang,
+        &name,
+        operator,
+        knowledge_id.trim(),
+    )?;
+    let k = served
+        .item(knowledge_id.trim())
+        .expect("checked by prepare");
+    let first = chat::knowledge_message(&served, &k.id).expect("checked by prepare");
+    let token_hash = token_hash(&p.token);
+    let domain = mail_domain(state);
+    let public_id = state
+        .store
+        .create_monitored(NewMonitored {
+            bot_id: bot.id,
+            lang,
+            name: &name,
+            knowledge_id: &k.id,
+            knowledge_title: &k.title,
+            email: email.as_str(),
+            strong: req.strong_monitoring,
+            creator_id: operator.id,
+            first_message: first,
+            link: NewLink {
+                token_hash: &token_hash,
+                expires_at: p.expires_at,
+                mail: NewMail {
+                    to_addr: email.as_str(),
+                    subject: &p.mail.subject,
+                    html: &p.mail.html,
+                    text: &p.mail.text,
+                },
+                mail_domain: &domain,
+            },
+        })
+        .await?;
+    state.mailer.wake();
+    livechat::changed(state);
+    let conv = state.store.conversation_by_public_id(&public_id).await?;
+    let mut item = state.store.monitored_by_conversation(conv.id).await?;
+    item.mine = true;
+    tracing::info!(conversation = %public_id, strong = req.strong_monitoring, "monitored conversation created");
+    Ok(Created {
+        id: public_id.clone(),
+        conversation: public_id,
+        link: p.link,
+        expires_at: p.expires_at,
+        item,
+    })
+}
+
+/// The monitored conversation behind a public id.
+pub async fn find(
+    state: &AppState,
+    public_id: &str,
+) -> Result<(Conversation, MonitoredItem), ActionError> {
+    let conv = state
+        .store
+        .conversation_by_public_id(public_id)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ActionError::NotFound("monitored conversation"),
+            other => other.into(),
+        })?;
+    let item = state
+        .store
+        .monitored_by_conversation(conv.id)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ActionError::NotFound("monitored conversation"),
+            other => other.into(),
+        })?;
+    Ok((conv, item))
+}
+
+/// A new link to `email` (the previous ones stop working) and a new mail.
+pub async fn resend(
+    state: &AppState,
+    operator: &Operator,
+    public_id: &str,
+    email: Option<&str>,
+) -> Result<Created, ActionError> {
+    let (conv, item) = find(state, public_id).await?;
+    let email = Email::parse(email.unwrap_or("")).map_err(|m| invalid("email", m))?;
+    let (served, prefix, days, templates) = configured(state, item.bot_id, &item.bot).await?;
+    let p = prepare(
+        &served,
+        &prefix,
+        days,
+        &templates,
+        conv.lang,
+        &item.name,
+        operator,
+        &item.starting_knowledge.id,
+    )?;
+    let token_hash = token_hash(&p.token);
+    let domain = mail_domain(state);
+    state
+        .store
+        .resend_monitored(
+            item.id,
+            email.as_str(),
+            NewLink {
+                token_hash: &token_hash,
+                expires_at: p.expires_at,
+                mail: NewMail {
+                    to_addr: email.as_str(),
+                    subject: &p.mail.subject,
+                    html: &p.mail.html,
+                    text: &p.mail.text,
+                },
+                mail_domain: &domain,
+            },
+        )
+        .await?;
+    state.mailer.wake();
+    livechat::changed(state);
+    let mut item = state.store.monitored_by_conversation(conv.id).await?;
+    item.mine = item.creator.as_ref().is_some_and(|c| c.id == operator.id);
+    Ok(Created {
+        id: conv.public_id.clone(),
+        conversation: conv.public_id,
+        link: p.link,
+        expires_at: p.expires_at,
+        item,
+    })
+}
+
+pub async fn revoke(state: &AppState, public_id: &str) -> Result<MonitoredItem, ActionError> {
+    let (conv, item) = find(state, public_id).await?;
+    state.store.revoke_monitored_links(item.id).await?;
+    livechat::changed(state);
+    Ok(state.store.monitored_by_conversation(conv.id).await?)
+}
+
+/// The list operators see, `mine` set for `operator`.
+pub async fn items_for(
+    state: &AppState,
+    operator_id: i64,
+) -> Result<Vec<MonitoredItem>, ActionError> {
+    let mut items = state.store.list_monitored(LIST_LIMIT).await?;
+    for i in &mut items {
+        i.mine = i.creator.as_ref().is_some_and(|c| c.id == operator_id);
+    }
+    Ok(items)
+}
+
+/// The conversation a visitor's link opens, or why it does not. Records the first opening.
+pub async fn open_link(
+    state: &AppState,
+    token: &str,
+) -> Result<Result<(Conversation, FoundLink), LinkProblem>, ActionError> {
+    if !token.starts_with("mc_") || token.len() > 100 {
+        return Ok(Err(LinkProblem::Invalid));
+    }
+    let link = match state.store.link_by_token_hash(&token_hash(token)).await {
+        Ok(l) => l,
+        Err(StoreError::NotFound) => return Ok(Err(LinkProblem::Invalid)),
+        Err(e) => return Err(e.into()),
+    };
+    if link.revoked_at.is_some() {
+        return Ok(Err(LinkProblem::Revoked));
+    }
+    if link.expires_at <= now_ms() {
+        return Ok(Err(LinkProblem::Expired));
+    }
+    let conv = state.store.conversation_by_id(link.conversation_id).await?;
+    if link.opened_at.is_none() && state.store.link_opened(link.id).await? {
+        livechat::changed(state);
+    }
+    Ok(Ok((conv, link)))
+}
+
+fn text(lang: Lang, fr: String, en: String) -> String {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
+    NewMessage {
+        author: Author::System,
+        kind: MessageKind::Event,
+        body: MessageBody {
+            event: Some(name.to_string()),
+            text: Some(text),
+            operator: operator.map(str::to_string),
+            ..Default::default()
+        },
+    }
+}
+
+/// "Proposer de l'aide": the visitor sees an offer to accept or decline.
+pub async fn offer_help(
+    state: &AppState,
+    operator: &Operator,
+    conv: &Conversation,
+    client_id: &str,
+) -> Result<Appended, ActionError> {
+    if let Some(done) = already_stored(state, conv, client_id).await? {
+        return Ok(done);
+    }
+    let (conv, item) = find(state, &conv.public_id).await?;
+    if conv.state != "bot" {
+        return Err(invalid(
+            "conversation",
+            "the visitor is already in livechat (or waiting for an operator)",
+        ));
+    }
+    if !state.store.offer_help(item.id, operator.id).await? {
+        return Err(invalid(
+            "conversation",
+            "an offer of help is already waiting for the visitor's answer",
+        ));
+    }
+    let name = &operator.name;
+    let offer = event(
+        "help_offered",
+        text(
+            conv.lang,
+            format!("{name} vous propose son aide. Souhaitez-vous échanger avec {name} ?"),
+            format!("{name} offers to help you. Would you like to chat with {name}?"),
+        ),
+        Some(name),
+    );
+    let appended = store_and_publish(state, conv.id, Some(client_id), vec![offer]).await?;
+    livechat::changed(state);
+    Ok(appended)
+}
+
+/// The visitor's answer to an offer of help.
+pub async fn help_reply(
+    state: &AppState,
+    served: &Served,
+    conv: &Conversation,
+    client_id: &str,
+    accept: bool,
+) -> Result<Appended, ActionError> {
+    if let Some(done) = already_stored(state, conv, client_id).await? {
+        return Ok(done);
+    }
+    let (conv, item) = find(state, &conv.public_id)
+        .await
+        .map_err(|_| invalid("help_reply", "no offer of help is waiting for an answer"))?;
+    let Some(operator_id) = state.store.take_offer(item.id).await? else {
+        return Err(invalid(
+            "help_reply",
+            "no offer of help is waiting for an answer",
+        ));
+    };
+    let name = state
+        .store
+        .operator_by_id(operator_id)
+        .await
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let lang = conv.lang;
+    let mut messages = Vec::new();
+    if accept {
+        messages.push(event(
+            "help_accepted",
+            text(
+                lang,
+                format!("Vous avez accepté l'aide de {name}."),
+                format!("You accepted {name}'s help."),
+            ),
+            Some(&name),
+        ));
+        let fresh = livechat::fresh_after(state).await?;
+        match state
+            .store
+            .assign(conv.id, Some(operator_id), fresh)
+            .await?
+        {
+            Some(op) => messages.push(livechat::joined(lang, &op.name)),
+            // That operator went offline or is full: the usual hand-over.
+            None => messages.extend(livechat::route(state, served, &conv).await?),
+        }
+    } else {
+        messages.push(event(
+            "help_declined",
+            text(
+                lang,
+                "Vous avez décliné l'aide proposée. L'assistant reste à votre disposition.".into(),
+                "You declined the offer of help. The assistant is still here for you.".into(),
+            ),
+            Some(&name),
+        ));
+    }
+    let appended = store_and_publish(state, conv.id, Some(client_id), messages).await?;
+    livechat::changed(state);
+    Ok(appended)
+}
+
+/// Renders a template with sample values (the admin's preview).
+pub fn preview(
+    lang: &str,
+    t: &crate::domain::livechat_settings::MailTemplate,
+) -> Result<Rendered, ActionError> {
+    let lang = Lang::parse(lang).ok_or_else(|| invalid("lang", "fr or en"))?;
+    template::check(t, lang.as_str(), "template").map_err(ActionError::Invalid)
+}
+
+/// Checks both mail templates of the settings (before they are saved).
+pub fn check_templates(
+    s: &crate::domain::livechat_settings::LivechatSettings,
+) -> Result<(), ActionError> {
+    let mut errors = Vec::new();
+    for (lang, t) in [("fr", &s.monitored_mail.fr), ("en", &s.monitored_mail.en)] {
+        if let Err(e) = template::check(t, lang, &format!("monitored_mail.{lang}")) {
+            errors.extend(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ActionError::Invalid(errors))
+    }
+}
+
+/// Whether an operator may send knowledge into this conversation without holding it:
+/// guiding a monitored conversation that no operator holds.
+pub fn may_guide(conv: &Conversation) -> bool {
+    conv.kind == "monitored" && conv.state != "live"
+}
