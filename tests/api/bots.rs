@@ -68,6 +68,16 @@ async fn health_and_openapi(app: &TestApp) {
         "/api/v1/bots/{bot}/knowledge/import",
         "/api/v1/bots/{bot}/knowledge/export",
         "/api/v1/bots/{bot}/ask",
+        "/api/v1/conversations",
+        "/api/v1/conversations/{id}",
+        "/api/v1/conversations/{id}/transcript",
+        "/api/v1/livechat/settings",
+        "/api/v1/livechat/operators/{id}/capacity",
+        "/api/v1/livechat/mail-preview",
+        "/api/v1/monitored-conversations",
+        "/api/v1/monitored-conversations/{id}",
+        "/api/v1/monitored-conversations/{id}/resend",
+        "/api/v1/monitored-conversations/{id}/revoke",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),
