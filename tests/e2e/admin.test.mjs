@@ -128,7 +128,7 @@ test('login: a wrong password is refused clearly, the printed one lets the admin
   assert.deepEqual(admin.problems, []);
 });
 
-test('configuration: advanced view, monitored conversations on (red → green), texts changed and saved', async () => {
+test('configuration: advanced view, monitored conversations off (red) and on again (green), texts changed and saved', async () => {
   const row = admin.locator('tr', { has: admin.locator('code', { hasText: /^demo$/ }) });
   await row.getByRole('link', { name: 'Dialog box' }).click();
   await admin.getByRole('heading', { name: 'Integration › Web › Dialog box' }).waitFor();
@@ -143,9 +143,12 @@ test('configuration: advanced view, monitored conversations on (red → green), 
   const hide = admin.getByRole('button', { name: 'Hide advanced view' });
   assert.equal(await hide.getAttribute('aria-expanded'), 'true');
 
-  // Monitored conversations: off (red) → on (green).
+  // Monitored conversations: the demo bot has them on from the first start; off (red), then
+  // on again (green).
   const mod = admin.locator('#mod-monitored_conversations');
-  assert.equal(await mod.getAttribute('aria-pressed'), 'false');
+  assert.equal(await mod.getAttribute('aria-pressed'), 'true', 'on in the demo bot');
+  await mod.click();
+  await waitFor(async () => (await mod.getAttribute('aria-pressed')) === 'false', { what: 'aria-pressed=false' });
   assert.equal((await mod.textContent()).trim(), 'Off');
   let c = await colours('#mod-monitored_conversations');
   assert.equal(c.bg, c.off, 'off is red');
@@ -257,7 +260,7 @@ test('restoring the first deployment brings the original chatbox back', async ()
   await waitFor(async () => (await admin.getByLabel('Title (français)').inputValue()) === original.resources.title,
     { what: 'the original title back in the form' });
   assert.equal(await admin.getByLabel('Welcome message (français)').inputValue(), original.resources.welcome_message);
-  assert.equal(await admin.locator('#mod-monitored_conversations').getAttribute('aria-pressed'), 'false');
+  assert.equal(await admin.locator('#mod-monitored_conversations').getAttribute('aria-pressed'), 'true', 'on in v1 (the demo bot)');
   assert.equal(await admin.locator('#mod-livechat').getAttribute('aria-pressed'), 'true');
   assert.match(await statusLine(), /Deployed version: v4 · the saved configuration is the deployed one/);
   const live = admin.locator('tbody tr', { has: admin.locator('.badge', { hasText: 'live' }) });
@@ -408,6 +411,8 @@ test('livechat settings > general: the admin reaches them from the header, a wro
   assert.equal(await capacity.inputValue(), '2');
   assert.equal(await timeout.inputValue(), '120');
   const got = await admin.evaluate(async () => (await fetch('/api/v1/livechat/settings')).json());
-  assert.deepEqual(got, { default_capacity: 2, presence_timeout_seconds: 120 });
+  // (the other settings, monitored conversations' among them, are checked in monitored.test.mjs)
+  assert.deepEqual({ default_capacity: got.default_capacity, presence_timeout_seconds: got.presence_timeout_seconds },
+    { default_capacity: 2, presence_timeout_seconds: 120 });
   assert.deepEqual(admin.problems, []);
 });

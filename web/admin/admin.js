@@ -521,38 +521,168 @@ function showFieldErrors(err, inputs) {
 }
 
 // ---- Livechat settings > General
+// Variables the monitored-conversation mail templates may use (docs/monitored-conversations.md).
+const MAIL_VARIABLES = ["link", "conversation_name", "operator_name", "knowledge_title", "knowledge_answer",
+  "knowledge_answer_html", "bot_name", "expires_at", "lang"];
+const MAIL_PARTS = ["subject", "html", "text"];
+
 async function renderLivechatSettings() {
-  const data = await api("GET", "/livechat/settings");
+  const [data, botList] = await Promise.all([
+    api("GET", "/livechat/settings"),
+    api("GET", "/bots").catch(() => ({ bots: [] })),
+  ]);
   const ro = !isAdmin();
+  const bots = ((botList && botList.bots) || []).filter((b) => b.deployed_url);
   const num = (name, min, max) => h("input", { type: "number", name, min, max, step: 1, required: true,
-    inputmode: "numeric", value: String(data[name]), disabled: ro });
+    inputmode: "numeric", value: String(data[name] ?? ""), disabled: ro });
+  // Every field the server returned goes back in the PUT (it refuses unknown ones and wants
+  // them all): what this page does not edit is sent back as it came.
   const inputs = {
     default_capacity: num("default_capacity", 1, 20),
     presence_timeout_seconds: num("presence_timeout_seconds", 30, 3600),
   };
-  const msg = h("div", { "aria-live": "polite" });
+  const hasMonitored = "monitored_prefix_url" in data;
+  let prefixField = null;
+  if (hasMonitored) {
+    inputs.monitored_prefix_url = h("input", { type: "url", name: "monitored_prefix_url", list: "lc-deployed-urls",
+      value: data.monitored_prefix_url || "", disabled: ro, placeholder: bots[0] ? bots[0].deployed_url : "https://…", spellcheck: "false" });
+    inputs.monitored_link_days = num("monitored_link_days", 1, 3650);
+    const useButtons = ro ? [] : bots.map((b) => h("button", { type: "button", class: "use-deployed", "data-url": b.deployed_url,
+      "aria-describedby": "lc-monitored-prefix-url-hint",
+      onclick: () => { inputs.monitored_prefix_url.value = b.deployed_url; inputs.monitored_prefix_url.focus(); } },
+    bots.length > 1 ? t("useDeployedUrlOf", b.name) : t("useDeployedUrl")));
+    prefixField = h("div",
+      fieldInput("lc-monitored-prefix-url", t("monitoredPrefixUrl"), inputs.monitored_prefix_url, t("monitoredPrefixHint")),
+      h("datalist", { id: "lc-deployed-urls" }, bots.map((b) => h("option", { value: b.deployed_url }, b.name))),
+      useButtons.length ? h("div.actions.tight", useButtons) : null);
+  }
+
+  // The mail template: both languages are in the page, one shown at a time.
+  const mail = data.monitored_mail && typeof data.monitored_mail === "object" ? data.monitored_mail : null;
+  const mailLangs = mail ? ["fr", "en"].filter((l) => mail[l]) : [];
+  let mailLang = mailLangs.includes(lang) ? lang : mailLangs[0];
+  const mailBoxes = {};
+  const mailSection = mail ? (() => {
+    const partInput = (l, part) => {
+      const v = (mail[l] && mail[l][part]) || "";
+      const el = part === "subject"
+        ? h("input", { type: "text", value: v, disabled: ro, lang: l, spellcheck: "true" })
+        : h("textarea", { rows: part === "html" ? 12 : 9, value: v, disabled: ro, lang: l, spellcheck: part === "text" ? "true" : "false", class: "code" });
+      inputs[`monitored_mail.${l}.${part}`] = el;
+      return fieldInput(`lc-mail-${l}-${part}`, t(`mail_${part}`), el);
+    };
+    for (const l of mailLangs) {
+      mailBoxes[l] = h("fieldset.mail-lang", { id: `lc-mail-${l}`, hidden: l !== mailLang, lang: l },
+        h("legend", t("mailLanguage", l === "fr" ? "français" : "English")),
+        MAIL_PARTS.map((part) => partInput(l, part)));
+    }
+    const switcher = h("div.switch", { role: "radiogroup", "aria-label": t("mailLanguageSwitch") },
+      mailLangs.map((l) => h("span.opt",
+        h("input", { type: "radio", name: "lc-mail-lang", id: `lc-mail-lang-${l}`, value: l, checked: l === mailLang,
+          onchange: () => selectMailLang(l) }),
+        h("label", { for: `lc-mail-lang-${l}` }, l === "fr" ? "Français (fr)" : "English (en)"))));
+    const preview = h("div.mail-preview", { id: "lc-mail-preview", "aria-live": "polite" });
+    const previewBtn = h("button", { type: "button", id: "lc-mail-preview-btn", onclick: () => previewMail(preview) }, t("mailPreview"));
+    return h("section.card", { "aria-labelledby": "lc-mail-h" },
+      h("h2", { id: "lc-mail-h", style: "margin-top:0" }, t("mailTemplate")),
+      h("p.hint", t("mailTemplateHelp")),
+      switcher,
+      ...Object.values(mailBoxes),
+      h("details.vars", { open: true },
+        h("summary", t("mailVariables")),
+        h("ul.vars-list", MAIL_VARIABLES.map((v) => h("li", h("code", `{{ ${v} }}`), " – ", t(`var_${v}`))))),
+      h("div.actions", previewBtn),
+      preview);
+  })() : null;
+
+  function selectMailLang(l) {
+    mailLang = l;
+    for (const [k, box] of Object.entries(mailBoxes)) box.hidden = k !== l;
+    const radio = document.getElementById(`lc-mail-lang-${l}`);
+    if (radio) radio.checked = true;
+  }
+
+  async function previewMail(out) {
+    const l = mailLang;
+    const keys = MAIL_PARTS.map((p) => `monitored_mail.${l}.${p}`);
+    const only = Object.fromEntries(keys.map((k) => [k, inputs[k]]));
+    clearFieldErrors(only);
+    out.replaceChildren(h("p.muted", t("mailPreviewing")));
+    const template = Object.fromEntries(MAIL_PARTS.map((p) => [p, inputs[`monitored_mail.${l}.${p}`].value]));
+    try {
+      const r = await api("POST", "/livechat/mail-preview", { lang: l, template });
+      const frame = h("iframe", { sandbox: "", title: t("mailPreviewHtml"), class: "mail-frame", referrerpolicy: "no-referrer" });
+      frame.srcdoc = r.html || ""; // sandbox="": no script, no same origin, no form, no navigation
+      out.replaceChildren(
+        h("h3", t("mailPreviewTitle", l)),
+        h("dl.mail-out",
+          h("dt", t("mail_subject")), h("dd", { id: "lc-preview-subject" }, r.subject || ""),
+          h("dt", t("mailPreviewHtml")), h("dd", frame),
+          h("dt", t("mailPreviewText")), h("dd", h("pre", { id: "lc-preview-text" }, r.text || "")),
+        ));
+    } catch (err) {
+      if (err.status === 401) return;
+      out.replaceChildren(errorBox(err));
+      showMailErrors(err, l);
+    }
+  }
+
+  // 422 `fields` of a template: "monitored_mail.fr.html" (or "template.html" in a preview).
+  function showMailErrors(err, previewLang) {
+    const mapped = {};
+    for (const f of (err.body && err.body.fields) || []) {
+      const m = /^(?:monitored_mail\.(fr|en)\.|template\.)?(subject|html|text)$/.exec(f.field);
+      const key = m ? `monitored_mail.${m[1] || previewLang}.${m[2]}` : f.field;
+      mapped[key] = f.message;
+    }
+    const first = Object.keys(mapped).find((k) => k.startsWith("monitored_mail.") && inputs[k]);
+    if (first) selectMailLang(first.split(".")[1]);
+    showFieldErrors({ body: { fields: Object.entries(mapped).map(([field, message]) => ({ field, message })) } }, inputs);
+  }
+
+  const msg = h("div", { id: "lc-msg", "aria-live": "polite" });
   const toInt = (v) => { const n = Number(v.trim()); return v.trim() !== "" && Number.isInteger(n) ? n : v; };
-  const form = h("form.card", { novalidate: true, onsubmit: async (e) => {
+  const collect = () => {
+    const body = structuredClone(data);
+    body.default_capacity = toInt(inputs.default_capacity.value);
+    body.presence_timeout_seconds = toInt(inputs.presence_timeout_seconds.value);
+    if (hasMonitored) {
+      body.monitored_prefix_url = inputs.monitored_prefix_url.value.trim();
+      body.monitored_link_days = toInt(inputs.monitored_link_days.value);
+    }
+    for (const l of mailLangs) for (const p of MAIL_PARTS) body.monitored_mail[l][p] = inputs[`monitored_mail.${l}.${p}`].value;
+    return body;
+  };
+  const form = h("form", { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     if (ro) return;
     msg.replaceChildren(); clearFieldErrors(inputs);
-    const body = {};
-    for (const [k, el] of Object.entries(inputs)) body[k] = toInt(el.value);
     try {
-      const r = await api("PUT", "/livechat/settings", body);
-      for (const [k, el] of Object.entries(inputs)) el.value = String(r[k]);
+      const r = await api("PUT", "/livechat/settings", collect());
+      Object.assign(data, r || {});
+      inputs.default_capacity.value = String(data.default_capacity);
+      inputs.presence_timeout_seconds.value = String(data.presence_timeout_seconds);
+      if (hasMonitored) {
+        inputs.monitored_prefix_url.value = data.monitored_prefix_url || "";
+        inputs.monitored_link_days.value = String(data.monitored_link_days);
+      }
       msg.replaceChildren(okBox(t("livechatSaved")));
     } catch (err) {
       if (err.status === 401) return;
       msg.replaceChildren(errorBox(err));
-      showFieldErrors(err, inputs);
+      showMailErrors(err, mailLang);
     }
   } },
-  h("h2", { style: "margin-top:0" }, t("general")),
-  fieldInput("lc-default-capacity", t("defaultCapacity"), inputs.default_capacity, t("capacityHint")),
-  fieldInput("lc-presence-timeout", t("presenceTimeout"), inputs.presence_timeout_seconds, t("presenceHint")),
-  h("h2", t("misc")),
-  h("p.hint", t("miscNote")),
+  h("section.card",
+    h("h2", { style: "margin-top:0" }, t("general")),
+    fieldInput("lc-default-capacity", t("defaultCapacity"), inputs.default_capacity, t("capacityHint")),
+    fieldInput("lc-presence-timeout", t("presenceTimeout"), inputs.presence_timeout_seconds, t("presenceHint")),
+    h("h2", t("misc")),
+    hasMonitored ? [
+      prefixField,
+      fieldInput("lc-monitored-link-days", t("monitoredLinkDays"), inputs.monitored_link_days, t("linkDaysHint")),
+    ] : h("p.hint", t("miscNote"))),
+  mailSection,
   msg,
   ro ? h("p.muted", t("readOnly")) : h("div.actions", h("button.primary", { type: "submit" }, t("update"))));
   show(t("livechatSettings"), h("h1", t("livechatSettingsLong")), form);

@@ -22,10 +22,14 @@ const TYPING_IDLE_MS = 4_000;
 const params = new URLSearchParams(location.search);
 const bot = botFromPath(location.pathname);
 const embedded = params.get('embed') === '1';
-const requestedLang = pickLang();
-// Monitored conversations (later issue): the code from the link the operator sent.
-// See helloExtras(): it will be presented to the server in `hello`.
-const monitoredCode = params.get('vigie_mc');
+// Monitored conversations (docs/monitored-conversations.md): the code from the link the
+// operator sent by mail. It is the credential of that conversation: `hello` presents it
+// instead of a visitor token, and its state lives under its own localStorage key, so the
+// token and conversation of this browser's ordinary conversation are never touched.
+const monitoredCode = (params.get('vigie_mc') || '').trim() || null;
+// A monitored conversation speaks its own language (chosen by the operator) unless the
+// URL asks for one: the browser's language is not sent then.
+const requestedLang = pickLang(!!monitoredCode);
 
 // ---------------------------------------------------------------------------------------
 // Texts: resources come from the bot's configuration; these are the fallbacks.
@@ -49,6 +53,9 @@ const FALLBACK = {
     no_operator_available: "Aucun conseiller n'est disponible pour le moment. Veuillez réessayer plus tard.",
     monitored_intro: 'Votre conseiller vous a envoyé cette conversation. Vous pouvez continuer à poser vos questions ici.',
     monitored_link_expired: 'Ce lien a expiré. Vous pouvez poser une nouvelle question ci-dessous.',
+    monitored_link_invalid: "Ce lien n'est pas valide ou a été remplacé par un lien plus récent. Vous pouvez poser une nouvelle question ci-dessous.",
+    help_accept: 'Oui, volontiers',
+    help_decline: 'Non merci',
   },
   en: {
     title: 'Vigie Assistant',
@@ -68,6 +75,9 @@ const FALLBACK = {
     no_operator_available: 'No operator is available at the moment. Please try again later.',
     monitored_intro: 'Your operator sent you this conversation. You can keep asking your questions here.',
     monitored_link_expired: 'This link has expired. You can ask a new question below.',
+    monitored_link_invalid: 'This link is not valid or was replaced by a newer one. You can ask a new question below.',
+    help_accept: 'Yes, please',
+    help_decline: 'No, thanks',
   },
 };
 
@@ -78,12 +88,14 @@ const UI = {
     pending: 'En attente d’envoi', failed: 'Non envoyé', typing: 'Un conseiller écrit…',
     typing_named: '{name} écrit…', count: '{n}/{max}', too_long: 'Message trop long ({n}/{max} caractères)',
     unavailable: 'Ce chatbot est indisponible pour le moment.', joined: '{name} a rejoint la conversation',
+    new_conversation: 'Nouvelle conversation', link_title: 'Lien de conversation',
   },
   en: {
     log: 'Conversation', input: 'Your message', you: 'You', operator: 'Operator',
     pending: 'Waiting to be sent', failed: 'Not sent', typing: 'An operator is typing…',
     typing_named: '{name} is typing…', count: '{n}/{max}', too_long: 'Message too long ({n}/{max} characters)',
     unavailable: 'This chatbot is unavailable at the moment.', joined: '{name} joined the conversation',
+    new_conversation: 'New conversation', link_title: 'Conversation link',
   },
 };
 
@@ -102,7 +114,9 @@ const ui = (key, vars = {}) =>
 // ---------------------------------------------------------------------------------------
 // Persistent state, one localStorage key per bot.
 
-const storeKey = `vigie.chatbox.v1.${bot}`;
+// A monitored conversation keeps its state (conversation, last seq, messages, outbox) under
+// a key of its own, per link code: a reload resumes it, and the ordinary state stays as it was.
+const storeKey = monitoredCode ? `vigie.chatbox.v1.${bot}.mc.${monitoredCode.slice(0, 100)}` : `vigie.chatbox.v1.${bot}`;
 const memoryStore = {};
 function loadState() {
   try {
@@ -118,7 +132,7 @@ function saveState(patch) {
 }
 
 const initial = loadState();
-let token = initial.visitor_token || null;
+let token = monitoredCode ? null : initial.visitor_token || null;
 let conversation = initial.conversation || null;
 let lastSeq = 0; // highest seq shown in this page
 const shown = new Map(); // seq → message
@@ -146,6 +160,7 @@ const el = {
   scroll: $('vg-scroll'), log: $('vg-log'), typing: $('vg-typing'), typingText: $('vg-typing-text'),
   live: $('vg-live'), handoff: $('vg-handoff'), form: $('vg-form'), input: $('vg-input'),
   inputLabel: $('vg-input-label'), send: $('vg-send'), sendLabel: $('vg-send-label'), count: $('vg-count'),
+  foot: document.querySelector('.vg-foot'),
 };
 
 function h(tag, attrs = {}, ...children) {
@@ -176,6 +191,10 @@ function applyTexts() {
   el.handoff.hidden = !(config.modules && config.modules.livechat);
   const welcome = $('vg-welcome-text');
   if (welcome) welcome.textContent = res('welcome_message');
+  const intro = $('vg-intro-text');
+  if (intro) intro.textContent = res('monitored_intro');
+  for (const b of el.log.querySelectorAll('.vg-help button')) b.textContent = res(b.dataset.accept === 'true' ? 'help_accept' : 'help_decline');
+  if (linkError) showLinkError(linkError);
   updateCount();
   updateBanner();
   postParent({ type: 'vigie:labels', labels: labelsForParent() });
@@ -188,8 +207,13 @@ function applyConfig(c, fromServer) {
   applyTexts();
 }
 
-// The welcome message is the bot's greeting shown at the top; it is not stored.
+// The welcome message is the bot's greeting shown at the top; it is not stored. A
+// monitored conversation starts with the operator's knowledge instead, under a short intro.
 function renderWelcome() {
+  if (monitoredCode) {
+    el.log.append(h('li', { class: 'vg-intro', 'data-welcome': '', 'data-intro': '', id: 'vg-intro-text', text: res('monitored_intro') }));
+    return;
+  }
   el.log.append(h('li', { class: 'vg-msg vg-bot', 'data-welcome': '' },
     h('div', { class: 'vg-bubble', id: 'vg-welcome-text', text: res('welcome_message') })));
 }
@@ -238,8 +262,23 @@ function renderMessage(m) {
     'data-seq': m.seq, 'data-author': m.author, 'data-kind': m.kind,
     'data-client-id': m.client_id || null, title: timeTitle(m.created_at),
   };
+  if (m.kind === 'event' && m.event === 'help_offered') {
+    // An operator offers to take over: two buttons while this offer is the latest and unanswered
+    // (see updateHelpButtons()).
+    const li = h('li', { ...base, class: 'vg-system vg-help-offer', 'data-event': m.event },
+      h('div', { class: 'vg-help-text', text: eventText(m) }));
+    const row = h('div', { class: 'vg-help', role: 'group', 'aria-label': eventText(m) });
+    for (const accept of [true, false]) {
+      row.append(h('button', {
+        type: 'button', class: `vg-help-btn ${accept ? 'vg-help-yes' : 'vg-help-no'}`, 'data-accept': String(accept),
+        text: res(accept ? 'help_accept' : 'help_decline'), onclick: () => helpReply(m.seq, accept),
+      }));
+    }
+    li.append(row);
+    return li;
+  }
   if (m.kind === 'event' || m.author === 'system') {
-    return h('li', { ...base, class: 'vg-system', text: m.kind === 'event' ? eventText(m) : (m.text || '') });
+    return h('li', { ...base, class: 'vg-system', 'data-event': m.event || null, text: m.kind === 'event' ? eventText(m) : (m.text || '') });
   }
   const li = h('li', { ...base, class: `vg-msg vg-${m.author === 'visitor' ? 'visitor' : m.author === 'operator' ? 'operator' : 'bot'}` });
   if (m.author === 'operator') {
@@ -307,6 +346,7 @@ function showMessage(m, { fresh }) {
   const stick = nearBottom();
   const node = renderMessage(m);
   insertBySeq(node, m.seq);
+  if (m.kind === 'event' && HELP_EVENTS.has(m.event)) updateHelpButtonsSoon();
   if (m.author === 'operator') setTyping(false);
   if (fresh && (m.author === 'bot' || m.author === 'operator')) {
     announce(`${res('new_message_label')} : ${m.kind === 'event' ? eventText(m) : plainText(m)}`);
@@ -324,6 +364,7 @@ function cssEscape(s) {
 }
 
 function renderPending(item) {
+  if (item.kind === 'help_reply') { updateHelpButtonsSoon(); return; } // shown on the offer's buttons
   const attrs = { 'data-pending': item.client_id, 'data-state': 'pending', 'data-client-id': item.client_id };
   let li;
   if (item.kind === 'handoff') {
@@ -338,6 +379,7 @@ function renderPending(item) {
 }
 
 function markPending(clientId, state) {
+  if (state === 'failed') updateHelpButtonsSoon();
   const li = el.log.querySelector(`[data-pending="${cssEscape(clientId)}"]`);
   if (!li) return;
   li.setAttribute('data-state', state);
@@ -375,6 +417,9 @@ let openedAt = 0;
 let helloSeq = 0;
 let firstReplay = true; // the first replay of a page is history, not news
 let fatal = null;
+let linkError = null; // link_expired / link_revoked / link_invalid: the link is dead, no reconnection
+let monitored = null; // welcome.monitored of a monitored conversation ({operator})
+let welcomeConfig = false; // the configuration came with `welcome`
 
 function wsUrl() {
   const u = new URL('/ws/visitor', location.href);
@@ -384,16 +429,18 @@ function wsUrl() {
   return u.href;
 }
 
-// Later issue (monitored conversations): return the fields to add to `hello`, e.g.
-// `{ monitored: monitoredCode }`, and show res('monitored_intro') / 'monitored_link_expired'.
-function helloExtras() {
-  return {};
+// `hello`: a monitored conversation is opened by its link code alone (no visitor token, no
+// conversation id); the server answers with that conversation.
+function helloFrame() {
+  const base = { type: 'hello', v: 1, bot, lang: requestedLang }; // lang null: the bot's (or the conversation's)
+  if (monitoredCode) return { ...base, mc: monitoredCode, last_seq: lastSeq };
+  return { ...base, visitor_token: token, conversation, last_seq: lastSeq };
 }
 
 function connect() {
   clearTimeout(reconnectTimer);
   reconnectTimer = 0;
-  if (ws || !bot) return;
+  if (ws || !bot || linkError) return;
   let sock;
   try {
     sock = new WebSocket(wsUrl());
@@ -409,10 +456,7 @@ function connect() {
     if (sock !== ws) return;
     lastFrameAt = Date.now();
     helloSeq = lastSeq;
-    raw({
-      type: 'hello', v: 1, bot, lang: requestedLang, // null: the bot's language
-      visitor_token: token, conversation, last_seq: lastSeq, ...helloExtras(),
-    });
+    raw(helloFrame());
   };
   sock.onmessage = (e) => {
     if (sock !== ws) return;
@@ -440,7 +484,7 @@ function lost(delay) {
     try { sock.close(); } catch { /* already closed */ }
   }
   updateBanner();
-  scheduleReconnect(delay);
+  if (!linkError) scheduleReconnect(delay);
 }
 
 function scheduleReconnect(delay) {
@@ -455,7 +499,7 @@ function scheduleReconnect(delay) {
 
 // Come back at once when the browser says the network is back or the page is shown again.
 function reconnectNow() {
-  if (ws) return;
+  if (ws || linkError) return;
   attempt = 0;
   scheduleReconnect(0);
 }
@@ -516,12 +560,18 @@ function onFrame(f) {
       everConnected = true;
       fatal = null;
       const changed = conversation && f.conversation && f.conversation !== conversation;
-      token = f.visitor_token || token;
       conversation = f.conversation || conversation;
       // The interface follows the language asked for; else the conversation's.
       if (!requestedLang && (f.lang === 'fr' || f.lang === 'en')) lang = f.lang;
-      saveState({ visitor_token: token, conversation });
-      if (f.config) applyConfig(f.config, true);
+      if (monitoredCode) {
+        // The link is the credential: no token to keep (and the ordinary one is elsewhere).
+        monitored = f.monitored || monitored || {};
+        saveState({ conversation });
+      } else {
+        token = f.visitor_token || token;
+        saveState({ visitor_token: token, conversation });
+      }
+      if (f.config) { welcomeConfig = true; applyConfig(f.config, true); }
       else applyTexts();
       if (changed || (typeof f.last_seq === 'number' && f.last_seq < helloSeq)) {
         // Another conversation, or the server knows fewer messages than we show: start
@@ -588,7 +638,13 @@ function onError(f) {
     case 'internal':
       retryOutboxSoon(2_000);
       break;
+    case 'link_expired':
+    case 'link_revoked':
+    case 'link_invalid':
+      if (monitoredCode) showLinkError(f.code);
+      break;
     case 'forbidden':
+      if (monitoredCode && !ready) { showLinkError('link_invalid'); break; }
       if (!ready) {
         // The conversation is not this visitor's (any more): start a new one.
         conversation = null;
@@ -615,7 +671,8 @@ function updateBanner() {
   const online = !!ws && ready;
   document.documentElement.classList.toggle('vg-online', online);
   let text = '';
-  if (fatal) text = ui('unavailable');
+  if (linkError) text = '';
+  else if (fatal) text = ui('unavailable');
   else if (!online && (everConnected || attempt > 1 || outbox.length)) text = res('reconnecting');
   el.banner.textContent = text;
   el.banner.hidden = !text;
@@ -648,6 +705,126 @@ function submit(kind, frame, label) {
 
 function choose(id, title) {
   submit('choose', { type: 'choose', knowledge_id: id }, title);
+}
+
+// ---- Help offered by an operator (monitored conversations)
+
+const HELP_EVENTS = new Set(['help_offered', 'help_accepted', 'help_declined', 'operator_joined']);
+// Replies clicked in this page (offer seq → {accept, client_id}): the buttons stay disabled
+// from the click on (a refused reply, `invalid`, means the offer is no longer open).
+const helpAnswers = new Map();
+
+function helpReply(offerSeq, accept) {
+  if (latestOpenOffer() !== offerSeq || helpAnswers.has(offerSeq)) return;
+  if (outbox.some((i) => i.kind === 'help_reply' && i.offer_seq === offerSeq)) return; // already answered
+  const client_id = uuid();
+  helpAnswers.set(offerSeq, { accept, client_id });
+  const label = res(accept ? 'help_accept' : 'help_decline');
+  const item = { client_id, kind: 'help_reply', label, offer_seq: offerSeq, accept, frame: { type: 'help_reply', client_id, accept }, at: Date.now() };
+  outbox.push(item);
+  persistOutbox();
+  updateHelpButtons();
+  if (ready) raw(item.frame);
+  else updateBanner();
+}
+
+// The seq of the latest help_offered, if nothing answered it since (a reply, or an operator
+// who joined); else null.
+function latestOpenOffer() {
+  let offer = null;
+  for (const m of shown.values()) {
+    if (m.kind === 'event' && m.event === 'help_offered' && (offer === null || m.seq > offer)) offer = m.seq;
+  }
+  if (offer === null) return null;
+  for (const m of shown.values()) {
+    if (m.seq > offer && m.kind === 'event' && (m.event === 'help_accepted' || m.event === 'help_declined' || m.event === 'operator_joined')) return null;
+  }
+  return offer;
+}
+
+let helpTimer = 0;
+function updateHelpButtonsSoon() {
+  clearTimeout(helpTimer);
+  helpTimer = setTimeout(updateHelpButtons, 0);
+}
+function updateHelpButtons() {
+  clearTimeout(helpTimer);
+  const open = latestOpenOffer();
+  const offers = [...shown.values()].filter((m) => m.kind === 'event' && m.event === 'help_offered').sort((a, b) => a.seq - b.seq);
+  for (const offer of offers) {
+    const li = el.log.querySelector(`li[data-seq="${offer.seq}"]`);
+    if (!li) continue;
+    const pending = helpAnswers.get(offer.seq) || outbox.find((i) => i.kind === 'help_reply' && i.offer_seq === offer.seq);
+    // The answer given to this offer, if any: the first reply event after it.
+    let answer = pending ? pending.accept : null;
+    if (answer === null) {
+      const next = offers.find((o) => o.seq > offer.seq);
+      for (const m of [...shown.values()].sort((a, b) => a.seq - b.seq)) {
+        if (m.seq <= offer.seq || (next && m.seq > next.seq) || m.kind !== 'event') continue;
+        if (m.event === 'help_accepted') { answer = true; break; }
+        if (m.event === 'help_declined') { answer = false; break; }
+      }
+    }
+    const active = open === offer.seq && !pending;
+    li.classList.toggle('vg-help-open', active);
+    for (const b of li.querySelectorAll('.vg-help button')) {
+      b.disabled = !active;
+      b.setAttribute('aria-pressed', answer !== null && String(answer) === b.dataset.accept ? 'true' : 'false');
+    }
+    // Offers nobody can answer any more, and never answered, lose their buttons.
+    const row = li.querySelector('.vg-help');
+    if (row) row.hidden = !active && answer === null;
+  }
+}
+
+// ---- A bad monitored link: one clear page, no reconnection, no other conversation shown.
+
+function showLinkError(code) {
+  const first = !linkError;
+  linkError = code;
+  if (first) {
+    clearTimeout(reconnectTimer);
+    const sock = ws;
+    ws = null;
+    ready = false;
+    if (sock) {
+      sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
+      try { sock.close(); } catch { /* already closed */ }
+    }
+    // Forget what this link showed.
+    clearTimeout(persistTimer);
+    clearTimeout(replayTimer);
+    clearTimeout(flushTimer);
+    shown.clear();
+    outbox = [];
+    conversation = null;
+    try { localStorage.removeItem(storeKey); } catch { /* blocked storage */ }
+    delete memoryStore[storeKey];
+    el.box.setAttribute('data-link-error', code);
+    el.scroll.hidden = true;
+    el.foot.hidden = true;
+  }
+  const text = res(code === 'link_expired' ? 'monitored_link_expired' : 'monitored_link_invalid');
+  let panel = $('vg-link-error');
+  if (!panel) {
+    const btn = h('button', { type: 'button', class: 'vg-new', id: 'vg-new-conversation', onclick: newOrdinaryConversation });
+    panel = h('section', { class: 'vg-link-error', id: 'vg-link-error', role: 'alert', 'aria-labelledby': 'vg-link-error-text' },
+      h('div', { class: 'vg-link-icon', 'aria-hidden': 'true', text: '!' }),
+      h('p', { id: 'vg-link-error-text', class: 'vg-link-text' }),
+      btn);
+    el.scroll.after(panel);
+    btn.focus();
+  }
+  $('vg-link-error-text').textContent = text;
+  $('vg-new-conversation').textContent = ui('new_conversation');
+  updateBanner();
+}
+
+// The same page without the link: this browser's ordinary conversation with the bot.
+function newOrdinaryConversation() {
+  const u = new URL(location.href);
+  u.searchParams.delete('vigie_mc');
+  location.replace(u.href);
 }
 
 const chars = (s) => [...s].length;
@@ -798,11 +975,13 @@ function start() {
   const cached = initial[`config_${lang}`];
   if (cached) applyConfig(cached, false);
   else applyTexts();
+  if (monitoredCode) el.box.setAttribute('data-monitored', '');
   renderWelcome();
   if (Array.isArray(initial.messages) && initial.conversation) {
     for (const m of initial.messages.slice().sort((a, b) => a.seq - b.seq)) showMessage(m, { fresh: false });
   }
   for (const item of outbox) renderPending(item);
+  updateHelpButtons();
   scrollDown(true);
   connect();
   fetchConfig();
@@ -815,6 +994,9 @@ async function fetchConfig() {
     const r = await fetch(`/api/v1/bots/${encodeURIComponent(bot)}/chatbox${q}`, { headers: { accept: 'application/json' } });
     if (!r.ok) return; // not there yet: the config in `welcome` will do
     const c = await r.json();
+    // A monitored conversation may speak another language than the bot's: once `welcome`
+    // gave the configuration for it, this one is not the right one.
+    if (monitoredCode && welcomeConfig) { if (linkError) applyTexts(); return; }
     if (!requestedLang && (c.lang === 'fr' || c.lang === 'en')) lang = c.lang;
     applyConfig(c, true);
   } catch { /* offline: cached config or fallbacks */ }
@@ -825,9 +1007,10 @@ function botFromPath(p) {
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-function pickLang() {
+function pickLang(urlOnly) {
   const q = (params.get('lang') || '').toLowerCase().slice(0, 2);
   if (q === 'fr' || q === 'en') return q;
+  if (urlOnly) return null;
   for (const l of navigator.languages || [navigator.language || '']) {
     const c = String(l).toLowerCase().slice(0, 2);
     if (c === 'fr' || c === 'en') return c;
@@ -839,5 +1022,10 @@ start();
 
 // For tests and debugging.
 window.vigieChatbox = {
-  get state() { return { bot, token, conversation, lastSeq, ready, outbox: outbox.map((i) => i.client_id), monitoredCode }; },
+  get state() {
+    return {
+      bot, token, conversation, lastSeq, ready, outbox: outbox.map((i) => i.client_id),
+      monitoredCode, monitored, linkError, storeKey,
+    };
+  },
 };

@@ -9,7 +9,7 @@
   var lang = (me.getAttribute('data-lang') || d.documentElement.lang || navigator.language || '').slice(0, 2).toLowerCase();
   if (lang !== 'fr' && lang !== 'en') lang = '';
   var en = lang == 'en', L = { launcher: en ? 'Open the assistant' : "Ouvrir l'assistant", close: en ? 'Close' : 'Fermer', new_message: en ? 'New message' : 'Nouveau message', title: 'Vigie' };
-  // vigie_mc: link to a monitored conversation (later issue), passed on to the chatbox.
+  // vigie_mc: link to a monitored conversation, passed on to the chatbox.
   var mc = new URLSearchParams(location.search).get('vigie_mc');
   var small = matchMedia('(max-width: 480px)'), isOpen = false, unread = 0, frame, btn, badge;
 

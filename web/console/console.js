@@ -25,6 +25,9 @@ const TABS_KEY = "vigie.console.tabs";
 const OUTBOX_KEY = "vigie.console.outbox";
 const CURRENT_KEY = "vigie.console.current";
 const MUTE_KEY = "vigie.console.muted";
+const SEEN_KEY = "vigie.console.monitored.seen"; // + operator id: strong conversations already opened once
+const SIDE_KEY = "vigie.console.side";
+const MAX_SEEN = 1000;
 
 // ---------------------------------------------------------------------------------------
 // Language
@@ -100,6 +103,27 @@ function icon(...paths) {
 const ICON_CHAT = "M4 5h16v11H9l-5 4z";
 const ICON_BELL = "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0";
 const ICON_MUTED = "M4 4l16 16";
+const ICON_LIST = "M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01";
+const EYE_RED = "#d32f2f";
+// The red eye of monitored conversations (menu button, tabs, list), filled.
+function eyeIcon(cls = "icon eye", size = 20) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", String(size));
+  svg.setAttribute("height", String(size));
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", cls);
+  const shape = (tag, attrs) => {
+    const n = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    svg.append(n);
+  };
+  shape("path", { d: "M12 4.5C6.6 4.5 2.6 8.3 1 12c1.6 3.7 5.6 7.5 11 7.5s9.4-3.8 11-7.5c-1.6-3.7-5.6-7.5-11-7.5z", fill: EYE_RED });
+  shape("circle", { cx: "12", cy: "12", r: "4.2", fill: "#fff" });
+  shape("circle", { cx: "12", cy: "12", r: "2.2", fill: EYE_RED });
+  return svg;
+}
 const cssEscape = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"));
 
 // ---------------------------------------------------------------------------------------
@@ -142,6 +166,16 @@ let availability = null;
 let outbox = loadJson(OUTBOX_KEY, []);
 let muted = localStorage.getItem(MUTE_KEY) === "1";
 let botSlug = null;
+// Monitored conversations: the items of the last `monitored` frame, by conversation id.
+const monitored = new Map();
+let monitoredList = [];
+let monitoredKnown = false; // a `monitored` frame arrived on this page
+let tabsSig = ""; // what the tab strip last showed of the monitored items
+let seen = null; // Set of conversation ids whose strong monitoring already opened a tab here
+// The left column: "livechat" (queue, colleagues), "monitored" (the list) or "create" (the form).
+let sideView = sessionStorage.getItem(SIDE_KEY) || "livechat";
+if (!["livechat", "monitored", "create"].includes(sideView)) sideView = "livechat";
+let lastSideView = "livechat"; // where Cancel goes back to
 
 function loadJson(key, fallback) {
   try {
@@ -175,8 +209,36 @@ class Tab {
     this.visitorTyping = false;
     this.typingTimer = 0;
     this.draft = "";
+    this.lastOffer = 0; // seq of the latest help_offered
+    this.lastAnswer = 0; // seq of the latest help_accepted / help_declined / operator_joined
+    this.lastAnswerEvent = null;
     this.log = h("ol.log", { "aria-label": t("conversations") });
   }
+}
+
+const mcItem = (id) => monitored.get(id) || null;
+
+function seenKey() { return `${SEEN_KEY}.${(me && me.operator && me.operator.id) || 0}`; }
+function loadSeen() {
+  try {
+    const v = JSON.parse(localStorage.getItem(seenKey()));
+    return new Set(Array.isArray(v) ? v : []);
+  } catch { return new Set(); }
+}
+function markSeen(id) {
+  if (!seen) seen = loadSeen();
+  if (seen.has(id)) return;
+  seen.add(id);
+  try { localStorage.setItem(seenKey(), JSON.stringify([...seen].slice(-MAX_SEEN))); } catch { /* kept in memory */ }
+}
+
+/** A tab following conversation `id` (any conversation, e.g. a monitored one): `open` it on the server. */
+function followTab(id, { flash = false, select = false } = {}) {
+  const known = tabs.has(id);
+  const tab = openTab(id, { flash });
+  if (!known) raw({ type: "open", conversation: id, last_seq: 0 }); // offline: the next `hello` lists it
+  if (select) selectTab(id);
+  return tab;
 }
 
 function openTab(id, { lastSeq = 0, flash = false } = {}) {
@@ -323,6 +385,9 @@ function onFrame(f) {
     case "assigned":
       onAssigned(Array.isArray(f.conversations) ? f.conversations : []);
       break;
+    case "monitored":
+      onMonitored(Array.isArray(f.items) ? f.items : []);
+      break;
     case "availability":
       setAvailability(f.status);
       break;
@@ -360,6 +425,7 @@ function onMessage(m) {
   const scroller = tab === tabs.get(current) ? $("scroll") : null;
   const stick = scroller ? scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120 : true;
   insertBySeq(tab.log, renderMessage(m), m.seq);
+  if (m.kind === "event") onHelpEvent(tab, m, fresh);
   if (m.author === "visitor") {
     tab.lastVisitorAt = Math.max(tab.lastVisitorAt, m.created_at || Date.now());
     setVisitorTyping(tab.id, false);
@@ -409,6 +475,7 @@ function onAck(f) {
   const item = outbox.find((i) => i.client_id === f.client_id);
   outbox = outbox.filter((i) => i.client_id !== f.client_id);
   persistOutbox();
+  if (item && item.kind === "offer_help") renderMcBar();
   const tab = tabs.get(f.conversation || (item && item.conversation));
   if (!tab) return;
   const li = tab.log.querySelector(`[data-pending="${cssEscape(f.client_id)}"]`);
@@ -429,6 +496,7 @@ function onError(f) {
     }
     outbox = outbox.filter((i) => i.client_id !== f.client_id);
     persistOutbox();
+    if (item && item.kind === "offer_help") renderMcBar();
     if (item) {
       const tab = tabs.get(item.conversation);
       const li = tab && tab.log.querySelector(`[data-pending="${cssEscape(f.client_id)}"]`);
@@ -543,7 +611,7 @@ function beep() {
 }
 function notify(tab, m) {
   const looking = document.hasFocus() && !document.hidden;
-  announce(`${t("visitor")} ${shortId(tab.id)} : ${(m.text || "").slice(0, 200)}`);
+  announce(`${tabTitle(tab.id)} : ${(m.text || "").slice(0, 200)}`);
   if (looking) return;
   unseen += 1;
   updateTitle();
@@ -566,10 +634,12 @@ function announce(text) {
 }
 
 let noticeTimer = 0;
-function showNotice(text) {
+function showNotice(text, kind = "error") {
   const n = $("notice");
   if (!n) return;
   n.textContent = text;
+  n.className = `notice${kind === "ok" ? " ok" : ""}`;
+  n.setAttribute("role", kind === "ok" ? "status" : "alert");
   n.hidden = false;
   clearTimeout(noticeTimer);
   noticeTimer = setTimeout(() => { n.hidden = true; }, 6_000);
@@ -597,7 +667,8 @@ function tick() {
     const ms = Number(el.dataset.since);
     if (!ms) continue;
     const fmt = el.dataset.fmt;
-    el.textContent = fmt === "waiting" ? t("waiting", ago(ms)) : fmt === "visitor" ? t("lastVisitor", ago(ms)) : ago(ms);
+    el.textContent = fmt === "waiting" ? t("waiting", ago(ms)) : fmt === "visitor" ? t("lastVisitor", ago(ms))
+      : fmt === "activity" ? t("lastActivity", ago(ms)) : ago(ms);
   }
 }
 
@@ -609,6 +680,17 @@ function operatorName(m) {
   return typeof m.operator === "string" ? m.operator : m.operator.name || null;
 }
 
+// Help offers are told to the visitor in the server's words ("Claire vous propose son aide");
+// the operator reads them from their side.
+function operatorEventText(m) {
+  const name = operatorName(m);
+  const mine = !!(name && me && me.operator && me.operator.name === name);
+  if (m.event === "help_offered") return mine ? t("evOfferedMine") : t("evOffered", name || t("operatorWho"));
+  if (m.event === "help_accepted") return t("evAccepted", name || t("operatorWho"));
+  if (m.event === "help_declined") return t("evDeclined");
+  return null;
+}
+
 function renderMessage(m) {
   const attrs = {
     "data-seq": m.seq, "data-author": m.author, "data-kind": m.kind,
@@ -616,7 +698,8 @@ function renderMessage(m) {
     title: m.created_at ? new Date(m.created_at).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB") : null,
   };
   if (m.kind === "event" || m.author === "system") {
-    return h("li.msg.system", attrs, h("span.bubble", m.text || m.event || ""));
+    return h("li.msg.system", { ...attrs, "data-event": m.event || null, class: `msg system${m.event ? ` ev-${m.event}` : ""}` },
+      h("span.bubble", operatorEventText(m) || m.text || m.event || ""));
   }
   const who = m.author === "visitor" ? t("visitor") : m.author === "bot" ? t("bot") : operatorName(m) || t("operatorWho");
   const li = h(`li.msg.${m.author === "visitor" ? "visitor" : m.author === "operator" ? "operator" : "bot"}`, attrs,
@@ -721,33 +804,86 @@ function renderTop() {
   }, muted ? icon(ICON_BELL, ICON_MUTED) : icon(ICON_BELL), h("span", t("sound")));
   fill(bar, 
     group,
-    h("a.queue-count", { href: "#queue", id: "queue-count", "data-count": waiting, class: waiting ? "queue-count busy" : "queue-count" },
-      t("queueCount", waiting)),
+    h("a.queue-count", { href: "#queue", id: "queue-count", "data-count": waiting, class: waiting ? "queue-count busy" : "queue-count",
+      onclick: () => { if (sideView !== "livechat") setSideView("livechat"); } },
+    t("queueCount", waiting)),
     soundBtn,
   );
 }
 
 function renderConsole() {
   const main = $("main");
-  main.className = "console";
-  fill(main, 
-    // The left menu: the monitored conversations (red eye) will get their entry here.
+  main.className = `console side-${sideView}`;
+  const menuBtn = (id, view, label, short, iconNode, extra) => h("li", h("button.menu-btn", {
+    type: "button", id, "aria-label": label, title: label, "aria-controls": "side",
+    "aria-expanded": sideView === view ? "true" : "false", "data-view": view,
+    onclick: () => setSideView(sideView === view ? (view === "create" ? lastSideView : "livechat") : view, { focus: true }),
+  }, iconNode, h("span.lbl", short), extra || null));
+  fill(main,
+    // The left menu: livechat, then the monitored conversations (the red eye creates one).
     h("nav.menu", { "aria-label": t("menu") }, h("ul#menu",
-      h("li", h("a", { href: "#livechat", "aria-current": "page", title: t("menuLivechat") },
-        icon(ICON_CHAT), h("span.lbl", t("menuLivechat")))))),
-    h("aside.side",
-      h("section#queue", { "aria-labelledby": "queue-h" }, h("h2#queue-h", t("queue")), h("ul#queue-list.queue")),
-      h("section#colleagues", { "aria-labelledby": "coll-h" }, h("h2#coll-h", t("colleagues")), h("ul#colleague-list.colleagues"))),
+      h("li", h("a#menu-livechat", { href: "#livechat", "aria-current": sideView === "livechat" ? "page" : null, title: t("menuLivechat"),
+        onclick: (e) => { e.preventDefault(); setSideView("livechat", { focus: true }); } },
+      icon(ICON_CHAT), h("span.lbl", t("menuLivechat")))),
+      menuBtn("mc-create-btn", "create", t("mcCreate"), t("mcCreateShort"), eyeIcon("icon eye red", 26)),
+      menuBtn("mc-list-btn", "monitored", t("mcList"), t("mcListShort"), icon(ICON_LIST),
+        h("span#mc-count.menu-count", { hidden: !monitoredList.length }, String(monitoredList.length))))),
+    h("aside#side.side", { "aria-live": "off" }),
     h("section.convs", { "aria-label": t("conversations") },
       h("div#notice.notice", { role: "alert", hidden: true }),
       h("div#tablist.tablist", { role: "tablist", "aria-label": t("conversations") }),
       h("div#pane.pane", { role: "tabpanel" })),
     h("aside.kb", { "aria-labelledby": "kb-h" }, renderKnowledgePanel()),
   );
-  renderQueue();
-  renderColleagues();
+  renderSide();
   renderTabs();
   renderPane();
+}
+
+// The left column's content follows the menu.
+function setSideView(view, { focus = false } = {}) {
+  if (view === "create" && sideView !== "create") {
+    lastSideView = sideView;
+    mcForm = newMcForm();
+  }
+  if (sideView === "create" && view !== "create") closeKnowledgeCombo();
+  sideView = view;
+  try { sessionStorage.setItem(SIDE_KEY, view === "create" ? lastSideView : view); } catch { /* kept in memory */ }
+  const main = $("main");
+  if (main) main.className = `console side-${sideView}`;
+  for (const b of document.querySelectorAll(".menu [data-view]")) b.setAttribute("aria-expanded", b.dataset.view === view ? "true" : "false");
+  const lc = $("menu-livechat");
+  if (lc) { if (view === "livechat") lc.setAttribute("aria-current", "page"); else lc.removeAttribute("aria-current"); }
+  renderSide();
+  renderKnowledgeResults();
+  if (focus) {
+    if (view === "create") $("mc-name")?.focus();
+    else if (view === "monitored") ($("mc-list")?.querySelector("button") || $("mc-list-h"))?.focus();
+  }
+}
+
+function renderSide() {
+  const side = $("side");
+  if (!side) return;
+  if (sideView === "create") {
+    side.setAttribute("aria-label", t("mcCreate"));
+    fill(side, renderMcForm());
+    return;
+  }
+  if (sideView === "monitored") {
+    side.setAttribute("aria-label", t("mcList"));
+    fill(side, h("section#mc-list-panel", { "aria-labelledby": "mc-list-h" },
+      h("h2#mc-list-h", { tabindex: "-1" }, t("mcList")),
+      h("ul#mc-list.mc-list")));
+    renderMonitoredList();
+    return;
+  }
+  side.setAttribute("aria-label", t("menuLivechat"));
+  fill(side,
+    h("section#queue", { "aria-labelledby": "queue-h" }, h("h2#queue-h", t("queue")), h("ul#queue-list.queue")),
+    h("section#colleagues", { "aria-labelledby": "coll-h" }, h("h2#coll-h", t("colleagues")), h("ul#colleague-list.colleagues")));
+  renderQueue();
+  renderColleagues();
 }
 
 function renderAll() {
@@ -804,6 +940,11 @@ function renderTabsSoon() {
   tabsTimer = setTimeout(renderTabs, 30);
 }
 
+function tabTitle(id) {
+  const item = mcItem(id);
+  return item && item.name ? item.name : `${t("visitor")} #${shortId(id)}`;
+}
+
 function renderTabs() {
   clearTimeout(tabsTimer);
   const list = $("tablist");
@@ -812,11 +953,12 @@ function renderTabs() {
   const ids = [...tabs.keys()];
   fill(list, ...ids.map((id) => {
     const tab = tabs.get(id);
+    const item = mcItem(id);
     const selected = id === current;
     const btn = h("button.tab", {
       type: "button", role: "tab", id: `tab-${id}`, "data-tab": id, "aria-selected": selected ? "true" : "false",
-      "aria-controls": "pane", tabindex: selected ? "0" : "-1",
-      class: `tab${tab.flashing ? " flash" : ""}${tab.held ? " held" : " gone"}`,
+      "aria-controls": "pane", tabindex: selected ? "0" : "-1", "data-monitored": item ? (item.strong ? "strong" : "weak") : null,
+      class: `tab${tab.flashing ? " flash" : ""}${tab.held ? " held" : item ? " mc" : " gone"}`,
       onclick: () => selectTab(id),
       onkeydown: (e) => {
         const i = ids.indexOf(id);
@@ -831,7 +973,7 @@ function renderTabs() {
         $(`tab-${ids[j]}`)?.focus();
       },
     },
-    h("span.tab-name", `${t("visitor")} #${shortId(id)}`),
+    h("span.tab-name", item ? [eyeIcon("tab-eye", 16), h("span.sr", `${t("mcShort")} : `)] : null, h("span.tab-label", tabTitle(id))),
     tab.flashing ? h("span.badge.new", t("newConversation")) : null,
     tab.unread ? h("span.badge.unread", { "aria-label": t("unread", tab.unread) }, String(tab.unread)) : null,
     tab.lastVisitorAt ? h("span.ago", { "data-since": tab.lastVisitorAt, "data-fmt": "visitor" }, t("lastVisitor", ago(tab.lastVisitorAt))) : null);
@@ -864,14 +1006,20 @@ function renderPane() {
   const tab = tabs.get(current);
   if (!tab) {
     pane.removeAttribute("aria-labelledby");
+    delete pane.dataset.monitored;
+    delete pane.dataset.conversation;
     fill(pane, h("p.placeholder", t("noTab")));
     renderKnowledgeResults();
     return;
   }
+  const item = mcItem(tab.id);
   pane.setAttribute("aria-labelledby", `tab-${tab.id}`);
+  pane.dataset.monitored = item ? "1" : "";
+  pane.dataset.conversation = tab.id;
+  const live = tab.held; // the composer only makes sense in a conversation this operator holds
   const input = h("textarea", {
-    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: t("composerHint"),
-    "aria-describedby": "composer-hint",
+    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: live ? t("composerHint") : "",
+    "aria-describedby": live ? "composer-hint" : "composer-off", disabled: !live,
     onkeydown: (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
         e.preventDefault();
@@ -887,42 +1035,159 @@ function renderPane() {
   const form = h("form.composer", { onsubmit: (e) => { e.preventDefault(); sendText(); } },
     h("label.sr", { for: "composer-input" }, t("composer")),
     input,
-    h("span#composer-hint.sr", t("composerHint")),
-    h("button.primary", { type: "submit", id: "composer-send" }, t("send")));
-  fill(pane, 
+    live ? h("span#composer-hint.sr", t("composerHint")) : null,
+    h("button.primary", { type: "submit", id: "composer-send", disabled: !live }, t("send")));
+  fill(pane,
     h("div.pane-head",
-      h("h2", `${t("visitor")} #${shortId(tab.id)}`),
+      h("h2#pane-title"),
       h("span.spacer"),
       h("div#pane-actions.actions")),
+    item ? h("div#mc-info.mc-info") : null,
+    h("div#resend-box.inline-box", { hidden: true }),
     h("div#transfer-box.inline-box", { hidden: true }),
     h("div#end-box.inline-box", { hidden: true }),
-    h("div#gone.gone-note", { hidden: tab.held }, t("ended")),
+    h("div#gone.gone-note", { hidden: tab.held || !!item }, t("ended")),
     h("div#scroll.scroll", tab.log),
     h("div#visitor-typing.typing", { hidden: !tab.visitorTyping, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
-    tab.held ? form : null,
+    item ? h("div#mc-bar.mc-bar",
+      h("button", { type: "button", id: "offer-help", onclick: () => offerHelp(tab.id) }, t("offerHelp")),
+      h("span#mc-bar-status.mc-status", { "aria-live": "polite" })) : null,
+    tab.held || item ? form : null,
+    !live && item ? h("p#composer-off.composer-off", t("composerOff")) : null,
   );
+  renderPaneHead();
   renderPaneActions();
   const scroller = $("scroll");
   scroller.scrollTop = scroller.scrollHeight;
   renderKnowledgeResults();
 }
 
+// The pane's title and, for a monitored conversation, who it was sent to and how it goes.
+function renderPaneHead() {
+  const tab = tabs.get(current);
+  const title = $("pane-title");
+  if (!tab || !title) return;
+  const item = mcItem(tab.id);
+  fill(title, item ? eyeIcon("title-eye", 20) : null, tabTitle(tab.id));
+  const info = $("mc-info");
+  if (!info || !item) return;
+  const mail = item.mail || {};
+  fill(info,
+    h("span.mc-email", { title: t("mcEmail") }, item.email || ""),
+    h("span.mc-kind", item.strong ? t("mcStrong") : t("mcWeak")),
+    h("span", { id: "mc-mail-status", class: `mc-mail st-${mail.status || "queued"}` }, mailStatus(mail)),
+    h("span#mc-opened.mc-opened", item.opened_at ? t("mcOpened", when(item.opened_at)) : t("mcNotOpened")),
+    h("span.mc-state", stateText(item)),
+    item.revoked ? h("span.mc-revoked", t("mcRevoked")) : null);
+}
+
 function renderPaneActions() {
   const box = $("pane-actions");
   const tab = tabs.get(current);
   if (!box || !tab) return;
+  const item = mcItem(tab.id);
   const gone = $("gone");
-  if (gone) gone.hidden = tab.held;
+  if (gone) gone.hidden = tab.held || !!item;
+  const focusedId = box.contains(document.activeElement) ? document.activeElement.id : null;
+  const resend = item ? h("button", { type: "button", id: "resend-btn", "aria-expanded": $("resend-box")?.hidden === false ? "true" : "false",
+    "aria-controls": "resend-box", onclick: toggleResend }, t("resend")) : null;
   if (tab.held) {
-    fill(box, 
+    fill(box, resend,
       h("button", { type: "button", id: "transfer-btn", disabled: !ready, "aria-expanded": $("transfer-box")?.hidden === false ? "true" : "false",
         onclick: toggleTransfer }, t("transfer")),
       h("button.danger", { type: "button", id: "end-btn", disabled: !ready, onclick: toggleEnd }, t("end")));
   } else {
-    fill(box, h("button", { type: "button", id: "close-tab-btn", onclick: () => closeTab(tab.id) }, t("closeTab")));
+    fill(box, resend, h("button", { type: "button", id: "close-tab-btn", onclick: () => closeTab(tab.id) }, t("closeTab")));
   }
+  if (focusedId) $(focusedId)?.focus();
   const send = $("composer-send");
-  if (send) send.disabled = false; // typed messages wait in the outbox when offline
+  if (send) send.disabled = !tab.held; // typed messages wait in the outbox when offline
+  renderMcBar();
+}
+
+// "Offer help": a monitored conversation that is not live, with no offer waiting for an answer.
+function offerPending(tab) {
+  const item = mcItem(tab.id);
+  return outbox.some((i) => i.kind === "offer_help" && i.conversation === tab.id)
+    || !!(item && item.offer_pending) || tab.lastOffer > tab.lastAnswer;
+}
+function renderMcBar() {
+  const tab = tabs.get(current);
+  const btn = $("offer-help");
+  const status = $("mc-bar-status");
+  if (!tab || !btn || !status) return;
+  const item = mcItem(tab.id);
+  const live = tab.held || (item && item.state === "live");
+  const pending = offerPending(tab);
+  btn.disabled = !ready || live || pending;
+  let text = "";
+  let cls = "mc-status";
+  if (live) text = tab.held ? t("mcLiveMine") : stateText(item);
+  else if (pending) text = t("offerPending");
+  else if (tab.lastAnswerEvent === "help_declined") { text = t("offerDeclined"); cls += " declined"; }
+  else if (item && item.state === "queued") text = stateText(item);
+  status.className = cls;
+  status.textContent = text;
+}
+
+function offerHelp(id) {
+  const tab = tabs.get(id);
+  if (!tab || !ready || offerPending(tab)) return;
+  submit("offer_help", id, {});
+  renderMcBar();
+}
+
+// Help offer events, as they arrive (or are replayed).
+function onHelpEvent(tab, m, fresh) {
+  if (m.event === "help_offered") tab.lastOffer = Math.max(tab.lastOffer, m.seq);
+  else if (m.event === "help_accepted" || m.event === "help_declined" || m.event === "operator_joined") {
+    if (m.seq > tab.lastAnswer) { tab.lastAnswer = m.seq; tab.lastAnswerEvent = m.event; }
+  } else return;
+  if (fresh && ready && m.event === "help_declined") {
+    showNotice(t("offerDeclinedNotice", tabTitle(tab.id)));
+    beep();
+  } else if (fresh && ready && m.event === "help_accepted") {
+    announce(t("offerAcceptedNotice", tabTitle(tab.id)));
+  }
+  if (tab.id === current) renderMcBar();
+}
+
+function toggleResend() {
+  const box = $("resend-box");
+  const tab = tabs.get(current);
+  if (!box || !tab) return;
+  $("transfer-box").hidden = true;
+  $("end-box").hidden = true;
+  box.hidden = !box.hidden;
+  if (box.hidden) { renderPaneActions(); $("resend-btn")?.focus(); return; }
+  const email = h("input", { type: "email", id: "resend-email", autocomplete: "off", required: true,
+    "aria-describedby": "resend-email-err", oninput: () => setFieldError(email, "") });
+  const err = h("div#resend-email-err.field-error");
+  const busy = h("button.primary", { type: "submit", id: "resend-confirm" }, t("resendConfirm"));
+  fill(box, h("form", { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const problem = emailProblem(email.value);
+    if (problem) { setFieldError(email, problem); email.focus(); return; }
+    setFieldError(email, "");
+    busy.disabled = true;
+    try {
+      const r = await api("POST", `/monitored-conversations/${encodeURIComponent(tab.id)}/resend`, { email: email.value.trim() });
+      if (r && r.item) upsertMonitored(r.item);
+      box.hidden = true;
+      renderPaneActions();
+      renderPaneHead();
+      showNotice(t("resent", email.value.trim()), "ok");
+    } catch (ex) {
+      if (ex.status === 401) return;
+      const f = ((ex.body && ex.body.fields) || []).find((x) => x.field === "email");
+      setFieldError(email, f ? f.message : ex.message);
+      email.focus();
+    } finally { busy.disabled = false; }
+  } },
+  h("label", { for: "resend-email" }, t("resendTo")), email, busy,
+  h("button", { type: "button", onclick: toggleResend }, t("cancel")), err));
+  renderPaneActions();
+  email.focus();
 }
 
 function sendText() {
@@ -1014,11 +1279,13 @@ async function searchKnowledge() {
   if (!q) { kbResults = []; renderKnowledgeResults(); return; }
   try {
     if (!botSlug) {
-      const data = await api("GET", "/bots");
-      const bots = (data && data.bots) || [];
+      const bots = await loadBots();
       botSlug = (bots.find((b) => b.slug === "demo") || bots[0] || {}).slug || "demo";
     }
-    const data = await api("GET", `/bots/${encodeURIComponent(botSlug)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    // The bot of what is on screen: the creation form's, else the monitored conversation's.
+    const item = mcItem(current);
+    const bot = (sideView === "create" && mcForm.bot) || (item && item.bot) || botSlug;
+    const data = await api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
     if (mine !== kbSeq) return;
     kbResults = (data && data.knowledge) || [];
   } catch (err) {
@@ -1029,29 +1296,423 @@ async function searchKnowledge() {
   renderKnowledgeResults(true);
 }
 
+// Knowledge may be sent in a conversation this operator holds, and in a monitored one that is
+// not live with someone else (the operator guides the visitor; it comes as a bot answer).
+function canSendKnowledge(tab) {
+  if (!tab) return false;
+  if (tab.held) return true;
+  const item = mcItem(tab.id);
+  return !!item && item.state !== "live";
+}
+
 function renderKnowledgeResults(searched) {
   const list = $("kb-results");
   if (!list) return;
   const tab = tabs.get(current);
-  const canSend = !!(tab && tab.held);
+  const picking = sideView === "create"; // the creation form is open: a click picks its starting knowledge
+  const canSend = canSendKnowledge(tab);
   if (!kbResults.length) {
     fill(list, searched && kbQuery.trim() ? h("li.empty", t("knowledgeNone")) : null);
     return;
   }
-  fill(list, 
-    canSend ? null : h("li.hint", t("knowledgeNoTab")),
+  fill(list,
+    picking ? h("li.hint.pick", t("knowledgePickHint")) : canSend ? null : h("li.hint", t("knowledgeNoTab")),
     ...kbResults.map((k) => {
       const excerpt = String(k.answer || "").replace(/[#*_>`[\]()]/g, "").replace(/\s+/g, " ").trim().slice(0, 140);
+      const title = k.title || k.id;
       return h("li", { "data-knowledge": k.id },
-        h("div.kn-title", k.title || k.id),
+        h("div.kn-title", title),
         excerpt ? h("div.kn-excerpt", excerpt) : null,
-        h("button.kb-send", { type: "button", disabled: !canSend, "aria-label": t("knowledgeSendTitle", k.title || k.id),
-          onclick: () => {
-            const tb = tabs.get(current);
-            if (!tb || !tb.held) return;
-            submit("knowledge", tb.id, { knowledge_id: k.id }, k.title || k.id);
-          } }, t("knowledgeSend")));
+        picking
+          ? h("button.kb-send.kb-pick", { type: "button", "aria-label": t("knowledgePickTitle", title),
+            onclick: () => pickStartingKnowledge({ id: k.id, title, lang: k.lang }) }, t("knowledgePick"))
+          : h("button.kb-send", { type: "button", disabled: !canSend, "aria-label": t("knowledgeSendTitle", title),
+            onclick: () => {
+              const tb = tabs.get(current);
+              if (!canSendKnowledge(tb)) return;
+              submit("knowledge", tb.id, { knowledge_id: k.id }, title);
+            } }, t("knowledgeSend")));
     }));
+}
+
+let botsCache = null;
+async function loadBots() {
+  if (!botsCache) {
+    const data = await api("GET", "/bots");
+    botsCache = (data && data.bots) || [];
+  }
+  return botsCache;
+}
+
+// ---------------------------------------------------------------------------------------
+// Monitored conversations (docs/monitored-conversations.md)
+
+// Server frame `monitored`: the whole list, after `welcome` and after every change. A strong
+// conversation of this operator opens a tab (flashing) the first time this browser sees it.
+function onMonitored(items) {
+  monitoredKnown = true;
+  monitoredList = items.filter((it) => it && typeof it.conversation === "string");
+  monitored.clear();
+  for (const it of monitoredList) monitored.set(it.conversation, it);
+  if (!seen) seen = loadSeen();
+  let opened = null;
+  for (const it of monitoredList) {
+    if (!it.strong || !it.mine || seen.has(it.conversation)) continue;
+    markSeen(it.conversation);
+    if (tabs.has(it.conversation)) continue;
+    followTab(it.conversation, { flash: true });
+    opened = it;
+  }
+  if (opened) {
+    announce(`${t("mcShort")} : ${opened.name || ""}`);
+    if (everReady) beep();
+    if (!current || !tabs.has(current)) current = opened.conversation;
+    persistTabs();
+  }
+  afterMonitoredChange();
+}
+
+function upsertMonitored(item) {
+  if (!item || typeof item.conversation !== "string") return;
+  monitored.set(item.conversation, item);
+  const i = monitoredList.findIndex((x) => x.conversation === item.conversation);
+  if (i >= 0) monitoredList[i] = item;
+  else monitoredList.unshift(item);
+  afterMonitoredChange();
+}
+
+// Updates what depends on the items without rebuilding the pane (the composer keeps its focus),
+// unless the current tab just turned out to be a monitored one.
+function afterMonitoredChange() {
+  const count = $("mc-count");
+  if (count) { count.textContent = String(monitoredList.length); count.hidden = !monitoredList.length; }
+  // The tabs show names and eyes: redrawn only when those change (mail and activity changes are frequent).
+  const sig = JSON.stringify([...tabs.keys()].map((id) => { const it = mcItem(id); return it ? [id, it.name, it.strong] : id; }));
+  if (sig !== tabsSig) { tabsSig = sig; renderTabsSoon(); }
+  renderMonitoredList();
+  const pane = $("pane");
+  const tab = tabs.get(current);
+  if (pane && tab && (pane.dataset.conversation !== tab.id || (pane.dataset.monitored === "1") !== !!mcItem(tab.id))) {
+    renderPane();
+    return;
+  }
+  renderPaneHead();
+  renderPaneActions();
+  renderKnowledgeResults();
+}
+
+function openMonitored(id) {
+  markSeen(id);
+  const tab = followTab(id);
+  tab.flashing = false;
+  selectTab(id);
+}
+
+function when(ms) {
+  try {
+    return new Date(ms).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
+  } catch { return ""; }
+}
+function mailStatus(mail) {
+  const st = (mail && mail.status) || "queued";
+  if (st === "sent") return t("mailSent", mail.sent_at ? when(mail.sent_at) : "");
+  if (st === "retrying") return t("mailRetrying", mail.attempts || 0, mail.error || "");
+  if (st === "failed") return t("mailFailed", mail.error || "");
+  return t("mailQueued");
+}
+function operatorLabel(op) {
+  if (!op) return "";
+  return typeof op === "string" ? op : op.name || "";
+}
+function stateText(item) {
+  if (!item) return "";
+  if (item.state === "live") return t("stateLive", operatorLabel(item.operator));
+  if (item.state === "queued") return t("stateQueued");
+  return t("stateBot");
+}
+
+function renderMonitoredList() {
+  const list = $("mc-list");
+  if (!list) return;
+  const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#mc-list [data-conversation]");
+  const focusId = focused && focused.dataset.conversation;
+  if (!monitoredList.length) {
+    fill(list, h("li.empty", monitoredKnown ? t("mcNone") : t("connecting")));
+    return;
+  }
+  fill(list, ...monitoredList.map((it) => {
+    const mail = it.mail || {};
+    const open = tabs.has(it.conversation);
+    return h("li", { "data-conversation": it.conversation, "data-strong": it.strong ? "true" : "false", "data-state": it.state || "bot" },
+      h("button.mc-item", { type: "button", "data-conversation": it.conversation, "aria-current": it.conversation === current ? "true" : null,
+        title: t("mcOpenTitle", it.name || ""), onclick: () => openMonitored(it.conversation) },
+      h("span.mc-name", it.strong ? eyeIcon("list-eye", 14) : null, h("span", it.name || shortId(it.conversation)), open ? h("span.badge.tabbed", t("mcInTab")) : null),
+      h("span.mc-email", it.email || ""),
+      h("span.mc-meta", h("span", { class: `mc-kind ${it.strong ? "strong" : "weak"}` }, it.strong ? t("mcStrong") : t("mcWeak")), " · ",
+        h("span.mc-state", stateText(it)), it.revoked ? [" · ", h("span.mc-revoked", t("mcRevoked"))] : null),
+      h("span", { class: `mc-mail st-${mail.status || "queued"}` }, mailStatus(mail)),
+      h("span.mc-opened", it.opened_at ? t("mcOpened", when(it.opened_at)) : t("mcNotOpened")),
+      it.last_activity_at ? h("span.mc-activity", { "data-since": it.last_activity_at, "data-fmt": "activity" }, t("lastActivity", ago(it.last_activity_at))) : null));
+  }));
+  if (focusId) list.querySelector(`button[data-conversation="${cssEscape(focusId)}"]`)?.focus();
+}
+
+// ---- The creation form (the red eye)
+
+// A malformed address is refused here, before any request.
+function emailProblem(v) {
+  const s = String(v || "").trim();
+  if (!s) return t("emailRequired");
+  const probe = h("input", { type: "email" });
+  probe.value = s;
+  if (!probe.checkValidity() || !/^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$/.test(s)) return t("emailInvalid", s);
+  return null;
+}
+function setFieldError(input, text) {
+  const err = input && $(`${input.id}-err`);
+  if (!input || !err) return;
+  err.textContent = text || "";
+  if (text) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}
+
+function newMcForm() {
+  return { name: "", knowledge: null, knowledgeText: "", email: "", strong: true, bot: null, busy: false, options: [], active: -1, comboOpen: false };
+}
+let mcForm = newMcForm();
+let comboSeq = 0;
+let comboTimer = 0;
+
+function renderMcForm() {
+  const f = mcForm;
+  const name = h("input", { type: "text", id: "mc-name", maxlength: "100", required: true, autocomplete: "off", value: f.name,
+    "aria-describedby": "mc-name-err", oninput: (e) => { f.name = e.target.value; setFieldError(e.target, ""); } });
+  const kn = h("input", { type: "text", id: "mc-knowledge", role: "combobox", autocomplete: "off", value: f.knowledgeText,
+    "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": "mc-knowledge-list",
+    "aria-describedby": "mc-knowledge-chosen mc-knowledge-hint mc-knowledge-err",
+    oninput: (e) => {
+      f.knowledgeText = e.target.value;
+      if (!f.knowledge || f.knowledge.title !== e.target.value) { f.knowledge = null; renderChosen(); }
+      setFieldError(e.target, "");
+      clearTimeout(comboTimer);
+      comboTimer = setTimeout(searchCombo, 200);
+    },
+    onkeydown: comboKey,
+    onblur: () => setTimeout(() => { if (document.activeElement !== $("mc-knowledge")) closeKnowledgeCombo(); }, 150),
+  });
+  const email = h("input", { type: "email", id: "mc-email", required: true, autocomplete: "off", value: f.email,
+    "aria-describedby": "mc-email-err", inputmode: "email",
+    // Checked when OK is pressed (not on blur: an error appearing then would move the buttons
+    // under the pointer).
+    oninput: (e) => { f.email = e.target.value; setFieldError(e.target, ""); } });
+  const strong = h("input", { type: "checkbox", id: "mc-strong", checked: f.strong, "aria-describedby": "mc-strong-hint",
+    onchange: (e) => { f.strong = e.target.checked; } });
+  const botRow = h("div#mc-bot-row.field", { hidden: true });
+  const general = h("div#mc-form-err.form-error", { role: "alert" });
+  const ok = h("button.primary", { type: "submit", id: "mc-ok", disabled: f.busy }, t("ok"));
+  const form = h("form#mc-form.mc-form", { novalidate: true, "aria-labelledby": "mc-create-h",
+    onsubmit: (e) => { e.preventDefault(); submitMcForm(); },
+    onkeydown: (e) => {
+      if (e.key === "Escape" && !(e.target.id === "mc-knowledge" && mcForm.comboOpen)) { e.preventDefault(); cancelMcForm(); }
+    } },
+  h("h2#mc-create-h", eyeIcon("title-eye", 20), t("mcCreate")),
+  h("div.field", h("label", { for: "mc-name" }, t("mcName")), name, h("div#mc-name-err.field-error")),
+  h("div.field.combo",
+    h("label", { for: "mc-knowledge" }, t("mcKnowledge")),
+    kn,
+    h("ul#mc-knowledge-list.combo-list", { role: "listbox", "aria-label": t("mcKnowledge"), hidden: true }),
+    h("div#mc-knowledge-chosen.chosen"),
+    h("div#mc-knowledge-hint.hint", t("mcKnowledgeHint")),
+    h("div#mc-knowledge-err.field-error")),
+  h("div.field", h("label", { for: "mc-email" }, t("mcEmail")), email, h("div#mc-email-err.field-error")),
+  h("div.field.check", strong, h("label", { for: "mc-strong" }, t("mcStrongLabel"))),
+  h("div#mc-strong-hint.hint", t("mcStrongHint")),
+  botRow,
+  general,
+  h("div.form-actions", ok, h("button", { type: "button", id: "mc-cancel", onclick: cancelMcForm }, t("cancel"))));
+  // Several bots: choose one (with one, it is that one).
+  loadBots().then((bots) => {
+    const usable = bots.filter((b) => b.deployed_url !== undefined);
+    if (!mcForm.bot) mcForm.bot = (usable.find((b) => b.slug === botSlug) || usable.find((b) => b.slug === "demo") || usable[0] || {}).slug || null;
+    if (usable.length > 1 && $("mc-bot-row")) {
+      const sel = h("select", { id: "mc-bot", "aria-describedby": "mc-bot-err", onchange: (e) => {
+        mcForm.bot = e.target.value;
+        mcForm.knowledge = null;
+        renderChosen();
+      } }, usable.map((b) => h("option", { value: b.slug }, `${b.name} (${b.slug})`)));
+      sel.value = mcForm.bot;
+      fill($("mc-bot-row"), h("label", { for: "mc-bot" }, t("mcBot")), sel, h("div#mc-bot-err.field-error"));
+      $("mc-bot-row").hidden = false;
+    }
+  }).catch(() => {});
+  setTimeout(renderChosen, 0);
+  return form;
+}
+
+function renderChosen() {
+  const box = $("mc-knowledge-chosen");
+  if (!box) return;
+  const k = mcForm.knowledge;
+  fill(box, k ? [t("mcChosen"), " ", h("code", k.id)] : null);
+}
+
+function pickStartingKnowledge(k) {
+  mcForm.knowledge = { id: k.id, title: k.title || k.id, lang: k.lang || null };
+  mcForm.knowledgeText = mcForm.knowledge.title;
+  const input = $("mc-knowledge");
+  if (input) {
+    input.value = mcForm.knowledgeText;
+    setFieldError(input, "");
+  }
+  closeKnowledgeCombo();
+  renderChosen();
+  announce(t("mcChosenAnnounce", mcForm.knowledge.title));
+  input?.focus();
+}
+
+async function searchCombo() {
+  const q = mcForm.knowledgeText.trim();
+  const mine = ++comboSeq;
+  if (!q) { mcForm.options = []; closeKnowledgeCombo(); return; }
+  try {
+    const bots = await loadBots();
+    const bot = mcForm.bot || (bots[0] && bots[0].slug) || "demo";
+    const data = await api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    if (mine !== comboSeq || sideView !== "create") return;
+    mcForm.options = (data && data.knowledge) || [];
+  } catch {
+    if (mine !== comboSeq) return;
+    mcForm.options = [];
+  }
+  mcForm.active = -1;
+  renderCombo();
+}
+
+function renderCombo() {
+  const list = $("mc-knowledge-list");
+  const input = $("mc-knowledge");
+  if (!list || !input) return;
+  const opts = mcForm.options;
+  mcForm.comboOpen = opts.length > 0 || !!mcForm.knowledgeText.trim();
+  list.hidden = !mcForm.comboOpen;
+  input.setAttribute("aria-expanded", mcForm.comboOpen ? "true" : "false");
+  if (mcForm.active >= 0 && opts[mcForm.active]) input.setAttribute("aria-activedescendant", `mc-opt-${mcForm.active}`);
+  else input.removeAttribute("aria-activedescendant");
+  if (!opts.length) { fill(list, h("li.empty", { role: "option", "aria-disabled": "true" }, t("knowledgeNone"))); return; }
+  fill(list, ...opts.map((k, i) => h("li", {
+    role: "option", id: `mc-opt-${i}`, "data-knowledge": k.id, "aria-selected": i === mcForm.active ? "true" : "false",
+    class: i === mcForm.active ? "active" : null,
+    onmousedown: (e) => e.preventDefault(), // keep the focus in the input
+    onclick: () => pickStartingKnowledge({ id: k.id, title: k.title || k.id, lang: k.lang }),
+  }, h("span.opt-title", k.title || k.id), h("span.opt-id", k.id))));
+  list.querySelector(".active")?.scrollIntoView({ block: "nearest" });
+}
+
+function closeKnowledgeCombo() {
+  mcForm.comboOpen = false;
+  mcForm.active = -1;
+  const list = $("mc-knowledge-list");
+  if (list) list.hidden = true;
+  const input = $("mc-knowledge");
+  if (input) { input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
+}
+
+function comboKey(e) {
+  const opts = mcForm.options;
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    e.preventDefault();
+    if (!mcForm.comboOpen) { clearTimeout(comboTimer); if (opts.length) { mcForm.active = 0; renderCombo(); } else searchCombo(); return; }
+    if (!opts.length) return;
+    const d = e.key === "ArrowDown" ? 1 : -1;
+    mcForm.active = (mcForm.active + d + opts.length) % opts.length;
+    renderCombo();
+  } else if (e.key === "Enter") {
+    if (mcForm.comboOpen && mcForm.active >= 0 && opts[mcForm.active]) {
+      e.preventDefault();
+      const k = opts[mcForm.active];
+      pickStartingKnowledge({ id: k.id, title: k.title || k.id, lang: k.lang });
+    }
+  } else if (e.key === "Escape") {
+    if (mcForm.comboOpen) { e.preventDefault(); e.stopPropagation(); closeKnowledgeCombo(); }
+  }
+}
+
+function cancelMcForm() {
+  clearTimeout(comboTimer);
+  comboSeq++;
+  setSideView(lastSideView === "create" ? "livechat" : lastSideView);
+  $("mc-create-btn")?.focus();
+}
+
+async function submitMcForm() {
+  const f = mcForm;
+  if (f.busy) return;
+  const inputs = { name: $("mc-name"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
+  for (const el of Object.values(inputs)) if (el) setFieldError(el, "");
+  $("mc-form-err").textContent = "";
+  // Checked here first: nothing is sent while something is plainly wrong.
+  const problems = {};
+  const name = f.name.trim();
+  if (!name) problems.name = t("nameRequired");
+  else if ([...name].length > 100) problems.name = t("nameTooLong");
+  // The knowledge: the one picked, else what was typed if it is one of the results (id or title).
+  let kn = f.knowledge;
+  const typed = f.knowledgeText.trim();
+  if (!kn && typed) {
+    const lower = typed.toLowerCase();
+    const hit = [...f.options, ...kbResults].find((k) => k.id === typed || String(k.title || "").toLowerCase() === lower);
+    kn = hit ? { id: hit.id, title: hit.title, lang: hit.lang } : { id: typed, title: typed, lang: null };
+  }
+  if (!kn) problems.starting_knowledge = t("knowledgeRequired");
+  const emailErr = emailProblem(f.email);
+  if (emailErr) problems.email = emailErr;
+  const fieldsWithProblems = Object.keys(problems);
+  if (fieldsWithProblems.length) {
+    for (const [k, msg] of Object.entries(problems)) setFieldError(inputs[k], msg);
+    inputs[fieldsWithProblems[0]]?.focus();
+    return;
+  }
+  const body = { bot: f.bot || botSlug || "demo", name, starting_knowledge: kn.id, email: f.email.trim(), strong_monitoring: !!f.strong };
+  if (kn.lang === "fr" || kn.lang === "en") body.lang = kn.lang; // the visitor reads the knowledge's language
+  f.busy = true;
+  $("mc-ok").disabled = true;
+  try {
+    const r = await api("POST", "/monitored-conversations", body);
+    const item = (r && r.item) || null;
+    const id = (r && (r.conversation || r.id)) || (item && item.conversation);
+    if (item) upsertMonitored(item);
+    f.busy = false;
+    mcForm = newMcForm();
+    if (body.strong_monitoring && id) {
+      // Strong: its tab opens here at once (and in this operator's other browsers with `monitored`).
+      setSideView(lastSideView === "create" ? "livechat" : lastSideView);
+      markSeen(id);
+      const tab = followTab(id);
+      tab.flashing = false;
+      selectTab(id);
+      $(`tab-${id}`)?.focus();
+    } else {
+      // Weak: no tab, it waits in the list.
+      if (id) markSeen(id);
+      setSideView("monitored");
+      (id && $("mc-list")?.querySelector(`button[data-conversation="${cssEscape(id)}"]`) || $("mc-list-h"))?.focus();
+    }
+    showNotice(t("mcCreated", name, body.email), "ok");
+  } catch (err) {
+    f.busy = false;
+    if ($("mc-ok")) $("mc-ok").disabled = false;
+    if (err.status === 401) return;
+    let first = null;
+    const general = [];
+    for (const fe of (err.body && err.body.fields) || []) {
+      const el = inputs[fe.field];
+      if (el) { setFieldError(el, fe.message); first = first || el; }
+      else general.push(fe.message);
+    }
+    if (!first && !general.length) general.push(err.message);
+    if ($("mc-form-err")) $("mc-form-err").textContent = general.join(" ");
+    (first || $("mc-form-err"))?.focus?.();
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1082,6 +1743,7 @@ function renderLogin(error) {
 
 function signedIn() {
   stopped = false;
+  seen = loadSeen();
   renderAll();
   const saved = loadJson(TABS_KEY, {});
   for (const [id, seq] of Object.entries(saved)) if (typeof seq === "number") openTab(id, { lastSeq: seq });
@@ -1110,6 +1772,11 @@ async function logout() {
   tabs.clear();
   current = null;
   outbox = [];
+  monitored.clear();
+  monitoredList = [];
+  monitoredKnown = false;
+  seen = null;
+  mcForm = newMcForm();
   everReady = false;
   for (const k of [TABS_KEY, OUTBOX_KEY, CURRENT_KEY]) sessionStorage.removeItem(k);
   me = null;
@@ -1133,8 +1800,11 @@ window.vigieConsole = {
   get state() {
     return {
       ready, availability, current, queue, presence,
-      tabs: [...tabs.values()].map((tb) => ({ id: tb.id, lastSeq: tb.lastSeq, held: tb.held, unread: tb.unread, flashing: tb.flashing })),
+      tabs: [...tabs.values()].map((tb) => ({
+        id: tb.id, lastSeq: tb.lastSeq, held: tb.held, unread: tb.unread, flashing: tb.flashing, monitored: monitored.has(tb.id),
+      })),
       outbox: outbox.map((i) => i.client_id),
+      monitored: monitoredList, sideView,
     };
   },
 };
