@@ -1,4 +1,4 @@
-//! Conversation history for operators: search (text, state, operator, dates), one
+//! Conversation history for operators: search (text, state, operator, visitor, dates), one
 //! conversation with its messages, and a transcript export.
 
 use super::error::{ApiError, ApiResult};
@@ -28,6 +28,8 @@ struct SearchQuery {
     q: Option<String>,
     state: Option<String>,
     operator: Option<String>,
+    /// Part of the visitor's email address (monitored conversations).
+    visitor: Option<String>,
     /// Milliseconds since the epoch.
     from: Option<i64>,
     to: Option<i64>,
@@ -65,6 +67,10 @@ async fn search(
             text,
             state: q.state,
             operator: q.operator.filter(|o| !o.trim().is_empty()),
+            visitor: q
+                .visitor
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
             from_ms: q.from,
             to_ms: q.to,
             limit: q.limit.unwrap_or(50).clamp(1, 500),

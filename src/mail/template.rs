@@ -191,9 +191,21 @@ pub fn render(
     }
     Ok(Rendered {
         subject,
-        html,
+        html: sanitize_html(&html),
         text,
     })
+}
+
+/// The HTML part as mail clients should get it: what an admin wrote is cleaned like any
+/// HTML shown to someone else (no script, no event handler, no `javascript:` link),
+/// keeping the inline styles mails rely on.
+fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["style", "align", "width", "height"])
+        .add_tags(["center", "font"])
+        .add_tag_attributes("font", ["color", "size", "face"])
+        .clean(html)
+        .to_string()
 }
 
 /// Compiles and renders with sample values: what the admin's preview shows, and the
@@ -270,6 +282,29 @@ mod tests {
             text: "ok".into(),
         };
         assert!(render(&t, &vars, "x").is_err());
+    }
+
+    #[test]
+    fn the_html_part_is_sanitized_but_keeps_styles() {
+        let t = MailTemplate {
+            subject: "s".into(),
+            html: r#"<p style="color:#666" onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:alert(1)">a</a><a href="{{ link }}">b</a>"#.into(),
+            text: "t".into(),
+        };
+        let r = check(&t, "fr", "x").unwrap();
+        assert!(
+            r.html.contains(r#"<p style="color:#666">Hi</p>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("script")
+                && !r.html.contains("onclick")
+                && !r.html.contains("javascript"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("vigie_mc=mc_EXAMPLE"), "{}", r.html);
     }
 
     #[test]

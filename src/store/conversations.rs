@@ -293,6 +293,10 @@ pub struct ConversationSummary {
     pub state: String,
     pub lang: String,
     pub operator: Option<String>,
+    /// The visitor's email address, when Vigie knows it (monitored conversations).
+    pub visitor: Option<String>,
+    /// The monitored conversation's name, if it is one.
+    pub monitored: Option<String>,
     pub messages: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -306,6 +310,8 @@ pub struct HistoryQuery {
     pub state: Option<String>,
     /// An operator's name: conversations they hold or took part in.
     pub operator: Option<String>,
+    /// Part of the visitor's email address (case-insensitive).
+    pub visitor: Option<String>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
     pub limit: i64,
@@ -316,12 +322,14 @@ impl Store {
     pub async fn history(&self, q: &HistoryQuery) -> Result<Vec<ConversationSummary>> {
         // Filters are written so that an absent one is a no-op; every value is bound.
         let rows = sqlx::query(
-            "SELECT c.public_id, b.slug, c.kind, c.state, c.lang, o.name AS operator, c.last_seq, c.created_at, c.updated_at \
+            "SELECT c.public_id, b.slug, c.kind, c.state, c.lang, o.name AS operator, mc.email, mc.name AS monitored, c.last_seq, c.created_at, c.updated_at \
              FROM conversations c JOIN bots b ON b.id = c.bot_id LEFT JOIN operators o ON o.id = c.operator_id \
+             LEFT JOIN monitored_conversations mc ON mc.conversation_id = c.id \
              WHERE ($1 = '' OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND LOWER(m.body) LIKE $2 ESCAPE '\\')) \
              AND ($3 = '' OR c.state = $4) \
              AND ($5 = '' OR o.name = $6 OR EXISTS (SELECT 1 FROM messages m2 WHERE m2.conversation_id = c.id AND m2.body LIKE $7)) \
              AND c.updated_at >= $8 AND c.created_at <= $9 \
+             AND ($11 = '' OR LOWER(mc.email) LIKE $12 ESCAPE '\\') \
              ORDER BY c.updated_at DESC, c.id DESC LIMIT $10",
         )
         .bind(q.text.clone().unwrap_or_default())
@@ -337,6 +345,8 @@ impl Store {
         .bind(q.from_ms.unwrap_or(0))
         .bind(q.to_ms.unwrap_or(i64::MAX))
         .bind(q.limit)
+        .bind(q.visitor.clone().unwrap_or_default())
+        .bind(format!("%{}%", like_escape(&q.visitor.clone().unwrap_or_default().to_lowercase())))
         .fetch_all(&self.reader)
         .await?;
         rows.iter()
@@ -348,6 +358,8 @@ impl Store {
                     state: r.try_get("state")?,
                     lang: r.try_get("lang")?,
                     operator: r.try_get("operator")?,
+                    visitor: r.try_get("email")?,
+                    monitored: r.try_get("monitored")?,
                     messages: r.try_get("last_seq")?,
                     created_at: r.try_get("created_at")?,
                     updated_at: r.try_get("updated_at")?,
@@ -355,4 +367,11 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Escapes `\`, `%` and `_` for a LIKE pattern with `ESCAPE '\'`.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

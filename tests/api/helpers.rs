@@ -130,6 +130,9 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&self.db_url).await.expect("open store");
         let mut settings = Settings::for_database(&self.db_url, dir.path().to_path_buf());
+        settings.smtp_url = self.state.settings.smtp_url.clone();
+        settings.mail_from = self.state.settings.mail_from.clone();
+        settings.mail_retry_seconds = self.state.settings.mail_retry_seconds;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         settings.public_url = format!("http://{addr}");
@@ -199,6 +202,17 @@ impl TestApp {
 
     pub async fn operator(&self) -> Session {
         self.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await
+    }
+
+    /// Stops this node's server and workers (as a process exit would), keeping the
+    /// database for the other nodes; `finish` still cleans up.
+    pub async fn stop_server(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
     }
 
     pub async fn finish(mut self) {

@@ -193,7 +193,12 @@ async fn smtp_down_at_creation_sends_once_when_it_comes_back(backend: Backend) {
     assert!(!reason.is_empty(), "the server's reason is shown: {failed}");
     assert!(failed["mail"]["attempts"].as_i64().unwrap() >= 1);
 
-    // The server comes back on the same port: the mail goes, once.
+    // Vigie restarts (another process on the same database), then the SMTP server comes
+    // back on the same port: the mail goes, once.
+    let mut app = app;
+    app.stop_server().await;
+    let restarted = app.another_node().await;
+    let op = restarted.operator().await;
     let sink = Sink::serve(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());
     let mails = sink.wait_for(1).await;
     assert_eq!(mails[0].to, "visitor@example.com");
@@ -201,6 +206,7 @@ async fn smtp_down_at_creation_sends_once_when_it_comes_back(backend: Backend) {
     assert!(sent["mail"]["error"].is_null());
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(sink.count(), 1, "sent once");
+    restarted.finish().await;
     app.finish().await;
 }
 
@@ -533,6 +539,27 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
     let listed = expect(admin.get("/api/v1/monitored-conversations").await, 200).await;
     assert_eq!(listed["items"][0]["state"], "live");
     assert_eq!(listed["items"][0]["mine"], true, "the admin created it");
+
+    // History: found by the visitor's address (part of it, any case), not by another.
+    let found = expect(
+        admin.get("/api/v1/conversations?visitor=VISITOR@exa").await,
+        200,
+    )
+    .await;
+    let convs = found["conversations"].as_array().unwrap();
+    assert_eq!(convs.len(), 1, "{found}");
+    assert_eq!(convs[0]["conversation"], conv.as_str());
+    assert_eq!(convs[0]["visitor"], "visitor@example.com");
+    assert_eq!(convs[0]["monitored"], "Appel de M. Martin");
+    assert_eq!(convs[0]["kind"], "monitored");
+    let none = expect(
+        admin
+            .get("/api/v1/conversations?visitor=someone_else%25")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(none["conversations"].as_array().unwrap().len(), 0, "{none}");
 }
 
 crate::both_backends!(a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human);
