@@ -31,6 +31,10 @@ use super::ws_visitor::{message_frame, MAX_FRAME};
 
 const HEARTBEAT: Duration = Duration::from_secs(20);
 const DEAD_AFTER: Duration = Duration::from_secs(60);
+/// Livechat-wide changes (queue, assignments, presence) come in bursts (a hundred
+/// visitors asking for a human at once): a connection re-reads the livechat state at
+/// once for the first change, then at most every `REFRESH_GAP`, never missing the last.
+const REFRESH_GAP: Duration = Duration::from_millis(250);
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ws/operator", get(upgrade))
@@ -71,6 +75,8 @@ async fn upgrade(
                 rx,
                 hello: false,
                 last_heard: Instant::now(),
+                last_refresh: None,
+                refresh_due: None,
             };
             conn.run().await;
             for (_, f) in conn.follows.drain() {
@@ -94,6 +100,9 @@ struct Conn {
     rx: mpsc::Receiver<(i64, Result<Event, RecvError>)>,
     hello: bool,
     last_heard: Instant,
+    last_refresh: Option<Instant>,
+    /// A livechat change arrived within `REFRESH_GAP` of the last refresh: refresh then.
+    refresh_due: Option<tokio::time::Instant>,
 }
 
 struct Closed;
@@ -114,6 +123,10 @@ impl Conn {
                     _ => Err(Closed),
                 },
                 Some((conv, event)) = self.rx.recv() => self.on_event(conv, event).await,
+                _ = sleep_until(self.refresh_due) => {
+                    self.refresh_due = None;
+                    self.refresh().await
+                }
                 _ = heartbeat.tick() => {
                     if self.last_heard.elapsed() > DEAD_AFTER {
                         Err(Closed)
@@ -201,6 +214,7 @@ impl Conn {
     /// Sends the queue, the colleagues' presence and the operator's conversations, and
     /// follows any conversation newly assigned to this operator.
     async fn refresh(&mut self) -> Step {
+        self.last_refresh = Some(Instant::now());
         let fresh = match livechat::fresh_after(&self.state).await {
             Ok(f) => f,
             Err(e) => return self.internal(e).await,
@@ -426,9 +440,17 @@ impl Conn {
 
     async fn on_event(&mut self, id: i64, event: Result<Event, RecvError>) -> Step {
         if id == LIVECHAT_TOPIC {
-            return match event {
-                Ok(_) | Err(RecvError::Lagged(_)) => self.refresh().await,
-                Err(RecvError::Closed) => Ok(()),
+            if matches!(event, Err(RecvError::Closed)) {
+                return Ok(());
+            }
+            return match self.last_refresh {
+                Some(at) if at.elapsed() < REFRESH_GAP => {
+                    if self.refresh_due.is_none() {
+                        self.refresh_due = Some((at + REFRESH_GAP).into());
+                    }
+                    Ok(())
+                }
+                _ => self.refresh().await,
             };
         }
         let Some(f) = self.follows.get(&id) else {
@@ -467,6 +489,14 @@ impl Conn {
         tracing::error!(error = %e, "operator connection error");
         self.error("internal", "internal error, try again", None)
             .await
+    }
+}
+
+/// Sleeps until `due`, or forever when nothing is due.
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
     }
 }
 

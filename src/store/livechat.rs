@@ -112,35 +112,51 @@ impl Store {
         } else {
             "available"
         };
-        let candidates = sqlx::query(
-            "SELECT p.operator_id, o.name FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
-             WHERE p.status IN ('available', $1) AND p.last_seen_at > $2 AND p.load < p.capacity \
-             ORDER BY p.last_assigned_at, p.operator_id LIMIT 20",
-        )
-        .bind(manual)
-        .bind(fresh_after)
-        .fetch_all(&self.pool)
-        .await?;
-        for row in candidates {
-            let id: i64 = row.try_get("operator_id")?;
-            if operator_id.is_some_and(|wanted| wanted != id) {
-                continue;
-            }
-            let name: String = row.try_get("name")?;
+        // Picking the operator and raising their load is one statement, inside the
+        // transaction that moves the conversation: a list of candidates read beforehand
+        // goes stale while other assignments run (seen under load: everyone queued while
+        // operators had room). On PostgreSQL two transactions may still pick the same
+        // operator; the outer conditions are re-checked on the locked row, and the loser
+        // looks again.
+        let wanted = operator_id.unwrap_or(0);
+        for _ in 0..5 {
             let mut tx = self.pool.begin().await?;
             let now = now_ms();
-            let raised = sqlx::query(
+            let picked = sqlx::query(
                 "UPDATE operator_presence SET load = load + 1, last_assigned_at = $1 \
-                 WHERE operator_id = $2 AND load < capacity AND status IN ('available', $3)",
+                 WHERE operator_id = (SELECT p.operator_id FROM operator_presence p \
+                     WHERE p.status IN ('available', $2) AND p.last_seen_at > $3 AND p.load < p.capacity \
+                     AND ($4 = 0 OR p.operator_id = $5) \
+                     ORDER BY p.last_assigned_at, p.operator_id LIMIT 1) \
+                 AND load < capacity AND status IN ('available', $6) \
+                 RETURNING operator_id",
             )
             .bind(now)
-            .bind(id)
             .bind(manual)
-            .execute(&mut *tx)
+            .bind(fresh_after)
+            .bind(wanted)
+            .bind(wanted)
+            .bind(manual)
+            .fetch_optional(&mut *tx)
             .await?;
-            if raised.rows_affected() == 0 {
+            let Some(row) = picked else {
+                let free = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM operator_presence p \
+                     WHERE p.status IN ('available', $1) AND p.last_seen_at > $2 AND p.load < p.capacity \
+                     AND ($3 = 0 OR p.operator_id = $4)",
+                )
+                .bind(manual)
+                .bind(fresh_after)
+                .bind(wanted)
+                .bind(wanted)
+                .fetch_one(&mut *tx)
+                .await?;
+                if free.try_get::<i64, _>("n")? == 0 {
+                    return Ok(None);
+                }
                 continue;
-            }
+            };
+            let id: i64 = row.try_get("operator_id")?;
             let moved = sqlx::query(
                 "UPDATE conversations SET state = 'live', operator_id = $1, queued_at = NULL, updated_at = $2 \
                  WHERE id = $3 AND state IN ('bot', 'queued')",
@@ -153,6 +169,11 @@ impl Store {
             if moved.rows_affected() == 0 {
                 return Ok(None);
             }
+            let name: String = sqlx::query("SELECT name FROM operators WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("name")?;
             tx.commit().await?;
             return Ok(Some(AssignedOperator { id, name }));
         }

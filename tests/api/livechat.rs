@@ -529,7 +529,62 @@ async fn livechat_settings_apply_without_restart(app: &TestApp) {
     .await;
 }
 
+/// Many visitors asking at once while several operators have room: every one of them is
+/// given to an operator (a candidate list read before the assignment used to go stale
+/// under such bursts and queue visitors while operators were free), spread evenly.
+async fn a_burst_of_handoffs_fills_every_free_seat(app: &TestApp) {
+    let admin = app.admin().await;
+    expect(
+        admin
+            .put("/api/v1/livechat/settings", &json!({"default_capacity": 2}))
+            .await,
+        200,
+    )
+    .await;
+    let mut consoles = Vec::new();
+    for i in 0..5 {
+        let email = format!("burst{i}@example.com");
+        vigie::actions::add_operator(
+            &app.store,
+            &email,
+            &format!("Burst {i}"),
+            "operator",
+            "burst password 123".into(),
+        )
+        .await
+        .unwrap();
+        let mut c = Console::connect(app, &email, "burst password 123").await;
+        c.hello(json!({})).await;
+        c.available().await;
+        consoles.push(c);
+    }
+    let mut joins = Vec::new();
+    for i in 0..10 {
+        let mut v = Visitor::connect(app).await;
+        v.hello("demo").await;
+        joins.push(async move {
+            v.send(json!({"type": "handoff", "client_id": format!("burst-{i}")}))
+                .await;
+            v.expect("ack").await;
+            v.expect("message").await;
+            v.expect("message").await
+        });
+    }
+    let outcomes = futures_util::future::join_all(joins).await;
+    for o in &outcomes {
+        assert!(is_event(o, "operator_joined"), "{o}");
+    }
+    let mut per: std::collections::HashMap<String, usize> = Default::default();
+    for o in &outcomes {
+        *per.entry(o["operator"]["name"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(per.len(), 5, "spread over every operator: {per:?}");
+    assert!(per.values().all(|&n| n == 2), "{per:?}");
+}
+
 both_backends!(
+    a_burst_of_handoffs_fills_every_free_seat,
     livechat_settings_apply_without_restart,
     history_is_searchable_and_exportable,
     nobody_available_means_the_visitor_is_told,
