@@ -144,6 +144,7 @@ pub async fn launch(
             Arc::new(move || crate::livechat::changed(&state))
         },
     });
+    let sweeper = crate::livechat::spawn_queue_sweeper(state.clone());
     let router = http::router(state);
     // Chat frames are small and often written back to back (ack, then messages): without
     // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
@@ -161,5 +162,6 @@ pub async fn launch(
         events.abort();
     }
     worker.abort();
+    sweeper.abort();
     Ok(())
 }

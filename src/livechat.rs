@@ -171,6 +171,46 @@ pub async fn dispatch_queue(state: &AppState) -> Result<(), ActionError> {
     Ok(())
 }
 
+/// Tells every visitor who has waited in the queue past the queue timeout that nobody
+/// could take the request; their conversations go back to the bot.
+pub async fn expire_queue(state: &AppState) -> Result<usize, ActionError> {
+    let timeout = settings(state).await?.queue_timeout_seconds;
+    let given_up = state
+        .store
+        .give_up_waiting(now_ms() - timeout * 1000)
+        .await?;
+    for (id, lang) in &given_up {
+        let lang = Lang::parse(lang).unwrap_or(Lang::Fr);
+        let told = event(
+            "queue_timeout",
+            text(
+                lang,
+                "Aucun conseiller n'a pu prendre votre demande à temps. L'assistant reste à votre disposition ; vous pourrez redemander un conseiller plus tard.".into(),
+                "No operator could take your request in time. The assistant is still here for you; you can ask for an operator again later.".into(),
+            ),
+            None,
+        );
+        store_and_publish(state, *id, None, vec![told]).await?;
+    }
+    if !given_up.is_empty() {
+        changed(state);
+    }
+    Ok(given_up.len())
+}
+
+/// Runs `expire_queue` every few seconds, for the life of the server.
+pub fn spawn_queue_sweeper(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = expire_queue(&state).await {
+                tracing::error!(error = %e, "queue sweeper");
+            }
+        }
+    })
+}
+
 pub async fn set_availability(
     state: &AppState,
     operator: &Operator,

@@ -12,6 +12,9 @@ pub struct LivechatSettings {
     pub default_capacity: i64,
     /// An operator whose connections have been silent this long counts as offline.
     pub presence_timeout_seconds: i64,
+    /// A visitor waiting in the queue this long is told plainly that nobody could take
+    /// the request, and goes back to the bot.
+    pub queue_timeout_seconds: i64,
     /// "Conversations monitorées – Prefix URL": the page the mailed links open (the bot's
     /// deployed URL, or a page of the customer's site that embeds the chatbox). Empty:
     /// not configured, monitored conversations cannot be created.
@@ -108,6 +111,7 @@ impl Default for LivechatSettings {
         LivechatSettings {
             default_capacity: 3,
             presence_timeout_seconds: 60,
+            queue_timeout_seconds: 300,
             monitored_prefix_url: String::new(),
             monitored_link_days: 90,
             monitored_mail: MailTemplates::default(),
@@ -152,6 +156,12 @@ impl LivechatSettings {
             errors.push(FieldError::new(
                 "presence_timeout_seconds",
                 "between 30 and 3600 seconds (the console refreshes its presence every 20 s)",
+            ));
+        }
+        if !(30..=86_400).contains(&self.queue_timeout_seconds) {
+            errors.push(FieldError::new(
+                "queue_timeout_seconds",
+                "between 30 seconds and 24 hours (86400)",
             ));
         }
         let prefix = self.monitored_prefix_url.trim();

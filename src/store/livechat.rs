@@ -180,6 +180,23 @@ impl Store {
         Ok(None)
     }
 
+    /// Takes out of the queue, back to the bot, every conversation queued before
+    /// `queued_before`; returns them (id, lang). Conditional, so with several nodes each
+    /// conversation is given up once.
+    pub async fn give_up_waiting(&self, queued_before: i64) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "UPDATE conversations SET state = 'bot', queued_at = NULL, updated_at = $1 \
+             WHERE state = 'queued' AND queued_at < $2 RETURNING id, lang",
+        )
+        .bind(now_ms())
+        .bind(queued_before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("lang")?)))
+            .collect()
+    }
+
     /// True when at least one operator is available (whatever their load).
     pub async fn anyone_available(&self, fresh_after: i64) -> Result<bool> {
         let row = sqlx::query(

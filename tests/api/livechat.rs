@@ -226,6 +226,45 @@ async fn capacity_and_queue_order_are_respected(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(conv.state, "queued");
+
+    // Still waiting past the queue timeout: told plainly, back to the bot, out of the queue.
+    let mut settings = expect(
+        app.admin().await.get("/api/v1/livechat/settings").await,
+        200,
+    )
+    .await;
+    assert_eq!(settings["queue_timeout_seconds"], 300);
+    settings["queue_timeout_seconds"] = json!(10);
+    let e = expect(
+        app.admin()
+            .await
+            .put("/api/v1/livechat/settings", &settings)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(e["fields"][0]["field"], "queue_timeout_seconds");
+    assert_eq!(
+        vigie::livechat::expire_queue(&app.state).await.unwrap(),
+        0,
+        "not yet"
+    );
+    app.sql(&format!(
+        "UPDATE conversations SET queued_at = queued_at - 301000 WHERE id = {}",
+        conv.id
+    ))
+    .await;
+    assert_eq!(vigie::livechat::expire_queue(&app.state).await.unwrap(), 1);
+    let told = third.expect("message").await;
+    assert_eq!(told["event"], "queue_timeout", "{told}");
+    assert!(told["text"].as_str().unwrap().contains("Aucun conseiller"));
+    op.until(|f| f["type"] == "queue" && f["items"].as_array().unwrap().is_empty())
+        .await;
+    let conv = app.store.conversation_by_id(conv.id).await.unwrap();
+    assert_eq!(conv.state, "bot");
+    // The bot answers again.
+    let (_, _, bot) = third.say("c-2", "j'ai oublié mon mot de passe").await;
+    assert_eq!(bot["author"], "bot");
 }
 
 async fn transfer_to_a_colleague(app: &TestApp) {

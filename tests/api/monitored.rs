@@ -187,7 +187,9 @@ async fn smtp_down_at_creation_sends_once_when_it_comes_back(backend: Backend) {
     )
     .await;
     let conv = created["id"].as_str().unwrap().to_string();
-    assert_eq!(created["item"]["mail"]["status"], "queued");
+    // The worker may already have tried by the time the answer is built.
+    let status = created["item"]["mail"]["status"].as_str().unwrap();
+    assert!(status == "queued" || status == "retrying", "{status}");
     let failed = wait_item(&op, &conv, |v| v["mail"]["status"] == "retrying").await;
     let reason = failed["mail"]["error"].as_str().unwrap();
     assert!(!reason.is_empty(), "the server's reason is shown: {failed}");

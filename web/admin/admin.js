@@ -541,6 +541,7 @@ async function renderLivechatSettings() {
     default_capacity: num("default_capacity", 1, 20),
     presence_timeout_seconds: num("presence_timeout_seconds", 30, 3600),
   };
+  if ("queue_timeout_seconds" in data) inputs.queue_timeout_seconds = num("queue_timeout_seconds", 30, 86400);
   const hasMonitored = "monitored_prefix_url" in data;
   let prefixField = null;
   if (hasMonitored) {
@@ -646,6 +647,7 @@ async function renderLivechatSettings() {
     const body = structuredClone(data);
     body.default_capacity = toInt(inputs.default_capacity.value);
     body.presence_timeout_seconds = toInt(inputs.presence_timeout_seconds.value);
+    if (inputs.queue_timeout_seconds) body.queue_timeout_seconds = toInt(inputs.queue_timeout_seconds.value);
     if (hasMonitored) {
       body.monitored_prefix_url = inputs.monitored_prefix_url.value.trim();
       body.monitored_link_days = toInt(inputs.monitored_link_days.value);
@@ -662,6 +664,7 @@ async function renderLivechatSettings() {
       Object.assign(data, r || {});
       inputs.default_capacity.value = String(data.default_capacity);
       inputs.presence_timeout_seconds.value = String(data.presence_timeout_seconds);
+      if (inputs.queue_timeout_seconds) inputs.queue_timeout_seconds.value = String(data.queue_timeout_seconds);
       if (hasMonitored) {
         inputs.monitored_prefix_url.value = data.monitored_prefix_url || "";
         inputs.monitored_link_days.value = String(data.monitored_link_days);
@@ -677,6 +680,9 @@ async function renderLivechatSettings() {
     h("h2", { style: "margin-top:0" }, t("general")),
     fieldInput("lc-default-capacity", t("defaultCapacity"), inputs.default_capacity, t("capacityHint")),
     fieldInput("lc-presence-timeout", t("presenceTimeout"), inputs.presence_timeout_seconds, t("presenceHint")),
+    inputs.queue_timeout_seconds
+      ? fieldInput("lc-queue-timeout", t("queueTimeout"), inputs.queue_timeout_seconds, t("queueTimeoutHint"))
+      : null,
     h("h2", t("misc")),
     hasMonitored ? [
       prefixField,
