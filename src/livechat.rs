@@ -59,14 +59,14 @@ pub async fn fresh_after(state: &AppState) -> Result<i64, ActionError> {
     Ok(now_ms() - settings(state).await?.presence_timeout_seconds * 1000)
 }
 
-fn text(lang: Lang, fr: String, en: String) -> String {
+pub(crate) fn text(lang: Lang, fr: String, en: String) -> String {
     match lang {
         Lang::Fr => fr,
         Lang::En => en,
     }
 }
 
-fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
+pub(crate) fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
     NewMessage {
         author: Author::System,
         kind: MessageKind::Event,

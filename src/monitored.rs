@@ -9,11 +9,10 @@ use crate::actions::{invalid, ActionError};
 use crate::app::AppState;
 use crate::auth::{new_token, token_hash};
 use crate::chat::{self, already_stored, store_and_publish};
-use crate::domain::conversation::{Author, MessageBody, MessageKind, NewMessage};
 use crate::domain::now_ms;
 use crate::domain::Email;
 use crate::engines::Served;
-use crate::livechat;
+use crate::livechat::{self, event, text};
 use crate::mail::template::{self, MailVars, Rendered};
 use crate::store::{
     Appended, Conversation, FoundLink, MonitoredItem, NewLink, NewMail, NewMonitored, Operator,
@@ -173,10 +172,27 @@ async fn configured(
 }
 
 struct Prepared {
-    token: String,
+    token_hash: String,
     link: String,
     expires_at: i64,
     mail: Rendered,
+}
+
+impl Prepared {
+    /// The link and its mail to `to`, as the store keeps them.
+    fn link_to<'a>(&'a self, to: &'a str, mail_domain: &'a str) -> NewLink<'a> {
+        NewLink {
+            token_hash: &self.token_hash,
+            expires_at: self.expires_at,
+            mail: NewMail {
+                to_addr: to,
+                subject: &self.mail.subject,
+                html: &self.mail.html,
+                text: &self.mail.text,
+            },
+            mail_domain,
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -220,7 +236,7 @@ fn prepare(
         ActionError::Invalid(errors)
     })?;
     Ok(Prepared {
-        token,
+        token_hash: token_hash(&token),
         link,
         expires_at,
         mail,
@@ -299,7 +315,6 @@ pub async fn create(
         .item(knowledge_id.trim())
         .expect("checked by prepare");
     let first = chat::knowledge_message(&served, &k.id).expect("checked by prepare");
-    let token_hash = token_hash(&p.token);
     let domain = mail_domain(state);
     let public_id = state
         .store
@@ -313,17 +328,7 @@ pub async fn create(
             strong: req.strong_monitoring,
             creator_id: operator.id,
             first_message: first,
-            link: NewLink {
-                token_hash: &token_hash,
-                expires_at: p.expires_at,
-                mail: NewMail {
-                    to_addr: email.as_str(),
-                    subject: &p.mail.subject,
-                    html: &p.mail.html,
-                    text: &p.mail.text,
-                },
-                mail_domain: &domain,
-            },
+            link: p.link_to(email.as_str(), &domain),
         })
         .await?;
     state.mailer.wake();
@@ -385,25 +390,10 @@ pub async fn resend(
         operator,
         &item.starting_knowledge.id,
     )?;
-    let token_hash = token_hash(&p.token);
     let domain = mail_domain(state);
     state
         .store
-        .resend_monitored(
-            item.id,
-            email.as_str(),
-            NewLink {
-                token_hash: &token_hash,
-                expires_at: p.expires_at,
-                mail: NewMail {
-                    to_addr: email.as_str(),
-                    subject: &p.mail.subject,
-                    html: &p.mail.html,
-                    text: &p.mail.text,
-                },
-                mail_domain: &domain,
-            },
-        )
+        .resend_monitored(item.id, email.as_str(), p.link_to(email.as_str(), &domain))
         .await?;
     state.mailer.wake();
     livechat::changed(state);
@@ -461,26 +451,6 @@ pub async fn open_link(
         livechat::changed(state);
     }
     Ok(Ok((conv, link)))
-}
-
-fn text(lang: Lang, fr: String, en: String) -> String {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
-
-fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
-    NewMessage {
-        author: Author::System,
-        kind: MessageKind::Event,
-        body: MessageBody {
-            event: Some(name.to_string()),
-            text: Some(text),
-            operator: operator.map(str::to_string),
-            ..Default::default()
-        },
-    }
 }
 
 /// "Proposer de l'aide": the visitor sees an offer to accept or decline.
