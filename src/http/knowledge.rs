@@ -42,6 +42,10 @@ struct ListQuery {
     q: Option<String>,
     #[serde(default)]
     limit: Option<usize>,
+    /// Only items in this language (`fr`, `en`): the console searches in the language of
+    /// the conversation on screen.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 async fn list(
@@ -52,7 +56,13 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let Query(query) = query?;
     let bot = actions::bot(&state.store, &slug).await?;
-    let items = state.store.list_knowledge(bot.id).await?;
+    let mut items = state.store.list_knowledge(bot.id).await?;
+    if let Some(l) = query.lang.as_deref().filter(|l| !l.is_empty()) {
+        let lang = vigie_bot::Lang::parse(l).ok_or_else(|| {
+            ApiError::Invalid(vec![crate::domain::FieldError::new("lang", "fr or en")])
+        })?;
+        items.retain(|k| k.lang == lang);
+    }
     let q = query.q.as_deref().map(str::trim).unwrap_or("");
     if q.is_empty() {
         let list: Vec<Value> = items.iter().map(item_json).collect();

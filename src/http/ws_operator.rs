@@ -183,9 +183,31 @@ impl Conn {
             },
         );
         if id != LIVECHAT_TOPIC {
+            self.describe(id).await?;
             self.catch_up(id).await?;
         }
         Ok(())
+    }
+
+    /// What the console shows beside a conversation: its bot and language (the knowledge
+    /// search uses them), its kind and state.
+    async fn describe(&mut self, id: i64) -> Step {
+        let (conv, bots) = match (
+            self.state.store.conversation_by_id(id).await,
+            self.state.store.list_bots().await,
+        ) {
+            (Ok(c), Ok(b)) => (c, b),
+            (Err(e), _) | (_, Err(e)) => return self.internal(e.into()).await,
+        };
+        let bot = bots
+            .iter()
+            .find(|b| b.id == conv.bot_id)
+            .map(|b| b.slug.clone());
+        self.send(json!({
+            "type": "conversation", "conversation": conv.public_id, "bot": bot,
+            "lang": conv.lang, "kind": conv.kind, "state": conv.state,
+        }))
+        .await
     }
 
     async fn catch_up(&mut self, id: i64) -> Step {

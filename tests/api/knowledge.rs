@@ -115,6 +115,44 @@ async fn operators_search_knowledge(app: &TestApp) {
     assert_eq!(found["knowledge"][0]["id"], "vpn-lent");
     assert!(found["knowledge"].as_array().unwrap().len() <= 3);
     expect(s.get("/api/v1/bots/demo/knowledge?limit=abc").await, 400).await;
+    // In one language only (the console searches in the conversation's language).
+    let all = expect(
+        s.get("/api/v1/bots/demo/knowledge?q=vpn&limit=20").await,
+        200,
+    )
+    .await;
+    let langs = |v: &serde_json::Value| -> Vec<String> {
+        v["knowledge"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["lang"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(langs(&all).contains(&"en".to_string()) && langs(&all).contains(&"fr".to_string()));
+    let fr = expect(
+        s.get("/api/v1/bots/demo/knowledge?q=vpn&limit=20&lang=fr")
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        !langs(&fr).is_empty() && langs(&fr).iter().all(|l| l == "fr"),
+        "{fr}"
+    );
+    let en = expect(
+        s.get("/api/v1/bots/demo/knowledge?q=vpn&limit=20&lang=en")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(en["knowledge"][0]["id"], "vpn-help");
+    let bad = expect(
+        s.get("/api/v1/bots/demo/knowledge?q=vpn&lang=de").await,
+        422,
+    )
+    .await;
+    assert_eq!(bad["fields"][0]["field"], "lang");
 }
 
 const GOOD_FILE: &str = r#"{"knowledge": [

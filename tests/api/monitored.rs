@@ -352,6 +352,11 @@ async fn the_operator_guides_offers_help_and_takes_over(backend: Backend) {
     console
         .send(json!({"type": "open", "conversation": conv, "last_seq": 0}))
         .await;
+    let info = console.until(|v| v["type"] == "conversation").await;
+    assert_eq!(info["conversation"], conv.as_str());
+    assert_eq!(info["bot"], "demo");
+    assert_eq!(info["lang"], "fr");
+    assert_eq!(info["kind"], "monitored");
     let first = console.until(|v| v["type"] == "message").await;
     assert_eq!(first["kind"], "knowledge");
 

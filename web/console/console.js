@@ -203,6 +203,8 @@ class Tab {
     this.helloSeq = lastSeq; // seen before a reload: replayed again, but not news
     this.seqs = new Set();
     this.held = false;
+    this.bot = null; // from the server's `conversation` frame
+    this.lang = null;
     this.flashing = false;
     this.unread = 0;
     this.lastVisitorAt = 0;
@@ -387,6 +389,14 @@ function onFrame(f) {
       break;
     case "monitored":
       onMonitored(Array.isArray(f.items) ? f.items : []);
+      break;
+    case "conversation":
+      // Its bot and language: the knowledge search of this tab uses them.
+      if (f.conversation) {
+        const tab = tabs.get(f.conversation) || openTab(f.conversation);
+        tab.bot = typeof f.bot === "string" ? f.bot : null;
+        tab.lang = typeof f.lang === "string" ? f.lang : null;
+      }
       break;
     case "availability":
       setAvailability(f.status);
@@ -1283,9 +1293,12 @@ async function searchKnowledge() {
       botSlug = (bots.find((b) => b.slug === "demo") || bots[0] || {}).slug || "demo";
     }
     // The bot of what is on screen: the creation form's, else the monitored conversation's.
+    // In a tab: that conversation's bot and language.
     const item = mcItem(current);
-    const bot = (sideView === "create" && mcForm.bot) || (item && item.bot) || botSlug;
-    const data = await api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    const tab = sideView === "create" ? null : tabs.get(current);
+    const bot = (sideView === "create" && mcForm.bot) || (item && item.bot) || (tab && tab.bot) || botSlug;
+    const lang = tab && tab.lang ? `&lang=${encodeURIComponent(tab.lang)}` : "";
+    const data = await api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8${lang}`);
     if (mine !== kbSeq) return;
     kbResults = (data && data.knowledge) || [];
   } catch (err) {
