@@ -167,8 +167,15 @@ fn explain(e: ActionError) -> anyhow::Error {
 }
 
 fn init_tracing(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // The HTML parser under ammonia logs every tag it reads at debug level, attributes
+    // included: a mail's link (its token) would reach the logs. Whatever the filter says.
+    for quiet in ["html5ever=warn", "markup5ever=warn"] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -47,6 +47,12 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { error::ApiError::NotFound("no such route".into()) })
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: a query may hold a secret (a monitored conversation's
+        // `vigie_mc` link token), and secrets never reach the logs.
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &axum::http::Request<axum::body::Body>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            },
+        ))
         .with_state(state)
 }

@@ -370,12 +370,62 @@ async fn first_serve_creates_an_admin_and_the_demo_bot() {
         .unwrap();
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["kind"], "answer", "{body}");
+    // A monitored conversation at once (the demo ships ready); its link opens the chatbox.
+    let csrf: serde_json::Value = client
+        .get(format!("{base}/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = client
+        .post(format!("{base}/api/v1/monitored-conversations"))
+        .header("X-CSRF-Token", csrf["csrf_token"].as_str().unwrap_or_default())
+        .json(&serde_json::json!({"bot": "demo", "name": "Premier essai", "starting_knowledge": "vpn-lent", "email": "martin@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let created: serde_json::Value = r.json().await.unwrap();
+    let link = created["link"].as_str().unwrap().to_string();
+    let token = link.split("vigie_mc=").nth(1).unwrap().to_string();
+    assert!(
+        link.starts_with(&format!("{base}/c/demo/?vigie_mc=mc_")),
+        "{link}"
+    );
+    assert_eq!(client.get(&link).send().await.unwrap().status(), 200);
+    // With no SMTP server configured, the mail is a file in the outbox.
+    let outbox = dir.path().join("outbox");
+    let mut eml = None;
+    for _ in 0..100 {
+        eml = std::fs::read_dir(&outbox).ok().and_then(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|x| x == "eml"))
+        });
+        if eml.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let eml = std::fs::read_to_string(eml.expect("an .eml file in the outbox")).unwrap();
+    assert!(eml.contains("To: martin@example.com"), "{eml}");
     unsafe { libc_kill(child.id()) };
     child.wait().unwrap();
     let logs = logs.join().unwrap();
     assert!(logs.contains("logged in"), "debug logs expected:\n{logs}");
     assert!(!logs.contains(&password), "the password reached the logs");
     assert!(!logs.contains("vgs_"), "a session token reached the logs");
+    assert!(
+        logs.contains("/c/demo/"),
+        "requests are logged at debug level:\n{logs}"
+    );
+    let leaked: Vec<&str> = logs.lines().filter(|l| l.contains(&token)).collect();
+    assert!(
+        leaked.is_empty(),
+        "a link token reached the logs: {leaked:#?}"
+    );
 
     // A second start creates nothing and prints no password.
     let out = Command::new(BIN)
