@@ -95,6 +95,42 @@ test('the loader opens the chatbox in an iframe, and it works', async () => {
   await page.context().close();
 });
 
+test("a monitored conversation's link to the customer's page: the loader opens the chatbox on it", async () => {
+  // The admin (printed account) sets the prefix URL to the host page and creates one over
+  // the API, as a CRM would (session cookie + CSRF token).
+  const email = /^\s*email:\s*(\S+)/m.exec(server.output)?.[1];
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: server.password }),
+  });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf } = await login.json();
+  const call = (method, p, body) => fetch(`${server.url}/api/v1${p}`, {
+    method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: JSON.stringify(body),
+  });
+  const prefix = `${hostUrl}/aide?page=chat`;
+  assert.equal((await call('PUT', '/livechat/settings', { monitored_prefix_url: prefix })).status, 200);
+  const r = await call('POST', '/monitored-conversations', {
+    bot: 'demo', name: 'Intranet', starting_knowledge: 'vpn-lent', email: 'martin@example.com', strong_monitoring: false,
+  });
+  assert.equal(r.status, 201);
+  const { link } = await r.json();
+  assert.ok(link.startsWith(`${prefix}&vigie_mc=mc_`), link);
+
+  const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1000, height: 700 } });
+  const page = await newPage(ctx);
+  await page.goto(link);
+  const iframe = page.locator('iframe[id^="vigie-chatbox-"]');
+  await iframe.waitFor({ state: 'visible' }); // a monitored link opens the chatbox at once
+  const frame = page.frames().find((f) => f.url().startsWith(server.url) && /vigie_mc=mc_/.test(f.url()));
+  assert.ok(frame, 'the chatbox got the link token');
+  await waitFor(async () => (await shownMessages(frame)).some((m) => m.author === 'bot' && m.kind === 'knowledge' && /VPN lent/.test(m.text)),
+    { what: 'the starting knowledge in the embedded chatbox' });
+  assert.deepEqual(page.problems, []);
+  await ctx.close();
+});
+
 test('unread badge while closed, and vigie_mc forwarded', async () => {
   const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1000, height: 700 } });
   // Hold the bot's answers until the chatbox is closed.
