@@ -92,8 +92,18 @@ pub(crate) fn joined(lang: Lang, name: &str) -> NewMessage {
     )
 }
 
+/// Tells every operator connection, on this node and (PostgreSQL) on the others, to
+/// re-read the livechat state.
 pub fn changed(state: &AppState) {
     state.bus.publish(LIVECHAT_TOPIC, Event::Stored { seq: 0 });
+    if state.store.backend() == crate::store::Backend::Postgres {
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.notify_nodes(LIVECHAT_TOPIC, 0).await {
+                tracing::warn!(error = %e, "could not tell the other nodes of a livechat change");
+            }
+        });
+    }
 }
 
 /// Routes a visitor who asked for a human: to an available operator under capacity

@@ -171,6 +171,18 @@ impl Store {
         self.backend
     }
 
+    /// PostgreSQL: a hint on `vigie_events` for every node's bus (`topic:seq`).
+    pub async fn notify_nodes(&self, topic: i64, seq: i64) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::bus::PG_CHANNEL)
+                .bind(format!("{topic}:{seq}"))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()

@@ -634,3 +634,37 @@ both_backends!(
     operator_socket_needs_a_session_and_the_same_origin,
     stale_presence_reads_as_offline,
 );
+
+/// Two nodes on one PostgreSQL database: an operator connected to one node is given a
+/// visitor who asked on the other, and sees the queue change there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn livechat_changes_reach_operators_on_another_node() {
+    let node1 = TestApp::spawn(vigie::store::Backend::Postgres).await;
+    let node2 = node1.another_node().await;
+    let mut claire = Console::connect(&node2, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    claire.hello(json!({})).await;
+    claire.available().await;
+    let mut v = visitor_asks(&node1, "x-node").await;
+    v.expect("message").await;
+    assert_eq!(v.expect("message").await["event"], "operator_joined");
+    let conv = v.conversation.clone().unwrap();
+    claire
+        .until(|f| {
+            f["type"] == "assigned"
+                && f["conversations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c == conv.as_str())
+        })
+        .await;
+    // The visitor writes on node 1; Claire reads it on node 2.
+    v.send(json!({"type": "send", "client_id": "x-1", "text": "bonjour depuis l'autre nœud"}))
+        .await;
+    let m = claire
+        .until(|f| f["type"] == "message" && f["client_id"] == "x-1")
+        .await;
+    assert_eq!(m["conversation"], conv.as_str());
+    node2.finish().await;
+    node1.finish().await;
+}
