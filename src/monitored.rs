@@ -220,7 +220,7 @@ fn prepare(
         conversation_name: name.to_string(),
         operator_name: operator.name.clone(),
         knowledge_title: k.title.clone(),
-        knowledge_answer: k.answer.clone(),
+        knowledge_answer: crate::domain::markdown::to_plain(&k.answer),
         knowledge_answer_html: k.answer_html.clone(),
         bot_name: served.snapshot.bot_name.clone(),
         expires_at: day(expires_at),

@@ -17,9 +17,77 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+/// The answer as plain text (a mail's text part): emphasis marks dropped, list items on
+/// their own line with a dash, links followed by their address, raw HTML left out.
+pub fn to_plain(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut out = String::with_capacity(markdown.len());
+    let mut links: Vec<String> = Vec::new();
+    let mut ordered: Vec<Option<u64>> = Vec::new();
+    let newline = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    };
+    for event in pulldown_cmark::Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::List(first)) => {
+                newline(&mut out);
+                ordered.push(first);
+            }
+            Event::End(TagEnd::List(_)) => {
+                ordered.pop();
+                if ordered.is_empty() {
+                    newline(&mut out);
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::Item) => {
+                newline(&mut out);
+                match ordered.last_mut() {
+                    Some(Some(n)) => {
+                        out.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => out.push_str("- "),
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = links.pop() {
+                    if !url.is_empty() && !out.ends_with(url.as_str()) {
+                        out.push_str(&format!(" ({url})"));
+                    }
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
+                newline(&mut out);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    let mut text = out.trim().to_string();
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{render, to_plain};
+
+    #[test]
+    fn plain_text_for_mails() {
+        let t = to_plain("Essayez :\n\n1. **Redémarrez** le poste.\n2. Ouvrez [le portail](https://portail.example.com).\n\n- un\n- deux\n\n<b>brut</b> fin");
+        assert_eq!(
+            t,
+            "Essayez :\n\n1. Redémarrez le poste.\n2. Ouvrez le portail (https://portail.example.com).\n\n- un\n- deux\n\nbrut fin"
+        );
+    }
 
     #[test]
     fn renders_markdown() {

@@ -106,6 +106,11 @@ async fn the_mail_carries_a_link_that_opens_the_conversation(backend: Backend) {
         mail.text
     );
     assert!(mail.html.contains("<h2>VPN lent"), "{}", mail.html);
+    assert!(
+        mail.text.contains("- Préférez un câble Ethernet") && !mail.text.contains("**"),
+        "the answer as plain text, not Markdown: {}",
+        mail.text
+    );
     let from = mail.raw.lines().find(|l| l.starts_with("From:")).unwrap();
     assert!(
         from.contains("Vigie Helpdesk") && from.contains("<helpdesk@example.com>"),
