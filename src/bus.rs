@@ -19,7 +19,12 @@ pub enum Event {
     /// A message was stored (after commit).
     Message(Arc<Message>),
     /// Someone is typing (never stored).
-    Typing { author: &'static str, on: bool },
+    /// `name`: the operator's, shown to the visitor ("Claire écrit…").
+    Typing {
+        author: &'static str,
+        on: bool,
+        name: Option<Arc<str>>,
+    },
     /// Messages up to `seq` are stored (from another node): read them from the store.
     Stored { seq: i64 },
     /// Hints may have been lost: read whatever is new from the store.

@@ -402,6 +402,7 @@ impl Conn {
                     Event::Typing {
                         author: "operator",
                         on,
+                        name: Some(self.operator.name.as_str().into()),
                     },
                 );
                 Ok(())
@@ -493,7 +494,7 @@ impl Conn {
                     self.catch_up(id).await
                 }
             }
-            Ok(Event::Typing { author, on }) => {
+            Ok(Event::Typing { author, on, .. }) => {
                 if author == "operator" {
                     return Ok(());
                 }

@@ -331,6 +331,7 @@ impl Conn {
                         Event::Typing {
                             author: "visitor",
                             on: t.on,
+                            name: None,
                         },
                     );
                     Ok(())
@@ -632,12 +633,14 @@ impl Conn {
                     self.catch_up().await
                 }
             }
-            Ok(Event::Typing { author, on }) => {
+            Ok(Event::Typing { author, on, name }) => {
                 if author == "visitor" {
                     return Ok(());
                 }
-                self.send(json!({"type": "typing", "author": author, "on": on}))
-                    .await
+                self.send(
+                    json!({"type": "typing", "author": author, "on": on, "name": name.as_deref()}),
+                )
+                .await
             }
             Ok(Event::Stored { seq }) => {
                 if self.session.as_ref().is_some_and(|s| seq > s.last_sent) {

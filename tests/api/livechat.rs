@@ -162,6 +162,18 @@ async fn an_available_operator_takes_over(app: &TestApp) {
         .until(|f| f["type"] == "message" && f["author"] == "visitor")
         .await;
     assert_eq!(got["text"], "merci, c'est GlobalProtect");
+    // The operator types: the visitor sees who.
+    op.send(json!({"type": "typing", "conversation": conv, "on": true}))
+        .await;
+    let typing = v.expect("typing").await;
+    assert_eq!(
+        (
+            typing["author"].as_str(),
+            typing["name"].as_str(),
+            typing["on"].as_bool()
+        ),
+        (Some("operator"), Some("Claire"), Some(true))
+    );
     // Knowledge from the search panel, seen by the visitor as an answer.
     op.send(json!({"type": "knowledge", "client_id": "o-2", "conversation": conv, "knowledge_id": "vpn-connexion-echoue"})).await;
     op.until(|f| f["type"] == "ack").await;
