@@ -131,6 +131,7 @@ pub async fn launch(
     };
     let transport = crate::mail::Transport::new(
         state.settings.smtp_url.as_deref(),
+        state.settings.smtp_ca_file.as_deref(),
         state.settings.data_dir.join("outbox"),
     )
     .map_err(std::io::Error::other)?;

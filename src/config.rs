@@ -24,6 +24,7 @@ struct RawSettings {
     log: Option<String>,
     web_dir: Option<String>,
     smtp_url: Option<String>,
+    smtp_ca_file: Option<String>,
     mail_from: Option<String>,
     mail_retry_seconds: Option<u64>,
 }
@@ -46,6 +47,9 @@ pub struct Settings {
     /// (STARTTLS), `?tls=opportunistic`, or `smtp://host:port` (plain, for a local relay).
     /// None: mails are written as `.eml` files to `<data_dir>/outbox/`.
     pub smtp_url: Option<String>,
+    /// A PEM file of a private certificate authority to trust for the SMTP server's TLS
+    /// (an internal relay), beside the public roots.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The sender of every mail (`Name <address>` or an address).
     pub mail_from: String,
     /// Delay before the first retry of a failed send (it grows ×3 per attempt, up to 1 h).
@@ -158,6 +162,18 @@ impl Settings {
             }
             None => None,
         };
+        let smtp_ca_file = raw
+            .smtp_ca_file
+            .filter(|f| !f.trim().is_empty())
+            .map(PathBuf::from);
+        if let Some(f) = &smtp_ca_file {
+            if !f.is_file() {
+                return Err(bad(
+                    "VIGIE_SMTP_CA_FILE",
+                    format!("{} is not a readable file", f.display()),
+                ));
+            }
+        }
         let mail_from = raw
             .mail_from
             .unwrap_or_else(|| "Vigie <vigie@localhost>".to_string());
@@ -173,6 +189,7 @@ impl Settings {
         }
         Ok(Settings {
             smtp_url,
+            smtp_ca_file,
             mail_from,
             mail_retry_seconds,
             data_dir,
@@ -198,6 +215,7 @@ impl Settings {
             log: "warn".into(),
             web_dir: None,
             smtp_url: None,
+            smtp_ca_file: None,
             mail_from: "Vigie <vigie@localhost>".into(),
             mail_retry_seconds: 10,
         }

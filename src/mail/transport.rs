@@ -4,6 +4,7 @@
 
 use crate::store::OutboxMail;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,17 +21,42 @@ pub enum Transport {
 pub struct SendError(pub String);
 
 impl Transport {
-    pub fn new(smtp_url: Option<&str>, outbox_dir: PathBuf) -> Result<Transport, String> {
-        match smtp_url {
-            Some(url) => {
-                let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| format!("VIGIE_SMTP_URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(20)))
-                    .build();
-                Ok(Transport::Smtp(t))
-            }
-            None => Ok(Transport::Files(outbox_dir)),
+    /// `ca_file`: a private authority to trust for the server's certificate, applied to
+    /// whatever TLS the URL asks for (`smtps://`, `?tls=required`, `?tls=opportunistic`).
+    pub fn new(
+        smtp_url: Option<&str>,
+        ca_file: Option<&std::path::Path>,
+        outbox_dir: PathBuf,
+    ) -> Result<Transport, String> {
+        let Some(url) = smtp_url else {
+            return Ok(Transport::Files(outbox_dir));
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("VIGIE_SMTP_URL: {e}"))?
+            .timeout(Some(Duration::from_secs(20)));
+        if let Some(ca) = ca_file {
+            let parsed = url::Url::parse(url).map_err(|e| format!("VIGIE_SMTP_URL: {e}"))?;
+            let host = parsed.host_str().unwrap_or_default().to_string();
+            let pem = std::fs::read(ca)
+                .map_err(|e| format!("VIGIE_SMTP_CA_FILE {}: {e}", ca.display()))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| format!("VIGIE_SMTP_CA_FILE {}: {e}", ca.display()))?;
+            let params = TlsParameters::builder(host)
+                .add_root_certificate(cert)
+                .build_rustls()
+                .map_err(|e| format!("VIGIE_SMTP_CA_FILE: {e}"))?;
+            let mode = parsed
+                .query_pairs()
+                .find(|(k, _)| k == "tls")
+                .map(|(_, v)| v.to_string());
+            builder = match (parsed.scheme(), mode.as_deref()) {
+                ("smtps", _) => builder.tls(Tls::Wrapper(params)),
+                (_, Some("required")) => builder.tls(Tls::Required(params)),
+                (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(params)),
+                _ => builder,
+            };
         }
+        Ok(Transport::Smtp(builder.build()))
     }
 
     pub fn describe(&self) -> String {

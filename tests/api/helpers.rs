@@ -131,6 +131,7 @@ impl TestApp {
         let store = Store::open(&self.db_url).await.expect("open store");
         let mut settings = Settings::for_database(&self.db_url, dir.path().to_path_buf());
         settings.smtp_url = self.state.settings.smtp_url.clone();
+        settings.smtp_ca_file = self.state.settings.smtp_ca_file.clone();
         settings.mail_from = self.state.settings.mail_from.clone();
         settings.mail_retry_seconds = self.state.settings.mail_retry_seconds;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -10,9 +10,24 @@ use std::time::Duration;
 pub struct Sink {
     pub mails: Arc<Mutex<Vec<Vec<u8>>>>,
     buf: Vec<u8>,
+    /// With AUTH: the accepted user and password, and every attempt seen.
+    credentials: Option<(String, String)>,
+    pub logins: Arc<Mutex<Vec<(String, bool)>>>,
 }
 
 impl Handler for Sink {
+    fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> Response {
+        let ok = self
+            .credentials
+            .as_ref()
+            .is_some_and(|(u, p)| u == user && p == password);
+        self.logins.lock().unwrap().push((user.to_string(), ok));
+        if ok {
+            response::AUTH_OK
+        } else {
+            response::INVALID_CREDENTIALS
+        }
+    }
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
         response::OK
     }
@@ -58,6 +73,38 @@ impl Sink {
         std::thread::spawn(move || {
             let mut server = Server::new(handler);
             server.with_name("sink.test").with_tcp_listener(listener);
+            let _ = server.serve();
+        });
+        sink
+    }
+
+    /// STARTTLS with `cert`/`key` (PEM files) and AUTH PLAIN for `user`/`password`.
+    pub fn serve_tls(
+        listener: TcpListener,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+        user: &str,
+        password: &str,
+    ) -> Sink {
+        // mailin's rustls server needs the process-wide provider (two are compiled in).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let sink = Sink {
+            credentials: Some((user.to_string(), password.to_string())),
+            ..Default::default()
+        };
+        let handler = sink.clone();
+        let ssl = mailin_embedded::SslConfig::SelfSigned {
+            cert_path: cert.display().to_string(),
+            key_path: key.display().to_string(),
+        };
+        let mut server = Server::new(handler);
+        server
+            .with_name("sink.test")
+            .with_ssl(ssl)
+            .expect("TLS configuration")
+            .with_auth(mailin_embedded::AuthMechanism::Plain)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
             let _ = server.serve();
         });
         sink

@@ -793,3 +793,125 @@ async fn templates_are_checked_and_previewed(backend: Backend) {
     assert!((6.9..7.01).contains(&days), "{days}");
     app.finish().await;
 }
+
+/// A private authority and a certificate for `localhost` signed by it (openssl).
+fn private_ca(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n").unwrap();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Vigie test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "srv.key",
+        "-out",
+        "srv.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "srv.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "srv.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    (dir.join("ca.pem"), dir.join("srv.pem"), dir.join("srv.key"))
+}
+
+/// STARTTLS required and credentials from `VIGIE_SMTP_URL`, the server's certificate from
+/// a private authority (`VIGIE_SMTP_CA_FILE`): the mail goes; a wrong password is shown
+/// to the operator with the server's reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_with_starttls_and_credentials() {
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = private_ca(certs.path());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sink = Sink::serve_tls(listener, &cert, &key, "vigie", "s3cret pass");
+    for (password, works) in [("s3cret%20pass", true), ("wrong", false)] {
+        let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+            s.smtp_url = Some(format!(
+                "smtp://vigie:{password}@localhost:{port}?tls=required"
+            ));
+            s.smtp_ca_file = Some(ca.clone());
+            s.mail_retry_seconds = 1;
+        })
+        .await;
+        let op = app.operator().await;
+        let created = expect(
+            op.post(
+                "/api/v1/monitored-conversations",
+                &request("tls@example.com", true),
+            )
+            .await,
+            201,
+        )
+        .await;
+        let conv = created["id"].as_str().unwrap().to_string();
+        if works {
+            let mails = sink.wait_for(1).await;
+            assert_eq!(mails[0].to, "tls@example.com");
+            wait_item(&op, &conv, |v| v["mail"]["status"] == "sent").await;
+        } else {
+            let failed = wait_item(&op, &conv, |v| v["mail"]["status"] == "retrying").await;
+            let reason = failed["mail"]["error"].as_str().unwrap();
+            assert!(
+                reason.contains("535") || reason.to_lowercase().contains("credentials"),
+                "{reason}"
+            );
+            assert!(
+                !reason.contains("wrong"),
+                "the password is not shown: {reason}"
+            );
+            assert_eq!(sink.count(), 1, "nothing more delivered");
+        }
+        app.finish().await;
+    }
+    let logins = sink.logins.lock().unwrap().clone();
+    assert_eq!(
+        logins.first(),
+        Some(&("vigie".to_string(), true)),
+        "{logins:?}"
+    );
+    assert!(logins.iter().any(|(_, ok)| !ok));
+}
