@@ -273,12 +273,7 @@ impl Store {
         if moved.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(
-            "UPDATE operator_presence SET load = load - 1 WHERE operator_id = $1 AND load > 0",
-        )
-        .bind(operator_id)
-        .execute(&mut *tx)
-        .await?;
+        lower_load(&mut tx, operator_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -316,12 +311,7 @@ impl Store {
         if moved.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(
-            "UPDATE operator_presence SET load = load - 1 WHERE operator_id = $1 AND load > 0",
-        )
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
+        lower_load(&mut tx, from).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -409,4 +399,13 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// One conversation fewer for the operator (in the caller's transaction).
+async fn lower_load(tx: &mut sqlx::Transaction<'_, sqlx::Any>, operator_id: i64) -> Result<()> {
+    sqlx::query("UPDATE operator_presence SET load = load - 1 WHERE operator_id = $1 AND load > 0")
+        .bind(operator_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -576,6 +576,19 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
 
 crate::both_backends!(a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human);
 
+/// Switches the module on or off in the demo's dialog box, and deploys.
+async fn deploy_module(admin: &Session, on: bool) {
+    let modules = json!({"modules": {"monitored_conversations": on}});
+    expect(admin.put("/api/v1/bots/demo/config", &modules).await, 200).await;
+    expect(
+        admin
+            .post("/api/v1/bots/demo/deployments", &json!({}))
+            .await,
+        201,
+    )
+    .await;
+}
+
 async fn bad_input_names_the_field(backend: Backend) {
     let (_sink, port) = Sink::start();
     let app = spawn_with_smtp(backend, port).await;
@@ -631,43 +644,11 @@ async fn bad_input_names_the_field(backend: Backend) {
 
     // Module off in the deployed configuration: refused, saying where to switch it on.
     let admin = app.admin().await;
-    expect(
-        admin
-            .put(
-                "/api/v1/bots/demo/config",
-                &json!({"modules": {"monitored_conversations": false}}),
-            )
-            .await,
-        200,
-    )
-    .await;
-    expect(
-        admin
-            .post("/api/v1/bots/demo/deployments", &json!({}))
-            .await,
-        201,
-    )
-    .await;
+    deploy_module(&admin, false).await;
     let r = expect(post(request("a@b.org", true)).await, 422).await;
     assert_eq!(field(&r), "bot");
     assert!(r["message"].as_str().unwrap().contains("Dialog box"), "{r}");
-    expect(
-        admin
-            .put(
-                "/api/v1/bots/demo/config",
-                &json!({"modules": {"monitored_conversations": true}}),
-            )
-            .await,
-        200,
-    )
-    .await;
-    expect(
-        admin
-            .post("/api/v1/bots/demo/deployments", &json!({}))
-            .await,
-        201,
-    )
-    .await;
+    deploy_module(&admin, true).await;
 
     // No prefix URL: refused, saying where to set it.
     let mut settings = expect(admin.get("/api/v1/livechat/settings").await, 200).await;
