@@ -44,6 +44,18 @@ async fn wait_item(s: &Session, conv: &str, pred: impl Fn(&Value) -> bool) -> Va
     panic!("condition never held: {}", item(s, conv).await);
 }
 
+/// Creates a monitored conversation on the demo bot; returns the answer and its id.
+async fn create(s: &Session, email: &str, strong: bool) -> (Value, String) {
+    let created = expect(
+        s.post("/api/v1/monitored-conversations", &request(email, strong))
+            .await,
+        201,
+    )
+    .await;
+    let conv = created["id"].as_str().unwrap().to_string();
+    (created, conv)
+}
+
 macro_rules! with_smtp {
     ($($name:ident),* $(,)?) => {
         $(
@@ -71,16 +83,7 @@ async fn the_mail_carries_a_link_that_opens_the_conversation(backend: Backend) {
     let (sink, port) = Sink::start();
     let app = spawn_with_smtp(backend, port).await;
     let op = app.operator().await;
-    let created = expect(
-        op.post(
-            "/api/v1/monitored-conversations",
-            &request("Martin@Example.com", true),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let conv = created["id"].as_str().unwrap().to_string();
+    let (created, conv) = create(&op, "Martin@Example.com", true).await;
     assert_eq!(created["conversation"], conv.as_str());
     let link = created["link"].as_str().unwrap();
     assert!(
@@ -182,16 +185,7 @@ async fn smtp_down_at_creation_sends_once_when_it_comes_back(backend: Backend) {
     };
     let app = spawn_with_smtp(backend, port).await;
     let op = app.operator().await;
-    let created = expect(
-        op.post(
-            "/api/v1/monitored-conversations",
-            &request("visitor@example.com", false),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let conv = created["id"].as_str().unwrap().to_string();
+    let (created, conv) = create(&op, "visitor@example.com", false).await;
     // The worker may already have tried by the time the answer is built.
     let status = created["item"]["mail"]["status"].as_str().unwrap();
     assert!(status == "queued" || status == "retrying", "{status}");
@@ -221,16 +215,7 @@ async fn links_expire_are_revoked_and_cannot_be_forged(backend: Backend) {
     let (sink, port) = Sink::start();
     let app = spawn_with_smtp(backend, port).await;
     let op = app.operator().await;
-    let created = expect(
-        op.post(
-            "/api/v1/monitored-conversations",
-            &request("wrong@exmaple.com", false),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let conv = created["id"].as_str().unwrap().to_string();
+    let (_, conv) = create(&op, "wrong@exmaple.com", false).await;
     let old = token_in(&sink.wait_for(1).await[0]);
 
     // Forged and unknown links open nothing.
@@ -326,16 +311,7 @@ async fn the_operator_guides_offers_help_and_takes_over(backend: Backend) {
     console.hello(json!({})).await;
     console.available().await;
     let op = app.operator().await;
-    let created = expect(
-        op.post(
-            "/api/v1/monitored-conversations",
-            &request("visitor@example.com", true),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let conv = created["id"].as_str().unwrap().to_string();
+    let (_, conv) = create(&op, "visitor@example.com", true).await;
 
     // Strong monitoring: the creator's console is told (it opens the tab).
     let listed = console
@@ -485,17 +461,7 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
     console.hello(json!({})).await;
     console.available().await;
     let admin = app.admin().await;
-    let created = expect(
-        admin
-            .post(
-                "/api/v1/monitored-conversations",
-                &request("visitor@example.com", false),
-            )
-            .await,
-        201,
-    )
-    .await;
-    let conv = created["id"].as_str().unwrap().to_string();
+    let (created, conv) = create(&admin, "visitor@example.com", false).await;
     let link = created["link"].as_str().unwrap();
     let token = &link[link.find("vigie_mc=").unwrap() + 9..];
     // Listed for everyone (not Claire's: `mine` is false, so no tab opens in her console).
@@ -760,13 +726,7 @@ async fn templates_are_checked_and_previewed(backend: Backend) {
     edited["monitored_mail"]["fr"]["subject"] = json!("[Helpdesk] {{ conversation_name }}");
     edited["monitored_link_days"] = json!(7);
     expect(admin.put("/api/v1/livechat/settings", &edited).await, 200).await;
-    let created = expect(
-        admin
-            .post("/api/v1/monitored-conversations", &request("a@b.org", true))
-            .await,
-        201,
-    )
-    .await;
+    let (created, _) = create(&admin, "a@b.org", true).await;
     let mail = sink.wait_for(1).await.remove(0);
     assert_eq!(mail.subject, "[Helpdesk] Appel de M. Martin");
     let days =
@@ -859,16 +819,7 @@ async fn smtp_with_starttls_and_credentials() {
         })
         .await;
         let op = app.operator().await;
-        let created = expect(
-            op.post(
-                "/api/v1/monitored-conversations",
-                &request("tls@example.com", true),
-            )
-            .await,
-            201,
-        )
-        .await;
-        let conv = created["id"].as_str().unwrap().to_string();
+        let (_, conv) = create(&op, "tls@example.com", true).await;
         if works {
             let mails = sink.wait_for(1).await;
             assert_eq!(mails[0].to, "tls@example.com");
