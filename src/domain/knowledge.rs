@@ -10,7 +10,9 @@ use vigie_bot::Lang;
 pub const MAX_ID: usize = 100;
 pub const MAX_TITLE: usize = 300;
 pub const MAX_FORMULATION: usize = 1000;
-pub const MAX_FORMULATIONS: usize = 100;
+/// An intent data set imported as knowledge can have thousands of training
+/// phrasings per intent (SNIPS: ~2,000).
+pub const MAX_FORMULATIONS: usize = 5_000;
 pub const MAX_ANSWER: usize = 20_000;
 pub const MAX_TAGS: usize = 20;
 
@@ -159,6 +161,7 @@ impl KnowledgeDoc {
             ));
         }
         let mut formulations = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, f) in self.formulations.iter().enumerate() {
             let f = one_line(
                 &format!("formulations[{i}]"),
@@ -166,7 +169,7 @@ impl KnowledgeDoc {
                 MAX_FORMULATION,
                 &mut errors,
             );
-            if !formulations.contains(&f) {
+            if seen.insert(f.clone()) {
                 formulations.push(f);
             }
         }
@@ -301,6 +304,22 @@ mod tests {
             tags: vec![],
             published: true,
         }
+    }
+
+    #[test]
+    fn an_intent_data_set_fits_in_one_item() {
+        let mut big = doc("card_arrival");
+        big.formulations = (0..3000).map(|i| format!("phrasing {i}")).collect();
+        big.formulations.push("phrasing 7".into()); // duplicates are dropped
+        assert_eq!(big.validate().unwrap().formulations.len(), 3000);
+        big.formulations = (0..=MAX_FORMULATIONS).map(|i| format!("p {i}")).collect();
+        let errs = big.validate().unwrap_err();
+        assert_eq!(errs[0].field, "formulations");
+        assert!(
+            errs[0].message.contains("5000 at most"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

@@ -11,6 +11,22 @@ use crate::{Candidate, KnowledgeInput, Lang, Outcome};
 use std::collections::HashMap;
 
 const K1: f32 = 1.2;
+
+/// The stems of `words`, with the function words when `stop_words`.
+fn tokens(words: &[String], lang: Lang, written: Option<Lang>, stop_words: bool) -> Vec<String> {
+    let mut t: Vec<String> = normalize::analyze_words(words, lang, written)
+        .into_iter()
+        .map(|t| t.stem)
+        .collect();
+    if stop_words {
+        t.extend(
+            normalize::stop_tokens(words, lang)
+                .into_iter()
+                .map(|t| t.stem),
+        );
+    }
+    t
+}
 const B: f32 = 0.75;
 
 struct Sub {
@@ -30,12 +46,20 @@ pub struct Bm25Index {
     pub other_lang: f32,
     /// Minimal score for an answer.
     pub threshold: f32,
+    /// Function words are indexed and searched like any word.
+    stop_words: bool,
 }
 
 impl Bm25Index {
     /// Same inputs as [`crate::Index::build`]: the title, each formulation,
     /// the answer (Markdown stripped) and the tags are the item's documents.
     pub fn build(items: &[KnowledgeInput]) -> Bm25Index {
+        Bm25Index::build_with(items, false)
+    }
+
+    /// [`Bm25Index::build`], keeping the function words ("how", "from") as
+    /// plain BM25 implementations do when `stop_words` is true.
+    pub fn build_with(items: &[KnowledgeInput], stop_words: bool) -> Bm25Index {
         let context: Vec<String> = items
             .iter()
             .map(|i| {
@@ -57,7 +81,7 @@ impl Bm25Index {
                     .chain(it.formulations.iter())
                     .chain(context.get(g).filter(|c| !c.trim().is_empty()))
                 {
-                    let toks = normalize::normalize(f, lang);
+                    let toks = tokens(&normalize::words(f), lang, None, stop_words);
                     if toks.is_empty() {
                         continue;
                     }
@@ -106,6 +130,7 @@ impl Bm25Index {
             subs,
             other_lang: 0.8,
             threshold: 5.0,
+            stop_words,
         }
     }
 
@@ -120,9 +145,9 @@ impl Bm25Index {
                 Some(l) if l != sub.lang => self.other_lang,
                 _ => 1.0,
             };
-            let mut toks: Vec<u32> = normalize::analyze_words(&words, sub.lang, written)
+            let mut toks: Vec<u32> = tokens(&words, sub.lang, written, self.stop_words)
                 .iter()
-                .filter_map(|t| sub.terms.get(&t.stem).copied())
+                .filter_map(|t| sub.terms.get(t).copied())
                 .collect();
             toks.sort_unstable();
             toks.dedup();

@@ -1,27 +1,24 @@
 //! From ranked items to an [`Outcome`]: the calibrated decision.
 //!
 //! Why separate: the scorer only ranks; deciding between answering,
-//! suggesting, refusing or handing over is policy. A direct answer needs a
-//! high enough score, a clear lead over the runner-up, *and* enough of the
-//! question's informative mass covered by the item — so a question sharing a
-//! single common word with an item ("changer le pneu" vs "changer le mot de
-//! passe") is refused. A detected request for a human goes to an item flagged
-//! `handoff` when the base has one, to [`Outcome::Handoff`] otherwise.
+//! suggesting, refusing or handing over is policy. A direct answer needs
+//! enough of the question's informative mass covered by the item, and either
+//! a high enough score with a margin over the runner-up (higher when a
+//! single content word is shared: "changer le pneu" vs "changer le mot de
+//! passe"; never on function words alone), or a moderate score that leads
+//! the runner-up by far with the item's own words (or, when every content
+//! word is unknown, with function words typical of the item). A detected
+//! request for a human goes to an item flagged `handoff` when the base has
+//! one, to [`Outcome::Handoff`] otherwise.
 
 use crate::index::{Index, Scored};
 use crate::{handoff, lang, normalize, Candidate, Lang, Outcome};
 
 /// How many ranked items the decision looks at.
 const TOP: usize = 8;
-/// Added to [`crate::Params::answer`] when the best item shares a single
-/// word with the question: one common word ("voiture", "year") is the usual
-/// way an off-topic question reaches an item.
-const ONE_WORD_EXTRA: f32 = 0.1;
-/// Taken from [`crate::Params::answer`] when three or more of the
-/// question's words are found in the item's title and formulations: such
-/// agreement rarely happens by chance. (Both calibrated on the even lines of
-/// the demo eval set, checked on the odd lines.)
-const MANY_WORDS_RELIEF: f32 = 0.04;
+/// Items covering a one-word question at least this share as well as the
+/// best one are alike.
+const ALIKE: f32 = 0.95;
 
 impl Index {
     /// Answer a visitor's question. `lang`: the conversation's language if
@@ -71,15 +68,44 @@ impl Index {
         };
         let second = ranked.get(1).map(|s| s.score).unwrap_or(0.0);
         let covered = top.coverage >= p.min_coverage;
+        let relief = self.subs[self.items[top.item as usize].lang.idx()].relief(p);
         let threshold = match top.matched {
-            0 | 1 => p.answer + ONE_WORD_EXTRA,
-            2 => p.answer,
-            _ => p.answer - MANY_WORDS_RELIEF,
+            0 | 1 => p.answer + p.one_word,
+            2 => p.answer - relief,
+            _ => p.answer - p.many_words - relief,
         };
-        if top.score >= threshold
-            && covered
-            && (top.score - second >= p.margin || second < p.suggest)
-        {
+        let clear =
+            top.score >= threshold && (top.score - second >= p.margin || second < p.suggest);
+        // a question whose content words are all unknown ("from oez to hbf")
+        // is recognised by its function words when they are typical of the
+        // item
+        let by_function = top.matched == 0 && top.words > 0 && top.stop_central >= p.central;
+        let leads = top.score >= p.lead_floor
+            && (top.main_cov >= p.lead_cov || by_function)
+            && top.score >= p.lead_ratio * second;
+        // function words alone never make an answer, unless the question
+        // has nothing else ("where are you from")
+        let content = top.matched > 0 || top.words == 0;
+        // a single word found as fully and scored about as well in several
+        // items ("vpn", "mot de passe") does not say which one: they are
+        // offered instead
+        let alike: Vec<&Scored> = ranked
+            .iter()
+            .take_while(|s| s.score >= p.suggest && s.score >= top.score - p.window)
+            .filter(|s| {
+                top.words == 1
+                    && s.matched == 1
+                    && s.main_cov >= top.main_cov * ALIKE
+                    && s.exact_cov >= top.exact_cov * ALIKE
+            })
+            .take(4)
+            .collect();
+        if alike.len() >= 2 {
+            return Outcome::Suggestions {
+                candidates: alike.iter().map(|s| self.candidate(s)).collect(),
+            };
+        }
+        if covered && ((content && clear) || leads) {
             return Outcome::Answer {
                 id: self.items[top.item as usize].id.clone(),
                 score: top.score.min(1.0),
@@ -87,7 +113,7 @@ impl Index {
         }
         let close: Vec<Candidate> = ranked
             .iter()
-            .filter(|s| s.score >= p.suggest && s.score >= top.score - p.window)
+            .filter(|s| s.score >= p.suggest - relief && s.score >= top.score - p.window)
             .take(4)
             .map(|s| self.candidate(s))
             .collect();
@@ -116,6 +142,7 @@ pub struct Explained {
     pub coverage: f32,
     pub main_cov: f32,
     pub exact_cov: f32,
+    pub stop_central: f32,
     pub matched: u16,
     pub words: u16,
     pub best: f32,
@@ -144,6 +171,7 @@ impl Index {
                 coverage: s.coverage,
                 main_cov: s.main_cov,
                 exact_cov: s.exact_cov,
+                stop_central: s.stop_central,
                 matched: s.matched,
                 words: s.words,
                 best: s.best,

@@ -358,6 +358,7 @@ pub fn analyze_words(words: &[String], lang: Lang, written: Option<Lang>) -> Vec
                     surface: words[span].join(" "),
                     stem,
                     groups: gs.clone(),
+                    stop: false,
                 });
                 i += ps.len();
                 continue;
@@ -371,6 +372,7 @@ pub fn analyze_words(words: &[String], lang: Lang, written: Option<Lang>) -> Vec
                 surface: w.clone(),
                 stem: stems[i].clone(),
                 groups: t.single.get(&stems[i]).cloned().unwrap_or_default(),
+                stop: false,
             });
         }
         i += 1;

@@ -5,8 +5,10 @@
 //! at the *item* level (a word found in every formulation of one item is
 //! still discriminative between items). A question becomes a list of
 //! weighted "slots" (one per query word: the exact stem, or up to three typo
-//! corrections, or prefix expansions for the search box); unknown words keep
-//! their IDF mass so that they lower the query coverage.
+//! corrections, or prefix expansions for the search box, or words of the same
+//! family); unknown words keep part of their IDF mass so that they lower the
+//! query coverage, a smaller part in bases whose own words are mostly seen
+//! once. Function words are weighed lightly rather than dropped.
 //!
 //! Scoring of an item, all terms in [0,1]:
 //! - per formulation, an IDF-weighted overlap `m / (α·Q + (1-α)·F)` where `m`
@@ -24,11 +26,15 @@ use crate::{Candidate, KnowledgeInput, Lang};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Tunable constants of the scorer and of the decision. The defaults were
-/// calibrated on the even lines of the demo eval set (the odd lines held
-/// out, see `examples/tune.rs`) and kept round on purpose.
+/// Tunable constants of the scorer and of the decision, kept round on
+/// purpose. Calibrated on two kinds of data at once (see `examples/tune.rs`
+/// and `data/public/README.md`): the even lines of the demo eval set (the
+/// odd lines held out), and three public intent corpora whose questions
+/// are real users' (StackExchange titles, a Telegram bot's messages), so
+/// that a knob that only suits our own French base shows up as a loss there.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
+    // ---- scoring
     /// Weight of the query mass in the similarity denominator (0.5 = Dice).
     pub alpha: f32,
     /// Reinforcement by the item's second best formulation.
@@ -42,47 +48,103 @@ pub struct Params {
     pub fuzzy2: f32,
     /// Factor applied to a prefix expansion (search only).
     pub prefix: f32,
+    /// Factor applied to a word of the same family (see
+    /// `SubIndex::derivations`) when the word itself is unknown.
+    pub derive: f32,
     /// Factor applied to items not in the preferred language.
     pub other_lang: f32,
-    /// Minimal score for a direct answer.
-    pub answer: f32,
-    /// Minimal score for a suggestion.
-    pub suggest: f32,
-    /// Minimal lead of the best item over the second for a direct answer.
-    pub margin: f32,
-    /// Suggestions are the items within this distance of the best.
-    pub window: f32,
-    /// Minimal share of the query mass covered by the answered item.
-    pub min_coverage: f32,
-    /// Minimal score of the weak candidates returned with NotUnderstood.
-    pub weak: f32,
     /// Factor on the similarity of an item's answer and tags (title and
     /// formulations weigh 1).
     pub context: f32,
     /// Factor applied to a match through a matching group (a synonym, see
     /// [`crate::groups`]) rather than the same stem; 0 disables the groups.
     pub group: f32,
+    /// Share of their IDF that function words ("how", "from", "quand")
+    /// weigh in titles, formulations and questions; 0 drops them. They tell
+    /// "where are you from" from "what is your name", and "from A to B"
+    /// from "next train at A"; those found in many items are dropped anyway.
+    pub stop_weight: f32,
+    /// Share of a function word's weight that counts in an item's coverage
+    /// when the question has content words too.
+    pub stop_cover: f32,
+    // ---- adaptation to sparse bases
+    /// Reference share of once-seen words in the titles and formulations
+    /// (the Good–Turing estimate of how often a visitor's word is new to the
+    /// base). Above it, unknown words weigh less (down to
+    /// [`Params::unseen_floor`] of their weight) and the thresholds for two
+    /// matched words or more are lowered by [`Params::unseen_relief`] per
+    /// point, at most [`Params::relief_max`]: a base of a few formulations
+    /// an item cannot expect visitors to use its words. 0 disables it.
+    pub unseen_ref: f32,
+    pub unseen_floor: f32,
+    pub unseen_relief: f32,
+    pub relief_max: f32,
+    // ---- decision
+    /// Minimal score for a direct answer.
+    pub answer: f32,
+    /// Added to [`Params::answer`] when the best item shares a single word
+    /// with the question: one common word ("voiture", "year") is the usual
+    /// way an off-topic question reaches an item.
+    pub one_word: f32,
+    /// Taken from [`Params::answer`] when three or more of the question's
+    /// words are found in the item's title and formulations: such agreement
+    /// rarely happens by chance.
+    pub many_words: f32,
+    /// Minimal lead of the best item over the second for a direct answer.
+    pub margin: f32,
+    /// Minimal share of the query mass covered by the answered item.
+    pub min_coverage: f32,
+    /// A direct answer is also given from [`Params::lead_floor`] when the
+    /// best item scores [`Params::lead_ratio`] times the second and covers
+    /// [`Params::lead_cov`] of the question with its own words.
+    pub lead_floor: f32,
+    pub lead_ratio: f32,
+    pub lead_cov: f32,
+    /// A question whose content words are all unknown ("how do I get from
+    /// oez to hbf") may still be answered by that lead when its function
+    /// words are typical of the item: found, on IDF-weighted average, in
+    /// this share of its formulations.
+    pub central: f32,
+    /// Minimal score for a suggestion.
+    pub suggest: f32,
+    /// Suggestions are the items within this distance of the best.
+    pub window: f32,
+    /// Minimal score of the weak candidates returned with NotUnderstood.
+    pub weak: f32,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
-            alpha: 0.6,
-            kappa: 0.3,
-            lambda: 0.4,
+            alpha: 0.5,
+            kappa: 0.6,
+            lambda: 0.3,
             unknown_weight: 0.7,
             fuzzy1: 0.8,
             fuzzy2: 0.65,
             prefix: 0.85,
-            other_lang: 0.8,
-            answer: 0.4,
-            suggest: 0.35,
-            margin: 0.02,
-            window: 0.1,
-            min_coverage: 0.3,
-            weak: 0.12,
+            derive: 0.5,
+            other_lang: 0.7,
             context: 0.3,
-            group: 0.6,
+            group: 0.7,
+            stop_weight: 0.5,
+            stop_cover: 0.6,
+            unseen_ref: 0.2,
+            unseen_floor: 0.3,
+            unseen_relief: 0.6,
+            relief_max: 0.08,
+            answer: 0.4,
+            one_word: 0.15,
+            many_words: 0.04,
+            margin: 0.02,
+            min_coverage: 0.2,
+            lead_floor: 0.3,
+            lead_ratio: 1.7,
+            lead_cov: 0.2,
+            central: 0.5,
+            suggest: 0.35,
+            window: 0.1,
+            weak: 0.12,
         }
     }
 }
@@ -101,6 +163,10 @@ pub(crate) struct SubIndex {
     terms: HashMap<String, u32>,
     idf: Vec<f32>,
     idf_unknown: f32,
+    /// Words of the titles and formulations seen once only, and all of
+    /// them (their ratio is the Good–Turing estimate of how often a
+    /// visitor's word is new to this base).
+    unseen: (f32, f32),
     post_off: Vec<u32>,
     post: Vec<u32>,
     ipost_off: Vec<u32>,
@@ -116,15 +182,46 @@ pub(crate) struct SubIndex {
     fuzzy: Fuzzy,
     /// (surface word, term id), sorted, for prefix search.
     surfaces: Vec<(String, u32)>,
+    /// (stem, term id) of the content words, sorted, for derivations.
+    stems: Vec<(String, u32)>,
+    /// Per item, its first formulation and how many of its formulations
+    /// are its title and formulations (its context texts follow them).
+    item_forms: Vec<(u32, u32)>,
 }
 
 /// One query word: alternatives (term, weight) sorted by decreasing weight,
 /// and the mass it adds to the query.
 pub(crate) struct Slot {
     pub alts: Vec<(u32, f32)>,
+    /// A function word: found as such or not at all, never counted as a
+    /// matched or unknown word.
+    pub stop: bool,
     pub q: f32,
     /// The query word's own stem when it is in the vocabulary.
     pub exact: Option<u32>,
+}
+
+/// Does the question have content words (known or not)? Then function words
+/// help rank the formulations but do not count in the coverage.
+fn has_content(slots: &[Slot], unknown: f32) -> bool {
+    unknown > 0.0 || slots.iter().any(|s| !s.stop)
+}
+
+/// The question mass that coverage is measured against: content words only
+/// when there are some, else the function words.
+fn coverage_mass(slots: &[Slot], unknown: f32, stop_cover: f32) -> f32 {
+    let content = has_content(slots, unknown);
+    slots
+        .iter()
+        .map(|s| {
+            if content && s.stop {
+                s.q * stop_cover
+            } else {
+                s.q
+            }
+        })
+        .sum::<f32>()
+        + unknown
 }
 
 /// An item's score for one question.
@@ -139,6 +236,9 @@ pub(crate) struct Scored {
     /// Share of the query mass made of words found as such (same stem) in
     /// the title and formulations; filled for the best items only.
     pub exact_cov: f32,
+    /// How typical of the item the question's function words are (see
+    /// `SubIndex::main_coverage`); filled for the best items only.
+    pub stop_central: f32,
     /// Number of query words found in the title and formulations, and of
     /// query words (unknown ones included); filled for the best items only.
     pub matched: u16,
@@ -150,6 +250,10 @@ pub(crate) struct Scored {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// Shortest stem, and largest difference in length, of a derivation.
+const DERIVE_MIN: usize = 4;
+const DERIVE_MAX: usize = 3;
 
 /// An item to index: its global index and its analysed texts (title,
 /// formulations, context), each with its similarity factor.
@@ -238,7 +342,7 @@ fn csr(lists: Vec<Vec<u32>>) -> (Vec<u32>, Vec<u32>) {
 impl SubIndex {
     /// `items`: (global index, analysed formulations incl. title, each with
     /// its similarity factor).
-    pub fn build(lang: Lang, items: &[ItemForms], n_total: usize) -> SubIndex {
+    pub fn build(lang: Lang, items: &[ItemForms], n_total: usize, stop_weight: f32) -> SubIndex {
         let mut terms: HashMap<String, u32> = HashMap::new();
         let mut surf: HashMap<String, u32> = HashMap::new();
         let mut forms_terms: Vec<Vec<u32>> = Vec::new();
@@ -248,8 +352,12 @@ impl SubIndex {
         let mut item_terms: Vec<Vec<u32>> = Vec::new();
         let mut item_global = Vec::new();
         let mut item_main: Vec<Vec<u32>> = Vec::new();
+        let mut stop_terms: Vec<u32> = Vec::new();
+        // (sorted and deduplicated below)
+        let mut item_forms: Vec<(u32, u32)> = Vec::with_capacity(items.len());
         for (li, (g, forms)) in items.iter().enumerate() {
             item_global.push(*g);
+            item_forms.push((form_item.len() as u32, 0));
             let mut union = Vec::new();
             let mut mains = Vec::new();
             for (toks, factor) in forms {
@@ -264,7 +372,11 @@ impl SubIndex {
                 };
                 for t in toks {
                     let id = intern(t.stem.clone());
-                    surf.entry(t.surface.clone()).or_insert(id);
+                    if t.stop {
+                        stop_terms.push(id);
+                    } else {
+                        surf.entry(t.surface.clone()).or_insert(id);
+                    }
                     ids.push(id);
                     main.push(id);
                     for &g in &t.groups {
@@ -291,6 +403,9 @@ impl SubIndex {
                 if *factor >= 1.0 {
                     mains.extend_from_slice(&ids);
                 }
+                if *factor >= 1.0 {
+                    item_forms[li].1 += 1;
+                }
                 forms_terms.push(ids);
                 forms_main.push(main);
                 form_item.push(li as u32);
@@ -312,7 +427,43 @@ impl SubIndex {
         }
         let n = n_total.max(1) as f32;
         let idf_of = |d: u32| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
-        let idf: Vec<f32> = df.iter().map(|&d| idf_of(d)).collect();
+        stop_terms.sort_unstable();
+        stop_terms.dedup();
+        let mut idf: Vec<f32> = df.iter().map(|&d| idf_of(d)).collect();
+        // function words weigh a share of their IDF; those found in many
+        // items weigh nothing and are dropped (long postings, no evidence)
+        let cap = CONTEXT_DF_MIN.max((items.len() as f32 * CONTEXT_DF_SHARE) as usize);
+        let mut dropped = vec![false; nt];
+        for &t in &stop_terms {
+            if df[t as usize] as usize > cap {
+                idf[t as usize] = 0.0;
+                dropped[t as usize] = true;
+            } else {
+                idf[t as usize] *= stop_weight;
+            }
+        }
+        if dropped.iter().any(|&d| d) {
+            for ids in forms_terms.iter_mut().chain(item_terms.iter_mut()) {
+                ids.retain(|&t| !dropped[t as usize]);
+            }
+            for ids in forms_main.iter_mut().chain(item_main.iter_mut()) {
+                ids.retain(|&t| !dropped[t as usize]);
+            }
+        }
+        let unseen = {
+            let mut seen = vec![0u32; nt];
+            let mut total = 0usize;
+            for (f, ids) in forms_main.iter().enumerate() {
+                if form_factor[f] >= 1.0 {
+                    for &t in ids.iter().filter(|t| stop_terms.binary_search(t).is_err()) {
+                        total += 1;
+                        seen[t as usize] += 1;
+                    }
+                }
+            }
+            let once = seen.iter().filter(|&&c| c == 1).count();
+            (once as f32, total as f32)
+        };
         let form_mass = forms_main
             .iter()
             .map(|ids| ids.iter().map(|&t| idf[t as usize]).sum())
@@ -341,6 +492,12 @@ impl SubIndex {
         let (main_off, main) = csr(item_main);
         let mut surfaces: Vec<(String, u32)> = surf.into_iter().collect();
         surfaces.sort_unstable();
+        let mut stems: Vec<(String, u32)> = terms
+            .iter()
+            .filter(|(k, _)| !k.starts_with(['#', '~']) && !k.contains(' '))
+            .map(|(k, &t)| (k.clone(), t))
+            .collect();
+        stems.sort_unstable();
         let fuzzy = Fuzzy::build(
             surfaces
                 .iter()
@@ -352,6 +509,7 @@ impl SubIndex {
             terms,
             idf,
             idf_unknown: idf_of(0),
+            unseen,
             post_off,
             post,
             ipost_off,
@@ -364,6 +522,8 @@ impl SubIndex {
             main,
             fuzzy,
             surfaces,
+            stems,
+            item_forms,
         }
     }
 
@@ -381,28 +541,104 @@ impl SubIndex {
         local: u32,
         s: &mut Scored,
     ) {
-        let q_mass: f32 = slots.iter().map(|s| s.q).sum::<f32>() + unknown;
+        let q_mass = coverage_mass(slots, unknown, 0.0);
         if q_mass <= 0.0 {
             return;
         }
+        let content = has_content(slots, unknown);
         let terms = self.main_terms(local);
         let (mut m, mut e) = (0.0f32, 0.0f32);
-        for slot in slots {
+        for slot in slots.iter().filter(|s| !(content && s.stop)) {
             if let Some(&(_, w)) = slot
                 .alts
                 .iter()
                 .find(|(t, _)| terms.binary_search(t).is_ok())
             {
                 m += w;
-                s.matched += 1;
+                s.matched += u16::from(!slot.stop);
             }
             if slot.exact.is_some_and(|t| terms.binary_search(&t).is_ok()) {
                 e += slot.q;
             }
         }
-        s.words = (slots.len() + n_unknown) as u16;
+        s.words = (slots.iter().filter(|s| !s.stop).count() + n_unknown) as u16;
+        // how typical of this item the question's function words are: the
+        // share of its formulations holding each, weighted by the words' IDF
+        let (first, n) = self.item_forms[local as usize];
+        let (mut c, mut q) = (0.0f32, 0.0f32);
+        for slot in slots.iter().filter(|s| s.stop) {
+            q += slot.q;
+            let post = self.postings(slot.alts[0].0);
+            let lo = post.partition_point(|&f| f < first);
+            let hi = post.partition_point(|&f| f < first + n);
+            c += slot.q * (hi - lo) as f32 / n.max(1) as f32;
+        }
+        s.stop_central = if q > 0.0 { c / q } else { 0.0 };
         s.main_cov = (m / q_mass).min(1.0);
         s.exact_cov = (e / q_mass).min(1.0);
+    }
+
+    /// How much lower the answer thresholds are for this sub-index: a base
+    /// whose own words are often seen once only cannot expect a visitor's
+    /// question to match it as fully.
+    /// The share of once-seen words of the titles and formulations.
+    pub(crate) fn unseen_share(&self) -> f32 {
+        let (once, total) = self.unseen;
+        if total > 0.0 {
+            once / total
+        } else {
+            0.0
+        }
+    }
+
+    pub(crate) fn relief(&self, p: &Params) -> f32 {
+        if p.unseen_ref > 0.0 {
+            (p.unseen_relief * (self.unseen_share() - p.unseen_ref).max(0.0)).min(p.relief_max)
+        } else {
+            0.0
+        }
+    }
+
+    /// The mass a word unknown to this base adds to a question. When many
+    /// words of the base itself occur once only, a visitor's words are often
+    /// new to it even when the question is in scope: they weigh less.
+    pub(crate) fn unknown_mass(&self, p: &Params) -> f32 {
+        let share = self.unseen_share();
+        let adapt = if p.unseen_ref > 0.0 && share > p.unseen_ref {
+            (p.unseen_ref / share).max(p.unseen_floor)
+        } else {
+            1.0
+        };
+        self.idf_unknown * p.unknown_weight * adapt
+    }
+
+    /// Known stems of the same family as an unknown `stem`: one begins with
+    /// the other, both of [`DERIVE_MIN`] letters or more, at most
+    /// [`DERIVE_MAX`] letters apart ("form"/"format" for former/formation,
+    /// "connect"/"connex" excepted).
+    fn derivations(&self, stem: &str) -> Vec<u32> {
+        let n = stem.chars().count();
+        let mut out = Vec::new();
+        if n < DERIVE_MIN {
+            return out;
+        }
+        let start = self.stems.partition_point(|(w, _)| w.as_str() < stem);
+        for (w, t) in self.stems[start..].iter().take(32) {
+            if !w.starts_with(stem) {
+                break;
+            }
+            if w.chars().count() - n <= DERIVE_MAX {
+                out.push(*t);
+            }
+        }
+        let chars: Vec<(usize, char)> = stem.char_indices().collect();
+        for k in (n.saturating_sub(DERIVE_MAX)).max(DERIVE_MIN)..n {
+            let pre = &stem[..chars[k].0];
+            if let Ok(i) = self.stems.binary_search_by(|(w, _)| w.as_str().cmp(pre)) {
+                out.push(self.stems[i].1);
+            }
+        }
+        out
     }
 
     fn postings(&self, t: u32) -> &[u32] {
@@ -420,9 +656,23 @@ impl SubIndex {
         let mut unknown = 0.0;
         let mut seen: Vec<u32> = Vec::with_capacity(toks.len());
         for tok in toks {
+            let exact = self.terms.get(&tok.stem).copied();
+            if tok.stop {
+                if let Some(t) = exact.filter(|&t| !seen.contains(&t) && self.idf[t as usize] > 0.0)
+                {
+                    seen.push(t);
+                    let q = self.idf[t as usize];
+                    slots.push(Slot {
+                        alts: vec![(t, q)],
+                        stop: true,
+                        q,
+                        exact,
+                    });
+                }
+                continue;
+            }
             let mut alts: Vec<(u32, f32)> = Vec::new();
             let mut q = 0.0f32;
-            let exact = self.terms.get(&tok.stem).copied();
             if let Some(t) = exact {
                 if seen.contains(&t) {
                     continue; // repeated word: counted once
@@ -453,6 +703,15 @@ impl SubIndex {
                     let f = if d <= 1 { p.fuzzy1 } else { p.fuzzy2 };
                     alts.push((t, idf * f));
                 }
+                if p.derive > 0.0 {
+                    for t in self.derivations(&tok.stem) {
+                        if !alts.iter().any(|a| a.0 == t) {
+                            let idf = self.idf[t as usize];
+                            q = q.max(idf);
+                            alts.push((t, idf * p.derive));
+                        }
+                    }
+                }
             }
             if p.group > 0.0 {
                 for &g in &tok.groups {
@@ -461,7 +720,7 @@ impl SubIndex {
                             let idf = self.idf[t as usize];
                             if q == 0.0 {
                                 // unknown word, known meaning
-                                q = idf.max(self.idf_unknown * p.unknown_weight);
+                                q = idf.max(self.unknown_mass(p));
                             }
                             alts.push((t, idf.min(q) * p.group));
                         }
@@ -469,11 +728,16 @@ impl SubIndex {
                 }
             }
             if alts.is_empty() {
-                unknown += self.idf_unknown * p.unknown_weight;
+                unknown += self.unknown_mass(p);
                 continue;
             }
             alts.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-            slots.push(Slot { alts, q, exact });
+            slots.push(Slot {
+                alts,
+                stop: false,
+                q,
+                exact,
+            });
         }
         (slots, unknown)
     }
@@ -492,6 +756,8 @@ impl SubIndex {
         if slots.is_empty() || q_mass <= 0.0 {
             return;
         }
+        let content = has_content(slots, unknown);
+        let cov_mass = coverage_mass(slots, unknown, p.stop_cover);
         SCRATCH.with(|sc| {
             let sc = &mut *sc.borrow_mut();
             let nf = self.form_item.len();
@@ -518,6 +784,13 @@ impl SubIndex {
                             sc.f_acc[f as usize] += w;
                         }
                     }
+                    // function words rank formulations but cover nothing
+                    // when the question has content words
+                    let cw = if content && slot.stop {
+                        w * p.stop_cover
+                    } else {
+                        w
+                    };
                     for &i in self.ipostings(t) {
                         let last = &mut sc.i_last[i as usize];
                         if *last != si {
@@ -525,7 +798,7 @@ impl SubIndex {
                                 sc.i_touched.push(i);
                             }
                             *last = si;
-                            sc.i_acc[i as usize] += w;
+                            sc.i_acc[i as usize] += cw;
                         }
                     }
                 }
@@ -551,7 +824,7 @@ impl SubIndex {
                 let iu = i as usize;
                 let (s1, s2) = sc.i_best[iu];
                 let agg = s1 + p.kappa * (1.0 - s1) * s2;
-                let coverage = (sc.i_acc[iu] / q_mass).min(1.0);
+                let coverage = (sc.i_acc[iu] / cov_mass).min(1.0);
                 let score = (1.0 - p.lambda) * agg + p.lambda * coverage;
                 out.push(Scored {
                     item: self.item_global[iu],
@@ -559,6 +832,7 @@ impl SubIndex {
                     coverage,
                     main_cov: 0.0,
                     exact_cov: 0.0,
+                    stop_central: 0.0,
                     matched: 0,
                     words: 0,
                     best: s1,
@@ -609,7 +883,13 @@ impl Index {
             });
             let mut forms: Vec<(Vec<Token>, f32)> = std::iter::once(&it.title)
                 .chain(it.formulations.iter())
-                .map(|f| (analyze(f, it.lang), 1.0))
+                .map(|f| {
+                    let mut toks = analyze(f, it.lang);
+                    if params.stop_weight > 0.0 {
+                        toks.extend(normalize::stop_tokens(&normalize::words(f), it.lang));
+                    }
+                    (toks, 1.0)
+                })
                 .collect();
             if params.context > 0.0 {
                 if !it.answer.trim().is_empty() {
@@ -625,13 +905,23 @@ impl Index {
         let n = items.len();
         let subs = Lang::ALL
             .iter()
-            .map(|&l| SubIndex::build(l, &per_lang[l.idx()], n))
+            .map(|&l| SubIndex::build(l, &per_lang[l.idx()], n, params.stop_weight))
             .collect();
         Index {
             items: metas,
             subs,
             params,
         }
+    }
+
+    /// Per language with items, the share of once-seen words (diagnostics).
+    #[doc(hidden)]
+    pub fn unseen(&self) -> Vec<(Lang, f32)> {
+        self.subs
+            .iter()
+            .filter(|s| !s.item_global.is_empty())
+            .map(|s| (s.lang, s.unseen_share()))
+            .collect()
     }
 
     pub fn params(&self) -> &Params {
@@ -664,11 +954,14 @@ impl Index {
                 per_sub.push((Vec::new(), 0.0));
                 continue;
             }
-            let toks = if self.params.group > 0.0 {
+            let mut toks = if self.params.group > 0.0 {
                 crate::groups::analyze_words(words, sub.lang, written)
             } else {
                 normalize::analyze_words(words, sub.lang, written)
             };
+            if self.params.stop_weight > 0.0 {
+                toks.extend(normalize::stop_tokens(words, sub.lang));
+            }
             let (slots, unknown) = sub.slots(&toks, &self.params, prefix);
             let factor = match pref {
                 Some(l) if l != sub.lang => self.params.other_lang,
@@ -688,8 +981,7 @@ impl Index {
             let li = meta.lang.idx();
             let (slots, unknown) = &per_sub[li];
             let n_unknown = if self.params.unknown_weight > 0.0 {
-                (unknown / (self.subs[li].idf_unknown * self.params.unknown_weight)).round()
-                    as usize
+                (unknown / self.subs[li].unknown_mass(&self.params)).round() as usize
             } else {
                 0
             };

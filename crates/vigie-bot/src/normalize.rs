@@ -24,6 +24,9 @@ pub struct Token {
     pub surface: String,
     pub stem: String,
     pub groups: Vec<u16>,
+    /// A function word ("how", "from", "quand"), kept by [`stop_tokens`]
+    /// only; its `stem` is the folded word behind a `~`.
+    pub stop: bool,
 }
 
 struct Pipelines {
@@ -159,7 +162,25 @@ pub fn analyze_words(words: &[String], lang: Lang, written: Option<Lang>) -> Vec
                 surface: w.clone(),
                 stem,
                 groups: Vec::new(),
+                stop: false,
             }
+        })
+        .collect()
+}
+
+/// The stop words of `lang` among `words` (single letters excepted), as
+/// tokens that never collide with a content stem. A question made of
+/// function words only ("where are you from", "how do I get from A to B")
+/// still has an intent: the index may weigh them lightly.
+pub fn stop_tokens(words: &[String], lang: Lang) -> Vec<Token> {
+    words
+        .iter()
+        .filter(|w| w.chars().nth(1).is_some() && is_stop(w, lang))
+        .map(|w| Token {
+            surface: w.clone(),
+            stem: format!("~{w}"),
+            groups: Vec::new(),
+            stop: true,
         })
         .collect()
 }
