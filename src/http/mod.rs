@@ -18,6 +18,7 @@ mod openapi;
 mod pages;
 mod ws_operator;
 mod ws_visitor;
+mod ws_wire;
 
 use crate::app::AppState;
 use axum::Router;

@@ -7,6 +7,7 @@
 //! connection's channel; as on the visitor side, events are hints and the store is the
 //! truth, so a gap or a lag makes the connection read what it missed.
 
+use super::ws_wire::{self as wire, Closed, Frame, Step, Wire};
 use crate::actions::ActionError;
 use crate::app::AppState;
 use crate::bus::Event;
@@ -15,7 +16,7 @@ use crate::domain::conversation::check_client_id;
 use crate::http::extract::Authed;
 use crate::livechat::{self, LIVECHAT_TOPIC};
 use crate::store::{Appended, Conversation, Operator, StoreError};
-use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,10 +28,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
-use super::ws_visitor::{message_frame, MAX_FRAME};
+use super::ws_visitor::message_frame;
 
-const HEARTBEAT: Duration = Duration::from_secs(20);
-const DEAD_AFTER: Duration = Duration::from_secs(60);
 /// Livechat-wide changes (queue, assignments, presence) come in bursts (a hundred
 /// visitors asking for a human at once): a connection re-reads the livechat state at
 /// once for the first change, then at most every `REFRESH_GAP`, never missing the last.
@@ -61,28 +60,24 @@ async fn upgrade(
     if !same_origin(&headers, &state.settings.public_url) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
-        .max_message_size(64 * 1024)
-        .on_upgrade(move |socket| async move {
-            let (tx, rx) = mpsc::channel(256);
-            let mut conn = Conn {
-                state,
-                socket,
-                operator: rec.operator,
-                follows: HashMap::new(),
-                tx,
-                rx,
-                hello: false,
-                last_heard: Instant::now(),
-                last_refresh: None,
-                refresh_due: None,
-            };
-            conn.run().await;
-            for (_, f) in conn.follows.drain() {
-                f.task.abort();
-            }
-        })
+    wire::configure(ws).on_upgrade(move |socket| async move {
+        let (tx, rx) = mpsc::channel(256);
+        let mut conn = Conn {
+            state,
+            wire: Wire::new(socket),
+            operator: rec.operator,
+            follows: HashMap::new(),
+            tx,
+            rx,
+            hello: false,
+            last_refresh: None,
+            refresh_due: None,
+        };
+        conn.run().await;
+        for (_, f) in conn.follows.drain() {
+            f.task.abort();
+        }
+    })
 }
 
 struct Follow {
@@ -93,20 +88,16 @@ struct Follow {
 
 struct Conn {
     state: AppState,
-    socket: WebSocket,
+    wire: Wire,
     operator: Operator,
     follows: HashMap<i64, Follow>,
     tx: mpsc::Sender<(i64, Result<Event, RecvError>)>,
     rx: mpsc::Receiver<(i64, Result<Event, RecvError>)>,
     hello: bool,
-    last_heard: Instant,
     last_refresh: Option<Instant>,
     /// A livechat change arrived within `REFRESH_GAP` of the last refresh: refresh then.
     refresh_due: Option<tokio::time::Instant>,
 }
-
-struct Closed;
-type Step = Result<(), Closed>;
 
 fn str_field<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
@@ -114,27 +105,25 @@ fn str_field<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
 
 impl Conn {
     async fn run(&mut self) {
-        let mut heartbeat = tokio::time::interval(HEARTBEAT);
-        heartbeat.tick().await;
+        let mut heartbeat = wire::heartbeat().await;
         loop {
             let step = tokio::select! {
-                frame = self.socket.recv() => match frame {
-                    Some(Ok(frame)) => { self.last_heard = Instant::now(); self.on_frame(frame).await }
-                    _ => Err(Closed),
+                frame = self.wire.recv() => match frame {
+                    Some(frame) => self.on_frame(frame).await,
+                    None => Err(Closed),
                 },
                 Some((conv, event)) = self.rx.recv() => self.on_event(conv, event).await,
                 _ = sleep_until(self.refresh_due) => {
                     self.refresh_due = None;
                     self.refresh().await
                 }
-                _ = heartbeat.tick() => {
-                    if self.last_heard.elapsed() > DEAD_AFTER {
-                        Err(Closed)
-                    } else {
+                _ = heartbeat.tick() => match self.wire.ping().await {
+                    Ok(()) => {
                         let _ = self.state.store.touch_presence(self.operator.id).await;
-                        self.socket.send(WsMessage::Ping(Default::default())).await.map_err(|_| Closed)
+                        Ok(())
                     }
-                }
+                    dead => dead,
+                },
             };
             if step.is_err() {
                 break;
@@ -143,10 +132,7 @@ impl Conn {
     }
 
     async fn send(&mut self, v: Value) -> Step {
-        self.socket
-            .send(WsMessage::Text(Utf8Bytes::from(v.to_string())))
-            .await
-            .map_err(|_| Closed)
+        self.wire.send(v).await
     }
 
     async fn error(
@@ -155,7 +141,7 @@ impl Conn {
         message: impl Into<String>,
         client_id: Option<&str>,
     ) -> Step {
-        self.send(json!({"type": "error", "code": code, "message": message.into(), "client_id": client_id})).await
+        self.wire.error(code, message, client_id).await
     }
 
     /// Starts following a conversation (or the livechat topic) from `last_seq`.
@@ -296,33 +282,14 @@ impl Conn {
     }
 
     async fn on_frame(&mut self, frame: WsMessage) -> Step {
-        let text = match frame {
-            WsMessage::Text(t) => t,
-            WsMessage::Close(_) => return Err(Closed),
-            WsMessage::Binary(_) => {
-                return self.error("malformed", "frames are JSON text", None).await
-            }
-            _ => return Ok(()),
+        let Some(Frame {
+            kind,
+            client_id,
+            value: v,
+        }) = self.wire.read(frame).await?
+        else {
+            return Ok(());
         };
-        if text.len() > MAX_FRAME {
-            return self
-                .error(
-                    "too_large",
-                    format!("frames are limited to {MAX_FRAME} bytes"),
-                    None,
-                )
-                .await;
-        }
-        let Ok(v) = serde_json::from_str::<Value>(text.as_str()) else {
-            return self
-                .error("malformed", "the frame is not valid JSON", None)
-                .await;
-        };
-        let kind = str_field(&v, "type").unwrap_or("").to_string();
-        let client_id = str_field(&v, "client_id").map(str::to_string);
-        if kind == "ping" {
-            return self.send(json!({"type": "pong"})).await;
-        }
         if kind != "hello" && !self.hello {
             return self.error("hello_first", "send `hello` first", None).await;
         }

@@ -6,6 +6,7 @@
 //! subscription) makes it read the missing messages from the store, so the visitor sees
 //! every message once, in order, whatever the bus dropped.
 
+use super::ws_wire::{self as wire, Closed, Frame, Step, Wire};
 use crate::actions::ActionError;
 use crate::app::AppState;
 use crate::auth::{new_token, token_hash};
@@ -14,7 +15,7 @@ use crate::chat;
 use crate::domain::conversation::{check_client_id, Message};
 use crate::engines::Served;
 use crate::store::{Conversation, StoreError};
-use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -22,17 +23,10 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 use tokio::sync::broadcast::{self, error::RecvError};
 use vigie_bot::Lang;
 
 pub const PROTOCOL_VERSION: u32 = 1;
-/// Frames above this get a `too_large` error; far above it (`HARD_LIMIT`) the socket is
-/// closed by the WebSocket layer itself.
-pub const MAX_FRAME: usize = 16 * 1024;
-const HARD_LIMIT: usize = 64 * 1024;
-const HEARTBEAT: Duration = Duration::from_secs(20);
-const DEAD_AFTER: Duration = Duration::from_secs(60);
 const REPLAY_PAGE: i64 = 500;
 
 pub fn router() -> Router<AppState> {
@@ -40,21 +34,15 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
-    // Small buffers: an idle chatbox costs a few KB instead of tungstenite's 128 KiB default.
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
-        .max_message_size(HARD_LIMIT)
-        .max_frame_size(HARD_LIMIT)
-        .on_upgrade(move |socket| async move {
-            let mut conn = Conn {
-                state,
-                socket,
-                session: None,
-                pre_hello_frames: 0,
-                last_heard: Instant::now(),
-            };
-            conn.run().await;
-        })
+    wire::configure(ws).on_upgrade(move |socket| async move {
+        let mut conn = Conn {
+            state,
+            wire: Wire::new(socket),
+            session: None,
+            pre_hello_frames: 0,
+        };
+        conn.run().await;
+    })
 }
 
 #[derive(Deserialize)]
@@ -113,16 +101,10 @@ struct Session {
 
 struct Conn {
     state: AppState,
-    socket: WebSocket,
+    wire: Wire,
     session: Option<Session>,
     pre_hello_frames: u32,
-    last_heard: Instant,
 }
-
-/// Why the loop stops.
-struct Closed;
-
-type Step = Result<(), Closed>;
 type ActionFuture = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<crate::store::Appended, ActionError>> + Send>,
 >;
@@ -148,22 +130,15 @@ pub fn message_frame(conversation: &str, m: &Message) -> Value {
 
 impl Conn {
     async fn run(&mut self) {
-        let mut heartbeat = tokio::time::interval(HEARTBEAT);
-        heartbeat.tick().await;
+        let mut heartbeat = wire::heartbeat().await;
         loop {
             let step = tokio::select! {
-                frame = self.socket.recv() => match frame {
-                    Some(Ok(frame)) => { self.last_heard = Instant::now(); self.on_frame(frame).await }
-                    _ => Err(Closed),
+                frame = self.wire.recv() => match frame {
+                    Some(frame) => self.on_frame(frame).await,
+                    None => Err(Closed),
                 },
                 event = next_event(&mut self.session) => self.on_event(event).await,
-                _ = heartbeat.tick() => {
-                    if self.last_heard.elapsed() > DEAD_AFTER {
-                        Err(Closed)
-                    } else {
-                        self.socket.send(WsMessage::Ping(Default::default())).await.map_err(|_| Closed)
-                    }
-                }
+                _ = heartbeat.tick() => self.wire.ping().await,
             };
             if step.is_err() {
                 break;
@@ -177,10 +152,7 @@ impl Conn {
     }
 
     async fn send(&mut self, v: Value) -> Step {
-        self.socket
-            .send(WsMessage::Text(Utf8Bytes::from(v.to_string())))
-            .await
-            .map_err(|_| Closed)
+        self.wire.send(v).await
     }
 
     async fn error(
@@ -189,48 +161,18 @@ impl Conn {
         message: impl Into<String>,
         client_id: Option<&str>,
     ) -> Step {
-        self.send(json!({"type": "error", "code": code, "message": message.into(), "client_id": client_id})).await
+        self.wire.error(code, message, client_id).await
     }
 
     async fn on_frame(&mut self, frame: WsMessage) -> Step {
-        let text = match frame {
-            WsMessage::Text(t) => t,
-            WsMessage::Binary(_) => {
-                return self.error("malformed", "frames are JSON text", None).await
-            }
-            WsMessage::Close(_) => return Err(Closed),
-            WsMessage::Ping(_) | WsMessage::Pong(_) => return Ok(()),
-        };
-        if text.len() > MAX_FRAME {
-            return self
-                .error(
-                    "too_large",
-                    format!("frames are limited to {MAX_FRAME} bytes"),
-                    None,
-                )
-                .await;
-        }
-        let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
-            return self
-                .error("malformed", "the frame is not valid JSON", None)
-                .await;
-        };
-        let Some(kind) = value
-            .get("type")
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        let Some(Frame {
+            kind,
+            client_id,
+            value,
+        }) = self.wire.read(frame).await?
         else {
-            return self
-                .error("malformed", "the frame has no `type`", None)
-                .await;
+            return Ok(());
         };
-        let client_id = value
-            .get("client_id")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        if kind == "ping" {
-            return self.send(json!({"type": "pong"})).await;
-        }
         if kind == "hello" {
             return match serde_json::from_value::<Hello>(value) {
                 Ok(h) => self.on_hello(h).await,

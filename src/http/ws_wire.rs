@@ -1,0 +1,144 @@
+//! What the two realtime endpoints (`/ws/visitor`, `/ws/operator`) share: the socket
+//! and its liveness (a ping every `HEARTBEAT`, dropped after `DEAD_AFTER` of silence),
+//! JSON frames out, and the first checks of a frame in (text, size, JSON, `type`), each
+//! refused with the same error frame (docs/protocol.md).
+
+use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// Frames above this get a `too_large` error; far above it (`HARD_LIMIT`) the socket is
+/// closed by the WebSocket layer itself.
+pub const MAX_FRAME: usize = 16 * 1024;
+const HARD_LIMIT: usize = 64 * 1024;
+const HEARTBEAT: Duration = Duration::from_secs(20);
+const DEAD_AFTER: Duration = Duration::from_secs(60);
+
+/// Why a connection's loop stops: the peer is gone or judged dead.
+pub(super) struct Closed;
+
+pub(super) type Step = Result<(), Closed>;
+
+/// The upgrade with small buffers (an idle chatbox costs a few KB instead of
+/// tungstenite's 128 KiB default) and the hard size limit.
+pub(super) fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_message_size(HARD_LIMIT)
+        .max_frame_size(HARD_LIMIT)
+}
+
+/// The heartbeat of a connection's loop, its first (immediate) tick consumed.
+pub(super) async fn heartbeat() -> tokio::time::Interval {
+    let mut beat = tokio::time::interval(HEARTBEAT);
+    beat.tick().await;
+    beat
+}
+
+/// A checked frame: a JSON object with a `type`.
+pub(super) struct Frame {
+    pub kind: String,
+    pub client_id: Option<String>,
+    pub value: Value,
+}
+
+pub(super) struct Wire {
+    socket: WebSocket,
+    last_heard: Instant,
+}
+
+impl Wire {
+    pub fn new(socket: WebSocket) -> Wire {
+        Wire {
+            socket,
+            last_heard: Instant::now(),
+        }
+    }
+
+    /// The next frame from the peer; `None` once it is gone.
+    pub async fn recv(&mut self) -> Option<WsMessage> {
+        match self.socket.recv().await {
+            Some(Ok(frame)) => {
+                self.last_heard = Instant::now();
+                Some(frame)
+            }
+            _ => None,
+        }
+    }
+
+    /// On a heartbeat tick: the peer silent for too long is dropped, else pinged.
+    pub async fn ping(&mut self) -> Step {
+        if self.last_heard.elapsed() > DEAD_AFTER {
+            return Err(Closed);
+        }
+        self.socket
+            .send(WsMessage::Ping(Default::default()))
+            .await
+            .map_err(|_| Closed)
+    }
+
+    pub async fn send(&mut self, v: Value) -> Step {
+        self.socket
+            .send(WsMessage::Text(Utf8Bytes::from(v.to_string())))
+            .await
+            .map_err(|_| Closed)
+    }
+
+    pub async fn error(
+        &mut self,
+        code: &str,
+        message: impl Into<String>,
+        client_id: Option<&str>,
+    ) -> Step {
+        self.send(json!({"type": "error", "code": code, "message": message.into(), "client_id": client_id}))
+            .await
+    }
+
+    /// The first checks of an incoming frame. `Ok(Some(frame))`: a frame for the
+    /// endpoint to handle; `Ok(None)`: handled here (control frames, `ping`, or refused
+    /// with an error frame); `Err`: the peer closed.
+    pub async fn read(&mut self, frame: WsMessage) -> Result<Option<Frame>, Closed> {
+        let text = match frame {
+            WsMessage::Text(t) => t,
+            WsMessage::Binary(_) => {
+                self.error("malformed", "frames are JSON text", None)
+                    .await?;
+                return Ok(None);
+            }
+            WsMessage::Close(_) => return Err(Closed),
+            WsMessage::Ping(_) | WsMessage::Pong(_) => return Ok(None),
+        };
+        if text.len() > MAX_FRAME {
+            let message = format!("frames are limited to {MAX_FRAME} bytes");
+            self.error("too_large", message, None).await?;
+            return Ok(None);
+        }
+        let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
+            self.error("malformed", "the frame is not valid JSON", None)
+                .await?;
+            return Ok(None);
+        };
+        let Some(kind) = value
+            .get("type")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        else {
+            self.error("malformed", "the frame has no `type`", None)
+                .await?;
+            return Ok(None);
+        };
+        if kind == "ping" {
+            self.send(json!({"type": "pong"})).await?;
+            return Ok(None);
+        }
+        let client_id = value
+            .get("client_id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Ok(Some(Frame {
+            kind,
+            client_id,
+            value,
+        }))
+    }
+}
