@@ -9,13 +9,11 @@
 // - every send/choose/handoff gets a client_id and stays in the outbox until its ack; after
 //   a reconnection (exponential backoff with jitter) the outbox is sent again with the same
 //   client_ids, and the server stores each exactly once.
+// The connection itself (backoff, liveness, outbox flush) is shared with the operator
+// console: web/shared/socket.js.
+import { createSocket } from '../shared/socket.js';
 
 const MAX_CHARS = 1000;
-const PING_EVERY_MS = 25_000;
-const DEAD_AFTER_MS = 60_000;
-const CONNECT_TIMEOUT_MS = 15_000;
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 15_000;
 const CACHED_MESSAGES = 200;
 const TYPING_IDLE_MS = 4_000;
 
@@ -407,27 +405,13 @@ function resetView() {
 // ---------------------------------------------------------------------------------------
 // Connection
 
-let ws = null;
-let ready = false; // welcome received and replay done: frames may be sent
 let everConnected = false;
-let attempt = 0;
-let reconnectTimer = 0;
-let lastFrameAt = 0;
-let openedAt = 0;
 let helloSeq = 0;
 let firstReplay = true; // the first replay of a page is history, not news
 let fatal = null;
 let linkError = null; // link_expired / link_revoked / link_invalid: the link is dead, no reconnection
 let monitored = null; // welcome.monitored of a monitored conversation ({operator})
 let welcomeConfig = false; // the configuration came with `welcome`
-
-function wsUrl() {
-  const u = new URL('/ws/visitor', location.href);
-  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-  u.search = '';
-  u.hash = '';
-  return u.href;
-}
 
 // `hello`: a monitored conversation is opened by its link code alone (no visitor token, no
 // conversation id); the server answers with that conversation.
@@ -437,107 +421,29 @@ function helloFrame() {
   return { ...base, visitor_token: token, conversation, last_seq: lastSeq };
 }
 
-function connect() {
-  clearTimeout(reconnectTimer);
-  reconnectTimer = 0;
-  if (ws || !bot || linkError) return;
-  let sock;
-  try {
-    sock = new WebSocket(wsUrl());
-  } catch {
-    scheduleReconnect();
-    return;
-  }
-  ws = sock;
-  ready = false;
-  openedAt = Date.now();
-  lastFrameAt = 0;
-  sock.onopen = () => {
-    if (sock !== ws) return;
-    lastFrameAt = Date.now();
+const conn = createSocket({
+  path: '/ws/visitor',
+  allowed: () => !!bot && !linkError,
+  hello: () => {
     helloSeq = lastSeq;
-    raw(helloFrame());
-  };
-  sock.onmessage = (e) => {
-    if (sock !== ws) return;
-    lastFrameAt = Date.now();
-    let f;
-    try { f = JSON.parse(e.data); } catch { return; }
-    if (f && typeof f === 'object') onFrame(f);
-  };
-  sock.onclose = () => {
-    if (sock !== ws) return;
-    lost();
-  };
-  sock.onerror = () => { /* a close follows */ };
-}
-
-// The connection is gone (or judged dead): forget it and plan the next attempt.
-function lost(delay) {
-  const sock = ws;
-  ws = null;
-  ready = false;
-  clearTimeout(replayTimer);
-  clearTimeout(flushTimer);
-  if (sock) {
-    sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
-    try { sock.close(); } catch { /* already closed */ }
-  }
-  updateBanner();
-  if (!linkError) scheduleReconnect(delay);
-}
-
-function scheduleReconnect(delay) {
-  clearTimeout(reconnectTimer);
-  if (delay === undefined) {
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
-    delay = base / 2 + Math.random() * (base / 2);
-    attempt = Math.min(attempt + 1, 10);
-  }
-  reconnectTimer = setTimeout(connect, delay);
-}
-
-// Come back at once when the browser says the network is back or the page is shown again.
-function reconnectNow() {
-  if (ws || linkError) return;
-  attempt = 0;
-  scheduleReconnect(0);
-}
-window.addEventListener('online', reconnectNow);
-document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) { reconnectNow(); if (!embedded) setUnread(0); }
+    return helloFrame();
+  },
+  onFrame,
+  onLost: () => {
+    clearTimeout(replayTimer);
+    updateBanner();
+  },
 });
 
-setInterval(() => {
-  if (!ws) return;
-  const now = Date.now();
-  if (ws.readyState === WebSocket.CONNECTING && now - openedAt > CONNECT_TIMEOUT_MS) lost();
-  else if (lastFrameAt && now - lastFrameAt > DEAD_AFTER_MS) lost();
-}, 5_000);
-setInterval(() => { if (ready) raw({ type: 'ping' }); }, PING_EVERY_MS);
-
-function raw(frame) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  try { ws.send(JSON.stringify(frame)); return true; } catch { return false; }
-}
+// Shown again: read (embedded, the loader tells when its panel opens).
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && !embedded) setUnread(0);
+});
 
 // Re-sends what is not acknowledged yet, oldest first, at most 8 frames a second (the
 // server accepts 10 a second per visitor, typing and pings included).
-let flushTimer = 0;
 function flushOutbox() {
-  clearTimeout(flushTimer);
-  const queue = outbox.map((i) => i.client_id);
-  const next = () => {
-    for (let n = 0; n < 8 && queue.length; n++) {
-      if (!ready) return;
-      const item = outbox.find((i) => i.client_id === queue[0]);
-      queue.shift();
-      if (item) raw(item.frame);
-      else n--;
-    }
-    if (queue.length) flushTimer = setTimeout(next, 1_000);
-  };
-  next();
+  conn.flush(() => outbox, 8);
 }
 
 function dropFromOutbox(clientId) {
@@ -556,7 +462,6 @@ function retryOutboxSoon(ms) {
 function onFrame(f) {
   switch (f.type) {
     case 'welcome': {
-      attempt = 0;
       everConnected = true;
       fatal = null;
       const changed = conversation && f.conversation && f.conversation !== conversation;
@@ -577,7 +482,7 @@ function onFrame(f) {
         // Another conversation, or the server knows fewer messages than we show: start
         // over from what the server has.
         resetView();
-        if (helloSeq > 0) { lost(0); return; }
+        if (helloSeq > 0) { conn.lost(0); return; }
       }
       replayTimer = setTimeout(replayDone, 5_000); // in case replay_done never comes
       updateBanner();
@@ -612,8 +517,8 @@ function onFrame(f) {
 let replayTimer = 0;
 function replayDone() {
   clearTimeout(replayTimer);
-  if (!ws) return;
-  ready = true;
+  if (!conn.connected) return;
+  conn.ready = true;
   firstReplay = false;
   persistMessages();
   updateBanner();
@@ -644,23 +549,23 @@ function onError(f) {
       if (monitoredCode) showLinkError(f.code);
       break;
     case 'forbidden':
-      if (monitoredCode && !ready) { showLinkError('link_invalid'); break; }
-      if (!ready) {
+      if (monitoredCode && !conn.ready) { showLinkError('link_invalid'); break; }
+      if (!conn.ready) {
         // The conversation is not this visitor's (any more): start a new one.
         conversation = null;
         saveState({ conversation: null });
         resetView();
-        lost(0);
+        conn.lost(0);
       }
       break;
     case 'unknown_bot':
     case 'not_deployed':
       fatal = f.code;
-      attempt = 10; // the server closes: retry slowly
+      conn.attempt = 10; // the server closes: retry slowly
       updateBanner();
       break;
     case 'hello_first':
-      lost(0);
+      conn.lost(0);
       break;
     default:
       break;
@@ -668,12 +573,12 @@ function onError(f) {
 }
 
 function updateBanner() {
-  const online = !!ws && ready;
+  const online = conn.connected && conn.ready;
   document.documentElement.classList.toggle('vg-online', online);
   let text = '';
   if (linkError) text = '';
   else if (fatal) text = ui('unavailable');
-  else if (!online && (everConnected || attempt > 1 || outbox.length)) text = res('reconnecting');
+  else if (!online && (everConnected || conn.attempt > 1 || outbox.length)) text = res('reconnecting');
   el.banner.textContent = text;
   el.banner.hidden = !text;
   el.banner.classList.toggle('vg-error', !!fatal);
@@ -698,7 +603,7 @@ function submit(kind, frame, label) {
   outbox.push(item);
   persistOutbox();
   renderPending(item);
-  if (ready) raw(item.frame);
+  if (conn.ready) conn.raw(item.frame);
   else updateBanner();
   return item;
 }
@@ -724,7 +629,7 @@ function helpReply(offerSeq, accept) {
   outbox.push(item);
   persistOutbox();
   updateHelpButtons();
-  if (ready) raw(item.frame);
+  if (conn.ready) conn.raw(item.frame);
   else updateBanner();
 }
 
@@ -783,18 +688,10 @@ function showLinkError(code) {
   const first = !linkError;
   linkError = code;
   if (first) {
-    clearTimeout(reconnectTimer);
-    const sock = ws;
-    ws = null;
-    ready = false;
-    if (sock) {
-      sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
-      try { sock.close(); } catch { /* already closed */ }
-    }
+    conn.stop();
     // Forget what this link showed.
     clearTimeout(persistTimer);
     clearTimeout(replayTimer);
-    clearTimeout(flushTimer);
     shown.clear();
     outbox = [];
     conversation = null;
@@ -884,7 +781,7 @@ function typing(on) {
   if (!on && !typingOn) return;
   typingOn = on;
   typingSentAt = now;
-  if (ready) raw({ type: 'typing', on });
+  if (conn.ready) conn.raw({ type: 'typing', on });
 }
 
 let typingHide = 0;
@@ -983,7 +880,7 @@ function start() {
   for (const item of outbox) renderPending(item);
   updateHelpButtons();
   scrollDown(true);
-  connect();
+  conn.connect();
   fetchConfig();
   if (!embedded) el.input.focus();
 }
@@ -1024,7 +921,7 @@ start();
 window.vigieChatbox = {
   get state() {
     return {
-      bot, token, conversation, lastSeq, ready, outbox: outbox.map((i) => i.client_id),
+      bot, token, conversation, lastSeq, ready: conn.ready, outbox: outbox.map((i) => i.client_id),
       monitoredCode, monitored, linkError, storeKey,
     };
   },

@@ -8,16 +8,14 @@
 // - every send/knowledge/transfer/end gets a client_id and stays in the outbox
 //   (sessionStorage) until its ack; after a reconnection (exponential backoff with
 //   jitter) the outbox is sent again with the same client_ids.
+// The connection itself (backoff, liveness, outbox flush) is shared with the chatbox:
+// web/shared/socket.js.
 // Nothing from the server goes through innerHTML except the bot answers' `html`, which
 // the server sanitizes.
 import { T } from "./i18n.js";
+import { createSocket } from "../shared/socket.js";
 
 const API = "/api/v1";
-const PING_EVERY_MS = 25_000;
-const DEAD_AFTER_MS = 60_000;
-const CONNECT_TIMEOUT_MS = 15_000;
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 15_000;
 const TYPING_RESEND_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 const MAX_CHARS = 1000;
@@ -238,7 +236,7 @@ function markSeen(id) {
 function followTab(id, { flash = false, select = false } = {}) {
   const known = tabs.has(id);
   const tab = openTab(id, { flash });
-  if (!known) raw({ type: "open", conversation: id, last_seq: 0 }); // offline: the next `hello` lists it
+  if (!known) conn.raw({ type: "open", conversation: id, last_seq: 0 }); // offline: the next `hello` lists it
   if (select) selectTab(id);
   return tab;
 }
@@ -258,107 +256,31 @@ function openTab(id, { lastSeq = 0, flash = false } = {}) {
 // ---------------------------------------------------------------------------------------
 // Connection
 
-let ws = null;
-let ready = false; // welcome + replay_done received on this connection
 let everReady = false;
-let attempt = 0;
-let reconnectTimer = 0;
-let lastFrameAt = 0;
-let openedAt = 0;
 let stopped = true; // signed out: no reconnection
 
-function wsUrl() {
-  const u = new URL("/ws/operator", location.href);
-  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
-  u.search = "";
-  u.hash = "";
-  return u.href;
-}
-
-function connect() {
-  clearTimeout(reconnectTimer);
-  reconnectTimer = 0;
-  if (ws || stopped) return;
-  let sock;
-  try { sock = new WebSocket(wsUrl()); } catch { scheduleReconnect(); return; }
-  ws = sock;
-  ready = false;
-  openedAt = Date.now();
-  lastFrameAt = 0;
-  let welcomed = false;
-  sock.onopen = () => {
-    if (sock !== ws) return;
-    lastFrameAt = Date.now();
+const conn = createSocket({
+  path: "/ws/operator",
+  allowed: () => !stopped,
+  hello: () => {
     const conversations = {};
     for (const [id, tab] of tabs) conversations[id] = tab.lastSeq; // 0 after a reload: the whole history again
-    raw({ type: "hello", v: 1, conversations });
-  };
-  sock.onmessage = (e) => {
-    if (sock !== ws) return;
-    lastFrameAt = Date.now();
-    let f;
-    try { f = JSON.parse(e.data); } catch { return; }
-    if (!f || typeof f !== "object") return;
-    if (f.type === "welcome") welcomed = true;
-    onFrame(f);
-  };
-  sock.onclose = () => {
-    if (sock !== ws) return;
-    lost();
-    // Refused before `welcome`: maybe the session is gone (401 on the upgrade).
-    if (!welcomed) api("GET", "/auth/me").catch(() => {});
-  };
-  sock.onerror = () => { /* a close follows */ };
-}
-
-function lost(delay) {
-  const sock = ws;
-  ws = null;
-  ready = false;
-  if (sock) {
-    sock.onopen = sock.onmessage = sock.onclose = sock.onerror = null;
-    try { sock.close(); } catch { /* already closed */ }
-  }
-  updateBanner();
-  renderTop();
-  renderPaneActions();
-  if (!stopped) scheduleReconnect(delay);
-}
-
-function scheduleReconnect(delay) {
-  clearTimeout(reconnectTimer);
-  if (delay === undefined) {
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
-    delay = base / 2 + Math.random() * (base / 2);
-    attempt = Math.min(attempt + 1, 10);
-  }
-  reconnectTimer = setTimeout(connect, delay);
-}
-function reconnectNow() {
-  if (ws || stopped) return;
-  attempt = 0;
-  scheduleReconnect(0);
-}
-window.addEventListener("online", reconnectNow);
+    return { type: "hello", v: 1, conversations };
+  },
+  onFrame,
+  onLost: () => {
+    updateBanner();
+    renderTop();
+    renderPaneActions();
+  },
+  // Refused before `welcome`: maybe the session is gone (401 on the upgrade).
+  onRefused: () => { api("GET", "/auth/me").catch(() => {}); },
+});
 // The browser knows the network is gone: do not wait 60 s for the connection to look dead.
-window.addEventListener("offline", () => { if (ws) lost(); });
-document.addEventListener("visibilitychange", () => { if (!document.hidden) reconnectNow(); });
-
-setInterval(() => {
-  if (!ws) return;
-  const now = Date.now();
-  if (ws.readyState === WebSocket.CONNECTING && now - openedAt > CONNECT_TIMEOUT_MS) lost();
-  else if (lastFrameAt && now - lastFrameAt > DEAD_AFTER_MS) lost();
-}, 5_000);
-setInterval(() => { if (ready) raw({ type: "ping" }); }, PING_EVERY_MS);
-
-function raw(frame) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  try { ws.send(JSON.stringify(frame)); return true; } catch { return false; }
-}
+window.addEventListener("offline", () => { if (conn.connected) conn.lost(); });
 
 function flushOutbox() {
-  for (const item of outbox) if (!item.failed) raw(item.frame);
+  conn.flush(() => outbox.filter((i) => !i.failed));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -367,7 +289,6 @@ function flushOutbox() {
 function onFrame(f) {
   switch (f.type) {
     case "welcome":
-      attempt = 0;
       if (f.operator && me) me.operator = { ...me.operator, ...f.operator };
       setAvailability(f.availability);
       break;
@@ -411,7 +332,7 @@ function onFrame(f) {
       onError(f);
       break;
     case "replay_done":
-      ready = true;
+      conn.ready = true;
       everReady = true;
       updateBanner();
       renderTop();
@@ -441,7 +362,7 @@ function onMessage(m) {
     setVisitorTyping(tab.id, false);
     const looking = tab.id === current && document.hasFocus() && !document.hidden;
     if (!looking && m.seq > tab.helloSeq) tab.unread += 1;
-    if (fresh && ready) notify(tab, m);
+    if (fresh && conn.ready) notify(tab, m);
   }
   if (scroller && (stick || m.author === "operator")) scroller.scrollTop = scroller.scrollHeight;
   persistTabsSoon();
@@ -501,7 +422,7 @@ function onError(f) {
   if (f.client_id) {
     const item = outbox.find((i) => i.client_id === f.client_id);
     if (f.code === "rate_limited" || f.code === "internal") {
-      setTimeout(() => { if (ready && item && outbox.includes(item)) raw(item.frame); }, 2_000);
+      setTimeout(() => { if (conn.ready && item && outbox.includes(item)) conn.raw(item.frame); }, 2_000);
       return;
     }
     outbox = outbox.filter((i) => i.client_id !== f.client_id);
@@ -519,7 +440,7 @@ function onError(f) {
       }
     }
   }
-  if (f.code === "hello_first") { lost(0); return; }
+  if (f.code === "hello_first") { conn.lost(0); return; }
   showNotice((T[lang].errors || {})[f.code] || f.message || t("error"));
 }
 
@@ -548,7 +469,7 @@ function submit(kind, conversation, frame, label) {
       if (scroller && tab.id === current) scroller.scrollTop = scroller.scrollHeight;
     }
   }
-  if (ready) raw(item.frame);
+  if (conn.ready) conn.raw(item.frame);
   return item;
 }
 
@@ -559,21 +480,21 @@ function setAvailability(status) {
 }
 
 function requestAvailability(status) {
-  if (!raw({ type: "availability", status })) renderTop();
+  if (!conn.raw({ type: "availability", status })) renderTop();
 }
 
 // The conversation just taken from the queue: shown as soon as the server gives it.
 let taking = null;
 function take(id) {
-  if (!ready) return;
+  if (!conn.ready) return;
   taking = id;
-  raw({ type: "take", conversation: id });
+  conn.raw({ type: "take", conversation: id });
 }
 
 function closeTab(id) {
   const tab = tabs.get(id);
   if (!tab || tab.held) return;
-  raw({ type: "close_tab", conversation: id });
+  conn.raw({ type: "close_tab", conversation: id });
   tabs.delete(id);
   outbox = outbox.filter((i) => i.conversation !== id);
   persistOutbox();
@@ -589,7 +510,7 @@ let typingSentAt = 0;
 let typingIdle = 0;
 function operatorTyping(conv, on) {
   clearTimeout(typingIdle);
-  if (typingOn && typingConv && typingConv !== conv) raw({ type: "typing", conversation: typingConv, on: false });
+  if (typingOn && typingConv && typingConv !== conv) conn.raw({ type: "typing", conversation: typingConv, on: false });
   if (on) typingIdle = setTimeout(() => operatorTyping(conv, false), TYPING_IDLE_MS);
   const now = Date.now();
   if (on && typingOn && typingConv === conv && now - typingSentAt < TYPING_RESEND_MS) return;
@@ -597,7 +518,7 @@ function operatorTyping(conv, on) {
   typingOn = on;
   typingConv = conv;
   typingSentAt = now;
-  if (ready && conv) raw({ type: "typing", conversation: conv, on });
+  if (conn.ready && conv) conn.raw({ type: "typing", conversation: conv, on });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -798,7 +719,7 @@ function renderTop() {
     statuses.map((s) => {
       const id = `avail-${s}`;
       return h("span.opt", h("input", {
-        type: "radio", name: "availability", id, value: s, checked: availability === s, disabled: !ready,
+        type: "radio", name: "availability", id, value: s, checked: availability === s, disabled: !conn.ready,
         onchange: () => requestAvailability(s),
       }), h("label", { for: id, class: `st-${s}` }, t(s)));
     }));
@@ -904,7 +825,7 @@ function renderAll() {
 
 function updateBanner() {
   const b = $("banner");
-  const online = !!ws && ready;
+  const online = conn.connected && conn.ready;
   document.documentElement.dataset.connection = online ? "online" : "offline";
   const text = !me || online ? "" : everReady ? t("reconnecting") : t("connecting");
   b.textContent = text;
@@ -921,7 +842,7 @@ function renderQueue() {
     h("span.qid", `#${shortId(q.conversation)}`),
     h("span.pos", t("position", q.position)),
     h("span.wait", { "data-since": q.queued_at, "data-fmt": "waiting" }, t("waiting", ago(q.queued_at))),
-    h("button.primary.take", { type: "button", disabled: !ready, "aria-label": t("takeConversation", shortId(q.conversation)),
+    h("button.primary.take", { type: "button", disabled: !conn.ready, "aria-label": t("takeConversation", shortId(q.conversation)),
       onclick: () => take(q.conversation) }, t("take")))));
 }
 
@@ -1103,9 +1024,9 @@ function renderPaneActions() {
     "aria-controls": "resend-box", onclick: toggleResend }, t("resend")) : null;
   if (tab.held) {
     fill(box, resend,
-      h("button", { type: "button", id: "transfer-btn", disabled: !ready, "aria-expanded": $("transfer-box")?.hidden === false ? "true" : "false",
+      h("button", { type: "button", id: "transfer-btn", disabled: !conn.ready, "aria-expanded": $("transfer-box")?.hidden === false ? "true" : "false",
         onclick: toggleTransfer }, t("transfer")),
-      h("button.danger", { type: "button", id: "end-btn", disabled: !ready, onclick: toggleEnd }, t("end")));
+      h("button.danger", { type: "button", id: "end-btn", disabled: !conn.ready, onclick: toggleEnd }, t("end")));
   } else {
     fill(box, resend, h("button", { type: "button", id: "close-tab-btn", onclick: () => closeTab(tab.id) }, t("closeTab")));
   }
@@ -1129,7 +1050,7 @@ function renderMcBar() {
   const item = mcItem(tab.id);
   const live = tab.held || (item && item.state === "live");
   const pending = offerPending(tab);
-  btn.disabled = !ready || live || pending;
+  btn.disabled = !conn.ready || live || pending;
   let text = "";
   let cls = "mc-status";
   if (live) text = tab.held ? t("mcLiveMine") : stateText(item);
@@ -1142,7 +1063,7 @@ function renderMcBar() {
 
 function offerHelp(id) {
   const tab = tabs.get(id);
-  if (!tab || !ready || offerPending(tab)) return;
+  if (!tab || !conn.ready || offerPending(tab)) return;
   submit("offer_help", id, {});
   renderMcBar();
 }
@@ -1153,10 +1074,10 @@ function onHelpEvent(tab, m, fresh) {
   else if (m.event === "help_accepted" || m.event === "help_declined" || m.event === "operator_joined") {
     if (m.seq > tab.lastAnswer) { tab.lastAnswer = m.seq; tab.lastAnswerEvent = m.event; }
   } else return;
-  if (fresh && ready && m.event === "help_declined") {
+  if (fresh && conn.ready && m.event === "help_declined") {
     showNotice(t("offerDeclinedNotice", tabTitle(tab.id)));
     beep();
-  } else if (fresh && ready && m.event === "help_accepted") {
+  } else if (fresh && conn.ready && m.event === "help_accepted") {
     announce(t("offerAcceptedNotice", tabTitle(tab.id)));
   }
   if (tab.id === current) renderMcBar();
@@ -1764,15 +1685,14 @@ function signedIn() {
   if (!current) current = tabs.keys().next().value || null;
   renderTabs();
   renderPane();
-  connect();
+  conn.connect();
 }
 
 function signedOut() {
   if (!me && stopped) return;
   me = null;
   stopped = true;
-  clearTimeout(reconnectTimer);
-  if (ws) lost();
+  conn.stop();
   renderHeader();
   updateBanner();
   renderLogin();
@@ -1781,7 +1701,7 @@ function signedOut() {
 async function logout() {
   try { await api("POST", "/auth/logout", {}); } catch { /* already gone */ }
   stopped = true;
-  if (ws) lost();
+  conn.stop();
   tabs.clear();
   current = null;
   outbox = [];
@@ -1812,7 +1732,7 @@ async function logout() {
 window.vigieConsole = {
   get state() {
     return {
-      ready, availability, current, queue, presence,
+      ready: conn.ready, availability, current, queue, presence,
       tabs: [...tabs.values()].map((tb) => ({
         id: tb.id, lastSeq: tb.lastSeq, held: tb.held, unread: tb.unread, flashing: tb.flashing, monitored: monitored.has(tb.id),
       })),
