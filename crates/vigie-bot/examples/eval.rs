@@ -3,32 +3,9 @@
 //!
 //! cargo run --release --example eval -- data/demo/knowledge.json data/demo/eval.jsonl [--lang fr|en] [--errors]
 
-use serde::Deserialize;
 use vigie_bot::bm25::Bm25Index;
 use vigie_bot::eval::{evaluate, evaluate_fn, is_correct, EvalCase, EvalReport};
 use vigie_bot::{Index, KnowledgeInput, Lang};
-
-#[derive(Deserialize)]
-struct File {
-    knowledge: Vec<Item>,
-}
-
-#[derive(Deserialize)]
-struct Item {
-    id: String,
-    title: String,
-    lang: Lang,
-    #[serde(default)]
-    formulations: Vec<String>,
-    #[serde(default)]
-    related: Vec<String>,
-    #[serde(default)]
-    handoff: bool,
-    #[serde(default)]
-    answer: String,
-    #[serde(default)]
-    tags: Vec<String>,
-}
 
 fn print(name: &str, r: &EvalReport) {
     println!(
@@ -75,22 +52,10 @@ fn main() {
 
 /// Read a knowledge file and an eval file.
 pub fn load(kpath: &str, epath: &str) -> (Vec<KnowledgeInput>, Vec<EvalCase>) {
-    let file: File = serde_json::from_str(&std::fs::read_to_string(kpath).expect("read knowledge"))
-        .expect("parse knowledge");
-    let items: Vec<KnowledgeInput> = file
-        .knowledge
-        .into_iter()
-        .map(|i| KnowledgeInput {
-            id: i.id,
-            title: i.title,
-            lang: i.lang,
-            formulations: i.formulations,
-            answer: i.answer,
-            tags: i.tags,
-            related: i.related,
-            handoff: i.handoff,
-        })
-        .collect();
+    let file: vigie_bot::KnowledgeFile =
+        serde_json::from_str(&std::fs::read_to_string(kpath).expect("read knowledge"))
+            .expect("parse knowledge");
+    let items = file.knowledge;
     let cases: Vec<EvalCase> = std::fs::read_to_string(epath)
         .expect("read eval")
         .lines()

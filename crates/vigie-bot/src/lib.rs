@@ -19,23 +19,36 @@ pub use index::{Index, Params};
 pub use lang::Lang;
 pub use normalize::normalize;
 
-/// One knowledge item as given by the deployment.
-#[derive(Clone, Debug)]
+/// One knowledge item as given by the deployment. Deserializes from an
+/// item of the knowledge import format (tools and tests read files with it;
+/// the server validates them first).
+#[derive(Clone, Debug, serde::Deserialize)]
 pub struct KnowledgeInput {
     /// External id, unique.
     pub id: String,
     pub title: String,
     pub lang: Lang,
+    #[serde(default)]
     pub formulations: Vec<String>,
     /// The answer shown to the visitor, Markdown or plain text. Its words
     /// are searchable at a lower weight than title and formulations (URLs
     /// and Markdown syntax removed).
+    #[serde(default)]
     pub answer: String,
     /// Free keywords; searchable at a lower weight, like the answer.
+    #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default)]
     pub related: Vec<String>,
     /// "Hand over to an operator" flag.
+    #[serde(default)]
     pub handoff: bool,
+}
+
+/// A knowledge file of the import format: `{"knowledge": [...]}`.
+#[derive(Debug, serde::Deserialize)]
+pub struct KnowledgeFile {
+    pub knowledge: Vec<KnowledgeInput>,
 }
 
 /// A scored item.

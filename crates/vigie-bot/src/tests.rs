@@ -187,36 +187,9 @@ fn typos_are_tolerated() {
 
 /// Items of a knowledge file (the import format).
 fn knowledge(json: &str) -> Vec<KnowledgeInput> {
-    #[derive(serde::Deserialize)]
-    struct File {
-        knowledge: Vec<Item>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Item {
-        id: String,
-        title: String,
-        lang: Lang,
-        formulations: Vec<String>,
-        answer: String,
-        #[serde(default)]
-        tags: Vec<String>,
-        #[serde(default)]
-        handoff: bool,
-    }
-    let file: File = serde_json::from_str(json).unwrap();
-    file.knowledge
-        .into_iter()
-        .map(|i| KnowledgeInput {
-            id: i.id,
-            title: i.title,
-            lang: i.lang,
-            formulations: i.formulations,
-            answer: i.answer,
-            tags: i.tags,
-            related: vec![],
-            handoff: i.handoff,
-        })
-        .collect()
+    serde_json::from_str::<crate::KnowledgeFile>(json)
+        .unwrap()
+        .knowledge
 }
 
 /// The demo bot's base: 70 items of realistic density.
