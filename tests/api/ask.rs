@@ -1,15 +1,22 @@
 use crate::both_backends;
 use crate::helpers::*;
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// Asks `bot` the question in `body`, expecting `status`.
+async fn ask(s: &Session, bot: &str, body: Value, status: u16) -> Value {
+    expect(
+        s.post(&format!("/api/v1/bots/{bot}/ask"), &body).await,
+        status,
+    )
+    .await
+}
 
 async fn the_demo_bot_answers(app: &TestApp) {
     let s = app.anonymous();
-    let r = expect(
-        s.post(
-            "/api/v1/bots/demo/ask",
-            &json!({"text": "J'ai oublié mon mot de passe", "lang": "fr"}),
-        )
-        .await,
+    let r = ask(
+        &s,
+        "demo",
+        json!({"text": "J'ai oublié mon mot de passe", "lang": "fr"}),
         200,
     )
     .await;
@@ -21,23 +28,19 @@ async fn the_demo_bot_answers(app: &TestApp) {
         !r["related"].as_array().unwrap().is_empty(),
         "demo items have related links: {r}"
     );
-    let off = expect(
-        s.post(
-            "/api/v1/bots/demo/ask",
-            &json!({"text": "quelle est la recette de la tarte tatin ?"}),
-        )
-        .await,
+    let off = ask(
+        &s,
+        "demo",
+        json!({"text": "quelle est la recette de la tarte tatin ?"}),
         200,
     )
     .await;
     assert_eq!(off["kind"], "not_understood", "{off}");
     assert!(off["answer"].as_str().unwrap().contains("pas compris"));
-    let human = expect(
-        s.post(
-            "/api/v1/bots/demo/ask",
-            &json!({"text": "je veux parler à un conseiller"}),
-        )
-        .await,
+    let human = ask(
+        &s,
+        "demo",
+        json!({"text": "je veux parler à un conseiller"}),
         200,
     )
     .await;
@@ -46,42 +49,14 @@ async fn the_demo_bot_answers(app: &TestApp) {
 
 async fn bad_questions_get_clear_errors(app: &TestApp) {
     let s = app.anonymous();
-    let empty = expect(
-        s.post("/api/v1/bots/demo/ask", &json!({"text": "   "}))
-            .await,
-        422,
-    )
-    .await;
+    let empty = ask(&s, "demo", json!({"text": "   "}), 422).await;
     assert_eq!(empty["fields"][0]["field"], "text");
-    let long = expect(
-        s.post("/api/v1/bots/demo/ask", &json!({"text": "a".repeat(1001)}))
-            .await,
-        422,
-    )
-    .await;
+    let long = ask(&s, "demo", json!({"text": "a".repeat(1001)}), 422).await;
     assert!(long["message"].as_str().unwrap().contains("1000"));
-    expect(
-        s.post("/api/v1/bots/demo/ask", &json!({"text": "é".repeat(1000)}))
-            .await,
-        200,
-    )
-    .await;
-    let lang = expect(
-        s.post(
-            "/api/v1/bots/demo/ask",
-            &json!({"text": "vpn", "lang": "de"}),
-        )
-        .await,
-        422,
-    )
-    .await;
+    ask(&s, "demo", json!({"text": "é".repeat(1000)}), 200).await;
+    let lang = ask(&s, "demo", json!({"text": "vpn", "lang": "de"}), 422).await;
     assert_eq!(lang["fields"][0]["field"], "lang");
-    let unknown = expect(
-        s.post("/api/v1/bots/nobot/ask", &json!({"text": "vpn"}))
-            .await,
-        404,
-    )
-    .await;
+    let unknown = ask(&s, "nobot", json!({"text": "vpn"}), 404).await;
     assert_eq!(unknown["message"], "bot not found");
     expect(
         s.post_raw(
@@ -99,12 +74,7 @@ async fn bad_questions_get_clear_errors(app: &TestApp) {
         400,
     )
     .await;
-    expect(
-        s.post("/api/v1/bots/demo/ask", &json!({"question": "vpn"}))
-            .await,
-        422,
-    )
-    .await;
+    ask(&s, "demo", json!({"question": "vpn"}), 422).await;
 }
 
 async fn only_deployed_knowledge_is_served(app: &TestApp) {
@@ -115,12 +85,7 @@ async fn only_deployed_knowledge_is_served(app: &TestApp) {
         201,
     )
     .await;
-    let not_deployed = expect(
-        s.post("/api/v1/bots/fresh/ask", &json!({"text": "badge perdu"}))
-            .await,
-        404,
-    )
-    .await;
+    let not_deployed = ask(&s, "fresh", json!({"text": "badge perdu"}), 404).await;
     assert!(not_deployed["message"].as_str().unwrap().contains("deploy"));
     expect(s.post("/api/v1/bots/fresh/knowledge", &json!({"id": "badge", "title": "Badge perdu", "lang": "fr", "formulations": ["j'ai perdu mon badge"], "answer": "Allez à l'accueil."})).await, 201).await;
     expect(s.post("/api/v1/bots/fresh/knowledge", &json!({"id": "parking", "title": "Place de parking", "lang": "fr", "formulations": ["où me garer"], "answer": "Niveau -2.", "published": false})).await, 201).await;
@@ -132,12 +97,10 @@ async fn only_deployed_knowledge_is_served(app: &TestApp) {
     assert_eq!(d["version"], 1);
     assert_eq!(d["knowledge"], 1, "drafts are not deployed");
     assert_eq!(d["deployed_url"], format!("{}/c/fresh/", app.base));
-    let a = expect(
-        s.post(
-            "/api/v1/bots/fresh/ask",
-            &json!({"text": "j'ai perdu mon badge d'accès"}),
-        )
-        .await,
+    let a = ask(
+        &s,
+        "fresh",
+        json!({"text": "j'ai perdu mon badge d'accès"}),
         200,
     )
     .await;
@@ -145,30 +108,14 @@ async fn only_deployed_knowledge_is_served(app: &TestApp) {
     assert_eq!(a["deployment"], 1);
     // An edit is a draft until the next deploy.
     expect(s.put("/api/v1/bots/fresh/knowledge/badge", &json!({"id": "badge", "title": "Badge perdu", "lang": "fr", "formulations": ["j'ai perdu mon badge"], "answer": "Nouveau texte."})).await, 200).await;
-    let before = expect(
-        s.post(
-            "/api/v1/bots/fresh/ask",
-            &json!({"text": "j'ai perdu mon badge"}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let before = ask(&s, "fresh", json!({"text": "j'ai perdu mon badge"}), 200).await;
     assert!(before["answer"].as_str().unwrap().contains("accueil"));
     expect(
         s.post("/api/v1/bots/fresh/deployments", &json!({})).await,
         201,
     )
     .await;
-    let after = expect(
-        s.post(
-            "/api/v1/bots/fresh/ask",
-            &json!({"text": "j'ai perdu mon badge"}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let after = ask(&s, "fresh", json!({"text": "j'ai perdu mon badge"}), 200).await;
     assert!(
         after["answer"].as_str().unwrap().contains("Nouveau texte"),
         "{after}"
@@ -186,15 +133,7 @@ async fn questions_are_answered_during_a_redeploy(app: &TestApp) {
         tokio::spawn(async move {
             let mut answered = 0;
             for _ in 0..60 {
-                let r = expect(
-                    s.post(
-                        "/api/v1/bots/demo/ask",
-                        &json!({"text": "mon VPN est très lent"}),
-                    )
-                    .await,
-                    200,
-                )
-                .await;
+                let r = ask(&s, "demo", json!({"text": "mon VPN est très lent"}), 200).await;
                 if r["knowledge_id"] == "vpn-lent" {
                     answered += 1;
                 }
