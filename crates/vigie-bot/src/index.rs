@@ -963,8 +963,13 @@ impl Index {
                 toks.extend(normalize::stop_tokens(words, sub.lang));
             }
             let (slots, unknown) = sub.slots(&toks, &self.params, prefix);
+            // the other language's items weigh less, when the base has items in
+            // the preferred one (a detection mistake must not lower every score
+            // of a one-language base)
             let factor = match pref {
-                Some(l) if l != sub.lang => self.params.other_lang,
+                Some(l) if l != sub.lang && !self.subs[l.idx()].item_global.is_empty() => {
+                    self.params.other_lang
+                }
                 _ => 1.0,
             };
             sub.score(&slots, unknown, &self.params, factor, &mut out);

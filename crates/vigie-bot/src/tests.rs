@@ -709,3 +709,24 @@ fn a_word_shared_by_several_items_gives_suggestions() {
     // a second word decides
     assert_answer(&idx, "vpn lent", None, "vpn-slow");
 }
+
+#[test]
+fn a_one_language_base_ignores_the_language_preference() {
+    // an English base asked in a conversation marked French (or a question
+    // detected as French) scores as if no language were given
+    let idx = Index::build(&[
+        item(
+            "printer",
+            Lang::En,
+            "Printer out of order",
+            &["my printer is broken", "the printer does not print"],
+        ),
+        item("vpn", Lang::En, "VPN", &["the vpn is slow"]),
+    ]);
+    let q = "printer broken again";
+    assert_eq!(
+        idx.ranked(q, Some(Lang::Fr), 1)[0].score,
+        idx.ranked(q, Some(Lang::En), 1)[0].score
+    );
+    assert_answer(&idx, q, Some(Lang::Fr), "printer");
+}
