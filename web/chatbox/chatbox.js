@@ -225,13 +225,15 @@ function scrollDown(force, wasNearBottom = nearBottom()) {
   if (force || wasNearBottom) el.scroll.scrollTop = el.scroll.scrollHeight;
 }
 
-function chips(items, intro) {
+// `intro`: a caption shown above the chips; `label`: what a screen reader announces for
+// the group (the caption by default).
+function chips(items, intro, label = intro) {
   const list = (items || []).map((it) => (typeof it === 'string' ? { id: it, title: it } : it))
     .filter((it) => it && it.id);
   if (!list.length) return null;
   const wrap = h('div', { class: 'vg-chips-wrap' });
   if (intro) wrap.append(h('div', { class: 'vg-chips-intro', text: intro }));
-  const row = h('div', { class: 'vg-chips', role: 'group', 'aria-label': intro || null });
+  const row = h('div', { class: 'vg-chips', role: 'group', 'aria-label': label || null });
   for (const it of list) {
     const title = it.title || it.id;
     row.append(h('button', {
@@ -297,7 +299,9 @@ function renderMessage(m) {
   }
   if (m.author === 'bot') {
     const related = m.kind === 'knowledge' ? chips(m.related, res('related_intro')) : null;
-    const suggested = chips(m.suggestions, m.kind === 'suggestions' ? res('suggestions_intro') : null);
+    // the bubble of a `suggestions` message already says the intro: not twice
+    const intro = m.kind === 'suggestions' ? res('suggestions_intro') : null;
+    const suggested = chips(m.suggestions, m.text ? null : intro, intro);
     if (related) li.append(related);
     if (suggested) li.append(suggested);
   }
