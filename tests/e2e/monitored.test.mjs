@@ -5,8 +5,9 @@
 // is read from a real SMTP server started here; the visitor opens the link, sees the starting
 // knowledge, asks the bot; the operator follows live, guides with a knowledge, offers help
 // (declined, then accepted) and they talk. Then a weak one (listed, no tab), the visitor's own
-// request for an operator in it, a link replaced by "resend", and a forged link.
+// request for an operator in it, a link replaced by "resend", a forged link, and an expired one.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -675,4 +676,26 @@ test("another browser of the creator opens the strong conversation at once; once
   await tab(op2, retryConv).waitFor();
   problems(op2);
   await ctx.close();
+});
+
+test('an expired link: the clear expired page, no reconnection loop, a new conversation from it', async () => {
+  // Links last at least a day: this one is aged in the database (sqlite3, installed by
+  // scripts/e2e), as if its validity had run out.
+  const sql = "UPDATE monitored_links SET expires_at = 1 WHERE id = (SELECT max(id) FROM monitored_links WHERE email = 'martin.pro@example.com')";
+  const aged = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(server.dataDir, 'vigie.db'), sql], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(aged.status, 0, `sqlite3: ${aged.stdout}${aged.stderr}`);
+  const v = await newVisitor(newLink);
+  await v.locator('#vg-link-error').waitFor({ timeout: 15_000 });
+  assert.equal(await v.locator('#vg-box').getAttribute('data-link-error'), 'link_expired');
+  await waitFor(async () => (await v.locator('#vg-link-error-text').textContent()) === RES.monitored_link_expired, { what: 'the expired text' });
+  assert.equal(await v.locator('#vg-input').isVisible(), false, 'no conversation shown');
+  await v.waitForTimeout(3_000);
+  assert.equal(v.sockets, 1, 'one connection, no reconnection loop');
+  await v.screenshot({ path: path.join(screenshotDir(), 'monitored-expired-link.png') });
+  await v.getByRole('button', { name: 'Nouvelle conversation' }).click();
+  await chatOnline(v);
+  assert.doesNotMatch(v.url(), /vigie_mc/);
+  assert.notEqual(await v.evaluate(() => window.vigieChatbox.state.conversation), strongConv);
+  problems(v);
+  await v.context().close();
 });
