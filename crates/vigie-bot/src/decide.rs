@@ -59,6 +59,27 @@ impl Index {
         }
     }
 
+    /// For a one-word question, the items that hold the word as fully as the
+    /// best one and score about as well ("vpn", "mot de passe"): the word does
+    /// not say which one is meant, so they are offered instead.
+    fn alike(&self, ranked: &[Scored]) -> Vec<Candidate> {
+        let p = &self.params;
+        let Some(top) = ranked.first().filter(|t| t.words == 1) else {
+            return Vec::new();
+        };
+        ranked
+            .iter()
+            .take_while(|s| s.score >= p.suggest && s.score >= top.score - p.window)
+            .filter(|s| {
+                s.matched == 1
+                    && s.main_cov >= top.main_cov * ALIKE
+                    && s.exact_cov >= top.exact_cov * ALIKE
+            })
+            .take(4)
+            .map(|s| self.candidate(s))
+            .collect()
+    }
+
     pub(crate) fn decide(&self, ranked: &[Scored]) -> Outcome {
         let p = &self.params;
         let Some(top) = ranked.first() else {
@@ -86,24 +107,9 @@ impl Index {
         // function words alone never make an answer, unless the question
         // has nothing else ("where are you from")
         let content = top.matched > 0 || top.words == 0;
-        // a single word found as fully and scored about as well in several
-        // items ("vpn", "mot de passe") does not say which one: they are
-        // offered instead
-        let alike: Vec<&Scored> = ranked
-            .iter()
-            .take_while(|s| s.score >= p.suggest && s.score >= top.score - p.window)
-            .filter(|s| {
-                top.words == 1
-                    && s.matched == 1
-                    && s.main_cov >= top.main_cov * ALIKE
-                    && s.exact_cov >= top.exact_cov * ALIKE
-            })
-            .take(4)
-            .collect();
+        let alike = self.alike(ranked);
         if alike.len() >= 2 {
-            return Outcome::Suggestions {
-                candidates: alike.iter().map(|s| self.candidate(s)).collect(),
-            };
+            return Outcome::Suggestions { candidates: alike };
         }
         if covered && ((content && clear) || leads) {
             return Outcome::Answer {
