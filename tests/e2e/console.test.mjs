@@ -239,6 +239,13 @@ test('transfer to a colleague', async () => {
     { what: 'Bob offered as a transfer target' });
   // Only the available colleagues are offered, never oneself.
   assert.equal(await op.locator('#transfer-to option').count(), 1);
+  // Livechat changes while the box is open (Bob away, then back) update it in place:
+  // they do not close it nor rebuild the pane.
+  await setAvailability(bob, 'Away', 'away');
+  await waitFor(async () => (await op.locator('#transfer-to option').count()) === 0, { what: 'Bob no longer offered' });
+  await setAvailability(bob, 'Available', 'available');
+  await waitFor(async () => (await op.locator('#transfer-to option').allTextContents()).some((o) => /Bob/.test(o)),
+    { what: 'Bob offered again, the box still open' });
   await op.locator('#transfer-to').selectOption({ label: await op.locator('#transfer-to option', { hasText: 'Bob' }).textContent() });
   await op.locator('#transfer-confirm').click();
 

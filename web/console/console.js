@@ -377,6 +377,11 @@ function persistTabsSoon() {
 
 function onAssigned(ids) {
   const held = new Set(ids);
+  // Every livechat change (a visitor queued, a colleague's availability) sends this list
+  // again: the pane is rebuilt only when the shown conversation changes or is taken/lost,
+  // so an open transfer or end box, the composer's focus and selection stay as they are.
+  const shown = current;
+  const wasHeld = tabs.get(current)?.held;
   let fresh = null;
   for (const id of ids) {
     const known = tabs.has(id);
@@ -397,7 +402,8 @@ function onAssigned(ids) {
   if (!current || !tabs.has(current)) current = fresh ? fresh.id : (tabs.keys().next().value || null);
   persistTabs();
   renderTabs();
-  renderPane();
+  if (current !== shown || tabs.get(current)?.held !== wasHeld) renderPane();
+  else renderPaneActions();
   renderColleagues();
 }
 
