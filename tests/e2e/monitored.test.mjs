@@ -313,7 +313,7 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   // A malformed address: refused on the spot, no request made.
   const posts = [];
   op.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/monitored-conversations')) posts.push(r.url()); });
-  const email = op.getByLabel('Adresse e-mail');
+  const email = op.getByLabel('Adresse e-mail', { exact: true });
   await email.fill('martin@example');
   await op.getByRole('button', { name: 'OK', exact: true }).click();
   const emailErr = op.locator('#mc-email-err');
@@ -492,7 +492,7 @@ test('weak monitoring: the starting knowledge picked from the search panel, no t
   await result.getByRole('button', { name: new RegExp(`Choisir`) }).click();
   assert.equal(await op.getByRole('combobox', { name: 'Connaissance de départ' }).inputValue(), WEAK_START.title);
   assert.equal((await shownMessages(visitor)).filter((m) => m.text.includes(WEAK_START.title)).length, 0, 'nothing sent to the open conversation');
-  await op.getByLabel('Adresse e-mail').fill('durand@example.com');
+  await op.getByLabel('Adresse e-mail', { exact: true }).fill('durand@example.com');
   await op.getByLabel('Strong monitoring').uncheck();
   const created = op.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/monitored-conversations'));
   await op.getByRole('button', { name: 'OK', exact: true }).click();
@@ -631,7 +631,7 @@ test('the mail status follows the SMTP server: refused twice (retrying, with the
   const kn = op.getByRole('combobox', { name: 'Connaissance de départ' });
   await kn.fill('mot de passe oublié');
   await op.locator('#mc-knowledge-list [role=option][data-knowledge="mot-de-passe-oublie"]').click();
-  await op.getByLabel('Adresse e-mail').fill('panne@example.com');
+  await op.getByLabel('Adresse e-mail', { exact: true }).fill('panne@example.com');
   const created = op.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/monitored-conversations'));
   await op.getByRole('button', { name: 'OK', exact: true }).click();
   retryConv = (await (await created).json()).conversation;
