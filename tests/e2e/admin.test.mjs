@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, storedMessages, waitFor,
+  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, storedMessages, askBot, waitFor,
 } from './helpers.mjs';
 
 const BIN = path.resolve(ROOT, process.env.VIGIE_BIN || 'target/release/vigie');
@@ -60,16 +60,7 @@ const chatTitle = () => visitor.textContent('#vg-title');
 const chatWelcome = () => visitor.textContent('#vg-welcome-text');
 
 /** Sends `text` and waits for the bot's reply after it. */
-async function ask(p, text) {
-  const count = (await shownMessages(p)).length;
-  await p.fill('#vg-input', text);
-  await p.press('#vg-input', 'Enter');
-  return waitFor(async () => {
-    const list = (await shownMessages(p)).slice(count);
-    const mine = list.find((m) => m.author === 'visitor' && m.seq !== null);
-    return mine && list.find((m) => m.author === 'bot' && m.seq > mine.seq);
-  }, { what: `the answer to "${text}"` });
-}
+const ask = async (p, text) => (await askBot(p, text)).reply;
 
 /** The computed background of `selector`, and the colours the stylesheet's --on/--off resolve to. */
 function colours(selector) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, storedMessages, waitFor,
+  VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, storedMessages, askBot, waitFor,
 } from './helpers.mjs';
 
 let server;
@@ -24,17 +24,7 @@ after(async () => {
 const online = (p) => p.waitForSelector('#vg-box[data-connection="online"]', { timeout: 15_000 });
 
 /** Sends `text` with Enter and waits for the bot's reply after it; returns both. */
-async function ask(p, text) {
-  const before = (await shownMessages(p)).length;
-  await p.fill('#vg-input', text);
-  await p.press('#vg-input', 'Enter');
-  return waitFor(async () => {
-    const list = (await shownMessages(p)).slice(before);
-    const mine = list.find((m) => m.author === 'visitor' && m.seq !== null);
-    const reply = mine && list.find((m) => m.author === 'bot' && m.seq > mine.seq);
-    return reply && { mine, reply, list };
-  }, { what: `the answer to "${text}"` });
-}
+const ask = askBot;
 
 function assertSeqOrder(list) {
   const seqs = list.map((m) => m.seq);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, waitFor,
+  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, askBot, waitFor,
 } from './helpers.mjs';
 
 const BIN = path.resolve(ROOT, process.env.VIGIE_BIN || 'target/release/vigie');
@@ -61,16 +61,7 @@ async function newVisitor() {
 }
 
 /** The visitor asks `text` and waits for the bot's reply. */
-async function ask(v, text) {
-  const count = (await shownMessages(v)).length;
-  await v.fill('#vg-input', text);
-  await v.press('#vg-input', 'Enter');
-  return waitFor(async () => {
-    const list = (await shownMessages(v)).slice(count);
-    const mine = list.find((m) => m.author === 'visitor' && m.seq !== null);
-    return mine && list.find((m) => m.author === 'bot' && m.seq > mine.seq);
-  }, { what: `the answer to "${text}"` });
-}
+const ask = async (v, text) => (await askBot(v, text)).reply;
 
 async function visitorSays(v, text) {
   await v.fill('#vg-input', text);

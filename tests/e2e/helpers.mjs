@@ -131,6 +131,22 @@ export function screenshotDir() {
   return dir;
 }
 
+/**
+ * Sends `text` in the chatbox with Enter and waits for the bot's reply after it; returns
+ * the visitor's message, the reply and what was shown since.
+ */
+export async function askBot(frameOrPage, text) {
+  const before = (await shownMessages(frameOrPage)).length;
+  await frameOrPage.fill('#vg-input', text);
+  await frameOrPage.press('#vg-input', 'Enter');
+  return waitFor(async () => {
+    const list = (await shownMessages(frameOrPage)).slice(before);
+    const mine = list.find((m) => m.author === 'visitor' && m.seq !== null);
+    const reply = mine && list.find((m) => m.author === 'bot' && m.seq > mine.seq);
+    return reply && { mine, reply, list };
+  }, { what: `the answer to "${text}"` });
+}
+
 /** Messages shown in the chatbox, in the page's order: {seq, author, kind, text, state}. */
 export async function shownMessages(frameOrPage) {
   return frameOrPage.$$eval('#vg-log > li:not([data-welcome])', (lis) => lis.map((li) => ({

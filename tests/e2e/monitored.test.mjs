@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import {
-  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, waitFor,
+  ROOT, VigieServer, launchBrowser, newPage, screenshotDir, shownMessages, askBot, waitFor,
 } from './helpers.mjs';
 
 const KNOWLEDGE = JSON.parse(readFileSync(path.join(ROOT, 'data/demo/knowledge.json'), 'utf8')).knowledge;
@@ -131,16 +131,7 @@ async function newVisitor(url) {
 }
 
 /** The visitor asks `text` and waits for the bot's reply. */
-async function ask(v, text) {
-  const count = (await shownMessages(v)).length;
-  await v.fill('#vg-input', text);
-  await v.press('#vg-input', 'Enter');
-  return waitFor(async () => {
-    const list = (await shownMessages(v)).slice(count);
-    const mine = list.find((m) => m.author === 'visitor' && m.seq !== null);
-    return mine && list.find((m) => m.author === 'bot' && m.seq > mine.seq);
-  }, { what: `the answer to "${text}"` });
-}
+const ask = async (v, text) => (await askBot(v, text)).reply;
 
 /** What the console shows in the log of conversation `id` (its tab selected). */
 function consoleLog(p, id) {
