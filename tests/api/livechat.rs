@@ -84,6 +84,17 @@ impl Console {
         panic!("no matching frame");
     }
 
+    /// Skips frames until the operator's assigned list holds `conversation`.
+    pub(crate) async fn until_assigned(&mut self, conversation: &str) -> Value {
+        self.until(|v| {
+            v["type"] == "assigned"
+                && v["conversations"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|c| c == conversation))
+        })
+        .await
+    }
+
     pub(crate) async fn hello(&mut self, conversations: Value) {
         self.send(json!({"type": "hello", "v": 1, "conversations": conversations}))
             .await;
@@ -321,15 +332,7 @@ async fn transfer_to_a_colleague(app: &TestApp) {
     assert_eq!(moved["event"], "transferred");
     assert_eq!(moved["text"], "Claire vous a transféré à Bob.");
     let conv = v.conversation.clone().unwrap();
-    bob.until(|f| {
-        f["type"] == "assigned"
-            && f["conversations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|c| c == conv.as_str())
-    })
-    .await;
+    bob.until_assigned(&conv).await;
     bob.until(|f| is_event(f, "transferred")).await;
     bob.send(json!({"type": "send", "client_id": "b-1", "conversation": conv, "text": "Bob ici."}))
         .await;
@@ -660,16 +663,7 @@ async fn livechat_changes_reach_operators_on_another_node() {
     v.expect("message").await;
     assert_eq!(v.expect("message").await["event"], "operator_joined");
     let conv = v.conversation.clone().unwrap();
-    claire
-        .until(|f| {
-            f["type"] == "assigned"
-                && f["conversations"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|c| c == conv.as_str())
-        })
-        .await;
+    claire.until_assigned(&conv).await;
     // The visitor writes on node 1; Claire reads it on node 2.
     v.send(json!({"type": "send", "client_id": "x-1", "text": "bonjour depuis l'autre nœud"}))
         .await;

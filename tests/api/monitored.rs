@@ -426,16 +426,7 @@ async fn the_operator_guides_offers_help_and_takes_over(backend: Backend) {
     assert!(is_event(&visitor.expect("message").await, "help_accepted"));
     let joined = visitor.expect("message").await;
     assert!(is_event(&joined, "operator_joined"), "{joined}");
-    console
-        .until(|v| {
-            v["type"] == "assigned"
-                && v["conversations"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|c| c == conv.as_str())
-        })
-        .await;
+    console.until_assigned(&conv).await;
     console.send(json!({"type": "send", "client_id": "t-1", "conversation": conv, "text": "Je suis là, que se passe-t-il ?"})).await;
     console
         .until(|v| v["type"] == "ack" && v["client_id"] == "t-1")
@@ -504,16 +495,7 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
     ));
     let joined = visitor.expect("message").await;
     assert!(is_event(&joined, "operator_joined"), "{joined}");
-    console
-        .until(|v| {
-            v["type"] == "assigned"
-                && v["conversations"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|c| c == conv.as_str())
-        })
-        .await;
+    console.until_assigned(&conv).await;
     let listed = expect(admin.get("/api/v1/monitored-conversations").await, 200).await;
     assert_eq!(listed["items"][0]["state"], "live");
     assert_eq!(listed["items"][0]["mine"], true, "the admin created it");
