@@ -89,11 +89,7 @@ async fn only_deployed_knowledge_is_served(app: &TestApp) {
     assert!(not_deployed["message"].as_str().unwrap().contains("deploy"));
     expect(s.post("/api/v1/bots/fresh/knowledge", &json!({"id": "badge", "title": "Badge perdu", "lang": "fr", "formulations": ["j'ai perdu mon badge"], "answer": "Allez à l'accueil."})).await, 201).await;
     expect(s.post("/api/v1/bots/fresh/knowledge", &json!({"id": "parking", "title": "Place de parking", "lang": "fr", "formulations": ["où me garer"], "answer": "Niveau -2.", "published": false})).await, 201).await;
-    let d = expect(
-        s.post("/api/v1/bots/fresh/deployments", &json!({})).await,
-        201,
-    )
-    .await;
+    let d = s.deploy("fresh").await;
     assert_eq!(d["version"], 1);
     assert_eq!(d["knowledge"], 1, "drafts are not deployed");
     assert_eq!(d["deployed_url"], format!("{}/c/fresh/", app.base));
@@ -110,11 +106,7 @@ async fn only_deployed_knowledge_is_served(app: &TestApp) {
     expect(s.put("/api/v1/bots/fresh/knowledge/badge", &json!({"id": "badge", "title": "Badge perdu", "lang": "fr", "formulations": ["j'ai perdu mon badge"], "answer": "Nouveau texte."})).await, 200).await;
     let before = ask(&s, "fresh", json!({"text": "j'ai perdu mon badge"}), 200).await;
     assert!(before["answer"].as_str().unwrap().contains("accueil"));
-    expect(
-        s.post("/api/v1/bots/fresh/deployments", &json!({})).await,
-        201,
-    )
-    .await;
+    s.deploy("fresh").await;
     let after = ask(&s, "fresh", json!({"text": "j'ai perdu mon badge"}), 200).await;
     assert!(
         after["answer"].as_str().unwrap().contains("Nouveau texte"),
@@ -142,11 +134,7 @@ async fn questions_are_answered_during_a_redeploy(app: &TestApp) {
         })
     };
     for _ in 0..3 {
-        expect(
-            s.post("/api/v1/bots/demo/deployments", &json!({})).await,
-            201,
-        )
-        .await;
+        s.deploy("demo").await;
     }
     assert_eq!(asker.await.unwrap(), 60);
 }

@@ -68,11 +68,7 @@ async fn a_draft_is_served_only_once_deployed(app: &TestApp) {
     assert_eq!(before["resources"]["title"], "Assistant Vigie");
     assert_eq!(before["modules"]["livechat"], true);
 
-    let d = expect(
-        s.post("/api/v1/bots/demo/deployments", &json!({})).await,
-        201,
-    )
-    .await;
+    let d = s.deploy("demo").await;
     assert_eq!(d["version"], 2);
     let after = expect(anon.get("/api/v1/bots/demo/chatbox?lang=fr").await, 200).await;
     assert_eq!(after["resources"]["title"], "Aide RH");
@@ -99,11 +95,7 @@ async fn the_matcher_uses_the_deployed_sentences(app: &TestApp) {
     let r = expect(s.post("/api/v1/bots/demo/ask", &ask).await, 200).await;
     assert_eq!(r["kind"], "not_understood");
     assert!(r["answer"].as_str().unwrap().contains("pas compris"));
-    expect(
-        s.post("/api/v1/bots/demo/deployments", &json!({})).await,
-        201,
-    )
-    .await;
+    s.deploy("demo").await;
     let r = expect(s.post("/api/v1/bots/demo/ask", &ask).await, 200).await;
     assert_eq!(r["answer"], "Hmm, je ne sais pas.");
 }
@@ -113,11 +105,7 @@ async fn restore_makes_a_new_deployment(app: &TestApp) {
     let v1_title = "Assistant Vigie";
     let body = json!({"resources": {"title": {"fr": "Version deux", "en": "Version two"}}});
     expect(s.put("/api/v1/bots/demo/config", &body).await, 200).await;
-    expect(
-        s.post("/api/v1/bots/demo/deployments", &json!({})).await,
-        201,
-    )
-    .await;
+    s.deploy("demo").await;
     let anon = app.anonymous();
     let served = expect(anon.get("/api/v1/bots/demo/chatbox").await, 200).await;
     assert_eq!(served["resources"]["title"], "Version deux");
@@ -278,7 +266,7 @@ async fn unknown_and_undeployed_bots(app: &TestApp) {
     let draft = expect(s.get("/api/v1/bots/rh/config").await, 200).await;
     assert!(draft["deployed_version"].is_null());
     assert_eq!(draft["draft_differs"], true);
-    expect(s.post("/api/v1/bots/rh/deployments", &json!({})).await, 201).await;
+    s.deploy("rh").await;
     let served = expect(anon.get("/api/v1/bots/rh/chatbox").await, 200).await;
     assert_eq!(served["lang"], "en", "the bot's language is the default");
     assert_eq!(served["resources"]["title"], "Vigie Assistant");

@@ -252,6 +252,12 @@ impl Session {
             .await
             .unwrap()
     }
+    /// Deploys `bot` (201 expected); the new deployment.
+    pub async fn deploy(&self, bot: &str) -> Value {
+        let path = format!("/api/v1/bots/{bot}/deployments");
+        expect(self.post(&path, &serde_json::json!({})).await, 201).await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.with_csrf(self.client.post(format!("{}{path}", self.base)).json(body))
             .send()

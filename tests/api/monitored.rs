@@ -528,13 +528,7 @@ crate::both_backends!(a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_f
 async fn deploy_module(admin: &Session, on: bool) {
     let modules = json!({"modules": {"monitored_conversations": on}});
     expect(admin.put("/api/v1/bots/demo/config", &modules).await, 200).await;
-    expect(
-        admin
-            .post("/api/v1/bots/demo/deployments", &json!({}))
-            .await,
-        201,
-    )
-    .await;
+    admin.deploy("demo").await;
 }
 
 async fn bad_input_names_the_field(backend: Backend) {

@@ -350,13 +350,7 @@ async fn the_deployed_configuration_drives_the_chatbox(app: &TestApp) {
     let (welcome, _) = v.hello("demo").await;
     assert_eq!(welcome["config"]["modules"]["livechat"], true);
     v.close().await;
-    expect(
-        admin
-            .post("/api/v1/bots/demo/deployments", &json!({}))
-            .await,
-        201,
-    )
-    .await;
+    admin.deploy("demo").await;
 
     let mut v = Visitor::connect(app).await;
     let (welcome, _) = v.hello("demo").await;
