@@ -163,10 +163,9 @@ pub(crate) struct SubIndex {
     terms: HashMap<String, u32>,
     idf: Vec<f32>,
     idf_unknown: f32,
-    /// Words of the titles and formulations seen once only, and all of
-    /// them (their ratio is the Good–Turing estimate of how often a
-    /// visitor's word is new to this base).
-    unseen: (f32, f32),
+    /// The share of the title and formulation words seen once only: the
+    /// Good–Turing estimate of how often a visitor's word is new to this base.
+    unseen: f32,
     post_off: Vec<u32>,
     post: Vec<u32>,
     ipost_off: Vec<u32>,
@@ -462,7 +461,11 @@ impl SubIndex {
                 }
             }
             let once = seen.iter().filter(|&&c| c == 1).count();
-            (once as f32, total as f32)
+            if total > 0 {
+                once as f32 / total as f32
+            } else {
+                0.0
+            }
         };
         let form_mass = forms_main
             .iter()
@@ -581,19 +584,9 @@ impl SubIndex {
     /// How much lower the answer thresholds are for this sub-index: a base
     /// whose own words are often seen once only cannot expect a visitor's
     /// question to match it as fully.
-    /// The share of once-seen words of the titles and formulations.
-    pub(crate) fn unseen_share(&self) -> f32 {
-        let (once, total) = self.unseen;
-        if total > 0.0 {
-            once / total
-        } else {
-            0.0
-        }
-    }
-
     pub(crate) fn relief(&self, p: &Params) -> f32 {
         if p.unseen_ref > 0.0 {
-            (p.unseen_relief * (self.unseen_share() - p.unseen_ref).max(0.0)).min(p.relief_max)
+            (p.unseen_relief * (self.unseen - p.unseen_ref).max(0.0)).min(p.relief_max)
         } else {
             0.0
         }
@@ -603,9 +596,8 @@ impl SubIndex {
     /// words of the base itself occur once only, a visitor's words are often
     /// new to it even when the question is in scope: they weigh less.
     pub(crate) fn unknown_mass(&self, p: &Params) -> f32 {
-        let share = self.unseen_share();
-        let adapt = if p.unseen_ref > 0.0 && share > p.unseen_ref {
-            (p.unseen_ref / share).max(p.unseen_floor)
+        let adapt = if p.unseen_ref > 0.0 && self.unseen > p.unseen_ref {
+            (p.unseen_ref / self.unseen).max(p.unseen_floor)
         } else {
             1.0
         };
@@ -920,7 +912,7 @@ impl Index {
         self.subs
             .iter()
             .filter(|s| !s.item_global.is_empty())
-            .map(|s| (s.lang, s.unseen_share()))
+            .map(|s| (s.lang, s.unseen))
             .collect()
     }
 
