@@ -1,4 +1,4 @@
-//! Publish/subscribe of conversation events inside one process.
+//! Publish/subscribe of conversation and livechat events inside one process.
 //!
 //! Events are hints, the database is the truth: a subscriber that falls behind (the
 //! broadcast channel overflowed) or sees a gap in sequence numbers reads what it missed
@@ -9,10 +9,38 @@
 //! messages from the database. No sticky sessions: a visitor's two tabs may sit on two
 //! nodes. If the listener's connection drops, every subscriber is told to re-sync.
 
-use crate::domain::conversation::Message;
+use crate::domain::conversation::{Author, Message};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
+
+/// What a subscriber follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// One conversation's messages and typing (by its database id).
+    Conversation(i64),
+    /// Livechat-wide changes: queue, assignments, presence, monitored conversations.
+    Livechat,
+}
+
+impl Topic {
+    /// The payload of a PostgreSQL notification: `topic:seq`, the livechat topic as `-1`.
+    pub fn notification(self, seq: i64) -> String {
+        match self {
+            Topic::Conversation(id) => format!("{id}:{seq}"),
+            Topic::Livechat => format!("-1:{seq}"),
+        }
+    }
+
+    fn from_notification(payload: &str) -> Option<(Topic, i64)> {
+        let (topic, seq) = payload.split_once(':')?;
+        let topic = match topic.parse::<i64>().ok()? {
+            -1 => Topic::Livechat,
+            id => Topic::Conversation(id),
+        };
+        Some((topic, seq.parse().ok()?))
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum Event {
@@ -21,12 +49,14 @@ pub enum Event {
     /// Someone is typing (never stored).
     /// `name`: the operator's, shown to the visitor ("Claire écrit…").
     Typing {
-        author: &'static str,
+        author: Author,
         on: bool,
         name: Option<Arc<str>>,
     },
     /// Messages up to `seq` are stored (from another node): read them from the store.
     Stored { seq: i64 },
+    /// The livechat state changed (on `Topic::Livechat`): re-read it from the store.
+    LivechatChanged,
     /// Hints may have been lost: read whatever is new from the store.
     Resync,
 }
@@ -40,23 +70,23 @@ const CHANNEL_CAPACITY: usize = 16;
 
 #[derive(Clone, Default)]
 pub struct Bus {
-    channels: Arc<Mutex<HashMap<i64, broadcast::Sender<Event>>>>,
+    channels: Arc<Mutex<HashMap<Topic, broadcast::Sender<Event>>>>,
 }
 
 impl Bus {
-    pub fn subscribe(&self, conversation_id: i64) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Event> {
         let mut map = self.channels.lock().expect("bus lock");
-        map.entry(conversation_id)
+        map.entry(topic)
             .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
             .subscribe()
     }
 
-    pub fn publish(&self, conversation_id: i64, event: Event) {
+    pub fn publish(&self, topic: Topic, event: Event) {
         let mut map = self.channels.lock().expect("bus lock");
-        if let Some(tx) = map.get(&conversation_id) {
+        if let Some(tx) = map.get(&topic) {
             if tx.send(event).is_err() {
                 // Nobody listens any more: forget the channel.
-                map.remove(&conversation_id);
+                map.remove(&topic);
             }
         }
     }
@@ -81,14 +111,13 @@ impl Bus {
         Ok(tokio::spawn(async move {
             loop {
                 match listener.try_recv().await {
-                    Ok(Some(n)) => {
-                        let parsed = n.payload().split_once(':').and_then(|(c, s)| {
-                            Some((c.parse::<i64>().ok()?, s.parse::<i64>().ok()?))
-                        });
-                        if let Some((conversation, seq)) = parsed {
-                            bus.publish(conversation, Event::Stored { seq });
+                    Ok(Some(n)) => match Topic::from_notification(n.payload()) {
+                        Some((Topic::Livechat, _)) => {
+                            bus.publish(Topic::Livechat, Event::LivechatChanged)
                         }
-                    }
+                        Some((topic, seq)) => bus.publish(topic, Event::Stored { seq }),
+                        None => tracing::warn!(payload = n.payload(), "unreadable notification"),
+                    },
                     // The connection was lost and is being re-established: anything
                     // notified meanwhile is gone, so everyone re-reads the store.
                     Ok(None) => {
@@ -106,13 +135,27 @@ impl Bus {
     }
 
     /// Drops channels nobody listens to (called when a subscriber leaves).
-    pub fn release(&self, conversation_id: i64) {
+    pub fn release(&self, topic: Topic) {
         let mut map = self.channels.lock().expect("bus lock");
-        if map
-            .get(&conversation_id)
-            .is_some_and(|tx| tx.receiver_count() == 0)
-        {
-            map.remove(&conversation_id);
+        if map.get(&topic).is_some_and(|tx| tx.receiver_count() == 0) {
+            map.remove(&topic);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Topic;
+
+    #[test]
+    fn notifications_keep_their_wire_form() {
+        for (topic, seq, payload) in [
+            (Topic::Conversation(42), 7, "42:7"),
+            (Topic::Livechat, 0, "-1:0"),
+        ] {
+            assert_eq!(topic.notification(seq), payload);
+            assert_eq!(Topic::from_notification(payload), Some((topic, seq)));
+        }
+        assert_eq!(Topic::from_notification("nonsense"), None);
     }
 }

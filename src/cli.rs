@@ -2,10 +2,11 @@
 //! database (`migrate`, `user add`, `token create`, `bot create`, `knowledge import|export`,
 //! `deploy`, `eval`). Each command opens the store with the same settings as the server.
 
-use crate::actions::{self, ActionError, FileFormat};
-use crate::app::{self, AppState};
+use crate::app;
 use crate::config::{redact_url, Settings};
 use crate::engines::Served;
+use crate::service::actions::{self, FileFormat};
+use crate::service::{ActionError, Core};
 use crate::store::Store;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -192,6 +193,11 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     })
 }
 
+/// The core the admin commands act through (no server, no workers).
+async fn core(settings: &Settings) -> anyhow::Result<Core> {
+    Ok(Core::new(open(settings).await?, settings.clone()))
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
     match cli.command {
@@ -220,8 +226,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .read_to_string(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
-            let store = open(&settings).await?;
-            let op = actions::add_operator(&store, &email, &name, &role, password)
+            let core = core(&settings).await?;
+            let op = actions::add_operator(&core, &email, &name, &role, password)
                 .await
                 .map_err(explain)?;
             println!(
@@ -233,8 +239,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { email, label },
         } => {
-            let store = open(&settings).await?;
-            let token = actions::create_api_token(&store, &email, &label)
+            let core = core(&settings).await?;
+            let token = actions::create_api_token(&core, &email, &label)
                 .await
                 .map_err(explain)?;
             println!("{token}");
@@ -244,8 +250,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bot {
             command: BotCommand::Create { slug, name, lang },
         } => {
-            let store = open(&settings).await?;
-            let bot = actions::create_bot(&store, &slug, &name, &lang)
+            let core = core(&settings).await?;
+            let bot = actions::create_bot(&core, &slug, &name, &lang)
                 .await
                 .map_err(explain)?;
             println!(
@@ -270,9 +276,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let store = open(&settings).await?;
-            let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-            let s = actions::import_knowledge(&store, &bot, format, &text)
+            let core = core(&settings).await?;
+            let bot = actions::bot(&core, &bot).await.map_err(explain)?;
+            let s = actions::import_knowledge(&core, &bot, format, &text)
                 .await
                 .map_err(explain)?;
             println!(
@@ -290,9 +296,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let format = FileFormat::parse(&format).map_err(explain)?;
-            let store = open(&settings).await?;
-            let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-            let text = actions::export_knowledge(&store, &bot, format)
+            let core = core(&settings).await?;
+            let bot = actions::bot(&core, &bot).await.map_err(explain)?;
+            let text = actions::export_knowledge(&core, &bot, format)
                 .await
                 .map_err(explain)?;
             match output {
@@ -303,12 +309,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Deploy { bot } => {
-            let store = open(&settings).await?;
-            let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-            let engines = crate::engines::Engines::default();
-            let d = actions::deploy(&store, &engines, &bot, None)
-                .await
-                .map_err(explain)?;
+            let core = core(&settings).await?;
+            let bot = actions::bot(&core, &bot).await.map_err(explain)?;
+            let d = actions::deploy(&core, &bot, None).await.map_err(explain)?;
             println!(
                 "deployed `{}` version {} ({} knowledge items)\ndeployed URL: {}",
                 bot.slug,
@@ -359,14 +362,18 @@ async fn eval(
         }
         None => None,
     };
-    let store = open(&settings).await?;
-    let bot = actions::bot(&store, &bot).await.map_err(explain)?;
-    let d = store.latest_deployment(bot.id).await.with_context(|| {
-        format!(
-            "bot `{}` has no deployment: run `vigie deploy --bot {}`",
-            bot.slug, bot.slug
-        )
-    })?;
+    let core = core(&settings).await?;
+    let bot = actions::bot(&core, &bot).await.map_err(explain)?;
+    let d = core
+        .store
+        .latest_deployment(bot.id)
+        .await
+        .with_context(|| {
+            format!(
+                "bot `{}` has no deployment: run `vigie deploy --bot {}`",
+                bot.slug, bot.slug
+            )
+        })?;
     let served = Served::build(d.version, d.snapshot);
     let unknown: Vec<&str> = cases
         .iter()
@@ -410,8 +417,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
         settings.listen = bound;
     }
-    let state = AppState::new(store.clone(), settings.clone());
-    let first = app::first_start(&store, &state.engines, &state.settings.public_url).await?;
+    let core = Core::new(store.clone(), settings.clone());
+    let first = app::first_start(&core).await?;
     // Printed, never logged: the generated password must not end up in log files.
     if let Some((email, password)) = &first.admin {
         println!("\n  First start: an admin account was created.\n    email:    {email}\n    password: {password}\n  This password is shown only once.\n");
@@ -446,7 +453,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         let _ = ctrl_c.await;
         tracing::info!("shutting down");
     };
-    app::launch(state, listener, shutdown).await?;
+    app::launch(core, listener, shutdown).await?;
     store.close().await;
     Ok(())
 }

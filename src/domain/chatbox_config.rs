@@ -10,6 +10,7 @@
 //! chatbox decides what to show from `modules`, and switching a module on in a later
 //! deployment never finds a hole.
 
+use super::closed::closed_set;
 use super::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,9 +26,18 @@ pub struct ResourceDef {
     pub en: &'static str,
 }
 
-/// A module that can be switched on or off, with the resources it adds.
+closed_set! {
+    /// A part of the chatbox that can be switched on or off.
+    pub enum Module {
+        Livechat = "livechat",
+        MonitoredConversations = "monitored_conversations",
+        Suggestions = "suggestions",
+    }
+}
+
+/// A module with its default and the resources it adds.
 pub struct ModuleDef {
-    pub name: &'static str,
+    pub module: Module,
     pub default_on: bool,
     pub resources: &'static [ResourceDef],
 }
@@ -69,7 +79,7 @@ pub const CORE_RESOURCES: &[ResourceDef] = &[
 /// The modules, in the order the admin pages show them.
 pub const MODULES: &[ModuleDef] = &[
     ModuleDef {
-        name: "livechat",
+        module: Module::Livechat,
         default_on: true,
         resources: &[
             r("talk_to_operator", "Parler à un conseiller", "Talk to an operator"),
@@ -86,7 +96,7 @@ pub const MODULES: &[ModuleDef] = &[
         ],
     },
     ModuleDef {
-        name: "monitored_conversations",
+        module: Module::MonitoredConversations,
         default_on: false,
         resources: &[
             r(
@@ -109,7 +119,7 @@ pub const MODULES: &[ModuleDef] = &[
         ],
     },
     ModuleDef {
-        name: "suggestions",
+        module: Module::Suggestions,
         default_on: true,
         resources: &[
             r(
@@ -168,7 +178,7 @@ impl Default for ChatboxConfig {
         ChatboxConfig {
             modules: MODULES
                 .iter()
-                .map(|m| (m.name.to_string(), m.default_on))
+                .map(|m| (m.module.as_str().to_string(), m.default_on))
                 .collect(),
             resources: all_resources()
                 .map(|d| {
@@ -205,8 +215,12 @@ impl ChatboxConfig {
         }
     }
 
-    pub fn module_on(&self, name: &str) -> bool {
-        self.modules.get(name).copied().unwrap_or(false)
+    pub fn module_on(&self, module: Module) -> bool {
+        self.modules.get(module.as_str()).copied().unwrap_or(false)
+    }
+
+    pub fn set_module(&mut self, module: Module, on: bool) {
+        self.modules.insert(module.as_str().to_string(), on);
     }
 }
 
@@ -267,8 +281,8 @@ impl ConfigDoc {
     pub fn validate(&self) -> Result<ChatboxConfig, Vec<FieldError>> {
         let mut errors = Vec::new();
         for name in self.modules.keys() {
-            if !MODULES.iter().any(|m| m.name == name) {
-                let known: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+            if Module::parse(name).is_none() {
+                let known: Vec<&str> = MODULES.iter().map(|m| m.module.as_str()).collect();
                 errors.push(FieldError::new(
                     format!("modules.{name}"),
                     format!("unknown module `{name}` (known: {})", known.join(", ")),
@@ -311,7 +325,7 @@ pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "core_resources": CORE_RESOURCES.iter().map(|d| d.key).collect::<Vec<_>>(),
         "modules": MODULES.iter().map(|m| serde_json::json!({
-            "name": m.name,
+            "name": m.module,
             "default_on": m.default_on,
             "resources": m.resources.iter().map(|d| d.key).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
@@ -355,8 +369,8 @@ mod tests {
             );
         }
         assert_eq!(cfg.resources.len(), 20);
-        assert!(cfg.module_on("livechat") && cfg.module_on("suggestions"));
-        assert!(!cfg.module_on("monitored_conversations"));
+        assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
+        assert!(!cfg.module_on(Module::MonitoredConversations));
     }
 
     #[test]
@@ -396,7 +410,7 @@ mod tests {
                 "resources": {"title": {"fr": "Aide"}, "gone": {"fr": "x", "en": "y"}}}"#,
         )
         .unwrap();
-        assert!(cfg.module_on("monitored_conversations"));
+        assert!(cfg.module_on(Module::MonitoredConversations));
         assert_eq!(cfg.resources["title"].fr, "Aide");
         assert_eq!(cfg.resources["title"].en, "Vigie Assistant");
         assert!(!cfg.modules.contains_key("gone"));

@@ -2,75 +2,96 @@
 //!
 //! A conversation has a kind (`bot`, `livechat`, `monitored`) and a state: `bot` →
 //! (visitor asks for a human) → `queued` → (an operator takes it) → `live` → back to
-//! `bot` or `closed`. Every message has a sequence number, strictly increasing within its
+//! `bot` or `closed` (the store makes each move in one conditional UPDATE). Every message has a sequence number, strictly increasing within its
 //! conversation, given by the store in the transaction that saves it.
 
+use super::closed::closed_set;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Author {
-    Visitor,
-    Bot,
-    Operator,
-    System,
-}
-
-impl Author {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Author::Visitor => "visitor",
-            Author::Bot => "bot",
-            Author::Operator => "operator",
-            Author::System => "system",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Author> {
-        Some(match s {
-            "visitor" => Author::Visitor,
-            "bot" => Author::Bot,
-            "operator" => Author::Operator,
-            "system" => Author::System,
-            _ => return None,
-        })
+closed_set! {
+    /// Who wrote a message.
+    pub enum Author {
+        Visitor = "visitor",
+        Bot = "bot",
+        Operator = "operator",
+        System = "system",
     }
 }
 
-/// What a message is, which says which body fields are set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageKind {
-    /// Plain text (`text`).
-    Text,
-    /// A knowledge answer (`html`, `knowledge`, `related`).
-    Knowledge,
-    /// The bot hesitates between a few knowledge items (`text`, `suggestions`).
-    Suggestions,
-    /// The bot did not understand (`text`, maybe `suggestions`).
-    NotUnderstood,
-    /// Something happened (`event`, maybe `text`).
-    Event,
+closed_set! {
+    /// What a message is, which says which body fields are set.
+    pub enum MessageKind {
+        /// Plain text (`text`).
+        Text = "text",
+        /// A knowledge answer (`html`, `knowledge`, `related`).
+        Knowledge = "knowledge",
+        /// The bot hesitates between a few knowledge items (`text`, `suggestions`).
+        Suggestions = "suggestions",
+        /// The bot did not understand (`text`, maybe `suggestions`).
+        NotUnderstood = "not_understood",
+        /// Something happened (`event`, maybe `text`).
+        Event = "event",
+    }
 }
 
-impl MessageKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::Text => "text",
-            MessageKind::Knowledge => "knowledge",
-            MessageKind::Suggestions => "suggestions",
-            MessageKind::NotUnderstood => "not_understood",
-            MessageKind::Event => "event",
-        }
+closed_set! {
+    /// How a conversation began.
+    pub enum ConversationKind {
+        /// A visitor opened the chatbox.
+        Bot = "bot",
+        Livechat = "livechat",
+        /// An operator created it for a visitor and sent the link by mail.
+        Monitored = "monitored",
     }
-    pub fn parse(s: &str) -> Option<MessageKind> {
-        Some(match s {
-            "text" => MessageKind::Text,
-            "knowledge" => MessageKind::Knowledge,
-            "suggestions" => MessageKind::Suggestions,
-            "not_understood" => MessageKind::NotUnderstood,
-            "event" => MessageKind::Event,
-            _ => return None,
-        })
+}
+
+closed_set! {
+    /// Who answers the visitor now.
+    pub enum ConversationState {
+        /// The bot.
+        Bot = "bot",
+        /// Waiting in the queue for an operator.
+        Queued = "queued",
+        /// An operator holds it.
+        Live = "live",
+        Closed = "closed",
+    }
+}
+
+impl ConversationState {
+    /// Handed over already (waiting or with an operator): asking again changes nothing.
+    pub fn handed_over(self) -> bool {
+        matches!(self, ConversationState::Queued | ConversationState::Live)
+    }
+
+    /// An operator may take it from the queue.
+    pub fn may_take(self) -> bool {
+        self == ConversationState::Queued
+    }
+
+    /// An operator holds it: the bot stays quiet.
+    pub fn with_operator(self) -> bool {
+        self == ConversationState::Live
+    }
+
+    /// Still with the bot: an operator may offer help.
+    pub fn with_bot(self) -> bool {
+        self == ConversationState::Bot
+    }
+}
+
+closed_set! {
+    /// What a system (or bot) event message says happened.
+    pub enum SystemEvent {
+        HandoffRequested = "handoff_requested",
+        Queued = "queued",
+        QueueTimeout = "queue_timeout",
+        OperatorJoined = "operator_joined",
+        OperatorLeft = "operator_left",
+        Transferred = "transferred",
+        HelpOffered = "help_offered",
+        HelpAccepted = "help_accepted",
+        HelpDeclined = "help_declined",
     }
 }
 
@@ -94,7 +115,7 @@ pub struct MessageBody {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<KnowledgeLink>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<String>,
+    pub event: Option<SystemEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
 }

@@ -4,12 +4,14 @@
 
 pub mod bot;
 pub mod chatbox_config;
+pub(crate) mod closed;
 pub mod conversation;
 pub mod deployment;
 pub mod email;
 pub mod knowledge;
 pub mod knowledge_file;
 pub mod livechat_settings;
+pub mod mail;
 pub mod markdown;
 pub mod operator;
 

@@ -1,5 +1,6 @@
 //! Operators: the people who log in (admins configure, operators answer).
 
+use super::closed::closed_set;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -67,4 +68,16 @@ pub fn check_password(pw: &str) -> Result<(), String> {
         return Err("password is too long".into());
     }
     Ok(())
+}
+
+closed_set! {
+    /// What an operator says of themselves in the console (a presence not refreshed for
+    /// the presence timeout reads as `Offline`).
+    pub enum Availability {
+        /// Gets conversations from the queue.
+        Available = "available",
+        /// Keeps their conversations, gets no new ones pushed.
+        Away = "away",
+        Offline = "offline",
+    }
 }

@@ -1,10 +1,11 @@
 //! `POST /api/v1/bots/{bot}/ask`: the matcher, stateless, for integrations and
 //! evaluations. Public like the chatbox it serves.
 
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::extract::ApiJson;
-use crate::actions::{self, AskReply};
-use crate::app::AppState;
+use super::AppState;
+use crate::service::actions::{self, AskReply};
+use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -22,7 +23,7 @@ struct AskBody {
 }
 
 async fn ask(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<AskBody>,
 ) -> ApiResult<Json<AskReply>> {
@@ -30,17 +31,7 @@ async fn ask(
         .engines
         .bot(&state.store, &slug)
         .await
-        .map_err(|e| match e {
-            crate::store::StoreError::NotFound => ApiError::NotFound("bot not found".into()),
-            other => other.into(),
-        })?;
-    let reply = actions::ask(
-        &state.store,
-        &state.engines,
-        &bot,
-        &body.text,
-        body.lang.as_deref(),
-    )
-    .await?;
+        .or_not_found("bot")?;
+    let reply = actions::ask(&state, &bot, &body.text, body.lang.as_deref()).await?;
     Ok(Json(reply))
 }

@@ -2,8 +2,10 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{session_cookie, ApiJson, Authed, SESSION_COOKIE};
-use crate::app::AppState;
+use super::views::OperatorView;
+use super::AppState;
 use crate::auth::{new_token, token_hash, verify_password};
+use crate::service::Core;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -36,17 +38,18 @@ impl std::fmt::Debug for LoginBody {
 
 #[tracing::instrument(skip_all, fields(email = %body.email))]
 async fn login(
-    State(state): State<AppState>,
+    State(limits): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let email = body.email.trim().to_lowercase();
-    if state.login_by_ip.check_key(&peer.ip()).is_err()
-        || state.login_by_email.check_key(&email).is_err()
+    if limits.login_by_ip.check_key(&peer.ip()).is_err()
+        || limits.login_by_email.check_key(&email).is_err()
     {
         tracing::warn!(ip = %peer.ip(), "login rate limit hit");
         return Err(ApiError::TooManyRequests);
     }
+    let state = &limits.core;
     if body.password.len() > 1000 {
         return Err(ApiError::Unauthorized("invalid email or password"));
     }
@@ -85,13 +88,13 @@ async fn login(
     tracing::info!(operator = operator.id, "logged in");
     Ok((
         headers,
-        Json(json!({"operator": operator, "csrf_token": csrf})),
+        Json(json!({"operator": OperatorView::new(&operator), "csrf_token": csrf})),
     )
         .into_response())
 }
 
 async fn logout(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     request_headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -107,5 +110,5 @@ async fn logout(
 }
 
 async fn me(Authed(rec): Authed) -> Json<serde_json::Value> {
-    Json(json!({"operator": rec.operator, "csrf_token": rec.csrf_token}))
+    Json(json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token}))
 }

@@ -2,8 +2,9 @@
 
 use super::error::ApiResult;
 use super::extract::{Admin, ApiJson, Authed};
-use crate::actions;
-use crate::app::AppState;
+use super::AppState;
+use crate::service::actions;
+use crate::service::Core;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -31,7 +32,7 @@ fn default_lang() -> String {
     "fr".into()
 }
 
-fn bot_json(state: &AppState, bot: &crate::store::Bot) -> Value {
+fn bot_json(state: &Core, bot: &crate::store::Bot) -> Value {
     json!({
         "slug": bot.slug,
         "name": bot.name,
@@ -40,7 +41,7 @@ fn bot_json(state: &AppState, bot: &crate::store::Bot) -> Value {
     })
 }
 
-async fn list(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<Value>> {
+async fn list(State(state): State<Core>, _who: Authed) -> ApiResult<Json<Value>> {
     let bots = state.store.list_bots().await?;
     Ok(Json(
         json!({"bots": bots.iter().map(|b| bot_json(&state, b)).collect::<Vec<_>>()}),
@@ -48,29 +49,29 @@ async fn list(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<Val
 }
 
 async fn create(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     ApiJson(body): ApiJson<NewBotBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let bot = actions::create_bot(&state.store, &body.slug, &body.name, &body.lang).await?;
+    let bot = actions::create_bot(&state, &body.slug, &body.name, &body.lang).await?;
     Ok((StatusCode::CREATED, Json(bot_json(&state, &bot))))
 }
 
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let bot = actions::bot(&state.store, &slug).await?;
+    let bot = actions::bot(&state, &slug).await?;
     Ok(Json(bot_json(&state, &bot)))
 }
 
 async fn deployments(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let bot = actions::bot(&state.store, &slug).await?;
+    let bot = actions::bot(&state, &slug).await?;
     let list = state.store.list_deployments(bot.id).await?;
     let items: Vec<Value> = list
         .iter()
@@ -80,12 +81,12 @@ async fn deployments(
 }
 
 async fn deploy(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Admin(who): Admin,
     Path(slug): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let bot = actions::bot(&state.store, &slug).await?;
-    let d = actions::deploy(&state.store, &state.engines, &bot, Some(who.operator.id)).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    let d = actions::deploy(&state, &bot, Some(who.operator.id)).await?;
     tracing::info!(bot = %bot.slug, version = d.version, "deployed");
     Ok((
         StatusCode::CREATED,

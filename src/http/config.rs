@@ -3,9 +3,10 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Admin, ApiJson, Authed};
-use crate::actions;
-use crate::app::AppState;
+use super::AppState;
 use crate::domain::{chatbox_config, chatbox_config::ConfigDoc, FieldError};
+use crate::service::actions;
+use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,8 +24,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The draft, what is deployed, and whether they differ.
-async fn draft_json(state: &AppState, bot: &crate::store::Bot) -> ApiResult<Value> {
-    let draft = actions::chatbox_draft(&state.store, bot).await?;
+async fn draft_json(state: &Core, bot: &crate::store::Bot) -> ApiResult<Value> {
+    let draft = actions::chatbox_draft(state, bot).await?;
     let deployed = match state.store.latest_deployment(bot.id).await {
         Ok(d) => Some(d),
         Err(crate::store::StoreError::NotFound) => None,
@@ -42,22 +43,22 @@ async fn draft_json(state: &AppState, bot: &crate::store::Bot) -> ApiResult<Valu
 }
 
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let bot = actions::bot(&state.store, &slug).await?;
+    let bot = actions::bot(&state, &slug).await?;
     Ok(Json(draft_json(&state, &bot).await?))
 }
 
 async fn save(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Admin(who): Admin,
     Path(slug): Path<String>,
     ApiJson(doc): ApiJson<ConfigDoc>,
 ) -> ApiResult<Json<Value>> {
-    let bot = actions::bot(&state.store, &slug).await?;
-    actions::save_chatbox_config(&state.store, &bot, &doc, Some(who.operator.id)).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    actions::save_chatbox_config(&state, &bot, &doc, Some(who.operator.id)).await?;
     tracing::info!(bot = %bot.slug, "chatbox configuration saved");
     Ok(Json(draft_json(&state, &bot).await?))
 }
@@ -69,7 +70,7 @@ struct LangQuery {
 
 /// Public: the latest deployment's configuration for one language.
 async fn chatbox(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Path(slug): Path<String>,
     query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
@@ -78,10 +79,7 @@ async fn chatbox(
         .engines
         .bot(&state.store, &slug)
         .await
-        .map_err(|e| match e {
-            crate::store::StoreError::NotFound => ApiError::NotFound("bot not found".into()),
-            other => other.into(),
-        })?;
+        .or_not_found("bot")?;
     let served = state
         .engines
         .current(&state.store, bot.id)
@@ -113,22 +111,15 @@ async fn chatbox(
 }
 
 async fn restore(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Admin(who): Admin,
     Path((slug, version)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let bot = actions::bot(&state.store, &slug).await?;
+    let bot = actions::bot(&state, &slug).await?;
     let version: i64 = version
         .parse()
         .map_err(|_| ApiError::NotFound("deployment not found".into()))?;
-    let d = actions::restore(
-        &state.store,
-        &state.engines,
-        &bot,
-        version,
-        Some(who.operator.id),
-    )
-    .await?;
+    let d = actions::restore(&state, &bot, version, Some(who.operator.id)).await?;
     tracing::info!(bot = %bot.slug, from = version, version = d.version, "deployment restored");
     Ok((
         StatusCode::CREATED,

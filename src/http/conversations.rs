@@ -3,10 +3,12 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::Authed;
-use super::ws_visitor::message_frame;
-use crate::app::AppState;
+use super::ws::frames::Outbound;
+use super::AppState;
 use crate::domain::conversation::Author;
-use crate::store::{HistoryQuery, StoreError};
+use crate::domain::conversation::ConversationState;
+use crate::service::{Core, OrNotFound};
+use crate::store::HistoryQuery;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -37,19 +39,20 @@ struct SearchQuery {
 }
 
 async fn search(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query?;
-    if let Some(s) = &q.state {
-        if !matches!(s.as_str(), "bot" | "queued" | "live" | "closed") {
-            return Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
+    let state_filter = match q.state.as_deref() {
+        None => None,
+        Some(s) => Some(ConversationState::parse(s).ok_or_else(|| {
+            ApiError::Invalid(vec![crate::domain::FieldError::new(
                 "state",
                 "state is one of bot, queued, live, closed",
-            )]));
-        }
-    }
+            )])
+        })?),
+    };
     let text =
         q.q.as_deref()
             .map(str::trim)
@@ -65,7 +68,7 @@ async fn search(
         .store
         .history(&HistoryQuery {
             text,
-            state: q.state,
+            state: state_filter,
             operator: q.operator.filter(|o| !o.trim().is_empty()),
             visitor: q
                 .visitor
@@ -80,7 +83,7 @@ async fn search(
 }
 
 async fn load(
-    state: &AppState,
+    state: &Core,
     id: &str,
 ) -> ApiResult<(
     crate::store::Conversation,
@@ -90,10 +93,7 @@ async fn load(
         .store
         .conversation_by_public_id(id)
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound("conversation not found".into()),
-            other => other.into(),
-        })?;
+        .or_not_found("conversation")?;
     let mut messages = Vec::new();
     loop {
         let after = messages
@@ -111,7 +111,7 @@ async fn load(
 }
 
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
@@ -121,7 +121,7 @@ async fn show(
         "kind": conv.kind,
         "state": conv.state,
         "lang": conv.lang,
-        "messages": messages.iter().map(|m| message_frame(&conv.public_id, m)).collect::<Vec<_>>(),
+        "messages": messages.iter().map(|m| Outbound::message(&conv.public_id, m)).collect::<Vec<_>>(),
     })))
 }
 
@@ -133,7 +133,7 @@ struct FormatQuery {
 /// The transcript as plain text (one line per message, HTML answers reduced to their
 /// title) or JSON.
 async fn transcript(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(id): Path<String>,
     query: Result<Query<FormatQuery>, QueryRejection>,
@@ -143,7 +143,7 @@ async fn transcript(
     let disposition = |ext: &str| format!("attachment; filename=\"{}.{ext}\"", conv.public_id);
     match f.format.as_deref().unwrap_or("txt") {
         "json" => {
-            let body = json!({"conversation": conv.public_id, "messages": messages.iter().map(|m| message_frame(&conv.public_id, m)).collect::<Vec<_>>()});
+            let body = json!({"conversation": conv.public_id, "messages": messages.iter().map(|m| Outbound::message(&conv.public_id, m)).collect::<Vec<_>>()});
             Ok((
                 [
                     (header::CONTENT_TYPE, "application/json".to_string()),

@@ -2,8 +2,8 @@
 //! `{"error": code, "message": text, "fields"?: [...], "errors"?: [...]}` with the right
 //! status; internal errors are logged with their cause and shown only as a generic message.
 
-use crate::actions::ActionError;
 use crate::domain::{knowledge::ImportError, FieldError};
+use crate::service::ActionError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

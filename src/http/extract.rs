@@ -7,11 +7,11 @@
 //! need no CSRF token.
 
 use super::error::ApiError;
-use crate::app::AppState;
 use crate::auth::token_hash;
 use crate::domain::Role;
+use crate::service::Core;
 use crate::store::{AuthRecord, StoreError};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRef, FromRequest, FromRequestParts};
 use axum::http::{request::Parts, Method};
 
 pub const SESSION_COOKIE: &str = "vigie_session";
@@ -38,10 +38,15 @@ pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-impl FromRequestParts<AppState> for Authed {
+impl<S> FromRequestParts<S> for Authed
+where
+    Core: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let state = Core::from_ref(state);
         let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -79,10 +84,14 @@ impl FromRequestParts<AppState> for Authed {
     }
 }
 
-impl FromRequestParts<AppState> for Admin {
+impl<S> FromRequestParts<S> for Admin
+where
+    Core: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Authed(rec) = Authed::from_request_parts(parts, state).await?;
         if rec.operator.role != Role::Admin {
             return Err(ApiError::Forbidden("this needs the admin role"));

@@ -1,6 +1,7 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
-use crate::app::AppState;
+use super::AppState;
+use crate::service::Core;
 use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
 use serde_json::{json, Value};
 
@@ -10,7 +11,7 @@ pub fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
 }
 
-async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+async fn readyz(State(state): State<Core>) -> (StatusCode, Json<Value>) {
     if state.store.ping().await {
         (
             StatusCode::OK,

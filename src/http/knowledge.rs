@@ -2,9 +2,10 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Admin, ApiJson, Authed};
-use crate::actions::{self, FileFormat};
-use crate::app::AppState;
+use super::AppState;
 use crate::domain::{knowledge::KnowledgeDoc, markdown, KnowledgeItem};
+use crate::service::actions::{self, FileFormat};
+use crate::service::{Core, OrNotFound};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -49,13 +50,13 @@ struct ListQuery {
 }
 
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(slug): Path<String>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(query) = query?;
-    let bot = actions::bot(&state.store, &slug).await?;
+    let bot = actions::bot(&state, &slug).await?;
     let mut items = state.store.list_knowledge(bot.id).await?;
     if let Some(l) = query.lang.as_deref().filter(|l| !l.is_empty()) {
         let lang = vigie_bot::Lang::parse(l).ok_or_else(|| {
@@ -89,51 +90,48 @@ async fn list(
 }
 
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path((slug, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let bot = actions::bot(&state.store, &slug).await?;
-    let item = actions::knowledge(&state.store, &bot, &id).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    let item = actions::knowledge(&state, &bot, &id).await?;
     Ok(Json(item_json(&item)))
 }
 
 async fn create(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     Path(slug): Path<String>,
     ApiJson(doc): ApiJson<KnowledgeDoc>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let bot = actions::bot(&state.store, &slug).await?;
-    let item = actions::create_knowledge(&state.store, &bot, &doc).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    let item = actions::create_knowledge(&state, &bot, &doc).await?;
     Ok((StatusCode::CREATED, Json(item_json(&item))))
 }
 
 async fn update(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     Path((slug, id)): Path<(String, String)>,
     ApiJson(doc): ApiJson<KnowledgeDoc>,
 ) -> ApiResult<Json<Value>> {
-    let bot = actions::bot(&state.store, &slug).await?;
-    let item = actions::update_knowledge(&state.store, &bot, &id, &doc).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    let item = actions::update_knowledge(&state, &bot, &id, &doc).await?;
     Ok(Json(item_json(&item)))
 }
 
 async fn remove(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     Path((slug, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let bot = actions::bot(&state.store, &slug).await?;
+    let bot = actions::bot(&state, &slug).await?;
     state
         .store
         .delete_knowledge(bot.id, &id)
         .await
-        .map_err(|e| match e {
-            crate::store::StoreError::NotFound => ApiError::NotFound("knowledge not found".into()),
-            other => other.into(),
-        })?;
+        .or_not_found("knowledge")?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +143,7 @@ struct FormatQuery {
 /// The body is the file itself: JSON (`Content-Type: application/json`) or CSV
 /// (`text/csv`), or say which with `?format=json|csv`.
 async fn import(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     Path(slug): Path<String>,
     query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
@@ -173,21 +171,21 @@ async fn import(
     };
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
-    let bot = actions::bot(&state.store, &slug).await?;
-    let summary = actions::import_knowledge(&state.store, &bot, format, text).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    let summary = actions::import_knowledge(&state, &bot, format, text).await?;
     Ok(Json(json!({"imported": summary})))
 }
 
 async fn export(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _who: Authed,
     Path(slug): Path<String>,
     query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
     let Query(query) = query?;
     let format = FileFormat::parse(query.format.as_deref().unwrap_or("json"))?;
-    let bot = actions::bot(&state.store, &slug).await?;
-    let text = actions::export_knowledge(&state.store, &bot, format).await?;
+    let bot = actions::bot(&state, &slug).await?;
+    let text = actions::export_knowledge(&state, &bot, format).await?;
     let (ct, ext) = match format {
         FileFormat::Json => ("application/json", "json"),
         FileFormat::Csv => ("text/csv; charset=utf-8", "csv"),

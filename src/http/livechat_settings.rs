@@ -2,11 +2,11 @@
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Admin, ApiJson, Authed};
-use crate::app::AppState;
+use super::AppState;
 use crate::domain::livechat_settings::{check_capacity, LivechatSettings, MailTemplate};
-use crate::livechat;
 use crate::mail::template::Rendered;
-use crate::store::StoreError;
+use crate::service::{livechat, settings};
+use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -20,14 +20,14 @@ pub fn router() -> Router<AppState> {
         .route("/livechat/mail-preview", post(preview))
 }
 
-async fn show(State(state): State<AppState>, _who: Authed) -> ApiResult<Json<LivechatSettings>> {
-    Ok(Json(livechat::settings(&state).await?))
+async fn show(State(state): State<Core>, _who: Authed) -> ApiResult<Json<LivechatSettings>> {
+    Ok(Json(settings::livechat(&state).await?))
 }
 
 /// Fields left out keep their current value (objects merge key by key), so a client that
 /// only knows some settings cannot wipe the others; unknown fields are refused.
 async fn update(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<LivechatSettings>> {
@@ -36,7 +36,7 @@ async fn update(
             "the body must be a JSON object".into(),
         ));
     }
-    let current = livechat::settings(&state).await?;
+    let current = settings::livechat(&state).await?;
     let mut merged = serde_json::to_value(&current).expect("settings serialize");
     merge(&mut merged, body);
     let settings: LivechatSettings = serde_json::from_value(merged).map_err(|e| {
@@ -72,7 +72,7 @@ struct CapacityBody {
 }
 
 async fn capacity(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     _admin: Admin,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<CapacityBody>,
@@ -80,11 +80,12 @@ async fn capacity(
     if let Some(c) = body.capacity {
         check_capacity("capacity", c).map_err(|e| ApiError::Invalid(vec![e]))?;
     }
-    let op = state.store.operator_by_id(id).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::NotFound("operator not found".into()),
-        other => other.into(),
-    })?;
-    let default = livechat::settings(&state).await?.default_capacity;
+    let op = state
+        .store
+        .operator_by_id(id)
+        .await
+        .or_not_found("operator")?;
+    let default = settings::livechat(&state).await?.default_capacity;
     state
         .store
         .set_own_capacity(op.id, body.capacity, default)
@@ -105,5 +106,8 @@ struct PreviewBody {
 
 /// The monitored-dialog mail template rendered with sample values (nothing is saved).
 async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult<Json<Rendered>> {
-    Ok(Json(crate::monitored::preview(&body.lang, &body.template)?))
+    Ok(Json(crate::service::monitored::preview(
+        &body.lang,
+        &body.template,
+    )?))
 }

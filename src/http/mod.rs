@@ -1,7 +1,9 @@
-//! HTTP: axum routers for the JSON API under `/api/v1`, health checks and the OpenAPI
-//! description. Each module exposes `router()`; this one merges them and adds the layers
-//! (tracing, body limits, panic catching). Handlers turn requests into domain input,
-//! call `actions`, and turn results into JSON; they hold no SQL.
+//! HTTP, the edge: axum routers for the JSON API under `/api/v1`, the realtime endpoints
+//! (`ws`), pages, health checks and the OpenAPI description. Each module exposes
+//! `router()`; this one merges them and adds the layers (tracing, body limits, panic
+//! catching). Handlers turn requests into domain input, call the use cases
+//! (`crate::service`, through the `Core` in `AppState`), and turn results into JSON
+//! (`views` for stored rows); request types live beside their handlers.
 
 mod ask;
 mod auth;
@@ -16,23 +18,22 @@ mod livechat_settings;
 mod monitored;
 mod openapi;
 mod pages;
-mod ws_operator;
-mod ws_visitor;
-mod ws_wire;
+mod state;
+pub mod views;
+pub mod ws;
 
-use crate::app::AppState;
 use axum::Router;
 use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
 
 pub use extract::{ApiJson, Authed, SESSION_COOKIE};
+pub use state::AppState;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
         .merge(pages::router())
-        .merge(ws_visitor::router())
-        .merge(ws_operator::router())
+        .merge(ws::router())
         .nest(
             "/api/v1",
             Router::new()

@@ -3,13 +3,16 @@
 
 use super::error::ApiResult;
 use super::extract::{ApiJson, Authed};
-use crate::app::AppState;
-use crate::monitored::{self, CreateRequest, Created};
+use super::views::MonitoredView;
+use super::AppState;
+use crate::service::monitored::{self, Created, Draft};
+use crate::service::Core;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
@@ -20,32 +23,83 @@ pub fn router() -> Router<AppState> {
         .route("/monitored-conversations/{id}/revoke", post(revoke))
 }
 
-async fn create(
-    State(state): State<AppState>,
-    Authed(rec): Authed,
-    ApiJson(body): ApiJson<CreateRequest>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
-    let created = monitored::create(&state, &rec.operator, body).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+/// `POST /api/v1/monitored-conversations`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateRequest {
+    bot: Option<String>,
+    name: Option<String>,
+    starting_knowledge: Option<String>,
+    email: Option<String>,
+    #[serde(default = "yes")]
+    strong_monitoring: bool,
+    #[serde(default)]
+    lang: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, Authed(rec): Authed) -> ApiResult<Json<Value>> {
-    let items = monitored::items_for(&state, rec.operator.id).await?;
-    Ok(Json(json!({ "items": items })))
+fn yes() -> bool {
+    true
+}
+
+impl CreateRequest {
+    fn draft(&self) -> Draft<'_> {
+        Draft {
+            bot: self.bot.as_deref(),
+            name: self.name.as_deref(),
+            starting_knowledge: self.starting_knowledge.as_deref(),
+            email: self.email.as_deref(),
+            strong_monitoring: self.strong_monitoring,
+            lang: self.lang.as_deref(),
+        }
+    }
+}
+
+/// What a creation (or a resend) answers.
+#[derive(Serialize)]
+struct CreatedView<'a> {
+    id: &'a str,
+    conversation: &'a str,
+    link: &'a str,
+    expires_at: i64,
+    item: MonitoredView<'a>,
+}
+
+fn created(status: StatusCode, c: &Created, reader_id: i64) -> Response {
+    let view = CreatedView {
+        id: &c.id,
+        conversation: &c.conversation,
+        link: &c.link,
+        expires_at: c.expires_at,
+        item: MonitoredView::new(&c.item, reader_id),
+    };
+    (status, Json(view)).into_response()
+}
+
+async fn create(
+    State(state): State<Core>,
+    Authed(rec): Authed,
+    ApiJson(body): ApiJson<CreateRequest>,
+) -> ApiResult<Response> {
+    let done = monitored::create(&state, &rec.operator, body.draft()).await?;
+    Ok(created(StatusCode::CREATED, &done, rec.operator.id))
+}
+
+async fn list(State(state): State<Core>, Authed(rec): Authed) -> ApiResult<Json<Value>> {
+    let items = monitored::items(&state).await?;
+    Ok(Json(
+        json!({ "items": MonitoredView::list(&items, rec.operator.id) }),
+    ))
 }
 
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Authed(rec): Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let (_, mut item) = monitored::find(&state, &id).await?;
-    item.mine = item
-        .creator
-        .as_ref()
-        .is_some_and(|c| c.id == rec.operator.id);
+    let (_, item) = monitored::find(&state, &id).await?;
     let links = state.store.monitored_links(item.id).await?;
-    let mut v = serde_json::to_value(&item).expect("item serializes");
+    let mut v =
+        serde_json::to_value(MonitoredView::new(&item, rec.operator.id)).expect("item serializes");
     v["links"] = serde_json::to_value(links).expect("links serialize");
     Ok(Json(v))
 }
@@ -57,21 +111,22 @@ struct ResendBody {
 }
 
 async fn resend(
-    State(state): State<AppState>,
+    State(state): State<Core>,
     Authed(rec): Authed,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ResendBody>,
-) -> ApiResult<Json<Created>> {
-    Ok(Json(
-        monitored::resend(&state, &rec.operator, &id, body.email.as_deref()).await?,
-    ))
+) -> ApiResult<Response> {
+    let done = monitored::resend(&state, &rec.operator, &id, body.email.as_deref()).await?;
+    Ok(created(StatusCode::OK, &done, rec.operator.id))
 }
 
 async fn revoke(
-    State(state): State<AppState>,
-    Authed(_rec): Authed,
+    State(state): State<Core>,
+    Authed(rec): Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let item = monitored::revoke(&state, &id).await?;
-    Ok(Json(json!({ "item": item })))
+    Ok(Json(
+        json!({ "item": MonitoredView::new(&item, rec.operator.id) }),
+    ))
 }

@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the API description, written by hand next to the routes it
 //! describes (a test checks every `/api/v1` route is in it).
 
-use crate::app::AppState;
+use super::AppState;
 use axum::http::header;
 use axum::routing::get;
 use axum::Router;

@@ -6,7 +6,8 @@
 //! - `/admin/…`: the admin pages (never framed);
 //! - `/static/…`: the files these pages load.
 
-use crate::app::AppState;
+use super::AppState;
+use crate::service::Core;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,13 +20,13 @@ static WEB: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web");
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/c/{bot}", get(|Path(bot): Path<String>| async move { axum::response::Redirect::permanent(&format!("/c/{bot}/")) }))
-        .route("/c/{bot}/", get(|State(s): State<AppState>| async move { page(&s, "chatbox/index.html", Framing::Anywhere) }))
-        .route("/c/{bot}/loader.js", get(|State(s): State<AppState>| async move { file(&s, "chatbox/loader.js", Framing::Anywhere) }))
+        .route("/c/{bot}/", get(|State(s): State<Core>| async move { page(&s, "chatbox/index.html", Framing::Anywhere) }))
+        .route("/c/{bot}/loader.js", get(|State(s): State<Core>| async move { file(&s, "chatbox/loader.js", Framing::Anywhere) }))
         .route("/admin", get(|| async { axum::response::Redirect::permanent("/admin/") }))
-        .route("/admin/", get(|State(s): State<AppState>| async move { page(&s, "admin/index.html", Framing::Never) }))
+        .route("/admin/", get(|State(s): State<Core>| async move { page(&s, "admin/index.html", Framing::Never) }))
         .route("/console", get(|| async { axum::response::Redirect::permanent("/console/") }))
-        .route("/console/", get(|State(s): State<AppState>| async move { page(&s, "console/index.html", Framing::Never) }))
-        .route("/static/{*path}", get(|State(s): State<AppState>, Path(path): Path<String>| async move { file(&s, &path, Framing::Never) }))
+        .route("/console/", get(|State(s): State<Core>| async move { page(&s, "console/index.html", Framing::Never) }))
+        .route("/static/{*path}", get(|State(s): State<Core>, Path(path): Path<String>| async move { file(&s, &path, Framing::Never) }))
 }
 
 #[derive(Clone, Copy)]
@@ -41,7 +42,7 @@ fn csp(framing: Framing) -> &'static str {
     }
 }
 
-fn page(state: &AppState, path: &str, framing: Framing) -> Response {
+fn page(state: &Core, path: &str, framing: Framing) -> Response {
     let mut r = file(state, path, framing);
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -50,7 +51,7 @@ fn page(state: &AppState, path: &str, framing: Framing) -> Response {
 
 /// The file's bytes: from `web_dir` when set (development), else the embedded copy.
 /// Paths with `..` or a leading `/` are refused before touching the disk.
-fn contents(state: &AppState, path: &str) -> Option<Vec<u8>> {
+fn contents(state: &Core, path: &str) -> Option<Vec<u8>> {
     if path.split('/').any(|p| p == ".." || p.is_empty()) || path.contains('\\') {
         return None;
     }
@@ -60,7 +61,7 @@ fn contents(state: &AppState, path: &str) -> Option<Vec<u8>> {
     }
 }
 
-fn file(state: &AppState, path: &str, framing: Framing) -> Response {
+fn file(state: &Core, path: &str, framing: Framing) -> Response {
     let Some(bytes) = contents(state, path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };

@@ -9,6 +9,7 @@
 use crate::domain::livechat_settings::MailTemplate;
 use crate::domain::FieldError;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use vigie_bot::Lang;
 
 /// The variables a template may use.
 pub const VARIABLES: &[&str] = &[
@@ -40,8 +41,8 @@ pub struct MailVars {
 }
 
 impl MailVars {
-    pub fn sample(lang: &str) -> MailVars {
-        let fr = lang == "fr";
+    pub fn sample(lang: Lang) -> MailVars {
+        let fr = lang == Lang::Fr;
         MailVars {
             link: "https://chat.example.com/c/demo/?vigie_mc=mc_EXAMPLE".into(),
             conversation_name: if fr { "Appel de M. Martin" } else { "Call from Mr Martin" }.into(),
@@ -61,7 +62,7 @@ impl MailVars {
             .into(),
             bot_name: "Assistant".into(),
             expires_at: "2027-02-23".into(),
-            lang: lang.into(),
+            lang: lang.as_str().into(),
         }
     }
 
@@ -210,7 +211,7 @@ fn sanitize_html(html: &str) -> String {
 
 /// Compiles and renders with sample values: what the admin's preview shows, and the
 /// check a template passes before it is saved.
-pub fn check(t: &MailTemplate, lang: &str, prefix: &str) -> Result<Rendered, Vec<FieldError>> {
+pub fn check(t: &MailTemplate, lang: Lang, prefix: &str) -> Result<Rendered, Vec<FieldError>> {
     render(t, &MailVars::sample(lang), prefix)
 }
 
@@ -222,7 +223,7 @@ mod tests {
     #[test]
     fn the_default_templates_render_and_escape() {
         let d = MailTemplates::default();
-        let mut vars = MailVars::sample("fr");
+        let mut vars = MailVars::sample(Lang::Fr);
         vars.conversation_name = "<script>x</script>".into();
         vars.operator_name = "Claire <b>".into();
         let r = render(&d.fr, &vars, "fr").unwrap();
@@ -237,7 +238,7 @@ mod tests {
             "sanitized answer kept"
         );
         assert!(r.text.contains(&vars.link));
-        assert!(check(&d.en, "en", "en").is_ok());
+        assert!(check(&d.en, Lang::En, "en").is_ok());
     }
 
     #[test]
@@ -247,7 +248,7 @@ mod tests {
             html: "<p>a</p>\n<p>{{ nope }}</p>".into(),
             text: "ok {{ link }}".into(),
         };
-        let e = check(&t, "fr", "monitored_mail.fr").unwrap_err();
+        let e = check(&t, Lang::Fr, "monitored_mail.fr").unwrap_err();
         assert_eq!(e[0].field, "monitored_mail.fr.html");
         assert!(
             e[0].message.starts_with("line 2: unknown variable `nope`"),
@@ -260,7 +261,7 @@ mod tests {
             html: "<p>ok</p>".into(),
             text: "one\n{% if link %}\nunclosed".into(),
         };
-        let e = check(&t, "fr", "x").unwrap_err();
+        let e = check(&t, Lang::Fr, "x").unwrap_err();
         assert_eq!(e[0].field, "x.text");
         assert!(e[0].message.contains("line"), "{}", e[0].message);
     }
@@ -272,9 +273,9 @@ mod tests {
             html: "<p>ok</p>".into(),
             text: "ok".into(),
         };
-        let e = check(&t, "fr", "x").unwrap_err();
+        let e = check(&t, Lang::Fr, "x").unwrap_err();
         assert_eq!(e[0].field, "x.subject");
-        let mut vars = MailVars::sample("fr");
+        let mut vars = MailVars::sample(Lang::Fr);
         vars.conversation_name = "a\r\nBcc: victim@example.com".into();
         let t = MailTemplate {
             subject: "{{ conversation_name }}".into(),
@@ -291,7 +292,7 @@ mod tests {
             html: r#"<p style="color:#666" onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:alert(1)">a</a><a href="{{ link }}">b</a>"#.into(),
             text: "t".into(),
         };
-        let r = check(&t, "fr", "x").unwrap();
+        let r = check(&t, Lang::Fr, "x").unwrap();
         assert!(
             r.html.contains(r#"<p style="color:#666">Hi</p>"#),
             "{}",
@@ -316,7 +317,7 @@ mod tests {
                     .into(),
             text: "t".into(),
         };
-        let e = check(&t, "fr", "x").unwrap_err();
+        let e = check(&t, Lang::Fr, "x").unwrap_err();
         assert_eq!(e[0].field, "x.html");
     }
 }

@@ -5,9 +5,8 @@ use crate::domain::{now_ms, NewBot};
 use sqlx::{any::AnyRow, Row};
 use vigie_bot::Lang;
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct Bot {
-    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub name: String,

@@ -6,8 +6,10 @@
 //! writers to one conversation queue up), and inserts the messages with consecutive
 //! sequence numbers. The caller acknowledges only after this commit.
 
-use super::{Result, Store, StoreError};
-use crate::domain::conversation::{Author, Message, MessageBody, MessageKind, NewMessage};
+use super::{closed, Result, Store, StoreError};
+use crate::domain::conversation::{
+    Author, ConversationKind, ConversationState, Message, MessageBody, MessageKind, NewMessage,
+};
 use crate::domain::now_ms;
 use sqlx::{any::AnyRow, Row};
 use vigie_bot::Lang;
@@ -18,8 +20,8 @@ pub struct Conversation {
     pub public_id: String,
     pub bot_id: i64,
     pub visitor_id: Option<i64>,
-    pub kind: String,
-    pub state: String,
+    pub kind: ConversationKind,
+    pub state: ConversationState,
     pub lang: Lang,
     pub last_seq: i64,
     pub operator_id: Option<i64>,
@@ -41,8 +43,8 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
         public_id: row.try_get("public_id")?,
         bot_id: row.try_get("bot_id")?,
         visitor_id: row.try_get("visitor_id")?,
-        kind: row.try_get("kind")?,
-        state: row.try_get("state")?,
+        kind: closed(row, "kind", ConversationKind::parse)?,
+        state: closed(row, "state", ConversationState::parse)?,
         lang: Lang::parse(&lang).unwrap_or(Lang::Fr),
         last_seq: row.try_get("last_seq")?,
         operator_id: row.try_get("operator_id")?,
@@ -50,15 +52,11 @@ fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
 }
 
 fn message_from_row(row: &AnyRow) -> Result<Message> {
-    let author: String = row.try_get("author")?;
-    let kind: String = row.try_get("kind")?;
     let body: String = row.try_get("body")?;
     Ok(Message {
         seq: row.try_get("seq")?,
-        author: Author::parse(&author)
-            .ok_or_else(|| StoreError::Corrupt(format!("author `{author}`")))?,
-        kind: MessageKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("message kind `{kind}`")))?,
+        author: closed(row, "author", Author::parse)?,
+        kind: closed(row, "kind", MessageKind::parse)?,
         client_id: row.try_get("client_id")?,
         body: serde_json::from_str::<MessageBody>(&body)
             .map_err(|e| StoreError::Corrupt(format!("message body: {e}")))?,
@@ -103,7 +101,7 @@ impl Store {
         &self,
         bot_id: i64,
         visitor_id: Option<i64>,
-        kind: &str,
+        kind: ConversationKind,
         lang: Lang,
     ) -> Result<Conversation> {
         let now = now_ms();
@@ -115,7 +113,7 @@ impl Store {
         .bind(&public_id)
         .bind(bot_id)
         .bind(visitor_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(lang.as_str())
         .bind(now)
         .bind(now)
@@ -221,7 +219,7 @@ impl Store {
             // transaction: PostgreSQL delivers it only if the commit happens.
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(crate::bus::PG_CHANNEL)
-                .bind(format!("{conversation_id}:{last}"))
+                .bind(crate::bus::Topic::Conversation(conversation_id).notification(last))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -289,8 +287,8 @@ impl Store {
 pub struct ConversationSummary {
     pub conversation: String,
     pub bot: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: ConversationKind,
+    pub state: ConversationState,
     pub lang: String,
     pub operator: Option<String>,
     /// The visitor's email address, when Vigie knows it (monitored conversations).
@@ -307,7 +305,7 @@ pub struct ConversationSummary {
 pub struct HistoryQuery {
     /// Text found in any message (case-insensitive).
     pub text: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<ConversationState>,
     /// An operator's name: conversations they hold or took part in.
     pub operator: Option<String>,
     /// Part of the visitor's email address (case-insensitive).
@@ -334,8 +332,8 @@ impl Store {
         )
         .bind(q.text.clone().unwrap_or_default())
         .bind(format!("%{}%", q.text.clone().unwrap_or_default().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
-        .bind(q.state.clone().unwrap_or_default())
-        .bind(q.state.clone().unwrap_or_default())
+        .bind(q.state.map(ConversationState::as_str).unwrap_or_default())
+        .bind(q.state.map(ConversationState::as_str).unwrap_or_default())
         .bind(q.operator.clone().unwrap_or_default())
         .bind(q.operator.clone().unwrap_or_default())
         .bind(match &q.operator {
@@ -354,8 +352,8 @@ impl Store {
                 Ok(ConversationSummary {
                     conversation: r.try_get("public_id")?,
                     bot: r.try_get("slug")?,
-                    kind: r.try_get("kind")?,
-                    state: r.try_get("state")?,
+                    kind: closed(r, "kind", ConversationKind::parse)?,
+                    state: closed(r, "state", ConversationState::parse)?,
                     lang: r.try_get("lang")?,
                     operator: r.try_get("operator")?,
                     visitor: r.try_get("email")?,

@@ -4,12 +4,11 @@ use super::{Result, Store, StoreError};
 use crate::domain::{deployment::Snapshot, now_ms};
 use sqlx::{any::AnyRow, Row};
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct Deployment {
     pub version: i64,
     pub created_at: i64,
     pub created_by: Option<i64>,
-    #[serde(skip)]
     pub snapshot: Snapshot,
 }
 

@@ -7,23 +7,23 @@
 //! node), and the conversation moves to `live` only from `bot` or `queued`, in the same
 //! transaction.
 
-use super::{Result, Store, StoreError};
+use super::{closed, Result, Store, StoreError};
 use crate::domain::now_ms;
+use crate::domain::operator::Availability;
 use sqlx::Row;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Presence {
     pub operator_id: i64,
     pub name: String,
-    /// `available`, `away` or `offline` (stale presences read as offline).
-    pub status: String,
+    /// Stale presences read as offline.
+    pub status: Availability,
     pub capacity: i64,
     pub load: i64,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct QueuedConversation {
-    #[serde(skip)]
     pub id: i64,
     pub conversation: String,
     pub queued_at: i64,
@@ -41,7 +41,7 @@ impl Store {
     pub async fn set_presence(
         &self,
         operator_id: i64,
-        status: &str,
+        status: Availability,
         default_capacity: i64,
     ) -> Result<()> {
         sqlx::query(
@@ -49,10 +49,10 @@ impl Store {
              ON CONFLICT (operator_id) DO UPDATE SET status = $5, last_seen_at = $6",
         )
         .bind(operator_id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now_ms())
         .bind(default_capacity)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now_ms())
         .execute(&self.pool)
         .await?;
@@ -80,14 +80,14 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let seen: i64 = r.try_get("last_seen_at")?;
-                let status: String = r.try_get("status")?;
+                let status = closed(r, "status", Availability::parse)?;
                 Ok(Presence {
                     operator_id: r.try_get("operator_id")?,
                     name: r.try_get("name")?,
                     status: if seen > fresh_after {
                         status
                     } else {
-                        "offline".into()
+                        Availability::Offline
                     },
                     capacity: r.try_get("capacity")?,
                     load: r.try_get("load")?,

@@ -7,7 +7,8 @@
 //! node that dies mid-send leaves a lease that expires and the mail is tried again (the
 //! only case where a receiver could see it twice; it carries the same Message-ID).
 
-use super::{Result, Store};
+use super::{closed, Result, Store};
+use crate::domain::mail::MailStatus;
 use crate::domain::now_ms;
 use sqlx::{any::AnyRow, Row};
 
@@ -23,10 +24,11 @@ pub struct OutboxMail {
     pub created_at: i64,
 }
 
+/// Where a mail stands, for operators.
 #[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
-pub struct MailStatus {
-    /// `queued`, `retrying`, `sent`, `failed` (`sending` reads as `queued`).
-    pub status: String,
+pub struct MailReport {
+    /// Never `sending` (it reads as `queued`).
+    pub status: MailStatus,
     pub attempts: i64,
     pub error: Option<String>,
     pub sent_at: Option<i64>,
@@ -40,17 +42,13 @@ pub struct NewMail<'a> {
     pub text: &'a str,
 }
 
-pub(crate) fn mail_status_from_row(row: &AnyRow, prefix: &str) -> Result<Option<MailStatus>> {
-    let status: Option<String> = row.try_get(format!("{prefix}status").as_str())?;
-    let Some(status) = status else {
+pub(crate) fn mail_report_from_row(row: &AnyRow, prefix: &str) -> Result<Option<MailReport>> {
+    let col = format!("{prefix}status");
+    if row.try_get::<Option<String>, _>(col.as_str())?.is_none() {
         return Ok(None);
-    };
-    Ok(Some(MailStatus {
-        status: if status == "sending" {
-            "queued".into()
-        } else {
-            status
-        },
+    }
+    Ok(Some(MailReport {
+        status: closed(row, &col, MailStatus::parse)?.shown(),
         attempts: row.try_get(format!("{prefix}attempts").as_str())?,
         error: row.try_get(format!("{prefix}last_error").as_str())?,
         sent_at: row.try_get(format!("{prefix}sent_at").as_str())?,
@@ -150,13 +148,13 @@ impl Store {
         next_attempt_at: Option<i64>,
     ) -> Result<()> {
         let (status, next) = match next_attempt_at {
-            Some(t) => ("retrying", t),
-            None => ("failed", 0),
+            Some(t) => (MailStatus::Retrying, t),
+            None => (MailStatus::Failed, 0),
         };
         sqlx::query(
             "UPDATE mail_outbox SET status = $1, next_attempt_at = $2, attempts = attempts + 1, last_error = $3, lease_until = 0 WHERE id = $4",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(next)
         .bind(error)
         .bind(id)
@@ -176,7 +174,7 @@ impl Store {
         Ok(row.try_get::<Option<i64>, _>("due")?)
     }
 
-    pub async fn mail_status(&self, id: i64) -> Result<Option<MailStatus>> {
+    pub async fn mail_report(&self, id: i64) -> Result<Option<MailReport>> {
         let row = sqlx::query(
             "SELECT status, attempts, last_error, sent_at FROM mail_outbox WHERE id = $1",
         )
@@ -184,7 +182,7 @@ impl Store {
         .fetch_optional(&self.reader)
         .await?;
         match row {
-            Some(r) => mail_status_from_row(&r, ""),
+            Some(r) => mail_report_from_row(&r, ""),
             None => Ok(None),
         }
     }

@@ -4,9 +4,9 @@
 //! credential), the conversation with its first message (the starting knowledge), the
 //! monitored record, the queued mail and the link. Either all of it exists or none.
 
-use super::mail::{mail_status_from_row, queue_mail, MailStatus, NewMail};
-use super::{Result, Store, StoreError};
-use crate::domain::conversation::NewMessage;
+use super::mail::{mail_report_from_row, queue_mail, MailReport, NewMail};
+use super::{closed, Result, Store, StoreError};
+use crate::domain::conversation::{ConversationState, NewMessage};
 use crate::domain::now_ms;
 use sqlx::{any::AnyRow, Row};
 use vigie_bot::Lang;
@@ -45,14 +45,12 @@ pub struct KnowledgeRef {
     pub title: String,
 }
 
-/// A monitored conversation as operators see it (its current, latest link).
-#[derive(Clone, Debug, serde::Serialize)]
+/// A monitored conversation with its current (latest) link; the API's view of it is
+/// `http::views::MonitoredView`.
+#[derive(Clone, Debug)]
 pub struct MonitoredItem {
-    #[serde(skip)]
     pub id: i64,
-    #[serde(skip)]
     pub conversation_id: i64,
-    #[serde(skip)]
     pub bot_id: i64,
     pub conversation: String,
     pub name: String,
@@ -62,19 +60,17 @@ pub struct MonitoredItem {
     pub lang: String,
     pub starting_knowledge: KnowledgeRef,
     pub creator: Option<Named>,
-    /// Set per reader (`true` when the reader created it).
-    pub mine: bool,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub opened_at: Option<i64>,
     pub last_activity_at: i64,
-    pub state: String,
+    pub state: ConversationState,
+    /// Who holds it (live only).
     pub operator: Option<Named>,
     pub offer_pending: bool,
-    #[serde(skip)]
     pub offer_operator_id: Option<i64>,
     pub revoked: bool,
-    pub mail: Option<MailStatus>,
+    pub mail: Option<MailReport>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -84,7 +80,7 @@ pub struct LinkInfo {
     pub expires_at: i64,
     pub opened_at: Option<i64>,
     pub revoked_at: Option<i64>,
-    pub mail: Option<MailStatus>,
+    pub mail: Option<MailReport>,
 }
 
 /// A link found by its token hash.
@@ -118,7 +114,7 @@ fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
     let operator_name: Option<String> = r.try_get("operator_name")?;
     let revoked_at: Option<i64> = r.try_get("revoked_at")?;
     let offer: Option<i64> = r.try_get("offer_operator_id")?;
-    let state: String = r.try_get("state")?;
+    let state = closed(r, "state", ConversationState::parse)?;
     Ok(MonitoredItem {
         id: r.try_get("id")?,
         conversation_id: r.try_get("conversation_id")?,
@@ -136,12 +132,11 @@ fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
         creator: creator_id
             .zip(creator_name)
             .map(|(id, name)| Named { id, name }),
-        mine: false,
         created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,
         opened_at: r.try_get("opened_at")?,
         last_activity_at: r.try_get("updated_at")?,
-        operator: if state == "live" {
+        operator: if state.with_operator() {
             operator_id
                 .zip(operator_name)
                 .map(|(id, name)| Named { id, name })
@@ -152,7 +147,7 @@ fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
         offer_pending: offer.is_some(),
         offer_operator_id: offer,
         revoked: revoked_at.is_some(),
-        mail: mail_status_from_row(r, "mail_")?,
+        mail: mail_report_from_row(r, "mail_")?,
     })
 }
 
@@ -316,7 +311,7 @@ impl Store {
                     expires_at: r.try_get("expires_at")?,
                     opened_at: r.try_get("opened_at")?,
                     revoked_at: r.try_get("revoked_at")?,
-                    mail: mail_status_from_row(r, "mail_")?,
+                    mail: mail_report_from_row(r, "mail_")?,
                 })
             })
             .collect()

@@ -4,13 +4,13 @@ use super::{conflict, Result, Store, StoreError};
 use crate::domain::{now_ms, Email, OperatorName, Role};
 use sqlx::{any::AnyRow, Row};
 
-#[derive(Clone, Debug, serde::Serialize)]
+/// An operator's row (the API's view of it is `http::views::OperatorView`).
+#[derive(Clone, Debug)]
 pub struct Operator {
     pub id: i64,
     pub email: String,
     pub name: String,
     pub role: Role,
-    #[serde(skip)]
     pub password_hash: String,
 }
 

@@ -149,7 +149,7 @@ async fn logout_ends_the_session(app: &TestApp) {
 }
 
 async fn api_tokens_authenticate(app: &TestApp) {
-    let token = vigie::actions::create_api_token(&app.store, ADMIN_EMAIL, "crm")
+    let token = vigie::service::actions::create_api_token(&app.core, ADMIN_EMAIL, "crm")
         .await
         .unwrap();
     assert!(token.starts_with("vgt_"));

@@ -122,7 +122,7 @@ async fn restore_makes_a_new_deployment(app: &TestApp) {
     assert_eq!(served["resources"]["title"], v1_title);
     assert_eq!(served["deployment"], 3);
     let bot = app.store.bot("demo").await.unwrap();
-    let live = app.state.engines.get(bot.id).expect("served");
+    let live = app.core.engines.get(bot.id).expect("served");
     assert_eq!(live.version, 3, "on {:?}", app.backend);
     assert_eq!(live.snapshot.config.resources["title"].fr, v1_title);
     // The draft is back to the restored configuration.

@@ -1,13 +1,19 @@
 //! The test seam: each test starts the real server on port 0 with its own fresh database
 //! (a temporary SQLite file, or a new PostgreSQL database created for it) and drives it
-//! over real HTTP.
+//! over real HTTP and WebSockets: `Session` (HTTP with cookies and CSRF), `Visitor` (the
+//! chatbox's socket) and `Console` (the operator's socket).
 
+use futures_util::{SinkExt, StreamExt};
 use reqwest::{Client, Response};
 use serde_json::{json, Value};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 
 use tokio::sync::oneshot;
-use vigie::app::{self, AppState};
+use vigie::app;
 use vigie::config::Settings;
+use vigie::service::Core;
 use vigie::store::{Backend, Store};
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -56,7 +62,7 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub db_url: String,
-    pub state: AppState,
+    pub core: Core,
     pub backend: Backend,
     /// Kept alive for the test's duration (holds the SQLite file).
     _dir: tempfile::TempDir,
@@ -79,8 +85,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         settings.public_url = format!("http://{addr}");
-        vigie::actions::add_operator(
-            &store,
+        let core = Core::new(store.clone(), settings);
+        vigie::service::actions::add_operator(
+            &core,
             ADMIN_EMAIL,
             "Ada Admin",
             "admin",
@@ -88,8 +95,8 @@ impl TestApp {
         )
         .await
         .unwrap();
-        vigie::actions::add_operator(
-            &store,
+        vigie::service::actions::add_operator(
+            &core,
             OPERATOR_EMAIL,
             "Claire",
             "operator",
@@ -97,15 +104,12 @@ impl TestApp {
         )
         .await
         .unwrap();
-        let state = AppState::new(store.clone(), settings);
-        app::first_start(&store, &state.engines, &state.settings.public_url)
-            .await
-            .expect("first start");
+        app::first_start(&core).await.expect("first start");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn({
-            let state = state.clone();
+            let core = core.clone();
             async move {
-                app::launch(state, listener, async {
+                app::launch(core, listener, async {
                     let _ = rx.await;
                 })
                 .await
@@ -115,7 +119,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             db_url: url.clone(),
-            state: state.clone(),
+            core,
             backend,
             store,
             _dir: dir,
@@ -130,18 +134,18 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&self.db_url).await.expect("open store");
         let mut settings = Settings::for_database(&self.db_url, dir.path().to_path_buf());
-        settings.smtp_url = self.state.settings.smtp_url.clone();
-        settings.smtp_ca_file = self.state.settings.smtp_ca_file.clone();
-        settings.mail_from = self.state.settings.mail_from.clone();
-        settings.mail_retry_seconds = self.state.settings.mail_retry_seconds;
+        settings.smtp_url = self.core.settings.smtp_url.clone();
+        settings.smtp_ca_file = self.core.settings.smtp_ca_file.clone();
+        settings.mail_from = self.core.settings.mail_from.clone();
+        settings.mail_retry_seconds = self.core.settings.mail_retry_seconds;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         settings.public_url = format!("http://{addr}");
-        let state = AppState::new(store.clone(), settings);
+        let core = Core::new(store.clone(), settings);
         let (tx, rx) = oneshot::channel::<()>();
-        let node_state = state.clone();
+        let node_core = core.clone();
         let server = tokio::spawn(async move {
-            app::launch(node_state, listener, async {
+            app::launch(node_core, listener, async {
                 let _ = rx.await;
             })
             .await
@@ -150,7 +154,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             db_url: self.db_url.clone(),
-            state,
+            core,
             backend: self.backend,
             store,
             _dir: dir,
@@ -226,6 +230,29 @@ impl TestApp {
         self.store.close().await;
         if let Some(name) = self.pg_name.take() {
             drop_database(&name).await;
+        }
+    }
+}
+
+/// A test that panics never reaches `finish`: its PostgreSQL database is dropped here
+/// (on a thread of its own, since this may run inside the test's runtime).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        if let Some(name) = self.pg_name.take() {
+            let dropped = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime to drop the test database")
+                    .block_on(drop_database(&name));
+            })
+            .join();
+            if dropped.is_err() {
+                eprintln!("could not drop a test database (scripts/test drops leftovers)");
+            }
         }
     }
 }
@@ -324,4 +351,234 @@ macro_rules! both_backends {
             }
         )*
     };
+}
+
+// ---------------------------------------------------------------------------------------
+// Realtime clients
+
+type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub struct Visitor {
+    ws: Socket,
+    pub token: Option<String>,
+    pub conversation: Option<String>,
+    pub last_seq: i64,
+}
+
+impl Visitor {
+    pub async fn connect(app: &TestApp) -> Visitor {
+        let url = format!("{}/ws/visitor", app.base.replace("http://", "ws://"));
+        let (ws, _) = connect_async(url).await.expect("websocket connects");
+        Visitor {
+            ws,
+            token: None,
+            conversation: None,
+            last_seq: 0,
+        }
+    }
+
+    pub async fn send(&mut self, v: Value) {
+        self.ws
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    pub async fn send_raw(&mut self, s: String) {
+        self.ws.send(Message::Text(s.into())).await.unwrap();
+    }
+
+    /// The next JSON frame (pings are answered by the library), or None if closed.
+    pub async fn next(&mut self) -> Option<Value> {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("a frame within 10 s");
+            match frame {
+                Some(Ok(Message::Text(t))) => {
+                    let v: Value = serde_json::from_str(&t).unwrap();
+                    if v["type"] == "message" {
+                        let seq = v["seq"].as_i64().unwrap();
+                        assert!(
+                            seq > self.last_seq,
+                            "seq {seq} after {} (duplicate or out of order)",
+                            self.last_seq
+                        );
+                        self.last_seq = seq;
+                    }
+                    return Some(v);
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        let v = self
+            .next()
+            .await
+            .unwrap_or_else(|| panic!("closed while waiting for {kind}"));
+        assert_eq!(v["type"], kind, "expected {kind}, got {v}");
+        v
+    }
+
+    /// hello; returns the welcome and the replayed messages.
+    pub async fn hello(&mut self, bot: &str) -> (Value, Vec<Value>) {
+        let last = self.last_seq;
+        self.send(json!({"type": "hello", "v": 1, "bot": bot, "lang": "fr", "visitor_token": self.token, "conversation": self.conversation, "last_seq": last})).await;
+        let welcome = self.expect("welcome").await;
+        self.token = welcome["visitor_token"].as_str().map(str::to_string);
+        self.conversation = welcome["conversation"].as_str().map(str::to_string);
+        let mut replay = Vec::new();
+        loop {
+            let v = self.next().await.expect("replay");
+            if v["type"] == "replay_done" {
+                return (welcome, replay);
+            }
+            replay.push(v);
+        }
+    }
+
+    /// hello with a monitored conversation's link token: the welcome and the replay, or
+    /// the error frame (then the server closes the socket).
+    pub async fn hello_mc(&mut self, mc: &str) -> Result<(Value, Vec<Value>), Value> {
+        let last = self.last_seq;
+        self.send(json!({"type": "hello", "v": 1, "bot": "demo", "lang": "fr", "mc": mc, "last_seq": last}))
+            .await;
+        let first = self.next().await.expect("an answer to hello");
+        if first["type"] == "error" {
+            assert!(
+                self.next().await.is_none(),
+                "the socket closes after a link error"
+            );
+            return Err(first);
+        }
+        assert_eq!(first["type"], "welcome", "{first}");
+        self.conversation = first["conversation"].as_str().map(str::to_string);
+        let mut replay = Vec::new();
+        loop {
+            let v = self.next().await.expect("replay");
+            if v["type"] == "replay_done" {
+                return Ok((first, replay));
+            }
+            replay.push(v);
+        }
+    }
+
+    /// Sends a text and returns (ack, visitor message, bot message).
+    pub async fn say(&mut self, client_id: &str, text: &str) -> (Value, Value, Value) {
+        self.send(json!({"type": "send", "client_id": client_id, "text": text}))
+            .await;
+        let ack = self.expect("ack").await;
+        let mine = self.expect("message").await;
+        let bot = self.expect("message").await;
+        (ack, mine, bot)
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+pub struct Console {
+    ws: Socket,
+    /// The last `seq` seen per conversation.
+    pub last: std::collections::HashMap<String, i64>,
+}
+
+pub async fn session_cookie(app: &TestApp, email: &str, password: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let c = r.headers()["set-cookie"].to_str().unwrap();
+    c.split(';').next().unwrap().to_string()
+}
+
+impl Console {
+    pub async fn connect(app: &TestApp, email: &str, password: &str) -> Console {
+        let cookie = session_cookie(app, email, password).await;
+        let mut req = format!("{}/ws/operator", app.base.replace("http://", "ws://"))
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        req.headers_mut()
+            .insert("origin", app.base.parse().unwrap());
+        let (ws, _) = connect_async(req).await.expect("operator websocket");
+        Console {
+            ws,
+            last: Default::default(),
+        }
+    }
+
+    pub async fn send(&mut self, v: Value) {
+        self.ws
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let f = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("a frame within 10 s");
+            if let Some(Ok(Message::Text(t))) = f {
+                let v: Value = serde_json::from_str(&t).unwrap();
+                if v["type"] == "message" {
+                    let conv = v["conversation"].as_str().unwrap().to_string();
+                    let seq = v["seq"].as_i64().unwrap();
+                    let last = self.last.entry(conv).or_insert(0);
+                    assert!(seq > *last, "operator saw seq {seq} after {last}");
+                    *last = seq;
+                }
+                return v;
+            }
+            assert!(
+                !matches!(f, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
+                "operator socket closed"
+            );
+        }
+    }
+
+    /// Skips frames until one matches.
+    pub async fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..200 {
+            let v = self.next().await;
+            if pred(&v) {
+                return v;
+            }
+        }
+        panic!("no matching frame");
+    }
+
+    /// Skips frames until the operator's assigned list holds `conversation`.
+    pub async fn until_assigned(&mut self, conversation: &str) -> Value {
+        self.until(|v| {
+            v["type"] == "assigned"
+                && v["conversations"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|c| c == conversation))
+        })
+        .await
+    }
+
+    pub async fn hello(&mut self, conversations: Value) {
+        self.send(json!({"type": "hello", "v": 1, "conversations": conversations}))
+            .await;
+        self.until(|v| v["type"] == "replay_done").await;
+    }
+
+    pub async fn available(&mut self) {
+        self.send(json!({"type": "availability", "status": "available"}))
+            .await;
+        self.until(|v| v["type"] == "availability").await;
+    }
+}
+
+pub fn is_event(v: &Value, name: &str) -> bool {
+    v["type"] == "message" && v["event"] == name
 }

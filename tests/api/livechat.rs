@@ -2,115 +2,11 @@
 
 use crate::both_backends;
 use crate::helpers::*;
-use crate::ws::Visitor;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Value};
-use std::time::Duration;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
-
-type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
-
-pub(crate) struct Console {
-    ws: Socket,
-    last: std::collections::HashMap<String, i64>,
-}
-
-async fn session_cookie(app: &TestApp, email: &str, password: &str) -> String {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    let c = r.headers()["set-cookie"].to_str().unwrap();
-    c.split(';').next().unwrap().to_string()
-}
-
-impl Console {
-    pub(crate) async fn connect(app: &TestApp, email: &str, password: &str) -> Console {
-        let cookie = session_cookie(app, email, password).await;
-        let mut req = format!("{}/ws/operator", app.base.replace("http://", "ws://"))
-            .into_client_request()
-            .unwrap();
-        req.headers_mut().insert("cookie", cookie.parse().unwrap());
-        req.headers_mut()
-            .insert("origin", app.base.parse().unwrap());
-        let (ws, _) = connect_async(req).await.expect("operator websocket");
-        Console {
-            ws,
-            last: Default::default(),
-        }
-    }
-
-    pub(crate) async fn send(&mut self, v: Value) {
-        self.ws
-            .send(Message::Text(v.to_string().into()))
-            .await
-            .unwrap();
-    }
-
-    pub(crate) async fn next(&mut self) -> Value {
-        loop {
-            let f = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
-                .await
-                .expect("a frame within 10 s");
-            if let Some(Ok(Message::Text(t))) = f {
-                let v: Value = serde_json::from_str(&t).unwrap();
-                if v["type"] == "message" {
-                    let conv = v["conversation"].as_str().unwrap().to_string();
-                    let seq = v["seq"].as_i64().unwrap();
-                    let last = self.last.entry(conv).or_insert(0);
-                    assert!(seq > *last, "operator saw seq {seq} after {last}");
-                    *last = seq;
-                }
-                return v;
-            }
-            assert!(
-                !matches!(f, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
-                "operator socket closed"
-            );
-        }
-    }
-
-    /// Skips frames until one matches.
-    pub(crate) async fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        for _ in 0..200 {
-            let v = self.next().await;
-            if pred(&v) {
-                return v;
-            }
-        }
-        panic!("no matching frame");
-    }
-
-    /// Skips frames until the operator's assigned list holds `conversation`.
-    pub(crate) async fn until_assigned(&mut self, conversation: &str) -> Value {
-        self.until(|v| {
-            v["type"] == "assigned"
-                && v["conversations"]
-                    .as_array()
-                    .is_some_and(|l| l.iter().any(|c| c == conversation))
-        })
-        .await
-    }
-
-    pub(crate) async fn hello(&mut self, conversations: Value) {
-        self.send(json!({"type": "hello", "v": 1, "conversations": conversations}))
-            .await;
-        self.until(|v| v["type"] == "replay_done").await;
-    }
-
-    pub(crate) async fn available(&mut self) {
-        self.send(json!({"type": "availability", "status": "available"}))
-            .await;
-        self.until(|v| v["type"] == "availability").await;
-    }
-}
-
-pub(crate) fn is_event(v: &Value, name: &str) -> bool {
-    v["type"] == "message" && v["event"] == name
-}
+use serde_json::json;
+use tokio_tungstenite::connect_async;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use vigie::domain::conversation::ConversationState;
+use vigie::domain::operator::Availability;
 
 async fn visitor_asks(app: &TestApp, cid: &str) -> Visitor {
     let mut v = Visitor::connect(app).await;
@@ -132,7 +28,7 @@ async fn nobody_available_means_the_visitor_is_told(app: &TestApp) {
         .conversation_by_public_id(v.conversation.as_deref().unwrap())
         .await
         .unwrap();
-    assert_eq!(conv.state, "bot");
+    assert_eq!(conv.state, ConversationState::Bot);
 }
 
 async fn an_available_operator_takes_over(app: &TestApp) {
@@ -248,7 +144,7 @@ async fn capacity_and_queue_order_are_respected(app: &TestApp) {
         .conversation_by_public_id(third.conversation.as_deref().unwrap())
         .await
         .unwrap();
-    assert_eq!(conv.state, "queued");
+    assert_eq!(conv.state, ConversationState::Queued);
 
     // Still waiting past the queue timeout: told plainly, back to the bot, out of the queue.
     let mut settings = expect(
@@ -268,7 +164,9 @@ async fn capacity_and_queue_order_are_respected(app: &TestApp) {
     .await;
     assert_eq!(e["fields"][0]["field"], "queue_timeout_seconds");
     assert_eq!(
-        vigie::livechat::expire_queue(&app.state).await.unwrap(),
+        vigie::service::livechat::expire_queue(&app.core)
+            .await
+            .unwrap(),
         0,
         "not yet"
     );
@@ -277,22 +175,27 @@ async fn capacity_and_queue_order_are_respected(app: &TestApp) {
         conv.id
     ))
     .await;
-    assert_eq!(vigie::livechat::expire_queue(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        vigie::service::livechat::expire_queue(&app.core)
+            .await
+            .unwrap(),
+        1
+    );
     let told = third.expect("message").await;
     assert_eq!(told["event"], "queue_timeout", "{told}");
     assert!(told["text"].as_str().unwrap().contains("Aucun conseiller"));
     op.until(|f| f["type"] == "queue" && f["items"].as_array().unwrap().is_empty())
         .await;
     let conv = app.store.conversation_by_id(conv.id).await.unwrap();
-    assert_eq!(conv.state, "bot");
+    assert_eq!(conv.state, ConversationState::Bot);
     // The bot answers again.
     let (_, _, bot) = third.say("c-2", "j'ai oublié mon mot de passe").await;
     assert_eq!(bot["author"], "bot");
 }
 
 async fn transfer_to_a_colleague(app: &TestApp) {
-    vigie::actions::add_operator(
-        &app.store,
+    vigie::service::actions::add_operator(
+        &app.core,
         "bob@example.com",
         "Bob",
         "operator",
@@ -407,14 +310,18 @@ async fn operator_socket_needs_a_session_and_the_same_origin(app: &TestApp) {
 async fn stale_presence_reads_as_offline(app: &TestApp) {
     let claire = app.store.operator_by_email(OPERATOR_EMAIL).await.unwrap();
     app.store
-        .set_presence(claire.id, "available", 3)
+        .set_presence(
+            claire.id,
+            vigie::domain::operator::Availability::Available,
+            3,
+        )
         .await
         .unwrap();
     let now = vigie::domain::now_ms();
     let fresh = app.store.presences(now - 60_000).await.unwrap();
-    assert_eq!(fresh[0].status, "available");
+    assert_eq!(fresh[0].status, Availability::Available);
     let later = app.store.presences(now + 1).await.unwrap();
-    assert_eq!(later[0].status, "offline");
+    assert_eq!(later[0].status, Availability::Offline);
     assert!(!app.store.anyone_available(now + 1).await.unwrap());
 }
 
@@ -598,8 +505,8 @@ async fn a_burst_of_handoffs_fills_every_free_seat(app: &TestApp) {
     let mut consoles = Vec::new();
     for i in 0..5 {
         let email = format!("burst{i}@example.com");
-        vigie::actions::add_operator(
-            &app.store,
+        vigie::service::actions::add_operator(
+            &app.core,
             &email,
             &format!("Burst {i}"),
             "operator",
@@ -637,7 +544,60 @@ async fn a_burst_of_handoffs_fills_every_free_seat(app: &TestApp) {
     assert!(per.values().all(|&n| n == 2), "{per:?}");
 }
 
+/// On the operator side too, a frame missing a required field (or with one of the wrong
+/// type) is `malformed`, not read as empty; an unknown availability stays `invalid`.
+async fn an_operator_frame_missing_a_field_is_malformed(app: &TestApp) {
+    let mut op = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    op.hello(json!({})).await;
+    let v = visitor_asks(app, "mf").await;
+    let conv = v.conversation.clone().unwrap();
+    for (frame, client_id) in [
+        (
+            json!({"type": "send", "client_id": "o-1", "conversation": conv}),
+            Some("o-1"),
+        ),
+        (
+            json!({"type": "send", "conversation": conv, "text": "x"}),
+            None,
+        ),
+        (
+            json!({"type": "knowledge", "client_id": "o-2", "conversation": conv}),
+            Some("o-2"),
+        ),
+        (
+            json!({"type": "transfer", "client_id": "o-3", "conversation": conv}),
+            Some("o-3"),
+        ),
+        (
+            json!({"type": "transfer", "client_id": "o-4", "conversation": conv, "to": "bob"}),
+            Some("o-4"),
+        ),
+        (json!({"type": "end", "client_id": "o-5"}), Some("o-5")),
+        (json!({"type": "offer_help", "conversation": conv}), None),
+        (json!({"type": "open"}), None),
+        (json!({"type": "take"}), None),
+        (json!({"type": "typing", "conversation": conv}), None),
+        (json!({"type": "availability"}), None),
+    ] {
+        op.send(frame.clone()).await;
+        let e = op.until(|f| f["type"] == "error").await;
+        assert_eq!(e["code"], "malformed", "{frame} → {e}");
+        assert_eq!(e["client_id"].as_str(), client_id, "{frame} → {e}");
+    }
+    op.send(json!({"type": "availability", "status": "busy"}))
+        .await;
+    let e = op.until(|f| f["type"] == "error").await;
+    assert_eq!(e["code"], "invalid", "{e}");
+    op.send(json!({"type": "dance"})).await;
+    assert_eq!(
+        op.until(|f| f["type"] == "error").await["code"],
+        "unknown_type"
+    );
+    op.available().await;
+}
+
 both_backends!(
+    an_operator_frame_missing_a_field_is_malformed,
     a_burst_of_handoffs_fills_every_free_seat,
     livechat_settings_apply_without_restart,
     history_is_searchable_and_exportable,

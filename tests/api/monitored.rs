@@ -2,9 +2,7 @@
 //! and operator WebSockets, on both backends.
 
 use crate::helpers::*;
-use crate::livechat::{is_event, Console};
 use crate::mail_sink::{token_in, Sink};
-use crate::ws::Visitor;
 use serde_json::{json, Value};
 use std::time::Duration;
 use vigie::store::Backend;
@@ -462,7 +460,7 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
     assert_eq!(listed["items"][0]["strong"], false);
     assert_eq!(listed["items"][0]["mine"], false);
     // The mail went to the file outbox (no SMTP configured).
-    let outbox = app.state.settings.data_dir.join("outbox");
+    let outbox = app.core.settings.data_dir.join("outbox");
     let mut found = false;
     for _ in 0..100 {
         if let Ok(dir) = std::fs::read_dir(&outbox) {

@@ -2,135 +2,7 @@
 
 use crate::both_backends;
 use crate::helpers::*;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Value};
-use std::time::Duration;
-use tokio_tungstenite::{connect_async, tungstenite::Message, MaybeTlsStream, WebSocketStream};
-
-type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
-
-pub struct Visitor {
-    ws: Socket,
-    pub token: Option<String>,
-    pub conversation: Option<String>,
-    pub last_seq: i64,
-}
-
-impl Visitor {
-    pub async fn connect(app: &TestApp) -> Visitor {
-        let url = format!("{}/ws/visitor", app.base.replace("http://", "ws://"));
-        let (ws, _) = connect_async(url).await.expect("websocket connects");
-        Visitor {
-            ws,
-            token: None,
-            conversation: None,
-            last_seq: 0,
-        }
-    }
-
-    pub async fn send(&mut self, v: Value) {
-        self.ws
-            .send(Message::Text(v.to_string().into()))
-            .await
-            .unwrap();
-    }
-
-    pub async fn send_raw(&mut self, s: String) {
-        self.ws.send(Message::Text(s.into())).await.unwrap();
-    }
-
-    /// The next JSON frame (pings are answered by the library), or None if closed.
-    pub async fn next(&mut self) -> Option<Value> {
-        loop {
-            let frame = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
-                .await
-                .expect("a frame within 10 s");
-            match frame {
-                Some(Ok(Message::Text(t))) => {
-                    let v: Value = serde_json::from_str(&t).unwrap();
-                    if v["type"] == "message" {
-                        let seq = v["seq"].as_i64().unwrap();
-                        assert!(
-                            seq > self.last_seq,
-                            "seq {seq} after {} (duplicate or out of order)",
-                            self.last_seq
-                        );
-                        self.last_seq = seq;
-                    }
-                    return Some(v);
-                }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
-                Some(Ok(_)) => continue,
-            }
-        }
-    }
-
-    pub async fn expect(&mut self, kind: &str) -> Value {
-        let v = self
-            .next()
-            .await
-            .unwrap_or_else(|| panic!("closed while waiting for {kind}"));
-        assert_eq!(v["type"], kind, "expected {kind}, got {v}");
-        v
-    }
-
-    /// hello; returns the welcome and the replayed messages.
-    pub async fn hello(&mut self, bot: &str) -> (Value, Vec<Value>) {
-        let last = self.last_seq;
-        self.send(json!({"type": "hello", "v": 1, "bot": bot, "lang": "fr", "visitor_token": self.token, "conversation": self.conversation, "last_seq": last})).await;
-        let welcome = self.expect("welcome").await;
-        self.token = welcome["visitor_token"].as_str().map(str::to_string);
-        self.conversation = welcome["conversation"].as_str().map(str::to_string);
-        let mut replay = Vec::new();
-        loop {
-            let v = self.next().await.expect("replay");
-            if v["type"] == "replay_done" {
-                return (welcome, replay);
-            }
-            replay.push(v);
-        }
-    }
-
-    /// hello with a monitored conversation's link token: the welcome and the replay, or
-    /// the error frame (then the server closes the socket).
-    pub async fn hello_mc(&mut self, mc: &str) -> Result<(Value, Vec<Value>), Value> {
-        let last = self.last_seq;
-        self.send(json!({"type": "hello", "v": 1, "bot": "demo", "lang": "fr", "mc": mc, "last_seq": last}))
-            .await;
-        let first = self.next().await.expect("an answer to hello");
-        if first["type"] == "error" {
-            assert!(
-                self.next().await.is_none(),
-                "the socket closes after a link error"
-            );
-            return Err(first);
-        }
-        assert_eq!(first["type"], "welcome", "{first}");
-        self.conversation = first["conversation"].as_str().map(str::to_string);
-        let mut replay = Vec::new();
-        loop {
-            let v = self.next().await.expect("replay");
-            if v["type"] == "replay_done" {
-                return Ok((first, replay));
-            }
-            replay.push(v);
-        }
-    }
-
-    /// Sends a text and returns (ack, visitor message, bot message).
-    pub async fn say(&mut self, client_id: &str, text: &str) -> (Value, Value, Value) {
-        self.send(json!({"type": "send", "client_id": client_id, "text": text}))
-            .await;
-        let ack = self.expect("ack").await;
-        let mine = self.expect("message").await;
-        let bot = self.expect("message").await;
-        (ack, mine, bot)
-    }
-
-    pub async fn close(mut self) {
-        let _ = self.ws.close(None).await;
-    }
-}
+use serde_json::json;
 
 async fn a_visitor_talks_to_the_bot(app: &TestApp) {
     let mut v = Visitor::connect(app).await;
@@ -399,7 +271,41 @@ async fn two_nodes_share_conversations_live() {
     node1.finish().await;
 }
 
+/// A frame of a known type missing a required field (or with one of the wrong type) is
+/// refused `malformed`, naming its `client_id`; the connection stays usable.
+async fn a_visitor_frame_missing_a_field_is_malformed(app: &TestApp) {
+    let mut v = Visitor::connect(app).await;
+    v.send(json!({"type": "hello", "v": 1, "lang": "fr"})).await;
+    let e = v.expect("error").await;
+    assert_eq!(e["code"], "malformed", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("bot"), "{e}");
+    v.hello("demo").await;
+    for (frame, client_id) in [
+        (json!({"type": "send", "client_id": "m-1"}), Some("m-1")),
+        (json!({"type": "send", "text": "bonjour"}), None),
+        (json!({"type": "choose", "client_id": "m-2"}), Some("m-2")),
+        (json!({"type": "handoff"}), None),
+        (
+            json!({"type": "help_reply", "client_id": "m-3"}),
+            Some("m-3"),
+        ),
+        (
+            json!({"type": "help_reply", "client_id": "m-4", "accept": "yes"}),
+            Some("m-4"),
+        ),
+        (json!({"type": "typing"}), None),
+    ] {
+        v.send(frame.clone()).await;
+        let e = v.expect("error").await;
+        assert_eq!(e["code"], "malformed", "{frame} → {e}");
+        assert_eq!(e["client_id"].as_str(), client_id, "{frame} → {e}");
+    }
+    let (ack, _, _) = v.say("after-malformed", "imprimante bloquée").await;
+    assert_eq!(ack["duplicate"], false);
+}
+
 both_backends!(
+    a_visitor_frame_missing_a_field_is_malformed,
     a_visitor_talks_to_the_bot,
     resuming_after_a_cut_loses_nothing,
     a_retried_send_is_stored_once,

@@ -1,10 +1,11 @@
-//! What the two realtime endpoints (`/ws/visitor`, `/ws/operator`) share: the socket
-//! and its liveness (a ping every `HEARTBEAT`, dropped after `DEAD_AFTER` of silence),
-//! JSON frames out, and the first checks of a frame in (text, size, JSON, `type`), each
-//! refused with the same error frame (docs/protocol.md).
+//! The socket both realtime endpoints (`/ws/visitor`, `/ws/operator`) speak through: its
+//! liveness (a ping every `HEARTBEAT`, dropped after `DEAD_AFTER` of silence), typed
+//! frames out, and the first checks of a frame in (text, size, JSON, `type`), each refused
+//! with the same error frame (docs/protocol.md).
 
+use super::frames::{Outbound, Refusal};
 use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// Frames above this get a `too_large` error; far above it (`HARD_LIMIT`) the socket is
@@ -35,9 +36,11 @@ pub(super) async fn heartbeat() -> tokio::time::Interval {
     beat
 }
 
-/// A checked frame: a JSON object with a `type`.
+/// A checked frame: a JSON object with a `type`, not read as a typed frame yet.
 pub(super) struct Frame {
+    /// The `type`, for error messages (frames are told apart by their typed enum).
     pub kind: String,
+    /// The frame's `client_id`, if any: errors about it name it.
     pub client_id: Option<String>,
     pub value: Value,
 }
@@ -77,31 +80,36 @@ impl Wire {
             .map_err(|_| Closed)
     }
 
-    pub async fn send(&mut self, v: Value) -> Step {
+    /// Sends a frame. Written through `Value`, whose keys are ordered, so the JSON text is
+    /// what the protocol's `json!` literals always produced.
+    pub async fn send(&mut self, frame: &Outbound<'_>) -> Step {
+        let text = serde_json::to_value(frame)
+            .expect("frames serialize")
+            .to_string();
         self.socket
-            .send(WsMessage::Text(Utf8Bytes::from(v.to_string())))
+            .send(WsMessage::Text(Utf8Bytes::from(text)))
             .await
             .map_err(|_| Closed)
     }
 
-    pub async fn error(
-        &mut self,
-        code: &str,
-        message: impl Into<String>,
-        client_id: Option<&str>,
-    ) -> Step {
-        self.send(json!({"type": "error", "code": code, "message": message.into(), "client_id": client_id}))
-            .await
+    /// An `error` frame, naming the frame's `client_id` when there is one.
+    pub async fn refuse(&mut self, refusal: Refusal, client_id: Option<&str>) -> Step {
+        self.send(&Outbound::Error {
+            code: refusal.code,
+            message: &refusal.message,
+            client_id,
+        })
+        .await
     }
 
-    /// The first checks of an incoming frame. `Ok(Some(frame))`: a frame for the
-    /// endpoint to handle; `Ok(None)`: handled here (control frames, `ping`, or refused
-    /// with an error frame); `Err`: the peer closed.
+    /// The first checks of an incoming frame. `Ok(Some(frame))`: a frame to read;
+    /// `Ok(None)`: handled here (control frames, or refused with an error frame); `Err`:
+    /// the peer closed.
     pub async fn read(&mut self, frame: WsMessage) -> Result<Option<Frame>, Closed> {
         let text = match frame {
             WsMessage::Text(t) => t,
             WsMessage::Binary(_) => {
-                self.error("malformed", "frames are JSON text", None)
+                self.refuse(Refusal::malformed("frames are JSON text"), None)
                     .await?;
                 return Ok(None);
             }
@@ -110,11 +118,12 @@ impl Wire {
         };
         if text.len() > MAX_FRAME {
             let message = format!("frames are limited to {MAX_FRAME} bytes");
-            self.error("too_large", message, None).await?;
+            self.refuse(Refusal::new("too_large", message), None)
+                .await?;
             return Ok(None);
         }
         let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
-            self.error("malformed", "the frame is not valid JSON", None)
+            self.refuse(Refusal::malformed("the frame is not valid JSON"), None)
                 .await?;
             return Ok(None);
         };
@@ -123,14 +132,10 @@ impl Wire {
             .and_then(Value::as_str)
             .map(str::to_string)
         else {
-            self.error("malformed", "the frame has no `type`", None)
+            self.refuse(Refusal::malformed("the frame has no `type`"), None)
                 .await?;
             return Ok(None);
         };
-        if kind == "ping" {
-            self.send(json!({"type": "pong"})).await?;
-            return Ok(None);
-        }
         let client_id = value
             .get("client_id")
             .and_then(Value::as_str)

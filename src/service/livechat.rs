@@ -3,60 +3,39 @@
 //!
 //! The database holds the state (presence, load, assignment); the bus carries hints. A
 //! change that operators must see (queue, assignment, presence) publishes a hint on the
-//! `LIVECHAT_TOPIC`; every operator connection then re-reads what it shows from the store.
+//! `Topic::Livechat`; every operator connection then re-reads what it shows from the store.
 
-use crate::actions::{self, ActionError};
-use crate::app::AppState;
-use crate::bus::Event;
-use crate::chat::{self, already_stored, store_and_publish};
-use crate::domain::conversation::{check_text, Author, MessageBody, MessageKind, NewMessage};
+use super::chat::{self, already_stored, store_and_publish};
+use super::{invalid, settings, ActionError, Core, OrNotFound};
+use crate::bus::{Event, Topic};
+use crate::domain::chatbox_config::Module;
+use crate::domain::conversation::{
+    check_text, Author, MessageBody, MessageKind, NewMessage, SystemEvent,
+};
 use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::now_ms;
+use crate::domain::operator::Availability;
 use crate::engines::Served;
-use crate::store::{Appended, Conversation, Operator, StoreError};
+use crate::store::{
+    Appended, Conversation, MonitoredItem, Operator, Presence, QueuedConversation, StoreError,
+};
 use vigie_bot::Lang;
 
-/// The bus topic of livechat-wide changes (queue, assignments, presence).
-pub const LIVECHAT_TOPIC: i64 = -1;
-/// How long a node trusts its copy of the livechat settings (other nodes' changes show
-/// within this delay; this node's own changes at once).
-const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// The livechat settings, from a short-lived cache.
-pub async fn settings(state: &AppState) -> Result<LivechatSettings, ActionError> {
-    if let Some((s, at)) = state
-        .livechat_settings
-        .read()
-        .expect("settings lock")
-        .clone()
-    {
-        if at.elapsed() < SETTINGS_TTL {
-            return Ok(s);
-        }
-    }
-    let s = state.store.livechat_settings().await?;
-    *state.livechat_settings.write().expect("settings lock") =
-        Some((s.clone(), std::time::Instant::now()));
-    Ok(s)
-}
-
+/// Saves the livechat settings; operators see them at once, and a larger capacity may
+/// take waiting visitors.
 pub async fn save_settings(
-    state: &AppState,
+    core: &Core,
     s: LivechatSettings,
 ) -> Result<LivechatSettings, ActionError> {
-    s.validate().map_err(ActionError::Invalid)?;
-    crate::monitored::check_templates(&s)?;
-    state.store.save_livechat_settings(&s).await?;
-    *state.livechat_settings.write().expect("settings lock") =
-        Some((s.clone(), std::time::Instant::now()));
-    changed(state);
-    dispatch_queue(state).await?;
+    settings::save_livechat(core, &s).await?;
+    changed(core);
+    dispatch_queue(core).await?;
     Ok(s)
 }
 
 /// The oldest `last_seen_at` that still counts as connected.
-pub async fn fresh_after(state: &AppState) -> Result<i64, ActionError> {
-    Ok(now_ms() - settings(state).await?.presence_timeout_seconds * 1000)
+pub async fn fresh_after(core: &Core) -> Result<i64, ActionError> {
+    Ok(now_ms() - settings::livechat(core).await?.presence_timeout_seconds * 1000)
 }
 
 pub(crate) fn text(lang: Lang, fr: String, en: String) -> String {
@@ -66,12 +45,12 @@ pub(crate) fn text(lang: Lang, fr: String, en: String) -> String {
     }
 }
 
-pub(crate) fn event(name: &str, text: String, operator: Option<&str>) -> NewMessage {
+pub(crate) fn event(name: SystemEvent, text: String, operator: Option<&str>) -> NewMessage {
     NewMessage {
         author: Author::System,
         kind: MessageKind::Event,
         body: MessageBody {
-            event: Some(name.to_string()),
+            event: Some(name),
             text: Some(text),
             operator: operator.map(str::to_string),
             ..Default::default()
@@ -82,7 +61,7 @@ pub(crate) fn event(name: &str, text: String, operator: Option<&str>) -> NewMess
 /// "Claire a rejoint la conversation."
 pub(crate) fn joined(lang: Lang, name: &str) -> NewMessage {
     event(
-        "operator_joined",
+        SystemEvent::OperatorJoined,
         text(
             lang,
             format!("{name} a rejoint la conversation."),
@@ -94,12 +73,12 @@ pub(crate) fn joined(lang: Lang, name: &str) -> NewMessage {
 
 /// Tells every operator connection, on this node and (PostgreSQL) on the others, to
 /// re-read the livechat state.
-pub fn changed(state: &AppState) {
-    state.bus.publish(LIVECHAT_TOPIC, Event::Stored { seq: 0 });
-    if state.store.backend() == crate::store::Backend::Postgres {
-        let store = state.store.clone();
+pub fn changed(core: &Core) {
+    core.bus.publish(Topic::Livechat, Event::LivechatChanged);
+    if core.store.backend() == crate::store::Backend::Postgres {
+        let store = core.store.clone();
         tokio::spawn(async move {
-            if let Err(e) = store.notify_nodes(LIVECHAT_TOPIC, 0).await {
+            if let Err(e) = store.notify_nodes(Topic::Livechat, 0).await {
                 tracing::warn!(error = %e, "could not tell the other nodes of a livechat change");
             }
         });
@@ -110,36 +89,36 @@ pub fn changed(state: &AppState) {
 /// (longest idle first), else into the queue when operators are on duty but busy, else
 /// the visitor is told plainly that nobody is available. Returns the messages saying so.
 pub async fn route(
-    state: &AppState,
+    core: &Core,
     served: &Served,
     conv: &Conversation,
 ) -> Result<Vec<NewMessage>, ActionError> {
     let lang = conv.lang;
-    if !served.snapshot.config.module_on("livechat") {
-        return Err(actions::invalid(
+    if !served.snapshot.config.module_on(Module::Livechat) {
+        return Err(invalid(
             "handoff",
             chat::resource(served, "no_operator_available", lang),
         ));
     }
     let requested = event(
-        "handoff_requested",
+        SystemEvent::HandoffRequested,
         chat::resource(served, "handoff_requested", lang),
         None,
     );
-    if conv.state == "live" || conv.state == "queued" {
+    if conv.state.handed_over() {
         return Ok(vec![requested]);
     }
-    let fresh = fresh_after(state).await?;
-    if let Some(op) = state.store.assign(conv.id, None, fresh).await? {
-        changed(state);
+    let fresh = fresh_after(core).await?;
+    if let Some(op) = core.store.assign(conv.id, None, fresh).await? {
+        changed(core);
         let joined = joined(lang, &op.name);
         return Ok(vec![requested, joined]);
     }
-    if state.store.anyone_available(fresh).await? {
-        let position = state.store.enqueue(conv.id).await?;
-        changed(state);
+    if core.store.anyone_available(fresh).await? {
+        let position = core.store.enqueue(conv.id).await?;
+        changed(core);
         let queued = event(
-            "queued",
+            SystemEvent::Queued,
             text(
                 lang,
                 format!("Tous nos conseillers sont occupés. Vous êtes en position {position} dans la file d'attente."),
@@ -163,36 +142,36 @@ pub async fn route(
 }
 
 /// Gives waiting conversations, oldest first, to operators who can take them.
-pub async fn dispatch_queue(state: &AppState) -> Result<(), ActionError> {
-    let fresh = fresh_after(state).await?;
-    for waiting in state.store.queue().await? {
-        let Some(op) = state.store.assign(waiting.id, None, fresh).await? else {
+pub async fn dispatch_queue(core: &Core) -> Result<(), ActionError> {
+    let fresh = fresh_after(core).await?;
+    for waiting in core.store.queue().await? {
+        let Some(op) = core.store.assign(waiting.id, None, fresh).await? else {
             break;
         };
-        let lang = state
+        let lang = core
             .store
             .conversation_by_public_id(&waiting.conversation)
             .await?
             .lang;
         let joined = joined(lang, &op.name);
-        store_and_publish(state, waiting.id, None, vec![joined]).await?;
+        store_and_publish(core, waiting.id, None, vec![joined]).await?;
     }
-    changed(state);
+    changed(core);
     Ok(())
 }
 
 /// Tells every visitor who has waited in the queue past the queue timeout that nobody
 /// could take the request; their conversations go back to the bot.
-pub async fn expire_queue(state: &AppState) -> Result<usize, ActionError> {
-    let timeout = settings(state).await?.queue_timeout_seconds;
-    let given_up = state
+pub async fn expire_queue(core: &Core) -> Result<usize, ActionError> {
+    let timeout = settings::livechat(core).await?.queue_timeout_seconds;
+    let given_up = core
         .store
         .give_up_waiting(now_ms() - timeout * 1000)
         .await?;
     for (id, lang) in &given_up {
         let lang = Lang::parse(lang).unwrap_or(Lang::Fr);
         let told = event(
-            "queue_timeout",
+            SystemEvent::QueueTimeout,
             text(
                 lang,
                 "Aucun conseiller n'a pu prendre votre demande à temps. L'assistant reste à votre disposition ; vous pourrez redemander un conseiller plus tard.".into(),
@@ -200,21 +179,21 @@ pub async fn expire_queue(state: &AppState) -> Result<usize, ActionError> {
             ),
             None,
         );
-        store_and_publish(state, *id, None, vec![told]).await?;
+        store_and_publish(core, *id, None, vec![told]).await?;
     }
     if !given_up.is_empty() {
-        changed(state);
+        changed(core);
     }
     Ok(given_up.len())
 }
 
 /// Runs `expire_queue` every few seconds, for the life of the server.
-pub fn spawn_queue_sweeper(state: AppState) -> tokio::task::JoinHandle<()> {
+pub fn spawn_queue_sweeper(core: Core) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tick.tick().await;
-            if let Err(e) = expire_queue(&state).await {
+            if let Err(e) = expire_queue(&core).await {
                 tracing::error!(error = %e, "queue sweeper");
             }
         }
@@ -222,30 +201,23 @@ pub fn spawn_queue_sweeper(state: AppState) -> tokio::task::JoinHandle<()> {
 }
 
 pub async fn set_availability(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
-    status: &str,
+    status: Availability,
 ) -> Result<(), ActionError> {
-    if !matches!(status, "available" | "away" | "offline") {
-        return Err(actions::invalid(
-            "status",
-            format!("unknown availability `{status}` (available, away or offline)"),
-        ));
-    }
-    let default_capacity = settings(state).await?.default_capacity;
-    state
-        .store
+    let default_capacity = settings::livechat(core).await?.default_capacity;
+    core.store
         .set_presence(operator.id, status, default_capacity)
         .await?;
-    changed(state);
-    if status == "available" {
-        dispatch_queue(state).await?;
+    changed(core);
+    if status == Availability::Available {
+        dispatch_queue(core).await?;
     }
     Ok(())
 }
 
 fn must_hold(operator: &Operator, conv: &Conversation) -> Result<(), ActionError> {
-    if conv.state == "live" && conv.operator_id == Some(operator.id) {
+    if conv.state.with_operator() && conv.operator_id == Some(operator.id) {
         Ok(())
     } else {
         Err(ActionError::Invalid(vec![crate::domain::FieldError::new(
@@ -256,14 +228,14 @@ fn must_hold(operator: &Operator, conv: &Conversation) -> Result<(), ActionError
 }
 
 pub async fn operator_text(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
     conv: &Conversation,
     client_id: &str,
     text: &str,
 ) -> Result<Appended, ActionError> {
     must_hold(operator, conv)?;
-    let text = check_text(text).map_err(|m| actions::invalid("text", m))?;
+    let text = check_text(text).map_err(|m| invalid("text", m))?;
     let message = NewMessage {
         author: Author::Operator,
         kind: MessageKind::Text,
@@ -273,12 +245,12 @@ pub async fn operator_text(
             ..Default::default()
         },
     };
-    store_and_publish(state, conv.id, Some(client_id), vec![message]).await
+    store_and_publish(core, conv.id, Some(client_id), vec![message]).await
 }
 
 /// Sends a knowledge item's answer into the conversation (the visitor sees a bot answer).
 pub async fn operator_knowledge(
-    state: &AppState,
+    core: &Core,
     served: &Served,
     operator: &Operator,
     conv: &Conversation,
@@ -286,39 +258,39 @@ pub async fn operator_knowledge(
     knowledge_id: &str,
 ) -> Result<Appended, ActionError> {
     // Guiding a monitored conversation needs no hold; livechat needs one.
-    if !crate::monitored::may_guide(conv) {
+    if !super::monitored::may_guide(conv) {
         must_hold(operator, conv)?;
     }
     let Some(mut message) = chat::knowledge_message(served, knowledge_id) else {
         return Err(ActionError::NotFound("knowledge"));
     };
     message.body.operator = Some(operator.name.clone());
-    store_and_publish(state, conv.id, Some(client_id), vec![message]).await
+    store_and_publish(core, conv.id, Some(client_id), vec![message]).await
 }
 
 pub async fn take(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
     conv: &Conversation,
 ) -> Result<(), ActionError> {
-    if conv.state != "queued" {
-        return Err(actions::invalid(
+    if !conv.state.may_take() {
+        return Err(invalid(
             "conversation",
             "this conversation is not waiting in the queue",
         ));
     }
-    match state
+    match core
         .store
-        .assign(conv.id, Some(operator.id), fresh_after(state).await?)
+        .assign(conv.id, Some(operator.id), fresh_after(core).await?)
         .await?
     {
         Some(op) => {
             let joined = joined(conv.lang, &op.name);
-            store_and_publish(state, conv.id, None, vec![joined]).await?;
-            changed(state);
+            store_and_publish(core, conv.id, None, vec![joined]).await?;
+            changed(core);
             Ok(())
         }
-        None => Err(actions::invalid(
+        None => Err(invalid(
             "conversation",
             "you cannot take it: you are offline or at your capacity",
         )),
@@ -326,31 +298,30 @@ pub async fn take(
 }
 
 pub async fn end(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
     conv: &Conversation,
     client_id: &str,
 ) -> Result<Appended, ActionError> {
-    if state
+    if core
         .store
         .find_client_message(conv.id, client_id)
         .await?
         .is_none()
     {
         must_hold(operator, conv)?;
-        state
-            .store
+        core.store
             .release(conv.id, operator.id)
             .await
             .map_err(|e| match e {
                 StoreError::NotFound => {
-                    actions::invalid("conversation", "this conversation is not one of yours")
+                    invalid("conversation", "this conversation is not one of yours")
                 }
                 other => other.into(),
             })?;
     }
     let ended = event(
-        "operator_left",
+        SystemEvent::OperatorLeft,
         text(
             conv.lang,
             format!(
@@ -364,39 +335,39 @@ pub async fn end(
         ),
         Some(&operator.name),
     );
-    let appended = store_and_publish(state, conv.id, Some(client_id), vec![ended]).await?;
-    dispatch_queue(state).await?;
+    let appended = store_and_publish(core, conv.id, Some(client_id), vec![ended]).await?;
+    dispatch_queue(core).await?;
     Ok(appended)
 }
 
 pub async fn transfer(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
     conv: &Conversation,
     to: i64,
     client_id: &str,
 ) -> Result<Appended, ActionError> {
-    if let Some(done) = already_stored(state, conv, client_id).await? {
+    if let Some(done) = already_stored(core, conv, client_id).await? {
         return Ok(done);
     }
     must_hold(operator, conv)?;
-    let target = state
+    let target = core
         .store
         .operator_by_id(to)
         .await
-        .map_err(|_| ActionError::NotFound("operator"))?;
-    if !state
+        .or_not_found("operator")?;
+    if !core
         .store
-        .transfer(conv.id, operator.id, target.id, fresh_after(state).await?)
+        .transfer(conv.id, operator.id, target.id, fresh_after(core).await?)
         .await?
     {
-        return Err(actions::invalid(
+        return Err(invalid(
             "to",
             format!("{} is not available to take it", target.name),
         ));
     }
     let moved = event(
-        "transferred",
+        SystemEvent::Transferred,
         text(
             conv.lang,
             format!("{} vous a transféré à {}.", operator.name, target.name),
@@ -404,7 +375,45 @@ pub async fn transfer(
         ),
         Some(&target.name),
     );
-    let appended = store_and_publish(state, conv.id, Some(client_id), vec![moved]).await?;
-    changed(state);
+    let appended = store_and_publish(core, conv.id, Some(client_id), vec![moved]).await?;
+    changed(core);
     Ok(appended)
+}
+
+/// What an operator's console shows beside its tabs, read in one go.
+pub struct Snapshot {
+    /// The waiting conversations, oldest first.
+    pub queue: Vec<QueuedConversation>,
+    /// Every operator's presence (stale ones read as offline).
+    pub presence: Vec<Presence>,
+    /// The live conversations this operator holds: (id, public id).
+    pub assigned: Vec<(i64, String)>,
+    /// The monitored conversations.
+    pub monitored: Vec<MonitoredItem>,
+}
+
+/// The console's snapshot for `operator_id`.
+pub async fn snapshot(core: &Core, operator_id: i64) -> Result<Snapshot, ActionError> {
+    let fresh = fresh_after(core).await?;
+    Ok(Snapshot {
+        queue: core.store.queue().await?,
+        presence: core.store.presences(fresh).await?,
+        assigned: core.store.operator_conversations(operator_id).await?,
+        monitored: super::monitored::items(core).await?,
+    })
+}
+
+/// An operator's console connects: their presence is refreshed, and their availability
+/// (offline when they have none yet) returned.
+pub async fn console_opened(core: &Core, operator_id: i64) -> Result<Availability, ActionError> {
+    let _ = core.store.touch_presence(operator_id).await;
+    let fresh = fresh_after(core).await?;
+    Ok(core
+        .store
+        .presences(fresh)
+        .await?
+        .into_iter()
+        .find(|p| p.operator_id == operator_id)
+        .map(|p| p.status)
+        .unwrap_or(Availability::Offline))
 }

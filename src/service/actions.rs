@@ -1,61 +1,23 @@
-//! What Vigie does, shared by the HTTP API and the CLI: create accounts and bots, import
-//! knowledge, deploy, answer a question. Each action validates its input with the domain
-//! types, then uses the store; neither HTTP nor the terminal is known here.
+//! Accounts, bots, knowledge, deployments and questions: what the admin API and the CLI
+//! share. Each action validates its input with the domain types, then uses the store.
 
+use super::{invalid, ActionError, Core, OrNotFound};
 use crate::auth;
 use crate::domain::{
     chatbox_config::ConfigDoc,
     deployment::Snapshot,
-    knowledge::{validate_import, ImportError, KnowledgeDoc},
+    knowledge::{validate_import, KnowledgeDoc},
     knowledge_file,
     operator::check_password,
     ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorName, Role,
 };
-use crate::engines::{Engines, Served};
-use crate::store::{
-    Bot, Deployment, ImportSummary, Operator, Store, StoreError, StoredChatboxConfig,
-};
+use crate::engines::Served;
+use crate::store::{Bot, Deployment, ImportSummary, Operator, StoredChatboxConfig};
 use serde::Serialize;
 use vigie_bot::{Lang, Outcome};
 
-#[derive(Debug, thiserror::Error)]
-pub enum ActionError {
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
-    #[error("invalid import file ({} problem(s))", .0.len())]
-    InvalidImport(Vec<ImportError>),
-    #[error("{0} not found")]
-    NotFound(&'static str),
-    #[error("{0} already exists")]
-    Conflict(String),
-    #[error(transparent)]
-    Store(StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-impl From<StoreError> for ActionError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(what) => ActionError::Conflict(what),
-            other => ActionError::Store(other),
-        }
-    }
-}
-
-pub fn invalid(field: &str, message: impl Into<String>) -> ActionError {
-    ActionError::Invalid(vec![FieldError::new(field, message)])
-}
-
-fn not_found(what: &'static str) -> impl Fn(StoreError) -> ActionError {
-    move |e| match e {
-        StoreError::NotFound => ActionError::NotFound(what),
-        other => other.into(),
-    }
-}
-
 pub async fn add_operator(
-    store: &Store,
+    core: &Core,
     email: &str,
     name: &str,
     role: &str,
@@ -75,51 +37,55 @@ pub async fn add_operator(
         return Err(ActionError::Invalid(errors));
     }
     let hash = auth::hash_password(password).await?;
-    Ok(store.create_operator(&email, &name, role, &hash).await?)
+    Ok(core
+        .store
+        .create_operator(&email, &name, role, &hash)
+        .await?)
 }
 
 /// Creates an API token for the operator with this email and returns the token (shown
 /// once; only its hash is kept).
 pub async fn create_api_token(
-    store: &Store,
+    core: &Core,
     email: &str,
     label: &str,
 ) -> Result<String, ActionError> {
-    let operator = store
+    let operator = core
+        .store
         .operator_by_email(email)
         .await
-        .map_err(not_found("operator"))?;
+        .or_not_found("operator")?;
     let token = auth::new_token("vgt_");
-    store
+    core.store
         .create_api_token(&auth::token_hash(&token), operator.id, label)
         .await?;
     Ok(token)
 }
 
 pub async fn create_bot(
-    store: &Store,
+    core: &Core,
     slug: &str,
     name: &str,
     lang: &str,
 ) -> Result<Bot, ActionError> {
     let new = NewBot::parse(slug, name, lang).map_err(ActionError::Invalid)?;
-    Ok(store.create_bot(&new).await?)
+    Ok(core.store.create_bot(&new).await?)
 }
 
-pub async fn bot(store: &Store, slug: &str) -> Result<Bot, ActionError> {
-    store.bot(slug).await.map_err(not_found("bot"))
+pub async fn bot(core: &Core, slug: &str) -> Result<Bot, ActionError> {
+    core.store.bot(slug).await.or_not_found("bot")
 }
 
-pub async fn knowledge(store: &Store, bot: &Bot, id: &str) -> Result<KnowledgeItem, ActionError> {
-    store
+pub async fn knowledge(core: &Core, bot: &Bot, id: &str) -> Result<KnowledgeItem, ActionError> {
+    core.store
         .knowledge(bot.id, id)
         .await
-        .map_err(not_found("knowledge"))
+        .or_not_found("knowledge")
 }
 
 /// Checks that every related id exists among the bot's items.
-async fn check_related(store: &Store, bot: &Bot, item: &KnowledgeItem) -> Result<(), ActionError> {
-    let ids = store.knowledge_ids(bot.id).await?;
+async fn check_related(core: &Core, bot: &Bot, item: &KnowledgeItem) -> Result<(), ActionError> {
+    let ids = core.store.knowledge_ids(bot.id).await?;
     let errors: Vec<FieldError> = item
         .related
         .iter()
@@ -140,18 +106,18 @@ async fn check_related(store: &Store, bot: &Bot, item: &KnowledgeItem) -> Result
 }
 
 pub async fn create_knowledge(
-    store: &Store,
+    core: &Core,
     bot: &Bot,
     doc: &KnowledgeDoc,
 ) -> Result<KnowledgeItem, ActionError> {
     let item = doc.validate().map_err(ActionError::Invalid)?;
-    check_related(store, bot, &item).await?;
-    store.create_knowledge(bot.id, &item).await?;
+    check_related(core, bot, &item).await?;
+    core.store.create_knowledge(bot.id, &item).await?;
     Ok(item)
 }
 
 pub async fn update_knowledge(
-    store: &Store,
+    core: &Core,
     bot: &Bot,
     id: &str,
     doc: &KnowledgeDoc,
@@ -166,11 +132,11 @@ pub async fn update_knowledge(
         ));
     }
     let item = doc.validate().map_err(ActionError::Invalid)?;
-    check_related(store, bot, &item).await?;
-    store
+    check_related(core, bot, &item).await?;
+    core.store
         .update_knowledge(bot.id, &item)
         .await
-        .map_err(not_found("knowledge"))?;
+        .or_not_found("knowledge")?;
     Ok(item)
 }
 
@@ -196,7 +162,7 @@ impl FileFormat {
 /// Imports a whole file: parsed, validated (every error listed), then stored in one
 /// transaction, or not at all.
 pub async fn import_knowledge(
-    store: &Store,
+    core: &Core,
     bot: &Bot,
     format: FileFormat,
     text: &str,
@@ -206,11 +172,11 @@ pub async fn import_knowledge(
         FileFormat::Csv => knowledge_file::parse_csv(text),
     }
     .map_err(ActionError::InvalidImport)?;
-    let mut known = store.knowledge_ids(bot.id).await?;
+    let mut known = core.store.knowledge_ids(bot.id).await?;
     known.extend(parsed.unreadable_ids.iter().cloned());
     let mut errors = parsed.errors;
     match validate_import(&parsed.docs, &known) {
-        Ok(items) if errors.is_empty() => Ok(store.import_knowledge(bot.id, &items).await?),
+        Ok(items) if errors.is_empty() => Ok(core.store.import_knowledge(bot.id, &items).await?),
         Ok(_) => Err(ActionError::InvalidImport(errors)),
         Err(more) => {
             errors.extend(more);
@@ -220,11 +186,11 @@ pub async fn import_knowledge(
 }
 
 pub async fn export_knowledge(
-    store: &Store,
+    core: &Core,
     bot: &Bot,
     format: FileFormat,
 ) -> Result<String, ActionError> {
-    let items = store.list_knowledge(bot.id).await?;
+    let items = core.store.list_knowledge(bot.id).await?;
     Ok(match format {
         FileFormat::Json => knowledge_file::export_json(&items),
         FileFormat::Csv => knowledge_file::export_csv(&items),
@@ -233,21 +199,17 @@ pub async fn export_knowledge(
 
 /// Makes an immutable deployment of the bot's published knowledge and its draft chatbox
 /// configuration (the defaults if none was saved), and serves it.
-pub async fn deploy(
-    store: &Store,
-    engines: &Engines,
-    bot: &Bot,
-    by: Option<i64>,
-) -> Result<Deployment, ActionError> {
-    let items = store.list_knowledge(bot.id).await?;
+pub async fn deploy(core: &Core, bot: &Bot, by: Option<i64>) -> Result<Deployment, ActionError> {
+    let items = core.store.list_knowledge(bot.id).await?;
     let mut snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
-    snapshot.config = store
+    snapshot.config = core
+        .store
         .chatbox_config(bot.id)
         .await?
         .map(|s| s.config)
         .unwrap_or_default();
-    let deployment = store.create_deployment(bot.id, &snapshot, by).await?;
-    engines
+    let deployment = core.store.create_deployment(bot.id, &snapshot, by).await?;
+    core.engines
         .load(bot.id, deployment.version, deployment.snapshot.clone())
         .await;
     Ok(deployment)
@@ -281,29 +243,33 @@ pub async fn search_knowledge(
 /// is a copy of that version's snapshot, served at once; its chatbox configuration also
 /// becomes the draft again. The knowledge base itself is left as it is.
 pub async fn restore(
-    store: &Store,
-    engines: &Engines,
+    core: &Core,
     bot: &Bot,
     version: i64,
     by: Option<i64>,
 ) -> Result<Deployment, ActionError> {
-    let old = store
+    let old = core
+        .store
         .deployment(bot.id, version)
         .await
-        .map_err(not_found("deployment"))?;
-    let deployment = store.create_deployment(bot.id, &old.snapshot, by).await?;
-    store
+        .or_not_found("deployment")?;
+    let deployment = core
+        .store
+        .create_deployment(bot.id, &old.snapshot, by)
+        .await?;
+    core.store
         .save_chatbox_config(bot.id, &deployment.snapshot.config, by)
         .await?;
-    engines
+    core.engines
         .load(bot.id, deployment.version, deployment.snapshot.clone())
         .await;
     Ok(deployment)
 }
 
 /// The bot's draft chatbox configuration (defaults if never saved).
-pub async fn chatbox_draft(store: &Store, bot: &Bot) -> Result<StoredChatboxConfig, ActionError> {
-    Ok(store
+pub async fn chatbox_draft(core: &Core, bot: &Bot) -> Result<StoredChatboxConfig, ActionError> {
+    Ok(core
+        .store
         .chatbox_config(bot.id)
         .await?
         .unwrap_or_else(|| StoredChatboxConfig {
@@ -315,13 +281,13 @@ pub async fn chatbox_draft(store: &Store, bot: &Bot) -> Result<StoredChatboxConf
 
 /// Validates and saves the whole draft chatbox configuration (not served until deployed).
 pub async fn save_chatbox_config(
-    store: &Store,
+    core: &Core,
     bot: &Bot,
     doc: &ConfigDoc,
     by: Option<i64>,
 ) -> Result<StoredChatboxConfig, ActionError> {
     let config = doc.validate().map_err(ActionError::Invalid)?;
-    Ok(store.save_chatbox_config(bot.id, &config, by).await?)
+    Ok(core.store.save_chatbox_config(bot.id, &config, by).await?)
 }
 
 pub fn deployed_url(public_url: &str, bot: &Bot) -> String {
@@ -343,11 +309,21 @@ pub struct Suggestion {
     pub score: f32,
 }
 
+/// What the matcher decided: its `Outcome`, without the candidates (an answer whose item
+/// is missing from the deployment reads as not understood).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    Answer,
+    Suggestions,
+    NotUnderstood,
+    Handoff,
+}
+
 /// The matcher's reply, as the API and the chatbox show it.
 #[derive(Debug, Serialize, Clone)]
 pub struct AskReply {
-    /// `answer`, `suggestions`, `not_understood` or `handoff`.
-    pub kind: &'static str,
+    pub kind: ReplyKind,
     pub knowledge_id: Option<String>,
     pub title: Option<String>,
     /// The answer as sanitized HTML (for `answer`), or the sentence to show otherwise.
@@ -386,8 +362,7 @@ pub fn check_question(text: &str) -> Result<&str, ActionError> {
 
 /// Asks the bot's latest deployment.
 pub async fn ask(
-    store: &Store,
-    engines: &Engines,
+    core: &Core,
     bot: &Bot,
     text: &str,
     lang: Option<&str>,
@@ -402,10 +377,11 @@ pub async fn ask(
             )
         })?),
     };
-    let served = engines
-        .current(store, bot.id)
+    let served = core
+        .engines
+        .current(&core.store, bot.id)
         .await
-        .map_err(not_found("deployment of this bot (run deploy first)"))?;
+        .or_not_found("deployment of this bot (run deploy first)")?;
     Ok(reply(&served, text, lang))
 }
 
@@ -435,7 +411,7 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
             .unwrap_or_default()
     };
     let base = AskReply {
-        kind: "not_understood",
+        kind: ReplyKind::NotUnderstood,
         knowledge_id: None,
         title: None,
         answer: None,
@@ -449,7 +425,7 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
     match outcome {
         Outcome::Answer { id, score } => match served.item(&id) {
             Some(k) => AskReply {
-                kind: "answer",
+                kind: ReplyKind::Answer,
                 knowledge_id: Some(k.id.clone()),
                 title: Some(k.title.clone()),
                 answer: Some(k.answer_html.clone()),
@@ -470,7 +446,7 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
             None => base,
         },
         Outcome::Suggestions { candidates } => AskReply {
-            kind: "suggestions",
+            kind: ReplyKind::Suggestions,
             score: candidates.first().map(|c| c.score).unwrap_or(0.0),
             answer: Some(resource("suggestions_intro")),
             suggestions: to_suggestions(&candidates),
@@ -482,7 +458,7 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
             ..base
         },
         Outcome::Handoff { score } => AskReply {
-            kind: "handoff",
+            kind: ReplyKind::Handoff,
             score,
             handoff: true,
             answer: Some(sentence(

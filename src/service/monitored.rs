@@ -5,46 +5,38 @@
 //! The rules live here, shared by the API, the console (through the API) and the
 //! WebSockets: what must be configured, what a request must hold, which link opens what.
 
-use crate::actions::{invalid, ActionError};
-use crate::app::AppState;
+use super::chat::{self, already_stored, store_and_publish};
+use super::livechat::{self, event, text};
+use super::{invalid, ActionError, Core, OrNotFound};
 use crate::auth::{new_token, token_hash};
-use crate::chat::{self, already_stored, store_and_publish};
+use crate::domain::chatbox_config::Module;
+use crate::domain::conversation::{ConversationKind, SystemEvent};
 use crate::domain::now_ms;
 use crate::domain::Email;
 use crate::engines::Served;
-use crate::livechat::{self, event, text};
 use crate::mail::template::{self, MailVars, Rendered};
 use crate::store::{
     Appended, Conversation, FoundLink, MonitoredItem, NewLink, NewMail, NewMonitored, Operator,
     StoreError,
 };
-use serde::Deserialize;
 use vigie_bot::Lang;
 
-pub const MODULE: &str = "monitored_conversations";
 const MAX_NAME: usize = 100;
 const LIST_LIMIT: i64 = 200;
 
-/// `POST /api/v1/monitored-conversations`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateRequest {
-    pub bot: Option<String>,
-    pub name: Option<String>,
-    pub starting_knowledge: Option<String>,
-    pub email: Option<String>,
-    #[serde(default = "yes")]
+/// What an operator asks for (the API's body, read by `http`); checked by `create`.
+#[derive(Debug, Default)]
+pub struct Draft<'a> {
+    pub bot: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub starting_knowledge: Option<&'a str>,
+    pub email: Option<&'a str>,
     pub strong_monitoring: bool,
-    #[serde(default)]
-    pub lang: Option<String>,
-}
-
-fn yes() -> bool {
-    true
+    pub lang: Option<&'a str>,
 }
 
 /// What a creation (or a resend) returns.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug)]
 pub struct Created {
     pub id: String,
     pub conversation: String,
@@ -117,8 +109,8 @@ fn day(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn mail_domain(state: &AppState) -> String {
-    url::Url::parse(&state.settings.public_url)
+fn mail_domain(core: &Core) -> String {
+    url::Url::parse(&core.settings.public_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| "vigie.localhost".into())
@@ -126,7 +118,7 @@ fn mail_domain(state: &AppState) -> String {
 
 /// The served bot, checked to have the module on; and the prefix URL.
 async fn configured(
-    state: &AppState,
+    core: &Core,
     bot_id: i64,
     slug: &str,
 ) -> Result<
@@ -138,7 +130,7 @@ async fn configured(
     ),
     ActionError,
 > {
-    let served = chat::served(state, bot_id).await.map_err(|e| match e {
+    let served = chat::served(core, bot_id).await.map_err(|e| match e {
         ActionError::NotFound(_) => invalid(
             "bot",
             format!("bot `{slug}` has not been deployed yet: deploy it first"),
@@ -146,13 +138,17 @@ async fn configured(
         other => other,
     })?;
     let mut errors = Vec::new();
-    if !served.snapshot.config.module_on(MODULE) {
+    if !served
+        .snapshot
+        .config
+        .module_on(Module::MonitoredConversations)
+    {
         errors.push(crate::domain::FieldError::new(
             "bot",
             format!("the module Monitored conversations is off for bot `{slug}`: switch it on in Integration > Web > Dialog box (advanced view), then deploy"),
         ));
     }
-    let settings = livechat::settings(state).await?;
+    let settings = super::settings::livechat(core).await?;
     let prefix = settings.monitored_prefix_url.trim().to_string();
     if prefix.is_empty() {
         errors.push(crate::domain::FieldError::new(
@@ -245,20 +241,20 @@ fn prepare(
 
 /// Creates a monitored conversation and queues its mail.
 pub async fn create(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
-    req: CreateRequest,
+    req: Draft<'_>,
 ) -> Result<Created, ActionError> {
-    let slug = req.bot.clone().unwrap_or_default();
+    let slug = req.bot.unwrap_or_default();
     if slug.trim().is_empty() {
         return Err(invalid("bot", "the bot is required"));
     }
     // Field errors first, all at once.
     let mut errors = Vec::new();
-    let name = check_name(req.name.as_deref())
+    let name = check_name(req.name)
         .map_err(|m| errors.push(crate::domain::FieldError::new("name", m)))
         .ok();
-    let email = match req.email.as_deref() {
+    let email = match req.email {
         None => {
             errors.push(crate::domain::FieldError::new(
                 "email",
@@ -270,14 +266,14 @@ pub async fn create(
             .map_err(|m| errors.push(crate::domain::FieldError::new("email", m)))
             .ok(),
     };
-    let knowledge_id = req.starting_knowledge.clone().unwrap_or_default();
+    let knowledge_id = req.starting_knowledge.unwrap_or_default();
     if knowledge_id.trim().is_empty() {
         errors.push(crate::domain::FieldError::new(
             "starting_knowledge",
             "the starting knowledge is required",
         ));
     }
-    let lang = match req.lang.as_deref() {
+    let lang = match req.lang {
         None | Some("") => None,
         Some(l) => match Lang::parse(l) {
             Some(l) => Some(l),
@@ -287,20 +283,17 @@ pub async fn create(
             }
         },
     };
-    let bot = state
+    let bot = core
         .engines
-        .bot(&state.store, slug.trim())
+        .bot(&core.store, slug.trim())
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ActionError::NotFound("bot"),
-            other => other.into(),
-        })?;
+        .or_not_found("bot")?;
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
     }
     let (name, email) = (name.expect("checked"), email.expect("checked"));
     let lang = lang.unwrap_or(bot.default_lang);
-    let (served, prefix, days, templates) = configured(state, bot.id, &bot.slug).await?;
+    let (served, prefix, days, templates) = configured(core, bot.id, &bot.slug).await?;
     let p = prepare(
         &served,
         &prefix,
@@ -315,8 +308,8 @@ pub async fn create(
         .item(knowledge_id.trim())
         .expect("checked by prepare");
     let first = chat::knowledge_message(&served, &k.id).expect("checked by prepare");
-    let domain = mail_domain(state);
-    let public_id = state
+    let domain = mail_domain(core);
+    let public_id = core
         .store
         .create_monitored(NewMonitored {
             bot_id: bot.id,
@@ -331,11 +324,10 @@ pub async fn create(
             link: p.link_to(email.as_str(), &domain),
         })
         .await?;
-    state.mailer.wake();
-    livechat::changed(state);
-    let conv = state.store.conversation_by_public_id(&public_id).await?;
-    let mut item = state.store.monitored_by_conversation(conv.id).await?;
-    item.mine = true;
+    core.mailer.wake();
+    livechat::changed(core);
+    let conv = core.store.conversation_by_public_id(&public_id).await?;
+    let item = core.store.monitored_by_conversation(conv.id).await?;
     tracing::info!(conversation = %public_id, strong = req.strong_monitoring, "monitored conversation created");
     Ok(Created {
         id: public_id.clone(),
@@ -348,38 +340,32 @@ pub async fn create(
 
 /// The monitored conversation behind a public id.
 pub async fn find(
-    state: &AppState,
+    core: &Core,
     public_id: &str,
 ) -> Result<(Conversation, MonitoredItem), ActionError> {
-    let conv = state
+    let conv = core
         .store
         .conversation_by_public_id(public_id)
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ActionError::NotFound("monitored conversation"),
-            other => other.into(),
-        })?;
-    let item = state
+        .or_not_found("monitored conversation")?;
+    let item = core
         .store
         .monitored_by_conversation(conv.id)
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ActionError::NotFound("monitored conversation"),
-            other => other.into(),
-        })?;
+        .or_not_found("monitored conversation")?;
     Ok((conv, item))
 }
 
 /// A new link to `email` (the previous ones stop working) and a new mail.
 pub async fn resend(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
     public_id: &str,
     email: Option<&str>,
 ) -> Result<Created, ActionError> {
-    let (conv, item) = find(state, public_id).await?;
+    let (conv, item) = find(core, public_id).await?;
     let email = Email::parse(email.unwrap_or("")).map_err(|m| invalid("email", m))?;
-    let (served, prefix, days, templates) = configured(state, item.bot_id, &item.bot).await?;
+    let (served, prefix, days, templates) = configured(core, item.bot_id, &item.bot).await?;
     let p = prepare(
         &served,
         &prefix,
@@ -390,15 +376,13 @@ pub async fn resend(
         operator,
         &item.starting_knowledge.id,
     )?;
-    let domain = mail_domain(state);
-    state
-        .store
+    let domain = mail_domain(core);
+    core.store
         .resend_monitored(item.id, email.as_str(), p.link_to(email.as_str(), &domain))
         .await?;
-    state.mailer.wake();
-    livechat::changed(state);
-    let mut item = state.store.monitored_by_conversation(conv.id).await?;
-    item.mine = item.creator.as_ref().is_some_and(|c| c.id == operator.id);
+    core.mailer.wake();
+    livechat::changed(core);
+    let item = core.store.monitored_by_conversation(conv.id).await?;
     Ok(Created {
         id: conv.public_id.clone(),
         conversation: conv.public_id,
@@ -408,34 +392,27 @@ pub async fn resend(
     })
 }
 
-pub async fn revoke(state: &AppState, public_id: &str) -> Result<MonitoredItem, ActionError> {
-    let (conv, item) = find(state, public_id).await?;
-    state.store.revoke_monitored_links(item.id).await?;
-    livechat::changed(state);
-    Ok(state.store.monitored_by_conversation(conv.id).await?)
+pub async fn revoke(core: &Core, public_id: &str) -> Result<MonitoredItem, ActionError> {
+    let (conv, item) = find(core, public_id).await?;
+    core.store.revoke_monitored_links(item.id).await?;
+    livechat::changed(core);
+    Ok(core.store.monitored_by_conversation(conv.id).await?)
 }
 
-/// The list operators see, `mine` set for `operator`.
-pub async fn items_for(
-    state: &AppState,
-    operator_id: i64,
-) -> Result<Vec<MonitoredItem>, ActionError> {
-    let mut items = state.store.list_monitored(LIST_LIMIT).await?;
-    for i in &mut items {
-        i.mine = i.creator.as_ref().is_some_and(|c| c.id == operator_id);
-    }
-    Ok(items)
+/// The list operators see, most recent first.
+pub async fn items(core: &Core) -> Result<Vec<MonitoredItem>, ActionError> {
+    Ok(core.store.list_monitored(LIST_LIMIT).await?)
 }
 
 /// The conversation a visitor's link opens, or why it does not. Records the first opening.
 pub async fn open_link(
-    state: &AppState,
+    core: &Core,
     token: &str,
 ) -> Result<Result<(Conversation, FoundLink), LinkProblem>, ActionError> {
     if !token.starts_with("mc_") || token.len() > 100 {
         return Ok(Err(LinkProblem::Invalid));
     }
-    let link = match state.store.link_by_token_hash(&token_hash(token)).await {
+    let link = match core.store.link_by_token_hash(&token_hash(token)).await {
         Ok(l) => l,
         Err(StoreError::NotFound) => return Ok(Err(LinkProblem::Invalid)),
         Err(e) => return Err(e.into()),
@@ -446,31 +423,31 @@ pub async fn open_link(
     if link.expires_at <= now_ms() {
         return Ok(Err(LinkProblem::Expired));
     }
-    let conv = state.store.conversation_by_id(link.conversation_id).await?;
-    if link.opened_at.is_none() && state.store.link_opened(link.id).await? {
-        livechat::changed(state);
+    let conv = core.store.conversation_by_id(link.conversation_id).await?;
+    if link.opened_at.is_none() && core.store.link_opened(link.id).await? {
+        livechat::changed(core);
     }
     Ok(Ok((conv, link)))
 }
 
 /// "Proposer de l'aide": the visitor sees an offer to accept or decline.
 pub async fn offer_help(
-    state: &AppState,
+    core: &Core,
     operator: &Operator,
     conv: &Conversation,
     client_id: &str,
 ) -> Result<Appended, ActionError> {
-    if let Some(done) = already_stored(state, conv, client_id).await? {
+    if let Some(done) = already_stored(core, conv, client_id).await? {
         return Ok(done);
     }
-    let (conv, item) = find(state, &conv.public_id).await?;
-    if conv.state != "bot" {
+    let (conv, item) = find(core, &conv.public_id).await?;
+    if !conv.state.with_bot() {
         return Err(invalid(
             "conversation",
             "the visitor is already in livechat (or waiting for an operator)",
         ));
     }
-    if !state.store.offer_help(item.id, operator.id).await? {
+    if !core.store.offer_help(item.id, operator.id).await? {
         return Err(invalid(
             "conversation",
             "an offer of help is already waiting for the visitor's answer",
@@ -478,7 +455,7 @@ pub async fn offer_help(
     }
     let name = &operator.name;
     let offer = event(
-        "help_offered",
+        SystemEvent::HelpOffered,
         text(
             conv.lang,
             format!("{name} vous propose son aide. Souhaitez-vous échanger avec {name} ?"),
@@ -486,32 +463,32 @@ pub async fn offer_help(
         ),
         Some(name),
     );
-    let appended = store_and_publish(state, conv.id, Some(client_id), vec![offer]).await?;
-    livechat::changed(state);
+    let appended = store_and_publish(core, conv.id, Some(client_id), vec![offer]).await?;
+    livechat::changed(core);
     Ok(appended)
 }
 
 /// The visitor's answer to an offer of help.
 pub async fn help_reply(
-    state: &AppState,
+    core: &Core,
     served: &Served,
     conv: &Conversation,
     client_id: &str,
     accept: bool,
 ) -> Result<Appended, ActionError> {
-    if let Some(done) = already_stored(state, conv, client_id).await? {
+    if let Some(done) = already_stored(core, conv, client_id).await? {
         return Ok(done);
     }
-    let (conv, item) = find(state, &conv.public_id)
+    let (conv, item) = find(core, &conv.public_id)
         .await
         .map_err(|_| invalid("help_reply", "no offer of help is waiting for an answer"))?;
-    let Some(operator_id) = state.store.take_offer(item.id).await? else {
+    let Some(operator_id) = core.store.take_offer(item.id).await? else {
         return Err(invalid(
             "help_reply",
             "no offer of help is waiting for an answer",
         ));
     };
-    let name = state
+    let name = core
         .store
         .operator_by_id(operator_id)
         .await
@@ -521,7 +498,7 @@ pub async fn help_reply(
     let mut messages = Vec::new();
     if accept {
         messages.push(event(
-            "help_accepted",
+            SystemEvent::HelpAccepted,
             text(
                 lang,
                 format!("Vous avez accepté l'aide de {name}."),
@@ -529,19 +506,15 @@ pub async fn help_reply(
             ),
             Some(&name),
         ));
-        let fresh = livechat::fresh_after(state).await?;
-        match state
-            .store
-            .assign(conv.id, Some(operator_id), fresh)
-            .await?
-        {
+        let fresh = livechat::fresh_after(core).await?;
+        match core.store.assign(conv.id, Some(operator_id), fresh).await? {
             Some(op) => messages.push(livechat::joined(lang, &op.name)),
             // That operator went offline or is full: the usual hand-over.
-            None => messages.extend(livechat::route(state, served, &conv).await?),
+            None => messages.extend(livechat::route(core, served, &conv).await?),
         }
     } else {
         messages.push(event(
-            "help_declined",
+            SystemEvent::HelpDeclined,
             text(
                 lang,
                 "Vous avez décliné l'aide proposée. L'assistant reste à votre disposition.".into(),
@@ -550,8 +523,8 @@ pub async fn help_reply(
             Some(&name),
         ));
     }
-    let appended = store_and_publish(state, conv.id, Some(client_id), messages).await?;
-    livechat::changed(state);
+    let appended = store_and_publish(core, conv.id, Some(client_id), messages).await?;
+    livechat::changed(core);
     Ok(appended)
 }
 
@@ -561,7 +534,7 @@ pub fn preview(
     t: &crate::domain::livechat_settings::MailTemplate,
 ) -> Result<Rendered, ActionError> {
     let lang = Lang::parse(lang).ok_or_else(|| invalid("lang", "fr or en"))?;
-    template::check(t, lang.as_str(), "template").map_err(ActionError::Invalid)
+    template::check(t, lang, "template").map_err(ActionError::Invalid)
 }
 
 /// Checks both mail templates of the settings (before they are saved).
@@ -569,8 +542,11 @@ pub fn check_templates(
     s: &crate::domain::livechat_settings::LivechatSettings,
 ) -> Result<(), ActionError> {
     let mut errors = Vec::new();
-    for (lang, t) in [("fr", &s.monitored_mail.fr), ("en", &s.monitored_mail.en)] {
-        if let Err(e) = template::check(t, lang, &format!("monitored_mail.{lang}")) {
+    for (lang, t) in [
+        (Lang::Fr, &s.monitored_mail.fr),
+        (Lang::En, &s.monitored_mail.en),
+    ] {
+        if let Err(e) = template::check(t, lang, &format!("monitored_mail.{}", lang.as_str())) {
             errors.extend(e);
         }
     }
@@ -584,5 +560,5 @@ pub fn check_templates(
 /// Whether an operator may send knowledge into this conversation without holding it:
 /// guiding a monitored conversation that no operator holds.
 pub fn may_guide(conv: &Conversation) -> bool {
-    conv.kind == "monitored" && conv.state != "live"
+    conv.kind == ConversationKind::Monitored && !conv.state.with_operator()
 }

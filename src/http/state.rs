@@ -1,0 +1,41 @@
+//! What the HTTP handlers share: the [`Core`] the use cases take, plus what only the HTTP
+//! edge needs (the rate limiters). Handlers that need only the core extract
+//! `State<Core>` (axum's `FromRef`).
+
+use crate::service::Core;
+use axum::extract::FromRef;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub login_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub login_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Frames per visitor over the WebSocket (all of a visitor's connections together).
+    pub visitor_frames: Arc<DefaultKeyedRateLimiter<i64>>,
+}
+
+impl AppState {
+    pub fn new(core: Core) -> AppState {
+        let per_minute =
+            NonZeroU32::new(core.settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            core,
+            login_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            login_by_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            visitor_frames: Arc::new(RateLimiter::keyed(
+                Quota::per_second(NonZeroU32::new(10).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(20).expect("non-zero")),
+            )),
+        }
+    }
+}
+
+impl FromRef<AppState> for Core {
+    fn from_ref(state: &AppState) -> Core {
+        state.core.clone()
+    }
+}

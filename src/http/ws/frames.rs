@@ -1,0 +1,419 @@
+//! The realtime protocol's frames, typed (docs/protocol.md describes them for clients).
+//!
+//! - [`VisitorFrame`] and [`OperatorFrame`]: what each side may send, one enum per side,
+//!   read with `#[serde(tag = "type")]`: a frame missing a required field is `malformed`,
+//!   an unknown `type` is `unknown_type`, on both sides alike;
+//! - [`Outbound`]: every frame the server sends;
+//! - [`Refusal`]: an `error` frame's code and message; use-case errors become refusals in
+//!   one place (`From<ActionError>`).
+//!
+//! Outbound frames are written through `serde_json::Value` (see `wire::Wire::send`), so
+//! their JSON is the same, key for key, as the `json!` literals they replaced.
+
+use crate::domain::chatbox_config::ResolvedConfig;
+use crate::domain::conversation::{
+    Author, ConversationKind, ConversationState, KnowledgeLink, Message, MessageKind, SystemEvent,
+};
+use crate::domain::operator::Availability;
+use crate::service::ActionError;
+use crate::store::Presence;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use vigie_bot::Lang;
+
+use crate::http::views::{MonitoredView, OperatorView, QueuedView};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// What both sides' inbound enums have in common: the connection loop answers `ping`
+/// and unknown types itself.
+pub(super) trait Inbound: DeserializeOwned + Send {
+    fn is_ping(&self) -> bool;
+    fn is_unknown(&self) -> bool;
+}
+
+/// A frame a visitor's chatbox sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitorFrame {
+    Hello(Hello),
+    Send {
+        client_id: String,
+        text: String,
+    },
+    /// A click on a suggestion or related knowledge.
+    Choose {
+        client_id: String,
+        knowledge_id: String,
+    },
+    /// The visitor asks for a human.
+    Handoff {
+        client_id: String,
+    },
+    /// The answer to an operator's offer of help (monitored conversations).
+    HelpReply {
+        client_id: String,
+        accept: bool,
+    },
+    Typing {
+        on: bool,
+    },
+    Ping,
+    #[serde(other)]
+    Unknown,
+}
+
+/// The visitor's opening frame.
+#[derive(Debug, Deserialize)]
+pub struct Hello {
+    #[serde(default)]
+    pub v: Option<u32>,
+    pub bot: String,
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub visitor_token: Option<String>,
+    #[serde(default)]
+    pub conversation: Option<String>,
+    #[serde(default)]
+    pub last_seq: i64,
+    /// A monitored conversation's link token (`vigie_mc`): the link is the credential.
+    #[serde(default)]
+    pub mc: Option<String>,
+}
+
+impl Inbound for VisitorFrame {
+    fn is_ping(&self) -> bool {
+        matches!(self, VisitorFrame::Ping)
+    }
+    fn is_unknown(&self) -> bool {
+        matches!(self, VisitorFrame::Unknown)
+    }
+}
+
+/// A frame an operator's console sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OperatorFrame {
+    Hello {
+        /// The conversations the console shows, with the last `seq` it displayed.
+        #[serde(default)]
+        conversations: BTreeMap<String, Option<i64>>,
+    },
+    Availability {
+        /// Read as `Availability` by the handler, so that an unknown value is `invalid`
+        /// (with the known ones listed) rather than `malformed`.
+        status: String,
+    },
+    /// Follow any conversation in a tab.
+    Open {
+        conversation: String,
+        #[serde(default)]
+        last_seq: i64,
+    },
+    CloseTab {
+        conversation: String,
+    },
+    Take {
+        conversation: String,
+    },
+    Typing {
+        conversation: String,
+        on: bool,
+    },
+    Send {
+        client_id: String,
+        conversation: String,
+        text: String,
+    },
+    Knowledge {
+        client_id: String,
+        conversation: String,
+        knowledge_id: String,
+    },
+    End {
+        client_id: String,
+        conversation: String,
+    },
+    Transfer {
+        client_id: String,
+        conversation: String,
+        /// The receiving operator's id.
+        to: i64,
+    },
+    OfferHelp {
+        client_id: String,
+        conversation: String,
+    },
+    Ping,
+    #[serde(other)]
+    Unknown,
+}
+
+impl Inbound for OperatorFrame {
+    fn is_ping(&self) -> bool {
+        matches!(self, OperatorFrame::Ping)
+    }
+    fn is_unknown(&self) -> bool {
+        matches!(self, OperatorFrame::Unknown)
+    }
+}
+
+/// A frame the server sends. Variants sent to one side only say so.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Outbound<'a> {
+    /// To a visitor, answering `hello`.
+    Welcome(Box<Welcome<'a>>),
+    /// To an operator, answering `hello`.
+    #[serde(rename = "welcome")]
+    OperatorWelcome {
+        v: u32,
+        operator: OperatorView<'a>,
+        availability: Availability,
+    },
+    /// The replay is over, live from now on (`last_seq`: visitor side only).
+    ReplayDone {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        last_seq: Option<i64>,
+    },
+    Message(MessageFrame<'a>),
+    Typing {
+        /// Operator side only.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation: Option<&'a str>,
+        author: Author,
+        on: bool,
+        /// Visitor side only: the operator's name (`null` when unknown).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<Option<&'a str>>,
+    },
+    /// A storing action is committed.
+    Ack {
+        client_id: &'a str,
+        seq: i64,
+        /// Operator side only.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation: Option<&'a str>,
+        duplicate: bool,
+    },
+    Error {
+        code: &'static str,
+        message: &'a str,
+        client_id: Option<&'a str>,
+    },
+    Pong,
+    /// Operator side: a followed conversation's bot, language, kind and state.
+    Conversation {
+        conversation: &'a str,
+        bot: Option<&'a str>,
+        lang: Lang,
+        kind: ConversationKind,
+        state: ConversationState,
+    },
+    Queue {
+        items: Vec<QueuedView<'a>>,
+    },
+    Presence {
+        operators: &'a [Presence],
+    },
+    /// The live conversations this operator holds.
+    Assigned {
+        conversations: Vec<&'a str>,
+    },
+    Monitored {
+        items: Vec<MonitoredView<'a>>,
+    },
+    Availability {
+        status: Availability,
+    },
+}
+
+/// A visitor's `welcome`.
+#[derive(Serialize)]
+pub struct Welcome<'a> {
+    pub v: u32,
+    pub visitor_token: Option<&'a str>,
+    pub conversation: &'a str,
+    pub lang: Lang,
+    pub last_seq: i64,
+    pub deployment: i64,
+    pub bot_name: &'a str,
+    pub config: ResolvedConfig,
+    /// Opened by a monitored conversation's link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitored: Option<MonitoredWelcome<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MonitoredWelcome<'a> {
+    /// The operator who created it.
+    pub operator: Option<&'a str>,
+}
+
+/// A stored message, as both sides see it.
+#[derive(Serialize)]
+pub struct MessageFrame<'a> {
+    conversation: &'a str,
+    seq: i64,
+    author: Author,
+    kind: MessageKind,
+    created_at: i64,
+    client_id: Option<&'a str>,
+    text: Option<&'a str>,
+    html: Option<&'a str>,
+    knowledge: Option<&'a KnowledgeLink>,
+    related: &'a [KnowledgeLink],
+    suggestions: &'a [KnowledgeLink],
+    event: Option<SystemEvent>,
+    operator: Option<Named<'a>>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+impl<'a> Outbound<'a> {
+    pub fn message(conversation: &'a str, m: &'a Message) -> Outbound<'a> {
+        Outbound::Message(MessageFrame {
+            conversation,
+            seq: m.seq,
+            author: m.author,
+            kind: m.kind,
+            created_at: m.created_at,
+            client_id: m.client_id.as_deref(),
+            text: m.body.text.as_deref(),
+            html: m.body.html.as_deref(),
+            knowledge: m.body.knowledge.as_ref(),
+            related: &m.body.related,
+            suggestions: &m.body.suggestions,
+            event: m.body.event,
+            operator: m.body.operator.as_deref().map(|name| Named { name }),
+        })
+    }
+}
+
+/// Why a frame was not acted on: an `error` frame's code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Not JSON, no `type`, or a field missing or of the wrong type.
+    pub fn malformed(message: impl Into<String>) -> Refusal {
+        Refusal::new("malformed", message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Refusal {
+        Refusal::new("invalid", message)
+    }
+
+    pub fn hello_first() -> Refusal {
+        Refusal::new("hello_first", "send `hello` first")
+    }
+
+    pub fn internal() -> Refusal {
+        Refusal::new("internal", "internal error, try again")
+    }
+}
+
+impl From<ActionError> for Refusal {
+    fn from(e: ActionError) -> Refusal {
+        match e {
+            ActionError::Invalid(fields) => Refusal::invalid(
+                fields
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ActionError::NotFound(what) => Refusal::invalid(format!("{what} not found")),
+            other => {
+                tracing::error!(error = %other, "realtime connection error");
+                Refusal::internal()
+            }
+        }
+    }
+}
+
+/// Reads a checked frame (a JSON object with a `type`) as one side's inbound enum.
+pub(super) fn parse<T: Inbound>(kind: &str, value: serde_json::Value) -> Result<T, Refusal> {
+    serde_json::from_value(value).map_err(|e| Refusal::malformed(format!("{kind}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn visitor(v: serde_json::Value) -> Result<VisitorFrame, Refusal> {
+        parse("test", v)
+    }
+
+    fn operator(v: serde_json::Value) -> Result<OperatorFrame, Refusal> {
+        parse("test", v)
+    }
+
+    #[test]
+    fn a_missing_field_is_malformed_on_both_sides() {
+        let e = visitor(json!({"type": "send", "client_id": "a"})).unwrap_err();
+        assert_eq!(e.code, "malformed");
+        assert!(e.message.contains("text"), "{e:?}");
+        let e =
+            operator(json!({"type": "send", "client_id": "a", "conversation": "c"})).unwrap_err();
+        assert_eq!(e.code, "malformed");
+        assert!(operator(
+            json!({"type": "transfer", "client_id": "a", "conversation": "c", "to": "x"})
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn unknown_types_and_pings_are_recognised() {
+        assert!(visitor(json!({"type": "dance"})).unwrap().is_unknown());
+        assert!(operator(json!({"type": "ping"})).unwrap().is_ping());
+        assert!(matches!(
+            operator(json!({"type": "hello", "v": 1, "conversations": {"c_1": 3, "c_2": null}})),
+            Ok(OperatorFrame::Hello { conversations }) if conversations.len() == 2
+        ));
+    }
+
+    #[test]
+    fn outbound_frames_keep_their_wire_form() {
+        let v = serde_json::to_value(Outbound::Ack {
+            client_id: "a",
+            seq: 3,
+            conversation: None,
+            duplicate: false,
+        })
+        .unwrap();
+        assert_eq!(
+            v,
+            json!({"type": "ack", "client_id": "a", "seq": 3, "duplicate": false})
+        );
+        let v = serde_json::to_value(Outbound::ReplayDone { last_seq: None }).unwrap();
+        assert_eq!(v, json!({"type": "replay_done"}));
+        let v = serde_json::to_value(Outbound::Typing {
+            conversation: None,
+            author: Author::Operator,
+            on: true,
+            name: Some(None),
+        })
+        .unwrap();
+        assert_eq!(
+            v,
+            json!({"type": "typing", "author": "operator", "on": true, "name": null})
+        );
+    }
+}

@@ -1,0 +1,491 @@
+//! `/ws/operator`: the operator console's realtime connection (docs/protocol.md,
+//! "Operator side"). Authenticated by the session cookie (or an API token); the
+//! `Origin` must be Vigie's own, so another site cannot ride on the operator's cookie.
+//!
+//! The connection follows several conversations (its tabs) plus the livechat topic.
+//! Each followed topic has a small forwarding task that moves bus events into the
+//! connection's channel; as on the visitor side, events are hints and the store is the
+//! truth, so a gap or a lag makes the connection read what it missed. What the console
+//! shows beside its tabs comes from `service::livechat::snapshot`.
+
+use super::conn::{self, Cursor, Endpoint};
+use super::frames::{OperatorFrame, Outbound, Refusal, PROTOCOL_VERSION};
+use super::wire::{self, Step, Wire};
+use crate::bus::{Event, Topic};
+use crate::domain::conversation::{check_client_id, Author};
+use crate::domain::operator::Availability;
+use crate::http::extract::Authed;
+use crate::http::views::{MonitoredView, OperatorView, QueuedView};
+use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
+use crate::store::{Appended, Conversation, Operator};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+
+/// Livechat-wide changes (queue, assignments, presence) come in bursts (a hundred
+/// visitors asking for a human at once): a connection re-reads the livechat state at
+/// once for the first change, then at most every `REFRESH_GAP`, never missing the last.
+const REFRESH_GAP: Duration = Duration::from_millis(250);
+
+/// Same-origin check for the WebSocket handshake (browsers always send `Origin`).
+fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get("origin").and_then(|v| v.to_str().ok()) else {
+        return true; // not a browser: the cookie or token alone authenticates
+    };
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin == public_url || origin.split_once("://").map(|(_, h)| h) == Some(host)
+}
+
+pub(super) async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(core): State<Core>,
+    headers: HeaderMap,
+    Authed(rec): Authed,
+) -> Response {
+    if !same_origin(&headers, core.public_url()) {
+        return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
+    }
+    wire::configure(ws).on_upgrade(move |socket| {
+        let (tx, rx) = mpsc::channel(256);
+        conn::run(
+            socket,
+            Console {
+                core,
+                operator: rec.operator,
+                follows: HashMap::new(),
+                tx,
+                rx,
+                hello: false,
+                last_refresh: None,
+                refresh_due: None,
+            },
+        )
+    })
+}
+
+/// A followed topic: its forwarding task, and for a conversation where the console is.
+struct Follow {
+    cursor: Option<Cursor>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+type BusEvent = (Topic, Result<Event, RecvError>);
+
+/// What wakes the connection besides its socket.
+enum Wake {
+    Bus(BusEvent),
+    /// A livechat refresh held back by `REFRESH_GAP` is due.
+    RefreshDue,
+}
+
+struct Console {
+    core: Core,
+    operator: Operator,
+    follows: HashMap<Topic, Follow>,
+    tx: mpsc::Sender<BusEvent>,
+    rx: mpsc::Receiver<BusEvent>,
+    hello: bool,
+    last_refresh: Option<Instant>,
+    /// A livechat change arrived within `REFRESH_GAP` of the last refresh: refresh then.
+    refresh_due: Option<tokio::time::Instant>,
+}
+
+impl Endpoint for Console {
+    type Inbound = OperatorFrame;
+    type Event = Wake;
+
+    async fn next_event(&mut self) -> Wake {
+        tokio::select! {
+            Some(event) = self.rx.recv() => Wake::Bus(event),
+            _ = sleep_until(self.refresh_due) => Wake::RefreshDue,
+        }
+    }
+
+    async fn on_frame(
+        &mut self,
+        wire: &mut Wire,
+        frame: Result<OperatorFrame, Refusal>,
+        client_id: Option<String>,
+    ) -> Step {
+        let frame = match frame {
+            Ok(f) => f,
+            Err(refusal) => return wire.refuse(refusal, client_id.as_deref()).await,
+        };
+        match frame {
+            OperatorFrame::Hello { conversations } => {
+                self.hello = true;
+                let availability =
+                    match livechat::console_opened(&self.core, self.operator.id).await {
+                        Ok(a) => a,
+                        Err(e) => return wire.refuse(e.into(), None).await,
+                    };
+                wire.send(&Outbound::OperatorWelcome {
+                    v: PROTOCOL_VERSION,
+                    operator: OperatorView::new(&self.operator),
+                    availability,
+                })
+                .await?;
+                self.follow(wire, Topic::Livechat, String::new(), 0).await?;
+                // Resume the tabs the console had, from what it saw.
+                for (public_id, last) in conversations {
+                    if let Ok(c) = self.core.store.conversation_by_public_id(&public_id).await {
+                        let topic = Topic::Conversation(c.id);
+                        self.follow(wire, topic, c.public_id, last.unwrap_or(0))
+                            .await?;
+                    }
+                }
+                self.refresh(wire).await?;
+                wire.send(&Outbound::ReplayDone { last_seq: None }).await
+            }
+            _ if !self.hello => wire.refuse(Refusal::hello_first(), None).await,
+            OperatorFrame::Availability { status } => {
+                let set = match Availability::parse(&status) {
+                    Some(a) => livechat::set_availability(&self.core, &self.operator, a)
+                        .await
+                        .map(|()| a),
+                    None => Err(invalid(
+                        "status",
+                        format!("unknown availability `{status}` (available, away or offline)"),
+                    )),
+                };
+                match set {
+                    Ok(status) => wire.send(&Outbound::Availability { status }).await,
+                    Err(e) => wire.refuse(e.into(), None).await,
+                }
+            }
+            OperatorFrame::Open {
+                conversation,
+                last_seq,
+            } => {
+                let Some(c) = self
+                    .conversation(wire, &conversation, client_id.as_deref())
+                    .await?
+                else {
+                    return Ok(());
+                };
+                self.follow(wire, Topic::Conversation(c.id), c.public_id, last_seq)
+                    .await
+            }
+            OperatorFrame::CloseTab { conversation } => {
+                let Some(c) = self
+                    .conversation(wire, &conversation, client_id.as_deref())
+                    .await?
+                else {
+                    return Ok(());
+                };
+                if let Some(f) = self.follows.remove(&Topic::Conversation(c.id)) {
+                    f.task.abort();
+                }
+                Ok(())
+            }
+            OperatorFrame::Take { conversation } => {
+                let Some(c) = self
+                    .conversation(wire, &conversation, client_id.as_deref())
+                    .await?
+                else {
+                    return Ok(());
+                };
+                match livechat::take(&self.core, &self.operator, &c).await {
+                    Ok(()) => {
+                        self.follow(wire, Topic::Conversation(c.id), c.public_id, 0)
+                            .await
+                    }
+                    Err(e) => wire.refuse(e.into(), None).await,
+                }
+            }
+            OperatorFrame::Typing { conversation, on } => {
+                let Some(c) = self
+                    .conversation(wire, &conversation, client_id.as_deref())
+                    .await?
+                else {
+                    return Ok(());
+                };
+                let typing = Event::Typing {
+                    author: Author::Operator,
+                    on,
+                    name: Some(self.operator.name.as_str().into()),
+                };
+                self.core.bus.publish(Topic::Conversation(c.id), typing);
+                Ok(())
+            }
+            OperatorFrame::Send {
+                client_id: id,
+                conversation: c,
+                text,
+            } => self.act(wire, &id, &c, Act::Send(text)).await,
+            OperatorFrame::Knowledge {
+                client_id: id,
+                conversation: c,
+                knowledge_id,
+            } => self.act(wire, &id, &c, Act::Knowledge(knowledge_id)).await,
+            OperatorFrame::End {
+                client_id: id,
+                conversation: c,
+            } => self.act(wire, &id, &c, Act::End).await,
+            OperatorFrame::Transfer {
+                client_id: id,
+                conversation: c,
+                to,
+            } => self.act(wire, &id, &c, Act::Transfer(to)).await,
+            OperatorFrame::OfferHelp {
+                client_id: id,
+                conversation: c,
+            } => self.act(wire, &id, &c, Act::OfferHelp).await,
+            // Answered by the connection loop.
+            OperatorFrame::Ping | OperatorFrame::Unknown => Ok(()),
+        }
+    }
+
+    async fn on_event(&mut self, wire: &mut Wire, wake: Wake) -> Step {
+        let (topic, event) = match wake {
+            Wake::RefreshDue => {
+                self.refresh_due = None;
+                return self.refresh(wire).await;
+            }
+            Wake::Bus(e) => e,
+        };
+        if matches!(event, Err(RecvError::Closed)) {
+            return Ok(());
+        }
+        if topic == Topic::Livechat {
+            return match self.last_refresh {
+                Some(at) if at.elapsed() < REFRESH_GAP => {
+                    if self.refresh_due.is_none() {
+                        self.refresh_due = Some((at + REFRESH_GAP).into());
+                    }
+                    Ok(())
+                }
+                _ => self.refresh(wire).await,
+            };
+        }
+        let Some(cursor) = self.follows.get_mut(&topic).and_then(|f| f.cursor.as_mut()) else {
+            return Ok(());
+        };
+        match event {
+            Ok(Event::Message(m)) => cursor.deliver(wire, &self.core, &m).await,
+            Ok(Event::Typing { author, on, .. }) => {
+                if author == Author::Operator {
+                    return Ok(());
+                }
+                wire.send(&Outbound::Typing {
+                    conversation: Some(&cursor.public_id),
+                    author,
+                    on,
+                    name: None,
+                })
+                .await
+            }
+            _ => cursor.replay(wire, &self.core).await,
+        }
+    }
+
+    async fn on_heartbeat(&mut self) {
+        let _ = self.core.store.touch_presence(self.operator.id).await;
+    }
+
+    fn on_close(&mut self) {
+        for (_, f) in self.follows.drain() {
+            f.task.abort();
+        }
+    }
+}
+
+/// What an operator does to a conversation that stores a message (and gets an `ack`).
+enum Act {
+    Send(String),
+    /// A knowledge item's answer, by id.
+    Knowledge(String),
+    End,
+    /// To the operator with this id.
+    Transfer(i64),
+    OfferHelp,
+}
+
+impl Act {
+    async fn perform(
+        self,
+        core: &Core,
+        operator: &Operator,
+        c: &Conversation,
+        client_id: &str,
+    ) -> Result<Appended, ActionError> {
+        match self {
+            Act::Send(text) => livechat::operator_text(core, operator, c, client_id, &text).await,
+            Act::Knowledge(id) => {
+                let served = chat::served(core, c.bot_id).await?;
+                livechat::operator_knowledge(core, &served, operator, c, client_id, &id).await
+            }
+            Act::End => livechat::end(core, operator, c, client_id).await,
+            Act::Transfer(to) => livechat::transfer(core, operator, c, to, client_id).await,
+            Act::OfferHelp => monitored::offer_help(core, operator, c, client_id).await,
+        }
+    }
+}
+
+impl Console {
+    /// Runs a storing action on a conversation and acknowledges it after commit.
+    async fn act(
+        &mut self,
+        wire: &mut Wire,
+        client_id: &str,
+        conversation: &str,
+        act: Act,
+    ) -> Step {
+        if let Err(m) = check_client_id(client_id) {
+            let shown: String = client_id.chars().take(64).collect();
+            return wire.refuse(Refusal::invalid(m), Some(&shown)).await;
+        }
+        let Some(c) = self
+            .conversation(wire, conversation, Some(client_id))
+            .await?
+        else {
+            return Ok(());
+        };
+        let result = act.perform(&self.core, &self.operator, &c, client_id).await;
+        match result {
+            Ok(a) => {
+                wire.send(&Outbound::Ack {
+                    client_id,
+                    seq: a.messages.first().map(|m| m.seq).unwrap_or(0),
+                    conversation: Some(&c.public_id),
+                    duplicate: a.duplicate,
+                })
+                .await
+            }
+            Err(e) => wire.refuse(e.into(), Some(client_id)).await,
+        }
+    }
+
+    /// The conversation a frame names, or the error frame saying it is unknown.
+    async fn conversation(
+        &mut self,
+        wire: &mut Wire,
+        public_id: &str,
+        client_id: Option<&str>,
+    ) -> Result<Option<Conversation>, super::wire::Closed> {
+        match self
+            .core
+            .store
+            .conversation_by_public_id(public_id)
+            .await
+            .or_not_found("conversation")
+        {
+            Ok(c) => Ok(Some(c)),
+            Err(ActionError::NotFound(_)) => {
+                wire.refuse(Refusal::invalid("unknown conversation"), client_id)
+                    .await?;
+                Ok(None)
+            }
+            Err(e) => {
+                wire.refuse(e.into(), None).await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Starts following the livechat topic, or a conversation from `last_seq`.
+    async fn follow(
+        &mut self,
+        wire: &mut Wire,
+        topic: Topic,
+        public_id: String,
+        last_seq: i64,
+    ) -> Step {
+        if self.follows.contains_key(&topic) {
+            return Ok(());
+        }
+        let mut events = self.core.bus.subscribe(topic);
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let e = events.recv().await;
+                let closed = matches!(e, Err(RecvError::Closed));
+                if tx.send((topic, e)).await.is_err() || closed {
+                    break;
+                }
+            }
+        });
+        let cursor = match topic {
+            Topic::Conversation(id) => Some(Cursor {
+                id,
+                public_id,
+                last_sent: last_seq,
+            }),
+            Topic::Livechat => None,
+        };
+        self.follows.insert(topic, Follow { cursor, task });
+        let Topic::Conversation(id) = topic else {
+            return Ok(());
+        };
+        self.describe(wire, id).await?;
+        match self.follows.get_mut(&topic).and_then(|f| f.cursor.as_mut()) {
+            Some(cursor) => cursor.replay(wire, &self.core).await,
+            None => Ok(()),
+        }
+    }
+
+    /// What the console shows beside a conversation: its bot and language (the knowledge
+    /// search uses them), its kind and state.
+    async fn describe(&mut self, wire: &mut Wire, id: i64) -> Step {
+        let (conv, bots) = match (
+            self.core.store.conversation_by_id(id).await,
+            self.core.store.list_bots().await,
+        ) {
+            (Ok(c), Ok(b)) => (c, b),
+            (Err(e), _) | (_, Err(e)) => {
+                return wire.refuse(ActionError::from(e).into(), None).await
+            }
+        };
+        let bot = bots.iter().find(|b| b.id == conv.bot_id);
+        wire.send(&Outbound::Conversation {
+            conversation: &conv.public_id,
+            bot: bot.map(|b| b.slug.as_str()),
+            lang: conv.lang,
+            kind: conv.kind,
+            state: conv.state,
+        })
+        .await
+    }
+
+    /// Sends the queue, the colleagues' presence and the operator's conversations (and
+    /// follows any conversation newly assigned to this operator), then the monitored list.
+    async fn refresh(&mut self, wire: &mut Wire) -> Step {
+        self.last_refresh = Some(Instant::now());
+        let snap = match livechat::snapshot(&self.core, self.operator.id).await {
+            Ok(s) => s,
+            Err(e) => return wire.refuse(e.into(), None).await,
+        };
+        wire.send(&Outbound::Queue {
+            items: QueuedView::list(&snap.queue),
+        })
+        .await?;
+        wire.send(&Outbound::Presence {
+            operators: &snap.presence,
+        })
+        .await?;
+        let conversations = snap.assigned.iter().map(|(_, p)| p.as_str()).collect();
+        wire.send(&Outbound::Assigned { conversations }).await?;
+        for (id, public_id) in &snap.assigned {
+            self.follow(wire, Topic::Conversation(*id), public_id.clone(), 0)
+                .await?;
+        }
+        let items = MonitoredView::list(&snap.monitored, self.operator.id);
+        wire.send(&Outbound::Monitored { items }).await
+    }
+}
+
+/// Sleeps until `due`, or forever when nothing is due.
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,293 @@
+//! `/ws/visitor`: the chatbox's realtime connection (protocol in docs/protocol.md).
+//!
+//! The connection remembers the last sequence number it sent; bus events are only hints:
+//! an event that is not the next number (or a lagging subscription) makes it read the
+//! missing messages from the store, so the visitor sees every message once, in order,
+//! whatever the bus dropped. Who the visitor is and which conversation a `hello` opens is
+//! decided by `service::chat::open_session`.
+
+use super::conn::{self, Cursor, Endpoint};
+use super::frames::{
+    Hello, MonitoredWelcome, Outbound, Refusal, VisitorFrame, Welcome, PROTOCOL_VERSION,
+};
+use super::wire::{self, Closed, Step, Wire};
+use crate::bus::{Event, Topic};
+use crate::domain::conversation::{check_client_id, Author};
+use crate::http::AppState;
+use crate::service::chat::{self, Opening};
+use crate::service::{monitored, ActionError, Core};
+use crate::store::Appended;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::response::Response;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+/// Frames a connection may send before `hello` (each answered `hello_first`).
+const MAX_BEFORE_HELLO: u32 = 5;
+
+pub(super) async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    wire::configure(ws).on_upgrade(move |socket| {
+        conn::run(
+            socket,
+            Visitor {
+                state,
+                session: None,
+                before_hello: 0,
+            },
+        )
+    })
+}
+
+struct Session {
+    open: chat::Session,
+    events: broadcast::Receiver<Event>,
+    cursor: Cursor,
+}
+
+struct Visitor {
+    state: AppState,
+    session: Option<Session>,
+    before_hello: u32,
+}
+
+impl Endpoint for Visitor {
+    type Inbound = VisitorFrame;
+    type Event = Result<Event, RecvError>;
+
+    async fn next_event(&mut self) -> Self::Event {
+        match &mut self.session {
+            Some(s) => s.events.recv().await,
+            None => std::future::pending().await,
+        }
+    }
+
+    async fn on_frame(
+        &mut self,
+        wire: &mut Wire,
+        frame: Result<VisitorFrame, Refusal>,
+        client_id: Option<String>,
+    ) -> Step {
+        let client_id = client_id.as_deref();
+        let frame = match frame {
+            Ok(VisitorFrame::Hello(h)) => return self.on_hello(wire, h).await,
+            Ok(f) => f,
+            Err(refusal) => return wire.refuse(refusal, client_id).await,
+        };
+        let Some(session) = &self.session else {
+            self.before_hello += 1;
+            if self.before_hello > MAX_BEFORE_HELLO {
+                return Err(Closed);
+            }
+            return wire.refuse(Refusal::hello_first(), client_id).await;
+        };
+        if self
+            .state
+            .visitor_frames
+            .check_key(&session.open.visitor_id)
+            .is_err()
+        {
+            let refusal =
+                Refusal::new("rate_limited", "too many frames, slow down (10 per second)");
+            return wire.refuse(refusal, client_id).await;
+        }
+        let core = &self.state.core;
+        let (served, conv) = (&session.open.served, &session.open.conversation);
+        let (client_id, result) = match frame {
+            VisitorFrame::Send { client_id, text } => {
+                let act = chat::visitor_text(core, served, conv, &client_id, &text);
+                let result = checked(&client_id, act).await;
+                (client_id, result)
+            }
+            VisitorFrame::Choose {
+                client_id,
+                knowledge_id,
+            } => {
+                let act = chat::visitor_choice(core, served, conv, &client_id, &knowledge_id);
+                let result = checked(&client_id, act).await;
+                (client_id, result)
+            }
+            VisitorFrame::Handoff { client_id } => {
+                let act = chat::visitor_handoff(core, served, conv, &client_id);
+                let result = checked(&client_id, act).await;
+                (client_id, result)
+            }
+            VisitorFrame::HelpReply { client_id, accept } => {
+                let act = monitored::help_reply(core, served, conv, &client_id, accept);
+                let result = checked(&client_id, act).await;
+                (client_id, result)
+            }
+            VisitorFrame::Typing { on } => {
+                let topic = Topic::Conversation(conv.id);
+                let typing = Event::Typing {
+                    author: Author::Visitor,
+                    on,
+                    name: None,
+                };
+                core.bus.publish(topic, typing);
+                return Ok(());
+            }
+            // Answered by the connection loop.
+            VisitorFrame::Hello(_) | VisitorFrame::Ping | VisitorFrame::Unknown => return Ok(()),
+        };
+        acknowledge(wire, &client_id, result).await
+    }
+
+    async fn on_event(&mut self, wire: &mut Wire, event: Self::Event) -> Step {
+        let core = &self.state.core;
+        let Some(s) = self.session.as_mut() else {
+            return Ok(());
+        };
+        match event {
+            Ok(Event::Message(m)) => s.cursor.deliver(wire, core, &m).await,
+            Ok(Event::Typing { author, on, name }) => {
+                if author == Author::Visitor {
+                    return Ok(());
+                }
+                wire.send(&Outbound::Typing {
+                    conversation: None,
+                    author,
+                    on,
+                    name: Some(name.as_deref()),
+                })
+                .await
+            }
+            Ok(Event::Stored { seq }) if seq <= s.cursor.last_sent => Ok(()),
+            Ok(Event::Stored { .. } | Event::Resync | Event::LivechatChanged)
+            | Err(RecvError::Lagged(_)) => s.cursor.replay(wire, core).await,
+            Err(RecvError::Closed) => Ok(()),
+        }
+    }
+
+    fn on_close(&mut self) {
+        self.leave();
+    }
+}
+
+/// Runs a storing action unless its client id is malformed (then refused, echoed cut
+/// to 64 characters).
+async fn checked(
+    client_id: &str,
+    action: impl std::future::Future<Output = Result<Appended, ActionError>>,
+) -> Result<Appended, Refusal> {
+    check_client_id(client_id).map_err(Refusal::invalid)?;
+    action.await.map_err(Refusal::from)
+}
+
+/// `ack` after commit, or the error frame.
+async fn acknowledge(wire: &mut Wire, client_id: &str, result: Result<Appended, Refusal>) -> Step {
+    match result {
+        Ok(appended) => {
+            let seq = appended.messages.first().map(|m| m.seq).unwrap_or(0);
+            wire.send(&Outbound::Ack {
+                client_id,
+                seq,
+                conversation: None,
+                duplicate: appended.duplicate,
+            })
+            .await
+        }
+        Err(refusal) => {
+            let shown: String = client_id.chars().take(64).collect();
+            wire.refuse(refusal, Some(&shown)).await
+        }
+    }
+}
+
+impl Visitor {
+    fn core(&self) -> &Core {
+        &self.state.core
+    }
+
+    /// Drops the session's subscription (a new `hello`, or the end of the connection).
+    fn leave(&mut self) {
+        if let Some(s) = self.session.take() {
+            let topic = Topic::Conversation(s.open.conversation.id);
+            drop(s);
+            self.core().bus.release(topic);
+        }
+    }
+
+    /// Opens the session (`service::chat::open_session`), then welcome, replay, live.
+    async fn on_hello(&mut self, wire: &mut Wire, h: Hello) -> Step {
+        if h.v.is_some_and(|v| v != PROTOCOL_VERSION) {
+            let refusal = Refusal::malformed(format!("protocol version {PROTOCOL_VERSION} only"));
+            return wire.refuse(refusal, None).await;
+        }
+        let opening = Opening {
+            bot: &h.bot,
+            lang: h.lang.as_deref(),
+            visitor_token: h.visitor_token.as_deref(),
+            conversation: h.conversation.as_deref(),
+            link: h.mc.as_deref(),
+        };
+        let open = match chat::open_session(self.core(), &opening).await {
+            Ok(Ok(open)) => open,
+            Ok(Err(refused)) => return refuse_opening(wire, refused).await,
+            Err(e) => return wire.refuse(e.into(), None).await,
+        };
+        // Subscribe before reading the replay so nothing falls between the two.
+        let events = self
+            .core()
+            .bus
+            .subscribe(Topic::Conversation(open.conversation.id));
+        self.leave();
+        let conv = &open.conversation;
+        let welcome = Welcome {
+            v: PROTOCOL_VERSION,
+            visitor_token: open.visitor_token.as_deref(),
+            conversation: &conv.public_id,
+            lang: conv.lang,
+            last_seq: conv.last_seq,
+            deployment: open.served.version,
+            bot_name: &open.served.snapshot.bot_name,
+            config: open.served.snapshot.config.resolve(conv.lang),
+            monitored: open.monitored_by.as_ref().map(|creator| MonitoredWelcome {
+                operator: creator.as_deref(),
+            }),
+        };
+        wire.send(&Outbound::Welcome(Box::new(welcome))).await?;
+        let cursor = Cursor {
+            id: open.conversation.id,
+            public_id: open.conversation.public_id.clone(),
+            last_sent: h.last_seq.max(0),
+        };
+        let core = self.state.core.clone();
+        let session = self.session.insert(Session {
+            open,
+            events,
+            cursor,
+        });
+        session.cursor.replay(wire, &core).await?;
+        wire.send(&Outbound::ReplayDone {
+            last_seq: Some(session.cursor.last_sent),
+        })
+        .await
+    }
+}
+
+/// A `hello` that opens no session: the error frame, and for some the end of the socket.
+async fn refuse_opening(wire: &mut Wire, refused: chat::Refusal) -> Step {
+    let (refusal, close) = match refused {
+        chat::Refusal::UnknownBot(bot) => {
+            (Refusal::new("unknown_bot", format!("no bot `{bot}`")), true)
+        }
+        chat::Refusal::NotDeployed => (
+            Refusal::new("not_deployed", "this bot has not been deployed yet"),
+            true,
+        ),
+        chat::Refusal::NotYours => (
+            Refusal::new(
+                "forbidden",
+                "this conversation is not yours; send hello without `conversation` to start one",
+            ),
+            false,
+        ),
+        chat::Refusal::Link(problem) => (Refusal::new(problem.code(), problem.message()), true),
+    };
+    let sent = wire.refuse(refusal, None).await;
+    if close {
+        Err(Closed)
+    } else {
+        sent
+    }
+}
