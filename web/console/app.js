@@ -24,6 +24,7 @@ export const app = {
   api: null,
   views: [], // {render(state, prev)}, in drawing order
   effects: {}, // fx name → function(effect, state): the connection's are added by connection.js
+  logout: null, // main.js: signs out (the top bar's button)
 };
 
 export const t = translator(T, () => app.state.lang);
@@ -69,7 +70,8 @@ export function dispatch(action) {
 export function render(state = app.state, prev = null) {
   let from = prev;
   for (const view of app.views) {
-    // A view that rebuilt its containers returns true: the next ones draw from scratch.
+    // A view that rebuilt the containers of the next ones (the layout) returns true: they
+    // draw from scratch.
     if (view.render(state, from)) from = null;
   }
 }
