@@ -2,78 +2,30 @@
 // Routes live in the URL hash: #/bots, #/bots/{bot}/knowledge[?q=], #/bots/{bot}/knowledge/new,
 // #/bots/{bot}/knowledge/{id}, #/bots/{bot}/config, #/livechat.
 import { T, RESOURCE_LABELS, MODULE_TEXT } from "./i18n.js";
+import { h } from "../shared/dom.js";
+import { pickLang, translator } from "../shared/i18n.js";
+import { API, createApi } from "../shared/api.js";
 
-const API = "/api/v1";
-let lang = localStorage.getItem("vigie.admin.lang") ||
-  ((navigator.language || "fr").toLowerCase().startsWith("fr") ? "fr" : "en");
+let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
 let advanced = sessionStorage.getItem("vigie.admin.advanced") === "1";
 
-const t = (key, ...args) => {
-  const v = (T[lang] && T[lang][key]) ?? T.fr[key] ?? key;
-  return typeof v === "function" ? v(...args) : v;
-};
+const t = translator(T, () => lang);
 const isAdmin = () => me && me.operator.role === "admin";
 
-// ---- DOM helper: h("tag.class", {attrs, onclick}, ...children); strings become text nodes.
-function h(spec, attrs, ...children) {
-  const [tag, ...classes] = spec.split(".");
-  const el = document.createElement(tag || "div");
-  if (classes.length) el.className = classes.join(" ");
-  if (attrs && (typeof attrs !== "object" || attrs instanceof Node || Array.isArray(attrs))) {
-    children.unshift(attrs);
-    attrs = null;
-  }
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "value") el.value = v;
-    else if (k === "checked") el.checked = !!v;
-    else if (k === "class") el.className = v;
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  append(el, children);
-  return el;
-}
-function append(el, children) {
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-}
 let uid = 0;
 const newId = (p) => `${p}-${++uid}`;
 
-// ---- API
-class HttpError extends Error {
-  constructor(status, body) {
-    super((body && body.message) || `HTTP ${status}`);
-    this.status = status;
-    this.body = body || {};
-  }
-}
-async function api(method, path, body, contentType) {
-  const headers = {};
-  if (method !== "GET" && me && me.csrf_token) headers["X-CSRF-Token"] = me.csrf_token;
-  let payload;
-  if (body !== undefined) {
-    if (contentType) { headers["Content-Type"] = contentType; payload = body; }
-    else { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
-  }
-  const r = await fetch(API + path, { method, headers, body: payload, credentials: "same-origin" });
-  const text = await r.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
-  if (r.status === 401 && path !== "/auth/login") {
+// ---- API (a 401: the session is gone, back to the login form)
+const api = createApi({
+  csrf: () => me && me.csrf_token,
+  onUnauthorized: () => {
     me = null;
     sessionStorage.removeItem("vigie.admin.csrf");
     renderHeader();
     renderLogin();
-    throw new HttpError(401, data);
-  }
-  if (!r.ok) throw new HttpError(r.status, data);
-  return data;
-}
+  },
+});
 
 // ---- Messages
 function errorBox(err) {

@@ -11,8 +11,12 @@
 //   client_ids, and the server stores each exactly once.
 // The connection itself (backoff, liveness, outbox flush) is shared with the operator
 // console: web/shared/socket.js.
-import { createSocket } from '../shared/socket.js';
+import { createSocket, clientId } from '../shared/socket.js';
+import { h, $ } from '../shared/dom.js';
+import { pickLang } from '../shared/i18n.js';
+import { createApi } from '../shared/api.js';
 
+const api = createApi();
 const MAX_CHARS = 1000;
 const CACHED_MESSAGES = 200;
 const TYPING_IDLE_MS = 4_000;
@@ -27,7 +31,7 @@ const embedded = params.get('embed') === '1';
 const monitoredCode = (params.get('vigie_mc') || '').trim() || null;
 // A monitored conversation speaks its own language (chosen by the operator) unless the
 // URL asks for one: the browser's language is not sent then.
-const requestedLang = pickLang(!!monitoredCode);
+const requestedLang = pickLang({ browser: monitoredCode ? null : 'languages' });
 
 // ---------------------------------------------------------------------------------------
 // Texts: resources come from the bot's configuration; these are the fallbacks.
@@ -152,7 +156,6 @@ function persistOutbox() {
 // ---------------------------------------------------------------------------------------
 // DOM
 
-const $ = (id) => document.getElementById(id);
 const el = {
   box: $('vg-box'), title: $('vg-title'), close: $('vg-close'), banner: $('vg-banner'),
   scroll: $('vg-scroll'), log: $('vg-log'), typing: $('vg-typing'), typingText: $('vg-typing-text'),
@@ -160,19 +163,6 @@ const el = {
   inputLabel: $('vg-input-label'), send: $('vg-send'), sendLabel: $('vg-send-label'), count: $('vg-count'),
   foot: document.querySelector('.vg-foot'),
 };
-
-function h(tag, attrs = {}, ...children) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') n.className = v;
-    else if (k === 'text') n.textContent = v;
-    else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
-    else n.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c != null) n.append(c);
-  return n;
-}
 
 function applyTexts() {
   document.documentElement.lang = lang;
@@ -592,17 +582,8 @@ function updateBanner() {
 // ---------------------------------------------------------------------------------------
 // Visitor actions
 
-function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
-
 function submit(kind, frame, label) {
-  const client_id = uuid();
+  const client_id = clientId();
   const item = { client_id, kind, label, frame: { ...frame, client_id }, at: Date.now() };
   outbox.push(item);
   persistOutbox();
@@ -626,7 +607,7 @@ const helpAnswers = new Map();
 function helpReply(offerSeq, accept) {
   if (latestOpenOffer() !== offerSeq || helpAnswers.has(offerSeq)) return;
   if (outbox.some((i) => i.kind === 'help_reply' && i.offer_seq === offerSeq)) return; // already answered
-  const client_id = uuid();
+  const client_id = clientId();
   helpAnswers.set(offerSeq, { accept, client_id });
   const label = res(accept ? 'help_accept' : 'help_decline');
   const item = { client_id, kind: 'help_reply', label, offer_seq: offerSeq, accept, frame: { type: 'help_reply', client_id, accept }, at: Date.now() };
@@ -892,9 +873,8 @@ function start() {
 async function fetchConfig() {
   try {
     const q = requestedLang ? `?lang=${requestedLang}` : '';
-    const r = await fetch(`/api/v1/bots/${encodeURIComponent(bot)}/chatbox${q}`, { headers: { accept: 'application/json' } });
-    if (!r.ok) return; // not there yet: the config in `welcome` will do
-    const c = await r.json();
+    // Not there yet (an HTTP error): the config in `welcome` will do.
+    const c = await api('GET', `/bots/${encodeURIComponent(bot)}/chatbox${q}`);
     // A monitored conversation may speak another language than the bot's: once `welcome`
     // gave the configuration for it, this one is not the right one.
     if (monitoredCode && welcomeConfig) { if (linkError) applyTexts(); return; }
@@ -906,17 +886,6 @@ async function fetchConfig() {
 function botFromPath(p) {
   const m = /^\/c\/([^/]+)\/?/.exec(p);
   return m ? decodeURIComponent(m[1]) : null;
-}
-
-function pickLang(urlOnly) {
-  const q = (params.get('lang') || '').toLowerCase().slice(0, 2);
-  if (q === 'fr' || q === 'en') return q;
-  if (urlOnly) return null;
-  for (const l of navigator.languages || [navigator.language || '']) {
-    const c = String(l).toLowerCase().slice(0, 2);
-    if (c === 'fr' || c === 'en') return c;
-  }
-  return null;
 }
 
 start();

@@ -1,0 +1,253 @@
+// Unit tests of the console's reducer (web/console/state.js): the frames of
+// docs/protocol.md ("Operator side"), as the server sends them, applied one after the other.
+//   node --test tests/js/
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { reduce, initialState, offerPending, canSendKnowledge } from '../../web/console/state.js';
+
+const C1 = 'c_3f0c9a11';
+const C2 = 'c_77be02d4';
+const ME = { operator: { id: 1, name: 'Claire', email: 'claire@example.com', role: 'admin' }, csrf_token: 'x' };
+
+/** The state after `actions` from a signed-in console; `effects` gathered along the way. */
+function run(actions, { state = signedIn(), keepEffects = false } = {}) {
+  const effects = [];
+  for (const a of actions) {
+    state = reduce(state, a);
+    effects.push(...state.effects);
+    if (!keepEffects) state = { ...state, effects: [] };
+  }
+  return { state, effects };
+}
+function signedIn(opts = {}) {
+  return reduce(initialState({ focused: true, ...opts }), { type: 'local/signed_in', me: ME, tabs: opts.tabs || {}, seen: opts.seen || [] });
+}
+const msg = (conversation, seq, author, extra = {}) => ({
+  type: 'message', conversation, seq, author, kind: author === 'system' ? 'event' : 'text',
+  text: `m${seq}`, created_at: 1764064800000 + seq * 1000, client_id: null, ...extra,
+});
+const welcome = { type: 'welcome', v: 1, operator: { id: 1, name: 'Claire', email: 'claire@example.com', role: 'admin' }, availability: 'away' };
+const kinds = (effects) => effects.map((e) => e.fx);
+
+// A whole session recorded from a real server (tests/js/record-frames.mjs): every frame
+// the console received, in order.
+const recorded = JSON.parse(readFileSync(new URL('./frames/handover.json', import.meta.url), 'utf8'));
+
+// The operator's own sends (message, knowledge, end) are in the recording as their acks:
+// each is submitted just before its ack, as the console did.
+function withSends(frames) {
+  const out = [];
+  for (const f of frames) {
+    if (f.type === 'ack') {
+      const stored = frames.find((m) => m.type === 'message' && m.client_id === f.client_id);
+      const kind = !stored ? 'end' : stored.author === 'operator' ? 'send' : 'knowledge';
+      const label = stored ? stored.text || '' : '';
+      out.push({ type: 'local/submit', item: { client_id: f.client_id, kind, conversation: f.conversation, label, frame: { type: kind, conversation: f.conversation, client_id: f.client_id } } });
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+test('a recorded session: hand-over, messages, knowledge, end', () => {
+  const { state, effects } = run(withSends(recorded.frames));
+  assert.deepEqual(state.outbox, [], 'every send acknowledged');
+  assert.deepEqual(state.tabs[recorded.conversation].echoes, [], 'every own message shown once, as stored');
+  assert.equal(effects.filter((e) => e.fx === 'send').length, 3);
+  assert.equal(state.ready, true);
+  assert.equal(state.everReady, true);
+  assert.equal(state.availability, 'available');
+  const tab = state.tabs[recorded.conversation];
+  assert.ok(tab, 'a tab for the conversation handed over');
+  const seqs = tab.messages.map((m) => m.seq);
+  assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'each seq once, in order');
+  assert.equal(tab.lastSeq, Math.max(...seqs));
+  assert.equal(tab.held, false, 'ended: no longer held');
+  assert.equal(tab.bot, 'demo');
+  assert.ok(tab.messages.some((m) => m.author === 'bot' && m.kind === 'knowledge'));
+  assert.equal(state.current, recorded.conversation);
+  assert.ok(effects.some((e) => e.fx === 'flush'), 'replay_done flushes the outbox');
+});
+
+test('welcome, queue, presence, availability', () => {
+  const { state } = run([
+    welcome,
+    { type: 'queue', items: [{ conversation: C2, queued_at: 1764064800000, position: 1 }] },
+    { type: 'presence', operators: [{ operator_id: 1, name: 'Claire', status: 'away', capacity: 3, load: 0 }] },
+    { type: 'availability', status: 'available' },
+  ]);
+  assert.equal(state.me.operator.name, 'Claire');
+  assert.equal(state.availability, 'available');
+  assert.equal(state.queue.length, 1);
+  assert.equal(state.presence[0].capacity, 3);
+  // A frame that changes nothing keeps the same state (no redraw).
+  assert.equal(reduce(state, { type: 'pong' }), state);
+  assert.equal(reduce(state, { type: 'availability' }), state);
+});
+
+test('assigned: new tabs flash, are announced, beep once ready; the first one is shown', () => {
+  let { state, effects } = run([welcome, { type: 'replay_done', last_seq: 0 }, { type: 'assigned', conversations: [C1] }]);
+  assert.deepEqual(Object.keys(state.tabs), [C1]);
+  assert.equal(state.tabs[C1].held, true);
+  assert.equal(state.tabs[C1].flashing, true);
+  assert.equal(state.current, C1);
+  assert.deepEqual(kinds(effects), ['flush', 'announce', 'beep']);
+  // The list again (any livechat change): nothing new, nothing announced.
+  ({ state, effects } = run([{ type: 'assigned', conversations: [C1] }], { state }));
+  assert.deepEqual(effects, []);
+  // Transferred away: the tab stays, no longer held.
+  ({ state } = run([{ type: 'assigned', conversations: [] }], { state }));
+  assert.equal(state.tabs[C1].held, false);
+  // Before the first replay_done: no beep (history, not news).
+  ({ effects } = run([{ type: 'assigned', conversations: [C2] }]));
+  assert.deepEqual(kinds(effects), ['announce']);
+});
+
+test('messages: keyed by seq, in order, once; unread and news', () => {
+  let { state, effects } = run([
+    { type: 'assigned', conversations: [C1] },
+    msg(C1, 3, 'bot'), msg(C1, 1, 'visitor'), msg(C1, 2, 'system', { event: 'handoff_requested' }), msg(C1, 3, 'bot'),
+    { type: 'replay_done', last_seq: 3 },
+  ]);
+  const tab = state.tabs[C1];
+  assert.deepEqual(tab.messages.map((m) => m.seq), [1, 2, 3]);
+  assert.equal(tab.lastSeq, 3);
+  assert.equal(tab.lastVisitorAt, 1764064801000);
+  assert.ok(!kinds(effects).includes('beep'), 'the replay is history');
+  // A visitor's message while the page is not looked at: unread, counted in the title, beep.
+  ({ state, effects } = run([{ type: 'local/focus', focused: false }, msg(C1, 4, 'visitor')], { state }));
+  assert.equal(state.tabs[C1].unread, 1);
+  assert.equal(state.unseen, 1);
+  assert.deepEqual(kinds(effects), ['announce', 'beep']);
+  // The window gets the focus back: seen.
+  ({ state } = run([{ type: 'local/focus', focused: true, window: true }], { state }));
+  assert.equal(state.unseen, 0);
+  assert.equal(state.tabs[C1].unread, 0);
+  // Malformed: ignored.
+  assert.equal(reduce(state, { type: 'message', conversation: C1, seq: 'x' }), state);
+});
+
+test('after a reload: what the previous page showed is replayed, not news', () => {
+  const { state, effects } = run([
+    { type: 'replay_done' }, // an earlier connection of this page
+    msg(C1, 1, 'visitor'), msg(C1, 2, 'visitor'), msg(C1, 3, 'visitor'),
+  ], { state: signedIn({ tabs: { [C1]: 2 }, current: C1 }) });
+  const tab = state.tabs[C1];
+  assert.equal(tab.helloSeq, 2);
+  assert.equal(tab.lastSeq, 3);
+  assert.equal(effects.filter((e) => e.fx === 'announce').length, 1, 'only seq 3 is news');
+});
+
+test('outbox: pending, acknowledged, stored; the echo goes once the message is there', () => {
+  const item = { client_id: 'u1', kind: 'send', conversation: C1, label: 'Bonjour', frame: { type: 'send', conversation: C1, client_id: 'u1', text: 'Bonjour' } };
+  let { state, effects } = run([{ type: 'assigned', conversations: [C1] }, { type: 'local/submit', item }]);
+  assert.deepEqual(state.outbox.map((i) => i.client_id), ['u1']);
+  assert.deepEqual(state.tabs[C1].echoes.map((e) => e.state), ['pending']);
+  assert.deepEqual(effects.at(-1), { fx: 'send', frame: item.frame });
+  ({ state } = run([{ type: 'ack', client_id: 'u1', conversation: C1, seq: 7 }], { state }));
+  assert.deepEqual(state.outbox, []);
+  assert.deepEqual(state.tabs[C1].echoes.map((e) => [e.state, e.seq]), [['sent', 7]]);
+  ({ state } = run([msg(C1, 7, 'operator', { client_id: 'u1', text: 'Bonjour' })], { state }));
+  assert.deepEqual(state.tabs[C1].echoes, []);
+  assert.deepEqual(state.tabs[C1].messages.map((m) => m.seq), [7]);
+});
+
+test('outbox: a reload shows what still waits; errors retry or fail', () => {
+  const item = (id) => ({ client_id: id, kind: 'send', conversation: C1, label: id, frame: { type: 'send', conversation: C1, client_id: id, text: id } });
+  let { state, effects } = run([{ type: 'assigned', conversations: [C1] }], { state: signedIn({ outbox: [item('a'), item('b')] }) });
+  assert.deepEqual(state.tabs[C1].echoes.map((e) => e.client_id), ['a', 'b']);
+  ({ state, effects } = run([{ type: 'error', code: 'rate_limited', message: 'slow down', client_id: 'a' }], { state }));
+  assert.deepEqual(effects, [{ fx: 'retry', client_id: 'a', ms: 2000 }]);
+  assert.equal(state.outbox.length, 2);
+  ({ state, effects } = run([{ type: 'error', code: 'forbidden', message: 'no', client_id: 'b' }], { state }));
+  assert.deepEqual(state.outbox.map((i) => i.client_id), ['a']);
+  assert.deepEqual(state.tabs[C1].echoes.map((e) => e.state), ['pending', 'failed']);
+  assert.deepEqual(effects, [{ fx: 'notice', code: 'forbidden', message: 'no' }]);
+  ({ effects } = run([{ type: 'error', code: 'hello_first', message: '', client_id: null }], { state }));
+  assert.deepEqual(effects, [{ fx: 'reconnect' }]);
+});
+
+test('typing: shown, then hidden by the message or after 15 s', () => {
+  let { state, effects } = run([{ type: 'assigned', conversations: [C1] }, { type: 'typing', conversation: C1, author: 'visitor', on: true }]);
+  assert.equal(state.tabs[C1].typing, true);
+  const later = effects.find((e) => e.fx === 'later');
+  assert.equal(later.ms, 15000);
+  ({ state } = run([later.action], { state }));
+  assert.equal(state.tabs[C1].typing, false);
+  ({ state } = run([{ type: 'typing', conversation: C1, author: 'visitor', on: true }, msg(C1, 1, 'visitor')], { state }));
+  assert.equal(state.tabs[C1].typing, false);
+  // An old timer does not hide a newer typing.
+  ({ state } = run([{ type: 'typing', conversation: C1, author: 'visitor', on: true }, later.action], { state }));
+  assert.equal(state.tabs[C1].typing, true);
+});
+
+test('take, select, close', () => {
+  let { state, effects } = run([{ type: 'replay_done' }, { type: 'assigned', conversations: [C1] }, { type: 'local/take', id: C2 }]);
+  assert.deepEqual(effects.at(-1), { fx: 'raw', frame: { type: 'take', conversation: C2 } });
+  ({ state } = run([{ type: 'assigned', conversations: [C1, C2] }], { state }));
+  assert.equal(state.current, C2, 'the conversation taken is shown');
+  assert.equal(state.tabs[C2].flashing, false);
+  ({ state } = run([{ type: 'local/select', id: C1 }], { state }));
+  assert.equal(state.current, C1);
+  assert.equal(state.tabs[C1].flashing, false);
+  // A held tab cannot be closed; one no longer held can.
+  assert.equal(reduce(state, { type: 'local/close_tab', id: C1 }), state);
+  ({ state, effects } = run([{ type: 'assigned', conversations: [C2] }, { type: 'local/close_tab', id: C1 }], { state }));
+  assert.deepEqual(Object.keys(state.tabs), [C2]);
+  assert.equal(state.current, C2);
+  assert.deepEqual(effects.at(-1), { fx: 'raw', frame: { type: 'close_tab', conversation: C1 } });
+});
+
+test('the open box closes when the pane shows something else', () => {
+  let { state } = run([{ type: 'assigned', conversations: [C1] }, { type: 'local/box', box: 'transfer' }]);
+  assert.equal(state.box, 'transfer');
+  // Livechat changes that leave the pane as it is keep it open.
+  ({ state } = run([{ type: 'presence', operators: [] }, { type: 'assigned', conversations: [C1] }], { state }));
+  assert.equal(state.box, 'transfer');
+  ({ state } = run([{ type: 'assigned', conversations: [] }], { state }));
+  assert.equal(state.box, null);
+});
+
+test('monitored: strong ones of mine open a tab once per browser; help offers', () => {
+  const item = (id, extra = {}) => ({
+    conversation: id, name: `Appel ${id}`, email: 'martin@example.com', strong: true, mine: true, state: 'bot', bot: 'demo',
+    mail: { status: 'queued' }, offer_pending: false, ...extra,
+  });
+  let { state, effects } = run([{ type: 'replay_done' }, { type: 'monitored', items: [item(C1), item(C2, { strong: false })] }]);
+  assert.deepEqual(Object.keys(state.tabs), [C1]);
+  assert.equal(state.tabs[C1].flashing, true);
+  assert.deepEqual(state.seen, [C1]);
+  assert.deepEqual(kinds(effects), ['flush', 'raw', 'announce', 'beep']);
+  assert.equal(state.current, C1);
+  assert.equal(canSendKnowledge(state, state.tabs[C1]), true, 'guiding: knowledge in a monitored conversation');
+  // Closed, then the list again: seen already, no tab.
+  ({ state } = run([{ type: 'local/close_tab', id: C1 }, { type: 'monitored', items: [item(C1)] }], { state }));
+  assert.deepEqual(Object.keys(state.tabs), []);
+  // Weak one opened from the list.
+  ({ state, effects } = run([{ type: 'local/follow', id: C2 }], { state }));
+  assert.equal(state.current, C2);
+  assert.deepEqual(effects, [{ fx: 'raw', frame: { type: 'open', conversation: C2, last_seq: 0 } }]);
+  // Offer of help: pending until answered.
+  const offer = { client_id: 'o1', kind: 'offer_help', conversation: C2, frame: { type: 'offer_help', conversation: C2, client_id: 'o1' } };
+  ({ state } = run([{ type: 'local/submit', item: offer }], { state }));
+  assert.equal(offerPending(state, state.tabs[C2]), true);
+  ({ state } = run([{ type: 'ack', client_id: 'o1', conversation: C2, seq: 5 },
+    msg(C2, 5, 'system', { event: 'help_offered', operator: { name: 'Claire' } })], { state }));
+  assert.equal(offerPending(state, state.tabs[C2]), true);
+  ({ state, effects } = run([msg(C2, 6, 'system', { event: 'help_declined' })], { state }));
+  assert.equal(offerPending(state, state.tabs[C2]), false);
+  assert.equal(state.tabs[C2].lastAnswerEvent, 'help_declined');
+  assert.deepEqual(kinds(effects), ['notice', 'beep']);
+  // Live with someone else: no knowledge from here.
+  ({ state } = run([{ type: 'monitored', items: [item(C2, { strong: false, state: 'live' })] }], { state }));
+  assert.equal(canSendKnowledge(state, state.tabs[C2]), false);
+});
+
+test('logout forgets the session', () => {
+  const { state } = run([{ type: 'assigned', conversations: [C1] }, { type: 'replay_done' }, { type: 'local/logout' }]);
+  assert.equal(state.me, null);
+  assert.deepEqual(state.tabs, {});
+  assert.equal(state.ready, false);
+  assert.equal(state.everReady, false);
+});

@@ -1,0 +1,61 @@
+// Texts computed from the state: durations, dates, names, the monitored conversations' status.
+import { app, t } from "./app.js";
+import { monitoredItem } from "./state.js";
+
+const locale = () => (app.state.lang === "fr" ? "fr-FR" : "en-GB");
+
+export function ago(ms) {
+  const s = Math.max(0, Math.floor((Date.now() - ms) / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+  const hrs = Math.floor(m / 60);
+  return `${hrs} h ${String(m % 60).padStart(2, "0")} min`;
+}
+export function clock(ms) {
+  try { return new Date(ms).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }); } catch { return ""; }
+}
+export function fullDate(ms) {
+  return new Date(ms).toLocaleString(locale());
+}
+export function when(ms) {
+  try {
+    return new Date(ms).toLocaleString(locale(), { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
+  } catch { return ""; }
+}
+export const shortId = (id) => String(id).replace(/^c_/, "").slice(0, 6);
+
+export function tabTitle(id, state = app.state) {
+  const item = monitoredItem(state, id);
+  return item && item.name ? item.name : `${t("visitor")} #${shortId(id)}`;
+}
+
+// Elements showing a duration (data-since, data-fmt) are updated every second.
+export function sinceText(fmt, ms) {
+  return fmt === "waiting" ? t("waiting", ago(ms)) : fmt === "visitor" ? t("lastVisitor", ago(ms))
+    : fmt === "activity" ? t("lastActivity", ago(ms)) : ago(ms);
+}
+export function tickDurations() {
+  for (const el of document.querySelectorAll("[data-since]")) {
+    const ms = Number(el.dataset.since);
+    if (ms) el.textContent = sinceText(el.dataset.fmt, ms);
+  }
+}
+
+export function operatorName(op) {
+  if (!op) return null;
+  return typeof op === "string" ? op : op.name || null;
+}
+export function mailStatus(mail) {
+  const st = (mail && mail.status) || "queued";
+  if (st === "sent") return t("mailSent", mail.sent_at ? when(mail.sent_at) : "");
+  if (st === "retrying") return t("mailRetrying", mail.attempts || 0, mail.error || "");
+  if (st === "failed") return t("mailFailed", mail.error || "");
+  return t("mailQueued");
+}
+export function stateText(item) {
+  if (!item) return "";
+  if (item.state === "live") return t("stateLive", operatorName(item.operator) || "");
+  if (item.state === "queued") return t("stateQueued");
+  return t("stateBot");
+}

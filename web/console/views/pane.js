@@ -1,0 +1,227 @@
+// The conversation pane of the selected tab: title (and, for a monitored conversation, who
+// it was sent to and how it goes), actions (resend, transfer, end, close), their inline
+// boxes, the log, the visitor's typing, the offer-of-help bar and the composer.
+//
+// Its frame is rebuilt only when what it shows changes kind (another tab, held or not,
+// monitored or not): an open box, the composer's focus and text stay as they are while
+// frames come; the parts inside are redrawn from the state when their inputs change.
+import { h, fill, $ } from "../../shared/dom.js";
+import { app, t, dispatch, showNotice } from "../app.js";
+import { monitoredItem, offerPending } from "../state.js";
+import { tabTitle, mailStatus, stateText, when } from "../format.js";
+import { eyeIcon } from "../icons.js";
+import { submit } from "../outbox.js";
+import { syncLog, pruneLogs } from "./log.js";
+import { buildComposer } from "./composer.js";
+import { emailProblem, setFieldError } from "./monitored-form.js";
+
+let frame = null; // the key of what the pane's frame was built for
+let headSig = null;
+let actionsSig = null;
+
+export const pane = {
+  render(s, p) {
+    const el = $("pane");
+    if (!el) return false;
+    if (!p || s.tabs !== p.tabs) pruneLogs(s.tabs);
+    const tab = s.tabs[s.current];
+    const item = tab ? monitoredItem(s, tab.id) : null;
+    const key = tab ? `${tab.id}|${tab.held}|${!!item}|${s.lang}` : `none|${s.lang}`;
+    const rebuilt = !p || key !== frame;
+    if (rebuilt) {
+      frame = key;
+      headSig = actionsSig = null;
+      build(el, s, tab, item);
+    } else if (p && tab === p.tabs[p.current] && s.monitored === p.monitored && s.outbox === p.outbox && s.ready === p.ready
+      && s.presence === p.presence && s.box === p.box && s.me === p.me) {
+      return false;
+    }
+    if (!tab) return false;
+    // The log: new items drawn; scrolled down when the operator wrote or was at the bottom.
+    const scroller = $("scroll");
+    const stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+    const { ol, added } = syncLog(s, tab);
+    if (ol.parentNode !== scroller) scroller.replaceChildren(ol);
+    if (rebuilt || (added.any && (stick || added.operator))) scroller.scrollTop = scroller.scrollHeight;
+    head(s, tab, item);
+    actions(s, tab, item);
+    boxes(s, p, tab, rebuilt);
+    $("visitor-typing").hidden = !tab.typing;
+    mcBar(s, tab, item);
+    return false;
+  },
+};
+
+function build(el, s, tab, item) {
+  if (!tab) {
+    el.removeAttribute("aria-labelledby");
+    delete el.dataset.monitored;
+    delete el.dataset.conversation;
+    fill(el, h("p.placeholder", t("noTab")));
+    return;
+  }
+  el.setAttribute("aria-labelledby", `tab-${tab.id}`);
+  el.dataset.monitored = item ? "1" : "";
+  el.dataset.conversation = tab.id;
+  fill(el,
+    h("div.pane-head",
+      h("h2#pane-title"),
+      h("span.spacer"),
+      h("div#pane-actions.actions")),
+    item ? h("div#mc-info.mc-info") : null,
+    h("div#resend-box.inline-box", { hidden: true }),
+    h("div#transfer-box.inline-box", { hidden: true }),
+    h("div#end-box.inline-box", { hidden: true }),
+    h("div#gone.gone-note", { hidden: tab.held || !!item }, t("ended")),
+    h("div#scroll.scroll"),
+    h("div#visitor-typing.typing", { hidden: !tab.typing, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
+    item ? h("div#mc-bar.mc-bar",
+      h("button", { type: "button", id: "offer-help", onclick: () => offerHelp(tab.id) }, t("offerHelp")),
+      h("span#mc-bar-status.mc-status", { "aria-live": "polite" })) : null,
+    buildComposer(tab, item),
+  );
+}
+
+function head(s, tab, item) {
+  const sig = JSON.stringify([tabTitle(tab.id, s), item]);
+  if (sig === headSig) return;
+  headSig = sig;
+  fill($("pane-title"), item ? eyeIcon("title-eye", 20) : null, tabTitle(tab.id, s));
+  const info = $("mc-info");
+  if (!info || !item) return;
+  const mail = item.mail || {};
+  fill(info,
+    h("span.mc-email", { title: t("mcEmail") }, item.email || ""),
+    h("span.mc-kind", item.strong ? t("mcStrong") : t("mcWeak")),
+    h("span", { id: "mc-mail-status", class: `mc-mail st-${mail.status || "queued"}` }, mailStatus(mail)),
+    h("span#mc-opened.mc-opened", item.opened_at ? t("mcOpened", when(item.opened_at)) : t("mcNotOpened")),
+    h("span.mc-state", stateText(item)),
+    item.revoked ? h("span.mc-revoked", t("mcRevoked")) : null);
+}
+
+function actions(s, tab, item) {
+  const sig = JSON.stringify([tab.held, !!item, s.ready, s.box]);
+  if (sig === actionsSig) return;
+  actionsSig = sig;
+  const box = $("pane-actions");
+  const focusedId = box.contains(document.activeElement) ? document.activeElement.id : null;
+  const toggle = (name) => () => dispatch({ type: "local/box", box: app.state.box === name ? null : name });
+  const resend = item ? h("button", { type: "button", id: "resend-btn", "aria-expanded": s.box === "resend" ? "true" : "false",
+    "aria-controls": "resend-box", onclick: toggle("resend") }, t("resend")) : null;
+  if (tab.held) {
+    fill(box, resend,
+      h("button", { type: "button", id: "transfer-btn", disabled: !s.ready, "aria-expanded": s.box === "transfer" ? "true" : "false",
+        onclick: toggle("transfer") }, t("transfer")),
+      h("button.danger", { type: "button", id: "end-btn", disabled: !s.ready, onclick: toggle("end") }, t("end")));
+  } else {
+    fill(box, resend, h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
+  }
+  if (focusedId) $(focusedId)?.focus();
+}
+
+// ---- the inline boxes: one open at a time (state.box)
+
+function boxes(s, p, tab, rebuilt) {
+  const was = rebuilt || !p ? null : p.box;
+  for (const name of ["resend", "transfer", "end"]) {
+    const el = $(`${name}-box`);
+    const open = s.box === name;
+    el.hidden = !open;
+    if (open && was !== name) {
+      if (name === "resend") resendBox(el, tab);
+      else if (name === "end") endBox(el, tab);
+    }
+    if (!open && was === name && !rebuilt) {
+      // Closed: the focus goes back to the button that opened it when it was inside.
+      if (el.contains(document.activeElement) || document.activeElement === document.body) $(`${name}-btn`)?.focus();
+    }
+  }
+  if (s.box === "transfer" && (was !== "transfer" || s.presence !== p.presence || s.me !== p.me)) {
+    transferBox($("transfer-box"), s, tab, was !== "transfer");
+  }
+}
+
+function resendBox(box, tab) {
+  const email = h("input", { type: "email", id: "resend-email", autocomplete: "off", required: true,
+    "aria-describedby": "resend-email-err", oninput: () => setFieldError(email, "") });
+  const err = h("div#resend-email-err.field-error");
+  const busy = h("button.primary", { type: "submit", id: "resend-confirm" }, t("resendConfirm"));
+  fill(box, h("form", { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const problem = emailProblem(email.value);
+    if (problem) { setFieldError(email, problem); email.focus(); return; }
+    setFieldError(email, "");
+    busy.disabled = true;
+    try {
+      const r = await app.api("POST", `/monitored-conversations/${encodeURIComponent(tab.id)}/resend`, { email: email.value.trim() });
+      if (r && r.item) dispatch({ type: "local/monitored_upsert", item: r.item });
+      if (app.state.box === "resend") dispatch({ type: "local/box", box: null });
+      showNotice(t("resent", email.value.trim()), "ok");
+    } catch (ex) {
+      if (ex.status === 401) return;
+      const f = ((ex.body && ex.body.fields) || []).find((x) => x.field === "email");
+      setFieldError(email, f ? f.message : ex.message);
+      email.focus();
+    } finally { busy.disabled = false; }
+  } },
+  h("label", { for: "resend-email" }, t("resendTo")), email, busy,
+  h("button", { type: "button", onclick: () => dispatch({ type: "local/box", box: null }) }, t("cancel")), err));
+  email.focus();
+}
+
+// The colleagues available now (never oneself): updated in place while the box is open.
+function transferBox(box, s, tab, opening) {
+  const choices = s.presence.filter((o) => o.status === "available" && (!s.me || o.operator_id !== s.me.operator.id));
+  const close = () => dispatch({ type: "local/box", box: null });
+  if (!choices.length) {
+    fill(box, h("p", t("transferNone")), h("button", { type: "button", onclick: close }, t("cancel")));
+  } else {
+    const sel = h("select", { id: "transfer-to" }, choices.map((o) =>
+      h("option", { value: o.operator_id }, `${o.name} (${t("load", o.load ?? 0, o.capacity ?? 0)})`)));
+    fill(box, h("form", { onsubmit: (e) => {
+      e.preventDefault();
+      submit("transfer", tab.id, { to: Number(sel.value) });
+      close();
+    } },
+    h("label", { for: "transfer-to" }, t("transferTo")), sel,
+    h("button.primary", { type: "submit", id: "transfer-confirm" }, t("transferConfirm")),
+    h("button", { type: "button", onclick: close }, t("cancel"))));
+  }
+  if (opening) box.querySelector("select, button")?.focus();
+}
+
+function endBox(box, tab) {
+  fill(box, h("span", t("confirmEnd")),
+    h("button.danger", { type: "button", id: "end-confirm", onclick: () => {
+      submit("end", tab.id, {});
+      dispatch({ type: "local/box", box: null });
+    } }, t("end")),
+    h("button", { type: "button", onclick: () => dispatch({ type: "local/box", box: null }) }, t("cancel")));
+  box.querySelector("button")?.focus();
+}
+
+// ---- offer of help (monitored conversations that are not live)
+
+function mcBar(s, tab, item) {
+  const btn = $("offer-help");
+  const status = $("mc-bar-status");
+  if (!btn || !status) return;
+  const live = tab.held || (item && item.state === "live");
+  const pending = offerPending(s, tab);
+  btn.disabled = !s.ready || live || pending;
+  let text = "";
+  let cls = "mc-status";
+  if (live) text = tab.held ? t("mcLiveMine") : stateText(item);
+  else if (pending) text = t("offerPending");
+  else if (tab.lastAnswerEvent === "help_declined") { text = t("offerDeclined"); cls += " declined"; }
+  else if (item && item.state === "queued") text = stateText(item);
+  if (status.className !== cls) status.className = cls;
+  if (status.textContent !== text) status.textContent = text;
+}
+
+function offerHelp(id) {
+  const s = app.state;
+  const tab = s.tabs[id];
+  if (!tab || !s.ready || offerPending(s, tab)) return;
+  submit("offer_help", id, {});
+}
