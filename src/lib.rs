@@ -10,7 +10,7 @@
 //!   conversations), all taking one `service::Core`;
 //! - `http`: the edge (axum: the JSON API, the two WebSockets, pages), and `cli`: the
 //!   `vigie` command;
-//! - `app`: the composition root (first start, `launch`).
+//! - `app`: the composition root (`launch`: the core, its workers and the HTTP edge).
 //!
 //! Nothing in `domain`, `store`, `bus`, `mail` or `service` uses `http` or `app`
 //! (`scripts/test` checks it).

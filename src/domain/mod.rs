@@ -8,6 +8,7 @@ pub(crate) mod closed;
 pub mod conversation;
 pub mod deployment;
 pub mod email;
+pub mod ids;
 pub mod knowledge;
 pub mod knowledge_file;
 pub mod livechat_settings;
@@ -18,6 +19,7 @@ pub mod operator;
 pub use bot::{BotSlug, NewBot};
 pub use chatbox_config::ChatboxConfig;
 pub use email::Email;
+pub use ids::OperatorId;
 pub use knowledge::{FieldError, KnowledgeItem};
 pub use operator::{OperatorName, Role};
 

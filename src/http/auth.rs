@@ -85,7 +85,7 @@ async fn login(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).expect("cookie is ASCII"),
     );
-    tracing::info!(operator = operator.id, "logged in");
+    tracing::info!(operator = operator.id.0, "logged in");
     Ok((
         headers,
         Json(json!({"operator": OperatorView::new(&operator), "csrf_token": csrf})),

@@ -4,6 +4,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{Admin, ApiJson, Authed};
 use super::AppState;
 use crate::domain::livechat_settings::{check_capacity, LivechatSettings, MailTemplate};
+use crate::domain::OperatorId;
 use crate::mail::template::Rendered;
 use crate::service::{livechat, settings};
 use crate::service::{Core, OrNotFound};
@@ -74,7 +75,7 @@ struct CapacityBody {
 async fn capacity(
     State(state): State<Core>,
     _admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OperatorId>,
     ApiJson(body): ApiJson<CapacityBody>,
 ) -> ApiResult<Json<Value>> {
     if let Some(c) = body.capacity {

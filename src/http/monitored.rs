@@ -5,6 +5,7 @@ use super::error::ApiResult;
 use super::extract::{ApiJson, Authed};
 use super::views::MonitoredView;
 use super::AppState;
+use crate::domain::OperatorId;
 use crate::service::monitored::{self, Created, Draft};
 use crate::service::Core;
 use axum::extract::{Path, State};
@@ -64,7 +65,7 @@ struct CreatedView<'a> {
     item: MonitoredView<'a>,
 }
 
-fn created(status: StatusCode, c: &Created, reader_id: i64) -> Response {
+fn created(status: StatusCode, c: &Created, reader_id: OperatorId) -> Response {
     let view = CreatedView {
         id: &c.id,
         conversation: &c.conversation,

@@ -2,7 +2,7 @@
 //! these views choose the fields and add what depends on the reader.
 
 use crate::domain::conversation::ConversationState;
-use crate::domain::Role;
+use crate::domain::{OperatorId, Role};
 use crate::store::{KnowledgeRef, MailReport, MonitoredItem, Named, Operator, QueuedConversation};
 use serde::Serialize;
 
@@ -30,7 +30,7 @@ pub struct MonitoredView<'a> {
 }
 
 impl<'a> MonitoredView<'a> {
-    pub fn new(item: &'a MonitoredItem, reader_id: i64) -> MonitoredView<'a> {
+    pub fn new(item: &'a MonitoredItem, reader_id: OperatorId) -> MonitoredView<'a> {
         MonitoredView {
             conversation: &item.conversation,
             name: &item.name,
@@ -53,7 +53,7 @@ impl<'a> MonitoredView<'a> {
         }
     }
 
-    pub fn list(items: &'a [MonitoredItem], reader_id: i64) -> Vec<MonitoredView<'a>> {
+    pub fn list(items: &'a [MonitoredItem], reader_id: OperatorId) -> Vec<MonitoredView<'a>> {
         items
             .iter()
             .map(|i| MonitoredView::new(i, reader_id))
@@ -64,7 +64,7 @@ impl<'a> MonitoredView<'a> {
 /// An operator account as the API and the console show it (never the password hash).
 #[derive(Serialize)]
 pub struct OperatorView<'a> {
-    id: i64,
+    id: OperatorId,
     email: &'a str,
     name: &'a str,
     role: Role,

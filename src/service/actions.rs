@@ -9,7 +9,7 @@ use crate::domain::{
     knowledge::{validate_import, KnowledgeDoc},
     knowledge_file,
     operator::check_password,
-    ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorName, Role,
+    ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorId, OperatorName, Role,
 };
 use crate::engines::Served;
 use crate::store::{Bot, Deployment, ImportSummary, Operator, StoredChatboxConfig};
@@ -199,7 +199,11 @@ pub async fn export_knowledge(
 
 /// Makes an immutable deployment of the bot's published knowledge and its draft chatbox
 /// configuration (the defaults if none was saved), and serves it.
-pub async fn deploy(core: &Core, bot: &Bot, by: Option<i64>) -> Result<Deployment, ActionError> {
+pub async fn deploy(
+    core: &Core,
+    bot: &Bot,
+    by: Option<OperatorId>,
+) -> Result<Deployment, ActionError> {
     let items = core.store.list_knowledge(bot.id).await?;
     let mut snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
     snapshot.config = core
@@ -246,7 +250,7 @@ pub async fn restore(
     core: &Core,
     bot: &Bot,
     version: i64,
-    by: Option<i64>,
+    by: Option<OperatorId>,
 ) -> Result<Deployment, ActionError> {
     let old = core
         .store
@@ -284,7 +288,7 @@ pub async fn save_chatbox_config(
     core: &Core,
     bot: &Bot,
     doc: &ConfigDoc,
-    by: Option<i64>,
+    by: Option<OperatorId>,
 ) -> Result<StoredChatboxConfig, ActionError> {
     let config = doc.validate().map_err(ActionError::Invalid)?;
     Ok(core.store.save_chatbox_config(bot.id, &config, by).await?)

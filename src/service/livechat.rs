@@ -15,6 +15,7 @@ use crate::domain::conversation::{
 use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::now_ms;
 use crate::domain::operator::Availability;
+use crate::domain::OperatorId;
 use crate::engines::Served;
 use crate::store::{
     Appended, Conversation, MonitoredItem, Operator, Presence, QueuedConversation, StoreError,
@@ -344,7 +345,7 @@ pub async fn transfer(
     core: &Core,
     operator: &Operator,
     conv: &Conversation,
-    to: i64,
+    to: OperatorId,
     client_id: &str,
 ) -> Result<Appended, ActionError> {
     if let Some(done) = already_stored(core, conv, client_id).await? {
@@ -393,7 +394,7 @@ pub struct Snapshot {
 }
 
 /// The console's snapshot for `operator_id`.
-pub async fn snapshot(core: &Core, operator_id: i64) -> Result<Snapshot, ActionError> {
+pub async fn snapshot(core: &Core, operator_id: OperatorId) -> Result<Snapshot, ActionError> {
     let fresh = fresh_after(core).await?;
     Ok(Snapshot {
         queue: core.store.queue().await?,
@@ -405,7 +406,10 @@ pub async fn snapshot(core: &Core, operator_id: i64) -> Result<Snapshot, ActionE
 
 /// An operator's console connects: their presence is refreshed, and their availability
 /// (offline when they have none yet) returned.
-pub async fn console_opened(core: &Core, operator_id: i64) -> Result<Availability, ActionError> {
+pub async fn console_opened(
+    core: &Core,
+    operator_id: OperatorId,
+) -> Result<Availability, ActionError> {
     let _ = core.store.touch_presence(operator_id).await;
     let fresh = fresh_after(core).await?;
     Ok(core

@@ -10,11 +10,13 @@
 //! - `livechat`: hand-over, queue, presence, what operators do in a conversation, and the
 //!   console's snapshot;
 //! - `monitored`: monitored conversations (creation, links, guide, offer of help);
-//! - `settings`: the livechat settings and their short-lived cache.
+//! - `settings`: the livechat settings and their short-lived cache;
+//! - `first_start`: an empty database gets an admin and the demo bot.
 
 pub mod actions;
 pub mod chat;
 mod error;
+pub mod first_start;
 pub mod livechat;
 pub mod monitored;
 pub mod settings;

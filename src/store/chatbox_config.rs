@@ -1,6 +1,7 @@
 //! The draft chatbox configuration of each bot (one row per bot, absent until first saved).
 
 use super::{Result, Store, StoreError};
+use crate::domain::OperatorId;
 use crate::domain::{now_ms, ChatboxConfig};
 use sqlx::Row;
 
@@ -8,7 +9,7 @@ use sqlx::Row;
 pub struct StoredChatboxConfig {
     pub config: ChatboxConfig,
     pub updated_at: i64,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<OperatorId>,
 }
 
 impl Store {
@@ -35,7 +36,7 @@ impl Store {
         &self,
         bot_id: i64,
         config: &ChatboxConfig,
-        by: Option<i64>,
+        by: Option<OperatorId>,
     ) -> Result<StoredChatboxConfig> {
         let json = serde_json::to_string(config).expect("config serializes");
         let now = now_ms();

@@ -11,6 +11,7 @@ use crate::domain::conversation::{
     Author, ConversationKind, ConversationState, Message, MessageBody, MessageKind, NewMessage,
 };
 use crate::domain::now_ms;
+use crate::domain::OperatorId;
 use sqlx::{any::AnyRow, Row};
 use vigie_bot::Lang;
 
@@ -24,7 +25,7 @@ pub struct Conversation {
     pub state: ConversationState,
     pub lang: Lang,
     pub last_seq: i64,
-    pub operator_id: Option<i64>,
+    pub operator_id: Option<OperatorId>,
 }
 
 /// What `append` did.

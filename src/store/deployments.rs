@@ -1,6 +1,7 @@
 //! Deployments: immutable, numbered snapshots of a bot. The latest one is what is served.
 
 use super::{Result, Store, StoreError};
+use crate::domain::OperatorId;
 use crate::domain::{deployment::Snapshot, now_ms};
 use sqlx::{any::AnyRow, Row};
 
@@ -8,7 +9,7 @@ use sqlx::{any::AnyRow, Row};
 pub struct Deployment {
     pub version: i64,
     pub created_at: i64,
-    pub created_by: Option<i64>,
+    pub created_by: Option<OperatorId>,
     pub snapshot: Snapshot,
 }
 
@@ -31,7 +32,7 @@ impl Store {
         &self,
         bot_id: i64,
         snapshot: &Snapshot,
-        created_by: Option<i64>,
+        created_by: Option<OperatorId>,
     ) -> Result<Deployment> {
         let json = serde_json::to_string(snapshot).expect("snapshot serializes");
         for _ in 0..5 {

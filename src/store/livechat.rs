@@ -10,11 +10,12 @@
 use super::{closed, Result, Store, StoreError};
 use crate::domain::now_ms;
 use crate::domain::operator::Availability;
+use crate::domain::OperatorId;
 use sqlx::Row;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Presence {
-    pub operator_id: i64,
+    pub operator_id: OperatorId,
     pub name: String,
     /// Stale presences read as offline.
     pub status: Availability,
@@ -32,7 +33,7 @@ pub struct QueuedConversation {
 
 #[derive(Clone, Debug)]
 pub struct AssignedOperator {
-    pub id: i64,
+    pub id: OperatorId,
     pub name: String,
 }
 
@@ -40,7 +41,7 @@ impl Store {
     /// Sets an operator's availability; a first presence gets `default_capacity`.
     pub async fn set_presence(
         &self,
-        operator_id: i64,
+        operator_id: OperatorId,
         status: Availability,
         default_capacity: i64,
     ) -> Result<()> {
@@ -59,7 +60,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn touch_presence(&self, operator_id: i64) -> Result<()> {
+    pub async fn touch_presence(&self, operator_id: OperatorId) -> Result<()> {
         sqlx::query("UPDATE operator_presence SET last_seen_at = $1 WHERE operator_id = $2")
             .bind(now_ms())
             .bind(operator_id)
@@ -102,23 +103,24 @@ impl Store {
     pub async fn assign(
         &self,
         conversation_id: i64,
-        operator_id: Option<i64>,
+        operator_id: Option<OperatorId>,
         fresh_after: i64,
     ) -> Result<Option<AssignedOperator>> {
         // Automatic routing picks among available operators; an operator taking a
         // conversation by hand may also be away ("no new conversations" means none pushed).
         let manual = if operator_id.is_some() {
-            "away"
+            Availability::Away
         } else {
-            "available"
-        };
+            Availability::Available
+        }
+        .as_str();
         // Picking the operator and raising their load is one statement, inside the
         // transaction that moves the conversation: a list of candidates read beforehand
         // goes stale while other assignments run (seen under load: everyone queued while
         // operators had room). On PostgreSQL two transactions may still pick the same
         // operator; the outer conditions are re-checked on the locked row, and the loser
         // looks again.
-        let wanted = operator_id.unwrap_or(0);
+        let wanted = operator_id.map_or(0, |o| o.0);
         for _ in 0..5 {
             let mut tx = self.pool.begin().await?;
             let now = now_ms();
@@ -156,7 +158,7 @@ impl Store {
                 }
                 continue;
             };
-            let id: i64 = row.try_get("operator_id")?;
+            let id: OperatorId = row.try_get("operator_id")?;
             let moved = sqlx::query(
                 "UPDATE conversations SET state = 'live', operator_id = $1, queued_at = NULL, updated_at = $2 \
                  WHERE id = $3 AND state IN ('bot', 'queued')",
@@ -248,7 +250,10 @@ impl Store {
     }
 
     /// The live conversations an operator holds.
-    pub async fn operator_conversations(&self, operator_id: i64) -> Result<Vec<(i64, String)>> {
+    pub async fn operator_conversations(
+        &self,
+        operator_id: OperatorId,
+    ) -> Result<Vec<(i64, String)>> {
         let rows = sqlx::query("SELECT id, public_id FROM conversations WHERE operator_id = $1 AND state = 'live' ORDER BY updated_at")
             .bind(operator_id)
             .fetch_all(&self.reader)
@@ -259,7 +264,7 @@ impl Store {
     }
 
     /// Ends the operator's hold on a live conversation: it goes back to the bot.
-    pub async fn release(&self, conversation_id: i64, operator_id: i64) -> Result<()> {
+    pub async fn release(&self, conversation_id: i64, operator_id: OperatorId) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let moved = sqlx::query(
             "UPDATE conversations SET state = 'bot', operator_id = NULL, updated_at = $1 \
@@ -282,8 +287,8 @@ impl Store {
     pub async fn transfer(
         &self,
         conversation_id: i64,
-        from: i64,
-        to: i64,
+        from: OperatorId,
+        to: OperatorId,
         fresh_after: i64,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
@@ -381,7 +386,7 @@ impl Store {
     /// An operator's own capacity (None: back to the default).
     pub async fn set_own_capacity(
         &self,
-        operator_id: i64,
+        operator_id: OperatorId,
         own: Option<i64>,
         default_capacity: i64,
     ) -> Result<()> {
@@ -402,7 +407,10 @@ impl Store {
 }
 
 /// One conversation fewer for the operator (in the caller's transaction).
-async fn lower_load(tx: &mut sqlx::Transaction<'_, sqlx::Any>, operator_id: i64) -> Result<()> {
+async fn lower_load(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    operator_id: OperatorId,
+) -> Result<()> {
     sqlx::query("UPDATE operator_presence SET load = load - 1 WHERE operator_id = $1 AND load > 0")
         .bind(operator_id)
         .execute(&mut **tx)

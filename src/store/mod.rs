@@ -83,6 +83,43 @@ pub(crate) fn closed<T>(row: &AnyRow, col: &str, parse: impl Fn(&str) -> Option<
     parse(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} `{s}`")))
 }
 
+/// Ids are bound and read as the integers they are stored as.
+impl<DB: sqlx::Database> sqlx::Type<DB> for crate::domain::OperatorId
+where
+    i64: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <i64 as sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <i64 as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for crate::domain::OperatorId
+where
+    i64: sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        self.0.encode_by_ref(buf)
+    }
+}
+
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for crate::domain::OperatorId
+where
+    i64: sqlx::Decode<'r, DB>,
+{
+    fn decode(
+        value: <DB as sqlx::Database>::ValueRef<'r>,
+    ) -> std::result::Result<Self, sqlx::error::BoxDynError> {
+        Ok(crate::domain::OperatorId(i64::decode(value)?))
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     /// Writes (and, on SQLite, the only writing connection).

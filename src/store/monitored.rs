@@ -8,6 +8,7 @@ use super::mail::{mail_report_from_row, queue_mail, MailReport, NewMail};
 use super::{closed, Result, Store, StoreError};
 use crate::domain::conversation::{ConversationState, NewMessage};
 use crate::domain::now_ms;
+use crate::domain::OperatorId;
 use sqlx::{any::AnyRow, Row};
 use vigie_bot::Lang;
 
@@ -20,7 +21,7 @@ pub struct NewMonitored<'a> {
     pub knowledge_title: &'a str,
     pub email: &'a str,
     pub strong: bool,
-    pub creator_id: i64,
+    pub creator_id: OperatorId,
     pub first_message: NewMessage,
     pub link: NewLink<'a>,
 }
@@ -35,7 +36,7 @@ pub struct NewLink<'a> {
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Named {
-    pub id: i64,
+    pub id: OperatorId,
     pub name: String,
 }
 
@@ -68,7 +69,7 @@ pub struct MonitoredItem {
     /// Who holds it (live only).
     pub operator: Option<Named>,
     pub offer_pending: bool,
-    pub offer_operator_id: Option<i64>,
+    pub offer_operator_id: Option<OperatorId>,
     pub revoked: bool,
     pub mail: Option<MailReport>,
 }
@@ -108,12 +109,12 @@ const ITEM_SELECT: &str = "SELECT m.id, m.conversation_id, m.bot_id, c.public_id
      LEFT JOIN mail_outbox mo ON mo.id = l.mail_id";
 
 fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
-    let creator_id: Option<i64> = r.try_get("creator_id")?;
+    let creator_id: Option<OperatorId> = r.try_get("creator_id")?;
     let creator_name: Option<String> = r.try_get("creator_name")?;
-    let operator_id: Option<i64> = r.try_get("operator_id")?;
+    let operator_id: Option<OperatorId> = r.try_get("operator_id")?;
     let operator_name: Option<String> = r.try_get("operator_name")?;
     let revoked_at: Option<i64> = r.try_get("revoked_at")?;
-    let offer: Option<i64> = r.try_get("offer_operator_id")?;
+    let offer: Option<OperatorId> = r.try_get("offer_operator_id")?;
     let state = closed(r, "state", ConversationState::parse)?;
     Ok(MonitoredItem {
         id: r.try_get("id")?,
@@ -351,7 +352,7 @@ impl Store {
     }
 
     /// Records a pending offer of help; false when one is already pending.
-    pub async fn offer_help(&self, monitored_id: i64, operator_id: i64) -> Result<bool> {
+    pub async fn offer_help(&self, monitored_id: i64, operator_id: OperatorId) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE monitored_conversations SET offer_operator_id = $1 WHERE id = $2 AND offer_operator_id IS NULL",
         )
@@ -363,14 +364,14 @@ impl Store {
     }
 
     /// Takes the pending offer (the operator who made it), if any: only one answer wins.
-    pub async fn take_offer(&self, monitored_id: i64) -> Result<Option<i64>> {
+    pub async fn take_offer(&self, monitored_id: i64) -> Result<Option<OperatorId>> {
         let row =
             sqlx::query("SELECT offer_operator_id FROM monitored_conversations WHERE id = $1")
                 .bind(monitored_id)
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-        let Some(op): Option<i64> = row.try_get("offer_operator_id")? else {
+        let Some(op): Option<OperatorId> = row.try_get("offer_operator_id")? else {
             return Ok(None);
         };
         let done = sqlx::query(

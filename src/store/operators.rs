@@ -1,13 +1,14 @@
 //! Operator accounts.
 
 use super::{conflict, Result, Store, StoreError};
+use crate::domain::OperatorId;
 use crate::domain::{now_ms, Email, OperatorName, Role};
 use sqlx::{any::AnyRow, Row};
 
 /// An operator's row (the API's view of it is `http::views::OperatorView`).
 #[derive(Clone, Debug)]
 pub struct Operator {
-    pub id: i64,
+    pub id: OperatorId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -69,7 +70,7 @@ impl Store {
         Operator::from_row(&row)
     }
 
-    pub async fn operator_by_id(&self, id: i64) -> Result<Operator> {
+    pub async fn operator_by_id(&self, id: OperatorId) -> Result<Operator> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM operators WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.reader)
@@ -85,7 +86,7 @@ impl Store {
         rows.iter().map(Operator::from_row).collect()
     }
 
-    pub async fn set_operator_password(&self, id: i64, password_hash: &str) -> Result<()> {
+    pub async fn set_operator_password(&self, id: OperatorId, password_hash: &str) -> Result<()> {
         let done = sqlx::query("UPDATE operators SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(id)

@@ -3,6 +3,7 @@
 
 use super::{Operator, Result, Store, StoreError};
 use crate::domain::now_ms;
+use crate::domain::OperatorId;
 use sqlx::Row;
 
 /// Who a session or token belongs to, and the session's CSRF token (None for API tokens,
@@ -17,7 +18,7 @@ impl Store {
     pub async fn create_session(
         &self,
         token_hash: &str,
-        operator_id: i64,
+        operator_id: OperatorId,
         csrf_token: &str,
         ttl_ms: i64,
     ) -> Result<()> {
@@ -69,7 +70,7 @@ impl Store {
     pub async fn create_api_token(
         &self,
         token_hash: &str,
-        operator_id: i64,
+        operator_id: OperatorId,
         label: &str,
     ) -> Result<i64> {
         let row = sqlx::query(

@@ -257,6 +257,23 @@ impl Drop for TestApp {
     }
 }
 
+/// A test that panics before `finish` leaves no PostgreSQL database behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_app_dropped_without_finish_drops_its_database() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let name = app.pg_name.clone().expect("a PostgreSQL database");
+    drop(app);
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url())
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "database {name} was left behind");
+}
+
 /// An HTTP client with its cookie jar and, once logged in, the CSRF token it sends on writes.
 #[derive(Clone)]
 pub struct Session {

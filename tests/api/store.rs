@@ -21,7 +21,7 @@ async fn operator_emails_are_unique_case_insensitively(app: &TestApp) {
     let op = store.operator_by_email("CLAIRE@example.COM").await.unwrap();
     assert_eq!(op.name, "Claire");
     assert!(matches!(
-        store.operator_by_id(9999).await,
+        store.operator_by_id(vigie::domain::OperatorId(9999)).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.count_operators().await.unwrap(), 2);

@@ -15,6 +15,7 @@ use crate::domain::conversation::{
     Author, ConversationKind, ConversationState, KnowledgeLink, Message, MessageKind, SystemEvent,
 };
 use crate::domain::operator::Availability;
+use crate::domain::OperatorId;
 use crate::service::ActionError;
 use crate::store::Presence;
 use serde::de::DeserializeOwned;
@@ -140,7 +141,7 @@ pub enum OperatorFrame {
         client_id: String,
         conversation: String,
         /// The receiving operator's id.
-        to: i64,
+        to: OperatorId,
     },
     OfferHelp {
         client_id: String,

@@ -14,6 +14,7 @@ use super::wire::{self, Step, Wire};
 use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
 use crate::domain::operator::Availability;
+use crate::domain::OperatorId;
 use crate::http::extract::Authed;
 use crate::http::views::{MonitoredView, OperatorView, QueuedView};
 use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
@@ -305,7 +306,7 @@ enum Act {
     Knowledge(String),
     End,
     /// To the operator with this id.
-    Transfer(i64),
+    Transfer(OperatorId),
     OfferHelp,
 }
 
