@@ -254,6 +254,12 @@ test('transfer to a colleague', async () => {
   }, { what: "the history in Bob's console" });
   await waitFor(async () => (await shownMessages(v)).some((m) => /transf/i.test(m.text)), { what: 'transfer told to the visitor' });
   await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
+  // Each operator reads the transfer from their side (the visitor's "vous a transféré" is not theirs).
+  await waitFor(async () => (await consoleLog(bob, c)).some((m) => m.kind === 'event' && m.text === 'This visitor was transferred to you.'),
+    { what: "Bob's own sentence" });
+  await waitFor(async () => (await consoleLog(op, c) || []).some((m) => m.kind === 'event' && m.text === 'Conversation transférée à Bob.'),
+    { what: "the admin's own sentence" });
+  assert.ok(!((await consoleLog(op, c)) || []).some((m) => /vous a transféré/.test(m.text)));
 
   await bob.locator('#composer-input').fill('Bob here');
   await bob.press('#composer-input', 'Enter');

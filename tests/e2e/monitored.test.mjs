@@ -30,8 +30,8 @@ const WEAK_START = knowledge('imprimante-bourrage'); // the weak one's, picked f
 // The module's resources, as the admin writes them (French).
 const RES = {
   monitored_intro: 'Votre conseiller vous a préparé cette conversation (e2e).',
-  monitored_link_expired: 'Ce lien a expiré (e2e). Démarrez une nouvelle conversation ci-dessous.',
-  monitored_link_invalid: 'Ce lien ne fonctionne pas (e2e). Démarrez une nouvelle conversation ci-dessous.',
+  monitored_link_expired: 'Ce lien a expiré (e2e). Posez une nouvelle question ci-dessous.',
+  monitored_link_invalid: 'Ce lien ne fonctionne pas (e2e). Posez une nouvelle question ci-dessous.',
   help_accept: 'Oui, aidez-moi',
   help_decline: 'Non, ça ira',
 };
@@ -516,6 +516,9 @@ test('weak monitoring: the starting knowledge picked from the search panel, no t
   assert.ok(Number(await hint.evaluate((el) => getComputedStyle(el).fontWeight)) < 600, 'the hint is not bold');
   assert.equal(await result.locator('.lang-tag').getAttribute('data-lang'), WEAK_START.lang);
   assert.match(await result.locator('.kn-excerpt').textContent(), /\(A, B, C…\)/);
+  // Nothing wider than the panel (long addresses wrap).
+  const panel = await op.locator('aside.kb').evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth }));
+  assert.ok(panel.sw <= panel.cw + 1, `no horizontal overflow: ${JSON.stringify(panel)}`);
   await result.getByRole('button', { name: new RegExp(`Choisir`) }).click();
   assert.equal(await op.getByRole('combobox', { name: 'Connaissance de départ' }).inputValue(), WEAK_START.title);
   assert.equal((await shownMessages(visitor)).filter((m) => m.text.includes(WEAK_START.title)).length, 0, 'nothing sent to the open conversation');

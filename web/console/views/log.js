@@ -70,6 +70,8 @@ function operatorEventText(s, m) {
   if (m.event === "help_offered") return mine ? t("evOfferedMine") : t("evOffered", name || t("operatorWho"));
   if (m.event === "help_accepted") return t("evAccepted", name || t("operatorWho"));
   if (m.event === "help_declined") return t("evDeclined");
+  // The visitor reads "Admin vous a transféré à Claire"; each operator, their own sentence.
+  if (m.event === "transferred") return mine ? t("evTransferredToMe") : name ? t("evTransferred", name) : null;
   return null;
 }
 
