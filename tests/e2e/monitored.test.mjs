@@ -811,6 +811,12 @@ test('the monitored list: creator, link validity (dates in French), filters, rev
   for (const m of made) await list.locator(`button.mc-item[data-conversation="${m.conversation}"]`).click();
   await waitFor(async () => (await op.locator('#tablist [role=tab]').count()) >= 9, { what: '9+ tabs' });
   await tab(op, made[0].conversation).click();
+  // A visitor writes in another tab (the long name's neighbour): its unread count shows.
+  const link2 = linkIn((await mailTo('suivi2@example.com')).text);
+  const v2 = await newVisitor(link2);
+  await chatOnline(v2);
+  await ask(v2, 'Le bourrage continue (bac 2)');
+  await waitFor(async () => (await tab(op, made[1].conversation).locator('.badge.unread').count()) === 1, { what: 'an unread count' });
   const geometry = await op.evaluate(() => {
     const strip = document.getElementById('tablist').getBoundingClientRect();
     return [...document.querySelectorAll('#tablist [role=tab]')].map((el) => {
@@ -820,25 +826,29 @@ test('the monitored list: creator, link validity (dates in French), filters, rev
       const badge = el.querySelector('.badge.unread')?.getBoundingClientRect() || null;
       return { id: el.dataset.tab, left: r.left - strip.left, right: strip.right - r.right, labelHeight: lr.height,
         lineHeight: parseFloat(getComputedStyle(label).lineHeight) || 20, clipped: label.scrollWidth > label.clientWidth,
+        badge: !!badge, badgeInside: badge ? badge.right <= r.right + 0.5 && badge.left >= r.left : true,
         overlap: badge ? !(badge.left >= lr.right || badge.right <= lr.left || badge.top >= lr.bottom || badge.bottom <= lr.top) : false,
         title: el.getAttribute('title') };
     });
   });
   assert.ok(geometry.length >= 9);
+  assert.ok(geometry.some((g) => g.badge), 'an unread badge measured');
   for (const g of geometry) {
     assert.ok(g.left >= 0 && g.right >= 0, `tab ${g.id} inside the strip: ${JSON.stringify(g)}`);
     assert.ok(g.labelHeight < g.lineHeight * 1.5, `one line: ${JSON.stringify(g)}`);
     assert.equal(g.overlap, false, `badge beside the name: ${JSON.stringify(g)}`);
+    assert.ok(g.badgeInside, `badge inside its tab: ${JSON.stringify(g)}`);
   }
   const long = geometry.find((g) => g.id === made[0].conversation);
   assert.ok(long.clipped, 'the long name is cut with "…"');
   assert.equal(long.title, made[0].name, 'and whole in the title');
+  await op.evaluate(() => document.activeElement?.blur());
+  await op.screenshot({ path: path.join(screenshotDir(), 'console-many-tabs.png') });
   // Each tab can be reached: clicked, it is selected.
   for (const g of geometry) {
     await tab(op, g.id).click();
     assert.equal(await tab(op, g.id).getAttribute('aria-selected'), 'true');
   }
-  await op.evaluate(() => document.activeElement?.blur());
-  await op.screenshot({ path: path.join(screenshotDir(), 'console-many-tabs.png') });
-  problems(op, admin);
+  problems(op, admin, v2);
+  await v2.context().close();
 });
