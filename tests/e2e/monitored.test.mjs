@@ -289,8 +289,28 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   assert.equal(await op.evaluate(() => document.activeElement?.id), 'mc-name', 'the form takes the focus');
 
   await op.getByLabel('Nom conversation').fill('Appel de M. Martin');
-  // Starting knowledge: typed, completed from the knowledge search.
+  // The visitor's language, chosen explicitly: the console's (French) by default; the
+  // starting knowledge is searched in it, and one in the other language is refused.
+  const langSel = op.getByLabel('Langue du visiteur');
+  assert.equal(await langSel.inputValue(), 'fr');
   const kn = op.getByRole('combobox', { name: 'Connaissance de départ' });
+  await langSel.selectOption('en');
+  await kn.pressSequentially('badge', { delay: 20 });
+  await op.locator('#mc-knowledge-list [role=option]').first().waitFor();
+  assert.deepEqual([...new Set(await op.locator('#mc-knowledge-list [role=option] .lang-tag').evaluateAll((ts) => ts.map((x) => x.dataset.lang)))], ['en']);
+  await op.locator('#mc-knowledge-list [role=option]').first().click();
+  assert.equal(await op.locator('#mc-knowledge-chosen .lang-tag').getAttribute('data-lang'), 'en');
+  await langSel.selectOption('fr');
+  await waitFor(async () => /est en anglais/.test(await op.locator('#mc-knowledge-err').textContent()), { what: 'the English knowledge dropped' });
+  assert.equal(await op.locator('#mc-knowledge-chosen').textContent(), '');
+  await kn.fill('badge ');
+  await op.locator('#mc-knowledge-list [role=option]').first().waitFor();
+  await waitFor(async () => {
+    const langs = await op.locator('#mc-knowledge-list [role=option] .lang-tag').evaluateAll((ts) => ts.map((x) => x.dataset.lang));
+    return langs.length && langs.every((l) => l === 'fr');
+  }, { what: 'French options only' });
+  await kn.fill('');
+  // Starting knowledge: typed, completed from the knowledge search.
   await kn.pressSequentially('vpn lent', { delay: 20 });
   const option = op.locator(`#mc-knowledge-list [role=option][data-knowledge="${START.id}"]`);
   await option.waitFor();
@@ -344,6 +364,7 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   await op.getByRole('button', { name: 'OK', exact: true }).click();
   const resp = await created;
   assert.equal(resp.status(), 201);
+  assert.equal(resp.request().postDataJSON().lang, 'fr', 'the chosen language sent');
   const body = await resp.json();
   strongConv = body.conversation;
   assert.match(strongConv, /^c_/);

@@ -81,6 +81,8 @@ export const T = {
     langFr: "français", langEn: "anglais", langTitle: (l) => `En ${l}`,
     mcDiscardAsk: "Abandonner ce formulaire ? Ce que vous avez saisi sera perdu.",
     mcDiscardYes: "Abandonner", mcDiscardNo: "Continuer la saisie",
+    mcLang: "Langue du visiteur", mcLangHint: "Le mail et la conversation seront dans cette langue ; la connaissance de départ est cherchée dans celle-ci.",
+    mcLangMismatch: (k, l) => `« ${k} » est en ${l} : choisissez une connaissance dans la langue du visiteur, ou changez la langue.`,
   },
   en: {
     brand: "Vigie – operator console", language: "Language", logout: "Log out",
@@ -160,5 +162,7 @@ export const T = {
     langFr: "French", langEn: "English", langTitle: (l) => `In ${l}`,
     mcDiscardAsk: "Discard this form? What you typed will be lost.",
     mcDiscardYes: "Discard", mcDiscardNo: "Keep editing",
+    mcLang: "Visitor's language", mcLangHint: "The mail and the conversation will be in this language; the starting knowledge is searched in it.",
+    mcLangMismatch: (k, l) => `“${k}” is in ${l}: choose a knowledge in the visitor's language, or change the language.`,
   },
 };

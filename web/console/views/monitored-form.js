@@ -71,6 +71,13 @@ export function buildForm(s) {
     } },
   h("h2#mc-create-h", eyeIcon("title-eye", 20), t("mcCreate")),
   h("div.field", h("label", { for: "mc-name" }, t("mcName")), name, h("div#mc-name-err.field-error")),
+  h("div.field",
+    h("label", { for: "mc-lang" }, t("mcLang")),
+    h("select", { id: "mc-lang", "aria-describedby": "mc-lang-hint", onchange: (e) => setLang(e.target.value) },
+      h("option", { value: "fr", selected: f.lang === "fr" }, "Français"),
+      h("option", { value: "en", selected: f.lang === "en" }, "English")),
+    h("div#mc-lang-hint.hint", t("mcLangHint")),
+    h("div#mc-lang-err.field-error")),
   h("div.field.combo",
     h("label", { for: "mc-knowledge" }, t("mcKnowledge")),
     kn,
@@ -158,7 +165,7 @@ async function searchCombo() {
   try {
     const bots = await loadBots();
     const bot = form().bot || (bots[0] && bots[0].slug) || "demo";
-    const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8&lang=${form().lang}`);
     if (mine !== comboSeq || app.state.sideView !== "create") return;
     options = (data && data.knowledge) || [];
   } catch {
@@ -205,6 +212,18 @@ export function pickStartingKnowledge(k) {
   input?.focus();
 }
 
+const langName = (l) => t(l === "en" ? "langEn" : "langFr");
+
+/** The visitor's language changed: a starting knowledge in the other one is dropped, the search redone. */
+function setLang(lang) {
+  const f = form();
+  const k = f.knowledge;
+  const drop = k && k.lang && k.lang !== lang;
+  patch({ lang, options: [], comboOpen: false, active: -1, ...(drop ? { knowledge: null } : {}) });
+  if (drop) setFieldError($("mc-knowledge"), t("mcLangMismatch", k.title, langName(k.lang)));
+  if (f.knowledgeText.trim() && !drop) searchCombo();
+}
+
 /** Something typed that leaving would lose. */
 function dirty() {
   const f = form();
@@ -236,7 +255,7 @@ function cancel() {
 async function submitForm() {
   const f = form();
   if (f.busy) return;
-  const inputs = { name: $("mc-name"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
+  const inputs = { name: $("mc-name"), lang: $("mc-lang"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
   for (const el of Object.values(inputs)) if (el) setFieldError(el, "");
   $("mc-form-err").textContent = "";
   // Checked here first: nothing is sent while something is plainly wrong.
@@ -253,6 +272,7 @@ async function submitForm() {
     kn = hit ? { id: hit.id, title: hit.title, lang: hit.lang } : { id: typed, title: typed, lang: null };
   }
   if (!kn) problems.starting_knowledge = t("knowledgeRequired");
+  else if (kn.lang && kn.lang !== f.lang) problems.starting_knowledge = t("mcLangMismatch", kn.title, langName(kn.lang));
   const emailErr = emailProblem(f.email);
   if (emailErr) problems.email = emailErr;
   const fieldsWithProblems = Object.keys(problems);
@@ -262,7 +282,7 @@ async function submitForm() {
     return;
   }
   const body = { bot: f.bot || botSlug || "demo", name, starting_knowledge: kn.id, email: f.email.trim(), strong_monitoring: !!f.strong };
-  if (kn.lang === "fr" || kn.lang === "en") body.lang = kn.lang; // the visitor reads the knowledge's language
+  body.lang = f.lang === "en" ? "en" : "fr"; // chosen in the form: the mail and the chatbox speak it
   patch({ busy: true });
   try {
     const r = await app.api("POST", "/monitored-conversations", body);
