@@ -176,6 +176,14 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
     { what: 'the knowledge answer in the chatbox' });
   await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'bot' && m.kind === 'knowledge' && m.seq > 5),
     { what: 'the knowledge answer in the console' });
+  // Sent by the operator: the operator's act on both sides, not "Bot" / the assistant.
+  const sent = op.locator('#scroll .log > li[data-kind="knowledge"][data-sent-by]').last();
+  await sent.waitFor();
+  assert.match(await sent.locator('.who').textContent(), /· connaissance envoyée/);
+  assert.doesNotMatch(await sent.locator('.who').textContent(), /^Bot/);
+  const got = visitor.locator('#vg-log li[data-kind="knowledge"][data-sent-by]').last();
+  await got.waitFor();
+  assert.match(await got.locator('.vg-who').textContent(), /vous a envoyé :$/);
   assert.ok(knowledgeId);
 
   await op.screenshot({ path: path.join(screenshotDir(), 'console.png') });
