@@ -144,6 +144,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   }, { what: 'the history in the console' });
   await tab(op, conv).click();
   assert.doesNotMatch(await tab(op, conv).getAttribute('class'), /flash/);
+  // The pane says which bot the conversation is with (its name, from GET /bots).
+  await waitFor(async () => /^Bot : \S/.test(await op.locator('#pane-bot').textContent()), { what: "the bot's name in the pane" });
   assert.equal(await tab(op, conv).getAttribute('aria-selected'), 'true');
 
   // Operator → visitor, with the typing indicator first.

@@ -65,7 +65,7 @@ export const T = {
     evOfferedMine: "Vous avez proposé votre aide au visiteur.", evOffered: (n) => `${n} a proposé son aide au visiteur.`,
     evAccepted: (n) => `Le visiteur a accepté l'aide ${deName(n)}.`, evDeclined: "Le visiteur a décliné l'aide proposée.",
     // The monitored list: filters, creator, link validity, revoke; languages; leaving the form
-    sentBy: (n) => `${n} · connaissance envoyée`,
+    sentBy: (n) => `${n} · connaissance envoyée`, paneBot: (b) => `Bot : ${b}`,
     evTransferredToMe: "Ce visiteur vous a été transféré.", evTransferred: (n) => `Conversation transférée à ${n}.`,
     mcFilters: "Filtrer la liste", mcFilterWho: "Afficher", mcFilterAll: "Toutes", mcFilterMine: "Les miennes",
     mcFilterState: "État", mcFilterMail: "Mail", mcFilterAny: "Tous", mcFilterText: "Rechercher",
@@ -147,7 +147,7 @@ export const T = {
     knowledgePickHint: "Form open: “Choose” fills the starting knowledge.",
     evOfferedMine: "You offered the visitor your help.", evOffered: (n) => `${n} offered the visitor their help.`,
     evAccepted: (n) => `The visitor accepted ${n}'s help.`, evDeclined: "The visitor declined the offered help.",
-    sentBy: (n) => `${n} · knowledge sent`,
+    sentBy: (n) => `${n} · knowledge sent`, paneBot: (b) => `Bot: ${b}`,
     evTransferredToMe: "This visitor was transferred to you.", evTransferred: (n) => `Conversation transferred to ${n}.`,
     mcFilters: "Filter the list", mcFilterWho: "Show", mcFilterAll: "All", mcFilterMine: "Mine",
     mcFilterState: "State", mcFilterMail: "Mail", mcFilterAny: "Any", mcFilterText: "Search",
