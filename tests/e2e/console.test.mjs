@@ -130,6 +130,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   await waitFor(async () => (await shownMessages(visitor)).some((m) => /rejoint/.test(m.text)),
     { what: 'operator joined, in the chatbox' });
   conv = await conversationOf(visitor);
+  // An operator is there: no "Parler à un conseiller" (it would only say "transmise" again).
+  await visitor.locator('#vg-handoff').waitFor({ state: 'hidden' });
 
   // The operator's tab opens by itself, flashing, with the bot part of the conversation.
   await tab(op, conv).waitFor();
@@ -142,6 +144,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   }, { what: 'the history in the console' });
   await tab(op, conv).click();
   assert.doesNotMatch(await tab(op, conv).getAttribute('class'), /flash/);
+  // The pane says which bot the conversation is with (its name, from GET /bots).
+  await waitFor(async () => /^Bot : \S/.test(await op.locator('#pane-bot').textContent()), { what: "the bot's name in the pane" });
   assert.equal(await tab(op, conv).getAttribute('aria-selected'), 'true');
 
   // Operator → visitor, with the typing indicator first.
@@ -174,6 +178,14 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
     { what: 'the knowledge answer in the chatbox' });
   await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'bot' && m.kind === 'knowledge' && m.seq > 5),
     { what: 'the knowledge answer in the console' });
+  // Sent by the operator: the operator's act on both sides, not "Bot" / the assistant.
+  const sent = op.locator('#scroll .log > li[data-kind="knowledge"][data-sent-by]').last();
+  await sent.waitFor();
+  assert.match(await sent.locator('.who').textContent(), /· connaissance envoyée/);
+  assert.doesNotMatch(await sent.locator('.who').textContent(), /^Bot/);
+  const got = visitor.locator('#vg-log li[data-kind="knowledge"][data-sent-by]').last();
+  await got.waitFor();
+  assert.match(await got.locator('.vg-who').textContent(), /vous a envoyé :$/);
   assert.ok(knowledgeId);
 
   await op.screenshot({ path: path.join(screenshotDir(), 'console.png') });
@@ -183,6 +195,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   await op.locator('#end-confirm').click();
   await waitFor(async () => (await shownMessages(visitor)).some((m) => m.kind === 'event' && /termin|quitt|fin/i.test(m.text)),
     { what: 'the end message in the chatbox' });
+  // Back with the bot: the visitor may ask for an operator again.
+  await visitor.locator('#vg-handoff').waitFor({ state: 'visible' });
   await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
   const stored = (await consoleLog(op, conv)).filter((m) => m.seq !== null).map((m) => m.seq);
   assert.deepEqual(stored, [...new Set(stored)].sort((a, b) => a - b), 'each seq once, in order');
@@ -250,6 +264,12 @@ test('transfer to a colleague', async () => {
   }, { what: "the history in Bob's console" });
   await waitFor(async () => (await shownMessages(v)).some((m) => /transf/i.test(m.text)), { what: 'transfer told to the visitor' });
   await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
+  // Each operator reads the transfer from their side (the visitor's "vous a transféré" is not theirs).
+  await waitFor(async () => (await consoleLog(bob, c)).some((m) => m.kind === 'event' && m.text === 'This visitor was transferred to you.'),
+    { what: "Bob's own sentence" });
+  await waitFor(async () => (await consoleLog(op, c) || []).some((m) => m.kind === 'event' && m.text === 'Conversation transférée à Bob.'),
+    { what: "the admin's own sentence" });
+  assert.ok(!((await consoleLog(op, c)) || []).some((m) => /vous a transféré/.test(m.text)));
 
   await bob.locator('#composer-input').fill('Bob here');
   await bob.press('#composer-input', 'Enter');
@@ -317,6 +337,8 @@ test('queue: when the operators are full, the conversation waits, then a colleag
   visitors.push(waiting);
   await waiting.locator('#vg-handoff').click();
   await waitFor(async () => (await shownMessages(waiting)).some((m) => /file d'attente/.test(m.text)), { what: 'queued' });
+  // Waiting in the queue: asking again would only repeat "transmise".
+  await waiting.locator('#vg-handoff').waitFor({ state: 'hidden' });
   const c = await conversationOf(waiting);
   await waitFor(async () => /1 en attente/.test(await op.locator('#queue-count').textContent()), { what: 'queue counter' });
   const item = op.locator(`#queue-list li[data-conversation="${c}"]`);

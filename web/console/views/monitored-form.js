@@ -7,6 +7,7 @@ import { app, t, dispatch, announce, showNotice } from "../app.js";
 import { loadBots, botSlug } from "./knowledge.js";
 import { eyeIcon } from "../icons.js";
 import { setSideView } from "./layout.js";
+import { langTag } from "../format.js";
 
 const patch = (p) => dispatch({ type: "local/form", patch: p });
 const form = () => app.state.form;
@@ -60,10 +61,23 @@ export function buildForm(s) {
   const el = h("form#mc-form.mc-form", { novalidate: true, "aria-labelledby": "mc-create-h",
     onsubmit: (e) => { e.preventDefault(); submitForm(); },
     onkeydown: (e) => {
-      if (e.key === "Escape" && !(e.target.id === "mc-knowledge" && form().comboOpen)) { e.preventDefault(); cancel(); }
+      if (e.key !== "Escape" || (e.target.id === "mc-knowledge" && form().comboOpen)) return;
+      e.preventDefault();
+      // Escape leaves an empty form; a filled one is only left once the operator says so
+      // (a second Escape closes the question and keeps what was typed).
+      if (!$("mc-discard").hidden) keepEditing();
+      else if (dirty()) askDiscard();
+      else cancel();
     } },
   h("h2#mc-create-h", eyeIcon("title-eye", 20), t("mcCreate")),
   h("div.field", h("label", { for: "mc-name" }, t("mcName")), name, h("div#mc-name-err.field-error")),
+  h("div.field",
+    h("label", { for: "mc-lang" }, t("mcLang")),
+    h("select", { id: "mc-lang", "aria-describedby": "mc-lang-hint", onchange: (e) => setLang(e.target.value) },
+      h("option", { value: "fr", selected: f.lang === "fr" }, "Français"),
+      h("option", { value: "en", selected: f.lang === "en" }, "English")),
+    h("div#mc-lang-hint.hint", t("mcLangHint")),
+    h("div#mc-lang-err.field-error")),
   h("div.field.combo",
     h("label", { for: "mc-knowledge" }, t("mcKnowledge")),
     kn,
@@ -76,6 +90,11 @@ export function buildForm(s) {
   h("div#mc-strong-hint.hint", t("mcStrongHint")),
   h("div#mc-bot-row.field", { hidden: true }),
   h("div#mc-form-err.form-error", { role: "alert" }),
+  h("div#mc-discard.mc-discard", { role: "group", "aria-labelledby": "mc-discard-text", hidden: true },
+    h("p#mc-discard-text", t("mcDiscardAsk")),
+    h("div.form-actions",
+      h("button.danger", { type: "button", id: "mc-discard-yes", onclick: cancel }, t("mcDiscardYes")),
+      h("button", { type: "button", id: "mc-discard-no", onclick: keepEditing }, t("mcDiscardNo")))),
   h("div.form-actions", h("button.primary", { type: "submit", id: "mc-ok", disabled: f.busy }, t("ok")),
     h("button", { type: "button", id: "mc-cancel", onclick: cancel }, t("cancel"))));
   // Several bots: choose one (with one, it is that one).
@@ -95,7 +114,7 @@ export const monitoredForm = {
     const was = p && p.sideView === "create" ? p.form : null;
     if (!was || f.knowledge !== was.knowledge) {
       const box = $("mc-knowledge-chosen");
-      fill(box, f.knowledge ? [t("mcChosen"), " ", h("code", f.knowledge.id)] : null);
+      fill(box, f.knowledge ? [t("mcChosen"), " ", h("code", f.knowledge.id), " ", langTag(f.knowledge.lang)] : null);
     }
     if (!was || f.options !== was.options || f.active !== was.active || f.comboOpen !== was.comboOpen) combo(f, !!was && f.options !== was.options);
     if (!was || f.busy !== was.busy) $("mc-ok").disabled = f.busy;
@@ -130,7 +149,7 @@ function combo(f, drawList) {
     class: i === f.active ? "active" : null,
     onmousedown: (e) => e.preventDefault(), // keep the focus in the input
     onclick: () => pickStartingKnowledge({ id: k.id, title: k.title || k.id, lang: k.lang }),
-  }, h("span.opt-title", k.title || k.id), h("span.opt-id", k.id))));
+  }, h("span.opt-title", h("span", k.title || k.id), langTag(k.lang)), h("span.opt-id", k.id))));
   list.querySelector(".active")?.scrollIntoView({ block: "nearest" });
 }
 
@@ -146,7 +165,7 @@ async function searchCombo() {
   try {
     const bots = await loadBots();
     const bot = form().bot || (bots[0] && bots[0].slug) || "demo";
-    const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8&lang=${form().lang}`);
     if (mine !== comboSeq || app.state.sideView !== "create") return;
     options = (data && data.knowledge) || [];
   } catch {
@@ -193,6 +212,34 @@ export function pickStartingKnowledge(k) {
   input?.focus();
 }
 
+const langName = (l) => t(l === "en" ? "langEn" : "langFr");
+
+/** The visitor's language changed: a starting knowledge in the other one is dropped, the search redone. */
+function setLang(lang) {
+  const f = form();
+  const k = f.knowledge;
+  const drop = k && k.lang && k.lang !== lang;
+  patch({ lang, options: [], comboOpen: false, active: -1, ...(drop ? { knowledge: null } : {}) });
+  if (drop) setFieldError($("mc-knowledge"), t("mcLangMismatch", k.title, langName(k.lang)));
+  if (f.knowledgeText.trim() && !drop) searchCombo();
+}
+
+/** Something typed that leaving would lose. */
+function dirty() {
+  const f = form();
+  return !!(f.name.trim() || f.knowledgeText.trim() || f.knowledge || f.email.trim());
+}
+let discardFrom = null; // the field the question was asked from
+function askDiscard() {
+  discardFrom = document.activeElement && document.activeElement.id;
+  $("mc-discard").hidden = false;
+  $("mc-discard-no").focus();
+}
+function keepEditing() {
+  $("mc-discard").hidden = true;
+  ($(discardFrom) || $("mc-name"))?.focus();
+}
+
 function back() {
   const { lastSideView } = app.state;
   return lastSideView === "create" ? "livechat" : lastSideView;
@@ -208,7 +255,7 @@ function cancel() {
 async function submitForm() {
   const f = form();
   if (f.busy) return;
-  const inputs = { name: $("mc-name"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
+  const inputs = { name: $("mc-name"), lang: $("mc-lang"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
   for (const el of Object.values(inputs)) if (el) setFieldError(el, "");
   $("mc-form-err").textContent = "";
   // Checked here first: nothing is sent while something is plainly wrong.
@@ -225,6 +272,7 @@ async function submitForm() {
     kn = hit ? { id: hit.id, title: hit.title, lang: hit.lang } : { id: typed, title: typed, lang: null };
   }
   if (!kn) problems.starting_knowledge = t("knowledgeRequired");
+  else if (kn.lang && kn.lang !== f.lang) problems.starting_knowledge = t("mcLangMismatch", kn.title, langName(kn.lang));
   const emailErr = emailProblem(f.email);
   if (emailErr) problems.email = emailErr;
   const fieldsWithProblems = Object.keys(problems);
@@ -234,7 +282,7 @@ async function submitForm() {
     return;
   }
   const body = { bot: f.bot || botSlug || "demo", name, starting_knowledge: kn.id, email: f.email.trim(), strong_monitoring: !!f.strong };
-  if (kn.lang === "fr" || kn.lang === "en") body.lang = kn.lang; // the visitor reads the knowledge's language
+  body.lang = f.lang === "en" ? "en" : "fr"; // chosen in the form: the mail and the chatbox speak it
   patch({ busy: true });
   try {
     const r = await app.api("POST", "/monitored-conversations", body);
