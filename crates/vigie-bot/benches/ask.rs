@@ -251,6 +251,7 @@ fn main() {
             tags,
             related: vec![],
             handoff: false,
+            translations: Default::default(),
         });
         topics.push(topic);
     }
