@@ -62,7 +62,7 @@ impl Index {
         }
         let words = smalltalk::strip(&all_words);
         let k = if self.meaning.is_some() {
-            crate::meaning::LEX_K
+            crate::meaning::lex_k(self.items.len())
         } else {
             TOP
         };
@@ -102,8 +102,8 @@ impl Index {
 
     /// The language most items are in.
     fn main_lang(&self) -> Lang {
-        let fr = self.items.iter().filter(|m| m.lang == Lang::Fr).count();
-        if fr * 2 >= self.items.len() {
+        let n = |l: Lang| self.subs[l.idx()].len();
+        if n(Lang::Fr) >= n(Lang::En) {
             Lang::Fr
         } else {
             Lang::En
@@ -125,7 +125,7 @@ impl Index {
     }
 
     fn global(&self, id: &str) -> Option<u32> {
-        self.items.iter().position(|m| m.id == id).map(|g| g as u32)
+        self.by_id.get(id).copied()
     }
 
     /// Answers and suggestions in the target language (translations), one
@@ -261,7 +261,12 @@ impl Index {
             Some(l) if d.confidence >= self.params.lang_confident => Some(l),
             _ => lang.or(d.lang),
         };
-        let ranked = self.rank(&words, target, false, crate::meaning::LEX_K);
+        let ranked = self.rank(
+            &words,
+            target,
+            false,
+            crate::meaning::lex_k(self.items.len()),
+        );
         self.topics(m.candidates(self, &words, target, &ranked))
             .iter()
             .take(k)

@@ -429,6 +429,7 @@ pub fn normalise(v: &mut [f32]) {
 }
 
 /// Dot product, eight lanes at a time (lets the compiler vectorise).
+#[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));

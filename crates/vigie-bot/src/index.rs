@@ -365,6 +365,11 @@ fn csr(lists: Vec<Vec<u32>>) -> (Vec<u32>, Vec<u32>) {
 }
 
 impl SubIndex {
+    /// Number of items in this language.
+    pub fn len(&self) -> usize {
+        self.item_global.len()
+    }
+
     /// `items`: (global index, analysed formulations incl. title, each with
     /// its similarity factor).
     pub fn build(lang: Lang, items: &[ItemForms], n_total: usize, stop_weight: f32) -> SubIndex {
@@ -872,6 +877,8 @@ pub struct Index {
     pub(crate) params: Params,
     /// Semantic side and learned fusion; `None`: lexical matcher only.
     pub(crate) meaning: Option<crate::meaning::Meaning>,
+    /// Item id → global index.
+    pub(crate) by_id: HashMap<String, u32>,
 }
 
 impl Index {
@@ -995,6 +1002,11 @@ impl Index {
             }
         }
         Index {
+            by_id: metas
+                .iter()
+                .enumerate()
+                .map(|(g, m)| (m.id.clone(), g as u32))
+                .collect(),
             items: metas,
             subs,
             params,

@@ -54,12 +54,23 @@ pub const FEATURES: [&str; NF] = [
 ];
 
 /// Lexical candidates considered.
-pub(crate) const LEX_K: usize = 16;
-/// Semantic candidates considered (from the item centroids).
+const LEX_K: usize = 16;
+
+/// Lexical candidates for a base of `n` items (half as many in bases over
+/// [`PRE_FILTER`] items: the latency budget).
+pub(crate) fn lex_k(n: usize) -> usize {
+    if n > PRE_FILTER {
+        LEX_K / 2
+    } else {
+        LEX_K
+    }
+}
+/// Semantic candidates considered (from the item centroids); half as many
+/// in bases over [`PRE_FILTER`] items.
 const SEM_K: usize = 16;
 /// Dimensions of the centroid pre-filter of large bases (the first PCA
 /// components carry most of the variance).
-const PRE_DIM: usize = 48;
+const PRE_DIM: usize = 32;
 /// Bases with more items pre-filter on [`PRE_DIM`] dimensions.
 const PRE_FILTER: usize = 1500;
 /// Fewer training questions than this: the lexical decision is kept.
@@ -98,6 +109,10 @@ pub(crate) struct Meaning {
     text_vec: Vec<f32>,
     text_gram: Vec<Sparse>,
     item_vec: Vec<f32>,
+    /// The first [`PRE_DIM`] dimensions of the centroids, dimension-major
+    /// (`pre[d * n + i]`): the pre-filter of large bases reads them all for
+    /// every question, as one streaming pass per dimension.
+    pre: Vec<f32>,
     item_gram: Vec<Sparse>,
     idf: chargram::Idf,
     clf: Option<crate::classifier::Classifier>,
@@ -189,9 +204,18 @@ impl Meaning {
                 .collect();
             crate::classifier::Classifier::train(items.len(), dim, &ex)
         });
+        let pd = PRE_DIM.min(dim);
+        let pre = if items.len() > PRE_FILTER {
+            (0..pd)
+                .flat_map(|d| item_vec.chunks_exact(dim).map(move |r| r[d]))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Meaning {
             emb,
             dim,
+            pre,
             clf,
             item_off,
             text_vec,
@@ -213,6 +237,7 @@ impl Meaning {
     pub fn heap_bytes(&self) -> usize {
         self.text_vec.len() * 4
             + self.item_vec.len() * 4
+            + self.pre.len() * 4
             + self
                 .text_gram
                 .iter()
@@ -282,7 +307,12 @@ impl Meaning {
         let probe = chargram::Probe::new(&q.gram);
         let mut items: Vec<u32> = ranked.iter().map(|s| s.item).collect();
         if q.vec.iter().any(|&x| x != 0.0) {
-            for i in self.semantic_top(&q, SEM_K) {
+            let k = if self.n_items() > PRE_FILTER {
+                SEM_K / 2
+            } else {
+                SEM_K
+            };
+            for i in self.semantic_top(&q, k) {
                 if !items.contains(&i) {
                     items.push(i);
                 }
@@ -425,7 +455,7 @@ pub(crate) fn train(
         let stride = queries.len().div_ceil(budget).max(1);
         for (text, right, lang) in queries.iter().step_by(stride) {
             let words = normalize::words(text);
-            let ranked = lex.rank(&words, Some(*lang), false, LEX_K);
+            let ranked = lex.rank(&words, Some(*lang), false, lex_k(a_items.len()));
             let cands = meaning.candidates(&lex, &words, Some(*lang), &ranked);
             if cands.is_empty() {
                 continue;
