@@ -81,7 +81,7 @@ const OOS_WEIGHT: f32 = 2.0;
 /// Fewer training questions than this: the lexical decision is kept.
 const MIN_TRAIN: usize = 60;
 /// At most this many training questions (a stride through the fold).
-const MAX_TRAIN: usize = 2500;
+const MAX_TRAIN: usize = 2000;
 
 /// What the training at build did.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -277,23 +277,41 @@ impl Meaning {
     /// The items whose centroid is closest to the question.
     fn semantic_top(&self, q: &Query, k: usize) -> Vec<u32> {
         let n = self.n_items();
-        let d = if n > PRE_FILTER {
-            PRE_DIM.min(self.dim)
-        } else {
-            self.dim
-        };
-        let mut s: Vec<(f32, u32)> = (0..n)
-            .map(|i| {
-                let row = &self.item_vec[i * self.dim..i * self.dim + d];
-                (embed::dot(row, &q.vec[..d]), i as u32)
-            })
-            .collect();
-        let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if s.len() > k {
-            s.select_nth_unstable_by(k - 1, cmp);
-            s.truncate(k);
+        if self.pre.is_empty() {
+            let mut s: Vec<(f32, u32)> = (0..n)
+                .map(|i| {
+                    let row = &self.item_vec[i * self.dim..(i + 1) * self.dim];
+                    (embed::dot(row, &q.vec), i as u32)
+                })
+                .collect();
+            let cmp = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if s.len() > k {
+                s.select_nth_unstable_by(k - 1, cmp);
+                s.truncate(k);
+            }
+            return s.into_iter().map(|x| x.1).collect();
         }
-        s.into_iter().map(|x| x.1).collect()
+        // large bases: the first PCA dimensions, one streaming pass each
+        let mut acc = vec![0f32; n];
+        for (col, &qd) in self.pre.chunks_exact(n).zip(&q.vec) {
+            for (a, &v) in acc.iter_mut().zip(col) {
+                *a += qd * v;
+            }
+        }
+        // the k best in one pass: a small sorted list and its floor
+        let mut best: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
+        let mut floor = f32::MIN;
+        for (i, &a) in acc.iter().enumerate() {
+            if a > floor || best.len() < k {
+                let at = best.partition_point(|b| b.0 >= a);
+                best.insert(at, (a, i as u32));
+                best.truncate(k);
+                if best.len() == k {
+                    floor = best[k - 1].0;
+                }
+            }
+        }
+        best.into_iter().map(|x| x.1).collect()
     }
 
     /// Candidates with their features and fused confidence, best first.
@@ -411,7 +429,14 @@ pub(crate) fn train(
     let n_texts: usize = items.iter().map(|it| texts(it).count()).sum();
     let mut examples: Vec<Example> = Vec::new();
     let mut oos_q = 0;
-    for (fold, parity) in [(0usize, 0usize), (1, 1)] {
+    // large bases learn from one fold (build time); the weights are a
+    // dozen numbers, a thousand questions pin them down
+    let folds: &[(usize, usize)] = if items.len() > PRE_FILTER {
+        &[(0, 0)]
+    } else {
+        &[(0, 0), (1, 1)]
+    };
+    for &(fold, parity) in folds {
         // fold A: texts of this parity; held-out items: one in six
         let held = |g: usize| items.len() >= 6 && (g + fold) % 6 == 3;
         let mut a_items: Vec<KnowledgeInput> = Vec::new();
@@ -452,7 +477,7 @@ pub(crate) fn train(
         let lex = Index::build_lexical(&a_items, params.clone());
         let mut meaning = Meaning::build(&a_items, emb.clone());
         meaning.weights = DEFAULT_WEIGHTS;
-        let budget = MAX_TRAIN / 2;
+        let budget = MAX_TRAIN / folds.len();
         let stride = queries.len().div_ceil(budget).max(1);
         for (text, right, lang) in queries.iter().step_by(stride) {
             let words = normalize::words(text);
