@@ -71,6 +71,10 @@ const SEM_K: usize = 16;
 /// Dimensions of the centroid pre-filter of large bases (the first PCA
 /// components carry most of the variance).
 const PRE_DIM: usize = 32;
+/// Grams kept in an item's n-gram centroid.
+const CENTROID_GRAMS: usize = 128;
+/// Per candidate, the texts closest in meaning whose n-grams are compared.
+const CHAR_TEXTS: usize = 3;
 /// Bases with more items pre-filter on [`PRE_DIM`] dimensions.
 const PRE_FILTER: usize = 1500;
 /// Weight of a left-out item's question in the fit.
@@ -199,7 +203,15 @@ impl Meaning {
             .map(|i| {
                 let r = item_off[i] as usize..item_off[i + 1] as usize;
                 let vs: Vec<&Sparse> = text_gram[r].iter().collect();
-                chargram::centroid(&vs)
+                // its heaviest grams only: a question is compared with every
+                // candidate's centroid, and long items have thousands
+                let mut c = chargram::centroid(&vs);
+                if c.len() > CENTROID_GRAMS {
+                    c.select_nth_unstable_by(CENTROID_GRAMS - 1, |a, b| b.1.total_cmp(&a.1));
+                    c.truncate(CENTROID_GRAMS);
+                    c.sort_unstable_by_key(|x| x.0);
+                }
+                c
             })
             .collect();
         let clf = (!text_words.is_empty()).then(|| {
@@ -362,13 +374,23 @@ impl Meaning {
             .map(|&i| {
                 let iu = i as usize;
                 let r = self.item_off[iu] as usize..self.item_off[iu + 1] as usize;
-                let mut sem_best = 0f32;
-                let mut chr_best = 0f32;
-                for t in r {
-                    let v = &self.text_vec[t * self.dim..(t + 1) * self.dim];
-                    sem_best = sem_best.max(embed::dot(v, &q.vec));
-                    chr_best = chr_best.max(probe.dot(&self.text_gram[t]));
+                // the n-gram similarity of the texts closest in meaning only
+                // (the probes are the costly part of a question)
+                let mut sims: Vec<(f32, usize)> = r
+                    .map(|t| {
+                        let v = &self.text_vec[t * self.dim..(t + 1) * self.dim];
+                        (embed::dot(v, &q.vec), t)
+                    })
+                    .collect();
+                if sims.len() > CHAR_TEXTS {
+                    sims.select_nth_unstable_by(CHAR_TEXTS - 1, |a, b| b.0.total_cmp(&a.0));
                 }
+                let sem_best = sims.iter().map(|s| s.0).fold(0f32, f32::max);
+                let chr_best = sims
+                    .iter()
+                    .take(CHAR_TEXTS)
+                    .map(|&(_, t)| probe.dot(&self.text_gram[t]))
+                    .fold(0f32, f32::max);
                 let sem_c = embed::dot(&self.item_vec[iu * self.dim..(iu + 1) * self.dim], &q.vec);
                 let chr_c = probe.dot(&self.item_gram[iu]);
                 let lex = ranked.iter().find(|s| s.item == i).copied();
