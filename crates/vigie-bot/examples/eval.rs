@@ -110,7 +110,11 @@ fn main() {
         println!("training: {}", serde_json::to_string(r).unwrap());
     }
     for (name, index) in [("lexical (old)", &old), ("fused (new)", &new)] {
-        for (part, set) in [("tune", half(&cases, 0)), ("held-out", half(&cases, 1))] {
+        for (part, set) in [
+            ("all", cases.clone()),
+            ("tune", half(&cases, 0)),
+            ("held-out", half(&cases, 1)),
+        ] {
             let _ = evaluate(index, &set, lang);
             let r = evaluate(index, &set, lang);
             let d = details(index, &set, lang);

@@ -81,6 +81,13 @@ impl Idf {
     /// TF-IDF vector (sublinear tf), L2-normalised. Grams unknown to the
     /// base count in the norm (they lower every similarity) but are dropped.
     pub fn vector(&self, grams: &[(u32, u32)]) -> Sparse {
+        self.vector_known(grams).0
+    }
+
+    /// [`Idf::vector`] and the share of the vector's squared mass made of
+    /// grams the base knows (low for a question about something else).
+    pub fn vector_known(&self, grams: &[(u32, u32)]) -> (Sparse, f32) {
+        let mut known = 0f32;
         let mut norm = 0f32;
         let mut v: Sparse = Vec::with_capacity(grams.len());
         for &(g, c) in grams {
@@ -89,6 +96,7 @@ impl Idf {
                 Some(&i) => {
                     let w = tf * i;
                     norm += w * w;
+                    known += w * w;
                     v.push((g, w));
                 }
                 None => norm += (tf * self.unknown).powi(2),
@@ -100,7 +108,7 @@ impl Idf {
                 x.1 /= n;
             }
         }
-        v
+        (v, if norm > 0.0 { known / norm } else { 0.0 })
     }
 }
 

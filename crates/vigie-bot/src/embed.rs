@@ -443,6 +443,21 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
+/// Dot product of int8 values with floats, eight lanes at a time.
+#[inline]
+pub fn dot_i8(a: &[i8], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] as f32 * y[k];
+        }
+    }
+    let tail: f32 = ra.iter().zip(rb).map(|(x, y)| *x as f32 * y).sum();
+    acc.iter().sum::<f32>() + tail
+}
+
 fn f16_to_f32(h: u16) -> f32 {
     let s = ((h >> 15) & 1) as u32;
     let e = ((h >> 10) & 0x1f) as u32;

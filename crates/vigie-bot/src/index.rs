@@ -162,7 +162,7 @@ impl Default for Params {
             suggest: 0.35,
             window: 0.1,
             weak: 0.12,
-            p_answer: 0.6,
+            p_answer: 0.55,
             p_margin: 0.1,
             p_keep: 0.2,
             p_suggest: 0.25,
