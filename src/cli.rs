@@ -4,7 +4,6 @@
 
 use crate::app;
 use crate::config::{redact_url, Settings};
-use crate::engines::Served;
 use crate::service::actions::{self, FileFormat};
 use crate::service::{ActionError, Core};
 use crate::store::Store;
@@ -71,6 +70,10 @@ pub enum Command {
         /// Language to ask in (default: detected per question).
         #[arg(long)]
         lang: Option<String>,
+        /// Also print top-3 accuracy, the most confused pairs of items and per-item
+        /// accuracy.
+        #[arg(long)]
+        report: bool,
     },
 }
 
@@ -311,12 +314,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Deploy { bot } => {
             let core = core(&settings).await?;
             let bot = actions::bot(&core, &bot).await.map_err(explain)?;
-            let d = actions::deploy(&core, &bot, None).await.map_err(explain)?;
+            let done = actions::deploy(&core, &bot, None).await.map_err(explain)?;
             println!(
-                "deployed `{}` version {} ({} knowledge items)\ndeployed URL: {}",
+                "deployed `{}` version {} ({} knowledge items)\n{}\ndeployed URL: {}",
                 bot.slug,
-                d.version,
-                d.snapshot.knowledge.len(),
+                done.deployment.version,
+                done.deployment.snapshot.knowledge.len(),
+                build_summary(&done.report),
                 actions::deployed_url(&settings.public_url, &bot)
             );
             Ok(())
@@ -326,8 +330,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             json,
             lang,
-        } => eval(settings, bot, file, json, lang).await,
+            report,
+        } => eval(settings, bot, file, json, lang, report).await,
     }
+}
+
+/// One line saying what the matcher's build did (time, items, cross-validated accuracy).
+pub fn build_summary(r: &crate::engines::BuildReport) -> String {
+    let pct = |v: f32| format!("{:.1}%", v * 100.0);
+    let trained = match (r.cv_accuracy, r.cv_lexical_accuracy, r.cv_refused) {
+        (Some(a), Some(l), Some(o)) => format!(
+            "cross-validated accuracy {} (lexical alone {}), out-of-scope refused {}",
+            pct(a),
+            pct(l),
+            pct(o)
+        ),
+        _ => "too few formulations to train: lexical matcher".to_string(),
+    };
+    format!(
+        "matcher built in {} ms: {} items, {} texts; {trained}; model: {} ({:.1} MB for this bot's meaning side)",
+        r.millis,
+        r.items,
+        r.texts,
+        r.model,
+        r.meaning_bytes as f64 / 1e6
+    )
 }
 
 async fn eval(
@@ -336,6 +363,7 @@ async fn eval(
     file: PathBuf,
     json: bool,
     lang: Option<String>,
+    detailed: bool,
 ) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
@@ -374,7 +402,7 @@ async fn eval(
                 bot.slug, bot.slug
             )
         })?;
-    let served = Served::build(d.version, d.snapshot);
+    let served = core.engines.build(d.version, d.snapshot).await;
     let unknown: Vec<&str> = cases
         .iter()
         .filter_map(|c| c.expected.as_deref())
@@ -384,8 +412,24 @@ async fn eval(
         bail!("expected ids not in the deployment: {}", unknown.join(", "));
     }
     let report = vigie_bot::eval::evaluate(&served.index, &cases, lang);
+    let details = detailed.then(|| vigie_bot::eval::details(&served.index, &cases, lang));
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        let mut v = serde_json::to_value(&report)?;
+        if let Some(d) = &details {
+            v["top1"] = serde_json::json!(d.top1);
+            v["top3"] = serde_json::json!(d.top3);
+            v["confused"] = serde_json::json!(d
+                .confused
+                .iter()
+                .map(|(e, a, n)| serde_json::json!({"expected": e, "answered": a, "count": n}))
+                .collect::<Vec<_>>());
+            v["per_item"] = serde_json::json!(d
+                .per_item
+                .iter()
+                .map(|(id, n, acc)| serde_json::json!({"id": id, "questions": n, "accuracy": acc}))
+                .collect::<Vec<_>>());
+        }
+        println!("{v}");
     } else {
         println!("bot: {} (deployment {})", bot.slug, d.version);
         println!("questions:          {}", report.n);
@@ -396,6 +440,22 @@ async fn eval(
             "latency per question: p50 {:.1} µs, p99 {:.1} µs",
             report.p50_us, report.p99_us
         );
+        println!("{}", build_summary(&served.report));
+        if let Some(d) = &details {
+            println!("top-1 ranked:       {:.3}", d.top1);
+            println!("top-3 accuracy:     {:.3}", d.top3);
+            println!("most confused pairs (expected -> answered instead: count):");
+            if d.confused.is_empty() {
+                println!("  none");
+            }
+            for (e, a, n) in &d.confused {
+                println!("  {e} -> {a}: {n}");
+            }
+            println!("per-item accuracy (worst first):");
+            for (id, n, acc) in &d.per_item {
+                println!("  {acc:.3}  {id} ({n} questions)");
+            }
+        }
     }
     Ok(())
 }

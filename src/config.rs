@@ -4,7 +4,13 @@
 //! checked once, here, so a bad one stops start-up with a message naming the setting
 //! instead of failing later somewhere deep in the server.
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+use vigie_bot::Embeddings;
 
 use figment::{
     providers::{Env, Format, Serialized, Toml},
@@ -27,6 +33,7 @@ struct RawSettings {
     smtp_ca_file: Option<String>,
     mail_from: Option<String>,
     mail_retry_seconds: Option<u64>,
+    model_dir: Option<String>,
 }
 
 /// Validated settings.
@@ -54,6 +61,32 @@ pub struct Settings {
     pub mail_from: String,
     /// Delay before the first retry of a failed send (it grows ×3 per attempt, up to 1 h).
     pub mail_retry_seconds: u64,
+    /// A model2vec model directory (`model.safetensors` + `tokenizer.json`) used instead
+    /// of the model shipped in the binary. None: the shipped model.
+    pub model_dir: Option<PathBuf>,
+    /// The word embeddings every bot's matcher uses (read once, at start-up).
+    pub model: Arc<Embeddings>,
+}
+
+/// Reads a standard model2vec directory: its `model.safetensors` and `tokenizer.json`,
+/// checked by the engine. Any problem names the setting.
+pub fn load_model_dir(dir: &Path) -> Result<Embeddings, ConfigError> {
+    const SETTING: &str = "VIGIE_MODEL_DIR";
+    if !dir.is_dir() {
+        return Err(bad(
+            SETTING,
+            format!("{} is not a directory (a model2vec model directory holding model.safetensors and tokenizer.json)", dir.display()),
+        ));
+    }
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path)
+            .map_err(|e| bad(SETTING, format!("cannot read {}: {e}", path.display())))
+    };
+    let weights = read("model.safetensors")?;
+    let tokenizer = read("tokenizer.json")?;
+    Embeddings::from_model2vec(&weights, &tokenizer)
+        .map_err(|e| bad(SETTING, format!("{}: {e}", dir.display())))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -187,7 +220,17 @@ impl Settings {
         if mail_retry_seconds == 0 {
             return Err(bad("VIGIE_MAIL_RETRY_SECONDS", "must be at least 1"));
         }
+        let model_dir = raw
+            .model_dir
+            .filter(|d| !d.trim().is_empty())
+            .map(PathBuf::from);
+        let model = match &model_dir {
+            Some(dir) => Arc::new(load_model_dir(dir)?),
+            None => Embeddings::shipped(),
+        };
         Ok(Settings {
+            model_dir,
+            model,
             smtp_url,
             smtp_ca_file,
             mail_from,
@@ -218,6 +261,8 @@ impl Settings {
             smtp_ca_file: None,
             mail_from: "Vigie <vigie@localhost>".into(),
             mail_retry_seconds: 10,
+            model_dir: None,
+            model: Embeddings::shipped(),
         }
     }
 
@@ -246,6 +291,7 @@ impl fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("model_dir", &self.model_dir)
             .finish_non_exhaustive()
     }
 }
@@ -293,5 +339,61 @@ mod tests {
         s.database_url = "postgres://u:secret@db/vigie".into();
         let shown = format!("{s:?}");
         assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    /// A 4 x 3 F32 model2vec matrix and a WordPiece tokenizer of 4 pieces.
+    fn write_model(dir: &Path, tokenizer: &str) {
+        let data: Vec<u8> = [
+            0.0f32, 0.0, 1.0, 1.0, 0.0, 0.0, 0.9, 0.1, 0.0, 0.0, 1.0, 0.0,
+        ]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+        let header = format!(
+            r#"{{"embeddings":{{"dtype":"F32","shape":[4,3],"data_offsets":[0,{}]}}}}"#,
+            data.len()
+        );
+        let mut b = (header.len() as u64).to_le_bytes().to_vec();
+        b.extend(header.as_bytes());
+        b.extend(data);
+        std::fs::write(dir.join("model.safetensors"), b).unwrap();
+        std::fs::write(dir.join("tokenizer.json"), tokenizer).unwrap();
+    }
+
+    #[test]
+    fn model_dir_loads_a_model2vec_model_or_names_the_setting() {
+        let shipped = Settings::from_raw(RawSettings::default()).unwrap();
+        assert!(shipped.model_dir.is_none());
+        assert!(shipped.model.len() > 20_000, "the shipped model by default");
+        let tmp = tempfile::tempdir().unwrap();
+        let with = |dir: &Path| {
+            Settings::from_raw(RawSettings {
+                model_dir: Some(dir.display().to_string()),
+                ..Default::default()
+            })
+        };
+        let e = with(&tmp.path().join("missing")).err().unwrap().to_string();
+        assert!(
+            e.contains("VIGIE_MODEL_DIR") && e.contains("not a directory"),
+            "{e}"
+        );
+        let e = with(tmp.path()).err().unwrap().to_string();
+        assert!(
+            e.contains("VIGIE_MODEL_DIR") && e.contains("model.safetensors"),
+            "{e}"
+        );
+        write_model(tmp.path(), "not json");
+        let e = with(tmp.path()).err().unwrap().to_string();
+        assert!(
+            e.contains("VIGIE_MODEL_DIR") && e.contains("tokenizer.json"),
+            "{e}"
+        );
+        write_model(
+            tmp.path(),
+            r###"{"model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                "vocab": {"[UNK]": 0, "print": 1, "##er": 2, "car": 3}}}"###,
+        );
+        let s = with(tmp.path()).unwrap();
+        assert_eq!((s.model.len(), s.model.dim()), (4, 3));
     }
 }

@@ -9,21 +9,47 @@
 
 use crate::domain::deployment::{DeployedKnowledge, Snapshot};
 use crate::store::{Bot, Store, StoreError};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-use vigie_bot::{Index, KnowledgeInput};
+use vigie_bot::{Embeddings, Index, KnowledgeInput, Params};
+
+/// What building a bot's matcher did: shown by `vigie deploy`, the deploy API and the
+/// admin's Deploy.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BuildReport {
+    /// Knowledge items indexed.
+    pub items: usize,
+    /// Titles and formulations the model learned from.
+    pub texts: usize,
+    /// Whole build, training included, in milliseconds.
+    pub millis: u64,
+    /// The embedding model (`shipped: …` or the model2vec directory's).
+    pub model: String,
+    /// Cross-validated top-1 accuracy of the trained matcher on the base's own
+    /// formulations, and of the lexical matcher alone; `None` when the base is too small
+    /// to train (the lexical decision is kept).
+    pub cv_accuracy: Option<f32>,
+    pub cv_lexical_accuracy: Option<f32>,
+    /// Share of left-out items' questions refused in cross-validation.
+    pub cv_refused: Option<f32>,
+    /// Memory held by this index's semantic side (the shared model not included), bytes.
+    pub meaning_bytes: usize,
+}
 
 pub struct Served {
     pub version: i64,
     pub snapshot: Snapshot,
     pub index: Index,
+    pub report: BuildReport,
     by_id: HashMap<String, usize>,
     checked: RwLock<Instant>,
 }
 
 impl Served {
-    pub fn build(version: i64, snapshot: Snapshot) -> Served {
+    pub fn build(version: i64, snapshot: Snapshot, model: Arc<Embeddings>) -> Served {
+        let t0 = Instant::now();
         let inputs: Vec<KnowledgeInput> = snapshot
             .knowledge
             .iter()
@@ -36,9 +62,22 @@ impl Served {
                 handoff: k.handoff,
                 answer: k.answer.clone(),
                 tags: k.tags.clone(),
+                translations: k.translations.clone(),
             })
             .collect();
-        let index = Index::build(&inputs);
+        let index = Index::build_with_model(&inputs, Some(model.clone()), Params::default());
+        let training = index.training();
+        let trained = training.filter(|t| t.questions > 0);
+        let report = BuildReport {
+            items: inputs.len(),
+            texts: training.map_or(0, |t| t.texts),
+            millis: t0.elapsed().as_millis() as u64,
+            model: training.map_or_else(|| model.name.clone(), |t| t.model.clone()),
+            cv_accuracy: trained.map(|t| t.cv_accuracy),
+            cv_lexical_accuracy: trained.map(|t| t.cv_lexical_accuracy),
+            cv_refused: trained.map(|t| t.cv_refused),
+            meaning_bytes: index.meaning_bytes(),
+        };
         let by_id = snapshot
             .knowledge
             .iter()
@@ -49,6 +88,7 @@ impl Served {
             version,
             snapshot,
             index,
+            report,
             by_id,
             checked: RwLock::new(Instant::now()),
         }
@@ -59,15 +99,25 @@ impl Served {
     }
 }
 
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Engines {
     inner: Arc<RwLock<HashMap<i64, Arc<Served>>>>,
     /// Bots by slug. Bots are never renamed or deleted, so an entry never goes stale;
     /// this keeps the database out of the hot `ask` path.
     bots: Arc<RwLock<HashMap<String, Bot>>>,
+    /// The word embeddings every index is built with (shared, read once).
+    model: Arc<Embeddings>,
 }
 
 impl Engines {
+    pub fn new(model: Arc<Embeddings>) -> Engines {
+        Engines {
+            inner: Arc::default(),
+            bots: Arc::default(),
+            model,
+        }
+    }
+
     pub async fn bot(&self, store: &Store, slug: &str) -> Result<Bot, StoreError> {
         if let Some(bot) = self.bots.read().expect("bots lock").get(slug) {
             return Ok(bot.clone());
@@ -121,10 +171,21 @@ impl Engines {
         Ok(self.load(bot_id, latest.version, latest.snapshot).await)
     }
 
-    pub async fn load(&self, bot_id: i64, version: i64, snapshot: Snapshot) -> Arc<Served> {
-        let served = tokio::task::spawn_blocking(move || Served::build(version, snapshot))
+    /// Builds a deployment's matcher off the async workers (training included).
+    pub async fn build(&self, version: i64, snapshot: Snapshot) -> Served {
+        let model = self.model.clone();
+        tokio::task::spawn_blocking(move || Served::build(version, snapshot, model))
             .await
-            .expect("index build does not panic");
+            .expect("index build does not panic")
+    }
+
+    pub async fn load(&self, bot_id: i64, version: i64, snapshot: Snapshot) -> Arc<Served> {
+        let served = self.build(version, snapshot).await;
         self.install(bot_id, served)
+    }
+
+    /// The model indexes are built with.
+    pub fn model(&self) -> &Arc<Embeddings> {
+        &self.model
     }
 }

@@ -74,7 +74,51 @@ pub const CORE_RESOURCES: &[ResourceDef] = &[
     r("launcher_label", "Ouvrir l'assistant", "Open the assistant"),
     r("close_label", "Fermer", "Close"),
     r("new_message_label", "Nouveau message", "New message"),
+    // Small talk (issue 16): the bot's answer to each kind of global sentence.
+    r(
+        "small_talk_greeting",
+        "Bonjour ! Quelle est votre question ?",
+        "Hello! What is your question?",
+    ),
+    r(
+        "small_talk_thanks",
+        "Avec plaisir ! Avez-vous une autre question ?",
+        "You're welcome! Do you have another question?",
+    ),
+    r(
+        "small_talk_goodbye",
+        "Au revoir et bonne journée !",
+        "Goodbye, have a nice day!",
+    ),
+    r(
+        "small_talk_are_you_a_bot",
+        "Je suis l'assistant virtuel : un programme, pas une personne. Je réponds aux questions que je connais.",
+        "I am the virtual assistant: a program, not a person. I answer the questions I know.",
+    ),
+    r(
+        "small_talk_insult",
+        "Je suis désolé que vous soyez mécontent. Dites-moi ce qui ne va pas et je ferai de mon mieux pour vous aider.",
+        "I am sorry you are unhappy. Tell me what is wrong and I will do my best to help.",
+    ),
+    r(
+        "small_talk_vague",
+        "Pouvez-vous préciser votre demande ? Par exemple : ce que vous essayiez de faire et ce qui ne fonctionne pas.",
+        "Could you tell me more? For example: what you were trying to do and what does not work.",
+    ),
 ];
+
+/// The resource key answering a kind of small talk.
+pub fn small_talk_key(kind: vigie_bot::SmallTalkKind) -> &'static str {
+    use vigie_bot::SmallTalkKind::*;
+    match kind {
+        Greeting => "small_talk_greeting",
+        Thanks => "small_talk_thanks",
+        Goodbye => "small_talk_goodbye",
+        AreYouABot => "small_talk_are_you_a_bot",
+        Insult => "small_talk_insult",
+        Vague => "small_talk_vague",
+    }
+}
 
 /// The modules, in the order the admin pages show them.
 pub const MODULES: &[ModuleDef] = &[
@@ -361,6 +405,12 @@ mod tests {
             "monitored_link_invalid",
             "help_accept",
             "help_decline",
+            "small_talk_greeting",
+            "small_talk_thanks",
+            "small_talk_goodbye",
+            "small_talk_are_you_a_bot",
+            "small_talk_insult",
+            "small_talk_vague",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -368,7 +418,7 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 20);
+        assert_eq!(cfg.resources.len(), 26);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
         assert!(!cfg.module_on(Module::MonitoredConversations));
     }
@@ -419,6 +469,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 20);
+        assert_eq!(resolved.resources.len(), 26);
     }
 }

@@ -118,6 +118,10 @@ pub struct MessageBody {
     pub event: Option<SystemEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The language of a bot message's text (the answer follows the question's language,
+    /// which may differ from the chatbox's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<vigie_bot::Lang>,
 }
 
 /// A message about to be stored.

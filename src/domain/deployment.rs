@@ -20,6 +20,9 @@ pub struct DeployedKnowledge {
     pub tags: Vec<String>,
     pub related: Vec<String>,
     pub handoff: bool,
+    /// Twin ids by language (published ones only).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub translations: std::collections::BTreeMap<Lang, String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -64,6 +67,12 @@ impl Snapshot {
                     .cloned()
                     .collect(),
                 handoff: i.handoff,
+                translations: i
+                    .translations
+                    .iter()
+                    .filter(|(_, t)| published.contains(t.as_str()))
+                    .map(|(l, t)| (*l, t.clone()))
+                    .collect(),
             })
             .collect();
         Snapshot {

@@ -4,7 +4,7 @@
 //! validation that turns it into a `KnowledgeItem`.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use vigie_bot::Lang;
 
 pub const MAX_ID: usize = 100;
@@ -51,6 +51,10 @@ pub struct KnowledgeDoc {
     /// Absent in a file means published; the API's create defaults it the same way.
     #[serde(default = "yes")]
     pub published: bool,
+    /// The ids of this item's twins in other languages (`{"en": "password-reset"}`): one
+    /// topic, answered in the visitor's language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, String>,
 }
 
 fn yes() -> bool {
@@ -69,6 +73,8 @@ pub struct KnowledgeItem {
     pub handoff: bool,
     pub tags: Vec<String>,
     pub published: bool,
+    /// Twin ids by language (never this item's own language).
+    pub translations: BTreeMap<Lang, String>,
 }
 
 impl KnowledgeItem {
@@ -83,6 +89,7 @@ impl KnowledgeItem {
             handoff: self.handoff,
             answer: self.answer.clone(),
             tags: self.tags.clone(),
+            translations: self.translations.clone(),
         }
     }
 
@@ -97,6 +104,11 @@ impl KnowledgeItem {
             handoff: self.handoff,
             tags: self.tags.clone(),
             published: self.published,
+            translations: self
+                .translations
+                .iter()
+                .map(|(l, id)| (l.as_str().to_string(), id.clone()))
+                .collect(),
         }
     }
 }
@@ -209,6 +221,33 @@ impl KnowledgeDoc {
                 tags.push(t);
             }
         }
+        let mut translations = BTreeMap::new();
+        for (l, twin) in &self.translations {
+            let field = format!("translations.{l}");
+            let twin = twin.trim().to_string();
+            match Lang::parse(l.trim()) {
+                None => errors.push(FieldError::new(
+                    field,
+                    format!("unknown language `{l}` (expected fr or en)"),
+                )),
+                Some(tl) if Some(tl) == lang => errors.push(FieldError::new(
+                    field,
+                    "a translation is in another language than the item's own",
+                )),
+                Some(tl) => {
+                    if let Err(m) = check_id(&twin) {
+                        errors.push(FieldError::new(field, m));
+                    } else if twin == id {
+                        errors.push(FieldError::new(
+                            field,
+                            "an item cannot be its own translation",
+                        ));
+                    } else {
+                        translations.insert(tl, twin);
+                    }
+                }
+            }
+        }
         match lang {
             Some(lang) if errors.is_empty() => Ok(KnowledgeItem {
                 id,
@@ -220,6 +259,7 @@ impl KnowledgeDoc {
                 handoff: self.handoff,
                 tags,
                 published: self.published,
+                translations,
             }),
             _ => Err(errors),
         }
@@ -237,17 +277,50 @@ pub struct ImportError {
     pub message: String,
 }
 
-/// Validates a whole import: every item, ids unique in the file, and related ids that
-/// exist either in the file or among `existing_ids`. All or nothing: any error rejects the
-/// file and every error is listed.
+/// The problems of an item's translation links: each twin must exist and be in the
+/// language it is named for. `lang_of(id)`: `None` when no such item exists, `Some(None)`
+/// when it exists but its language is unknown (an unreadable line of a file).
+pub fn translation_errors(
+    item: &KnowledgeItem,
+    lang_of: impl Fn(&str) -> Option<Option<Lang>>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (l, twin) in &item.translations {
+        let field = format!("translations.{}", l.as_str());
+        match lang_of(twin) {
+            None => errors.push(FieldError::new(
+                field,
+                format!("translation id `{twin}` does not exist"),
+            )),
+            Some(Some(tl)) if tl != *l => errors.push(FieldError::new(
+                field,
+                format!(
+                    "translation `{twin}` is in `{}`, not in `{}`",
+                    tl.as_str(),
+                    l.as_str()
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    errors
+}
+
+/// Validates a whole import: every item, ids unique in the file, and related ids and
+/// translations that exist either in the file or among `existing` (id → language, `None`
+/// when unknown). All or nothing: any error rejects the file and every error is listed.
 pub fn validate_import(
     docs: &[(String, KnowledgeDoc)],
-    existing_ids: &HashSet<String>,
+    existing: &HashMap<String, Option<Lang>>,
 ) -> Result<Vec<KnowledgeItem>, Vec<ImportError>> {
     let mut errors = Vec::new();
     let mut items = Vec::new();
     let mut seen = HashSet::new();
-    let in_file: HashSet<String> = docs.iter().map(|(_, d)| d.id.trim().to_string()).collect();
+    let in_file: HashMap<String, Option<Lang>> = docs
+        .iter()
+        .map(|(_, d)| (d.id.trim().to_string(), Lang::parse(d.lang.trim())))
+        .collect();
+    let lang_of = |id: &str| in_file.get(id).or_else(|| existing.get(id)).copied();
     for (location, doc) in docs {
         let id = doc.id.trim().to_string();
         let id_opt = (!id.is_empty()).then(|| id.clone());
@@ -262,7 +335,7 @@ pub fn validate_import(
         match doc.validate() {
             Ok(item) => {
                 for (i, r) in item.related.iter().enumerate() {
-                    if !in_file.contains(r) && !existing_ids.contains(r) {
+                    if lang_of(r).is_none() {
                         errors.push(ImportError {
                             location: location.clone(),
                             id: id_opt.clone(),
@@ -271,6 +344,14 @@ pub fn validate_import(
                         });
                     }
                 }
+                errors.extend(translation_errors(&item, lang_of).into_iter().map(|e| {
+                    ImportError {
+                        location: location.clone(),
+                        id: id_opt.clone(),
+                        field: e.field,
+                        message: e.message,
+                    }
+                }));
                 items.push(item);
             }
             Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| ImportError {
@@ -303,6 +384,7 @@ mod tests {
             handoff: false,
             tags: vec![],
             published: true,
+            translations: BTreeMap::new(),
         }
     }
 
@@ -341,14 +423,55 @@ mod tests {
             ("item 1".to_string(), doc("b")),
             ("item 2".to_string(), doc("b")),
         ];
-        let errs = validate_import(&docs, &HashSet::new()).unwrap_err();
+        let errs = validate_import(&docs, &HashMap::new()).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().any(|e| e.message.contains("ghost")));
         assert!(errs
             .iter()
             .any(|e| e.location == "item 2" && e.field == "id"));
-        let existing: HashSet<String> = ["ghost".to_string()].into();
+        let existing: HashMap<String, Option<Lang>> = [("ghost".to_string(), None)].into();
         let ok = validate_import(&docs[..2], &existing).unwrap();
         assert_eq!(ok.len(), 2);
+    }
+
+    #[test]
+    fn translations_name_an_existing_twin_in_that_language() {
+        let mut fr = doc("mdp");
+        fr.translations = [("en".to_string(), "password".to_string())].into();
+        let mut en = doc("password");
+        en.lang = "en".into();
+        let mut wrong = doc("wrong");
+        wrong.translations = [("en".to_string(), "mdp".to_string())].into();
+        let mut ghost = doc("ghost-link");
+        ghost.translations = [("en".to_string(), "nowhere".to_string())].into();
+        let docs = vec![
+            ("item 0".to_string(), fr.clone()),
+            ("item 1".to_string(), en),
+        ];
+        let ok = validate_import(&docs, &HashMap::new()).unwrap();
+        assert_eq!(ok[0].translations[&Lang::En], "password");
+        let docs = vec![
+            ("item 0".to_string(), wrong),
+            ("item 1".to_string(), ghost),
+            ("item 2".to_string(), fr.clone()),
+        ];
+        let errs =
+            validate_import(&docs, &[("password".to_string(), Some(Lang::En))].into()).unwrap_err();
+        let found: Vec<_> = errs
+            .iter()
+            .map(|e| (e.location.as_str(), e.field.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("item 0", "translations.en"), ("item 1", "translations.en")]
+        );
+        assert!(errs[0].message.contains("is in `fr`"), "{errs:?}");
+        assert!(errs[1].message.contains("does not exist"), "{errs:?}");
+        // its own language, or an unknown one, is refused at once
+        let mut own = doc("x");
+        own.translations = [("fr".to_string(), "y".to_string())].into();
+        assert_eq!(own.validate().unwrap_err()[0].field, "translations.fr");
+        own.translations = [("de".to_string(), "y".to_string())].into();
+        assert!(own.validate().unwrap_err()[0].message.contains("`de`"));
     }
 }

@@ -4,6 +4,7 @@
 
 use super::knowledge::{ImportError, KnowledgeDoc, KnowledgeItem};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct ExportFile<'a> {
@@ -60,7 +61,7 @@ pub fn parse_json(text: &str) -> Result<Parsed, Vec<ImportError>> {
     Ok(parsed)
 }
 
-const CSV_HEADERS: [&str; 9] = [
+const CSV_HEADERS: [&str; 10] = [
     "id",
     "title",
     "lang",
@@ -70,6 +71,7 @@ const CSV_HEADERS: [&str; 9] = [
     "handoff",
     "tags",
     "published",
+    "translations",
 ];
 
 fn split_list(s: &str) -> Vec<String> {
@@ -78,6 +80,20 @@ fn split_list(s: &str) -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// `en:password-reset | fr:mot-de-passe`: the translations column.
+fn split_translations(s: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for pair in split_list(s) {
+        let Some((lang, id)) = pair.split_once(':') else {
+            return Err(format!(
+                "`{pair}` is not a `lang:id` pair (example: `en:password-reset`)"
+            ));
+        };
+        out.insert(lang.trim().to_string(), id.trim().to_string());
+    }
+    Ok(out)
 }
 
 fn parse_bool(s: &str, default: bool) -> Result<bool, String> {
@@ -90,7 +106,8 @@ fn parse_bool(s: &str, default: bool) -> Result<bool, String> {
 }
 
 /// Parses a CSV import file. Required columns: id, title, lang, answer; optional:
-/// formulations, related, tags (lists separated by `|`), handoff, published.
+/// formulations, related, tags (lists separated by `|`), handoff, published, translations
+/// (`lang:id` pairs separated by `|`).
 pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
@@ -150,6 +167,18 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
         };
         let handoff = bool_field("handoff", false);
         let published = bool_field("published", true);
+        let translations = match split_translations(&get("translations")) {
+            Ok(t) => t,
+            Err(m) => {
+                errors.push(ImportError {
+                    location: location.clone(),
+                    id: Some(id.clone()),
+                    field: "translations".into(),
+                    message: m,
+                });
+                BTreeMap::new()
+            }
+        };
         docs.push((
             location.clone(),
             KnowledgeDoc {
@@ -162,6 +191,7 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
                 handoff,
                 tags: split_list(&get("tags")),
                 published,
+                translations,
             },
         ));
     }
@@ -184,6 +214,11 @@ pub fn export_csv(items: &[KnowledgeItem]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADERS).expect("write to memory");
     for it in items {
+        let translations: Vec<String> = it
+            .translations
+            .iter()
+            .map(|(l, id)| format!("{}:{id}", l.as_str()))
+            .collect();
         w.write_record([
             it.id.as_str(),
             &it.title,
@@ -194,6 +229,7 @@ pub fn export_csv(items: &[KnowledgeItem]) -> String {
             if it.handoff { "true" } else { "false" },
             &it.tags.join(" | "),
             if it.published { "true" } else { "false" },
+            &translations.join(" | "),
         ])
         .expect("write to memory");
     }
@@ -229,6 +265,7 @@ mod tests {
             handoff: false,
             tags: vec!["réseau".into()],
             published: true,
+            translations: [("en".to_string(), "vpn-en".to_string())].into(),
         };
         let item = doc.validate().unwrap();
         let csv = export_csv(std::slice::from_ref(&item));
@@ -244,6 +281,11 @@ mod tests {
             .errors;
         assert_eq!(errs[0].location, "line 2");
         assert_eq!(errs[0].field, "handoff");
+        let errs = parse_csv("id,title,lang,answer,translations\na,T,fr,x,en-b\n")
+            .unwrap()
+            .errors;
+        assert_eq!(errs[0].field, "translations");
+        assert!(errs[0].message.contains("lang:id"), "{errs:?}");
         let errs = parse_csv("id,title\na,b\n").unwrap_err();
         assert!(errs[0].message.contains("lang"));
     }

@@ -86,7 +86,8 @@ async fn deploy(
     Path(slug): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::bot(&state, &slug).await?;
-    let d = actions::deploy(&state, &bot, Some(who.operator.id)).await?;
+    let done = actions::deploy(&state, &bot, Some(who.operator.id)).await?;
+    let d = &done.deployment;
     tracing::info!(bot = %bot.slug, version = d.version, "deployed");
     Ok((
         StatusCode::CREATED,
@@ -95,6 +96,7 @@ async fn deploy(
             "created_at": d.created_at,
             "knowledge": d.snapshot.knowledge.len(),
             "deployed_url": actions::deployed_url(&state.settings.public_url, &bot),
+            "build": done.report,
         })),
     ))
 }

@@ -6,12 +6,12 @@ use crate::auth;
 use crate::domain::{
     chatbox_config::ConfigDoc,
     deployment::Snapshot,
-    knowledge::{validate_import, KnowledgeDoc},
+    knowledge::{translation_errors, validate_import, KnowledgeDoc},
     knowledge_file,
     operator::check_password,
     ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorId, OperatorName, Role,
 };
-use crate::engines::Served;
+use crate::engines::{BuildReport, Served};
 use crate::store::{Bot, Deployment, ImportSummary, Operator, StoredChatboxConfig};
 use serde::Serialize;
 use vigie_bot::{Lang, Outcome};
@@ -83,14 +83,15 @@ pub async fn knowledge(core: &Core, bot: &Bot, id: &str) -> Result<KnowledgeItem
         .or_not_found("knowledge")
 }
 
-/// Checks that every related id exists among the bot's items.
+/// Checks that every related id exists among the bot's items, and every translation is an
+/// item in the language it is named for.
 async fn check_related(core: &Core, bot: &Bot, item: &KnowledgeItem) -> Result<(), ActionError> {
-    let ids = core.store.knowledge_ids(bot.id).await?;
-    let errors: Vec<FieldError> = item
+    let langs = core.store.knowledge_langs(bot.id).await?;
+    let mut errors: Vec<FieldError> = item
         .related
         .iter()
         .enumerate()
-        .filter(|(_, r)| !ids.contains(*r))
+        .filter(|(_, r)| !langs.contains_key(*r))
         .map(|(i, r)| {
             FieldError::new(
                 format!("related[{i}]"),
@@ -98,6 +99,9 @@ async fn check_related(core: &Core, bot: &Bot, item: &KnowledgeItem) -> Result<(
             )
         })
         .collect();
+    errors.extend(translation_errors(item, |id| {
+        langs.get(id).map(|l| Some(*l))
+    }));
     if errors.is_empty() {
         Ok(())
     } else {
@@ -172,8 +176,14 @@ pub async fn import_knowledge(
         FileFormat::Csv => knowledge_file::parse_csv(text),
     }
     .map_err(ActionError::InvalidImport)?;
-    let mut known = core.store.knowledge_ids(bot.id).await?;
-    known.extend(parsed.unreadable_ids.iter().cloned());
+    let mut known: std::collections::HashMap<String, Option<Lang>> = core
+        .store
+        .knowledge_langs(bot.id)
+        .await?
+        .into_iter()
+        .map(|(id, l)| (id, Some(l)))
+        .collect();
+    known.extend(parsed.unreadable_ids.iter().map(|id| (id.clone(), None)));
     let mut errors = parsed.errors;
     match validate_import(&parsed.docs, &known) {
         Ok(items) if errors.is_empty() => Ok(core.store.import_knowledge(bot.id, &items).await?),
@@ -197,13 +207,18 @@ pub async fn export_knowledge(
     })
 }
 
+/// A deployment made and served, with what building its matcher did.
+#[derive(Debug)]
+pub struct Deployed {
+    pub deployment: Deployment,
+    pub report: BuildReport,
+}
+
 /// Makes an immutable deployment of the bot's published knowledge and its draft chatbox
-/// configuration (the defaults if none was saved), and serves it.
-pub async fn deploy(
-    core: &Core,
-    bot: &Bot,
-    by: Option<OperatorId>,
-) -> Result<Deployment, ActionError> {
+/// configuration (the defaults if none was saved), builds its matcher (the model trained
+/// on the base's own formulations) and serves it: the swap is atomic, questions asked
+/// meanwhile get the previous deployment's answers.
+pub async fn deploy(core: &Core, bot: &Bot, by: Option<OperatorId>) -> Result<Deployed, ActionError> {
     let items = core.store.list_knowledge(bot.id).await?;
     let mut snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
     snapshot.config = core
@@ -213,10 +228,21 @@ pub async fn deploy(
         .map(|s| s.config)
         .unwrap_or_default();
     let deployment = core.store.create_deployment(bot.id, &snapshot, by).await?;
-    core.engines
-        .load(bot.id, deployment.version, deployment.snapshot.clone())
+    let served = core
+        .engines
+        .build(deployment.version, deployment.snapshot.clone())
         .await;
-    Ok(deployment)
+    let report = served.report.clone();
+    tracing::info!(
+        bot = %bot.slug,
+        version = deployment.version,
+        items = report.items,
+        millis = report.millis,
+        cv_accuracy = ?report.cv_accuracy,
+        "matcher built"
+    );
+    core.engines.install(bot.id, served);
+    Ok(Deployed { deployment, report })
 }
 
 /// Ranked search over a bot's items (drafts included), for operators and admins typing in
@@ -230,7 +256,8 @@ pub async fn search_knowledge(
     tokio::task::spawn_blocking(move || {
         let inputs: Vec<vigie_bot::KnowledgeInput> =
             items.iter().map(KnowledgeItem::matcher_input).collect();
-        let index = vigie_bot::Index::build(&inputs);
+        // Lexical ranking only: no model to train for a search box.
+        let index = vigie_bot::Index::build_with_model(&inputs, None, vigie_bot::Params::default());
         let by_id: std::collections::HashMap<&str, &KnowledgeItem> =
             items.iter().map(|k| (k.id.as_str(), k)).collect();
         index
@@ -322,6 +349,9 @@ pub enum ReplyKind {
     Suggestions,
     NotUnderstood,
     Handoff,
+    /// Greeting, thanks, goodbye, "are you a bot", insult, vague complaint: `answer` is the
+    /// dialog-box configuration's text for it.
+    SmallTalk,
 }
 
 /// The matcher's reply, as the API and the chatbox show it.
@@ -339,7 +369,16 @@ pub struct AskReply {
     pub related: Vec<KnowledgeRef>,
     /// True when the visitor should be offered an operator.
     pub handoff: bool,
+    /// The language of `answer` (and `title`): the question's own when detected with
+    /// confidence, else the conversation's (the `lang` asked with).
     pub lang: Lang,
+    /// The question's language as detected from its words (`null`: undecided), and how
+    /// sure the detection is (0..1).
+    pub detected_lang: Option<Lang>,
+    pub detected_confidence: f32,
+    /// For `small_talk`: which kind (`greeting`, `thanks`, `goodbye`, `are_you_a_bot`,
+    /// `insult`, `vague`).
+    pub small_talk: Option<vigie_bot::SmallTalkKind>,
     pub deployment: i64,
 }
 
@@ -390,8 +429,11 @@ pub async fn ask(
 }
 
 pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
-    let outcome = served.index.ask(text, lang);
-    let reply_lang = lang.unwrap_or(served.snapshot.default_lang);
+    let asked = served.index.ask_detailed(text, lang);
+    let outcome = asked.outcome;
+    // The matcher chose the reply's language: the question's own when sure, else the
+    // conversation's.
+    let reply_lang = asked.lang;
     let to_suggestions = |cands: &[vigie_bot::Candidate]| -> Vec<Suggestion> {
         cands
             .iter()
@@ -424,10 +466,13 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
         related: Vec::new(),
         handoff: false,
         lang: reply_lang,
+        detected_lang: asked.detected.lang,
+        detected_confidence: asked.detected.confidence,
+        small_talk: None,
         deployment: served.version,
     };
     match outcome {
-        Outcome::Answer { id, score } => match served.item(&id) {
+        Outcome::Answer { id, score, .. } => match served.item(&id) {
             Some(k) => AskReply {
                 kind: ReplyKind::Answer,
                 knowledge_id: Some(k.id.clone()),
@@ -470,6 +515,22 @@ pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
                 "Vous souhaitez parler à un conseiller.",
                 "You would like to talk to an operator.",
             )),
+            ..base
+        },
+        Outcome::SmallTalk { kind, lang } => AskReply {
+            kind: ReplyKind::SmallTalk,
+            score: 1.0,
+            answer: Some(
+                served
+                    .snapshot
+                    .config
+                    .resources
+                    .get(crate::domain::chatbox_config::small_talk_key(kind))
+                    .map(|t| t.get(lang).to_string())
+                    .unwrap_or_default(),
+            ),
+            small_talk: Some(kind),
+            lang,
             ..base
         },
     }

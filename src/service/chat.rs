@@ -75,11 +75,21 @@ pub fn reply_message(reply: &AskReply) -> NewMessage {
                 ..Default::default()
             },
         ),
+        ReplyKind::SmallTalk => (
+            MessageKind::Text,
+            MessageBody {
+                text: reply.answer.clone(),
+                ..Default::default()
+            },
+        ),
     };
     NewMessage {
         author: Author::Bot,
         kind,
-        body,
+        body: MessageBody {
+            lang: Some(reply.lang),
+            ..body
+        },
     }
 }
 
@@ -99,6 +109,7 @@ pub fn knowledge_message(served: &Served, id: &str) -> Option<NewMessage> {
                 .filter_map(|r| served.item(r))
                 .map(|r| link(&r.id, &r.title))
                 .collect(),
+            lang: Some(k.lang),
             ..Default::default()
         },
     })

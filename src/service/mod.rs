@@ -50,7 +50,7 @@ impl Core {
     pub fn new(store: Store, settings: Settings) -> Core {
         Core {
             store,
-            engines: Engines::default(),
+            engines: Engines::new(settings.model.clone()),
             bus: Bus::default(),
             mailer: Mailer::default(),
             livechat_settings: settings::Cache::default(),

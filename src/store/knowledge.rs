@@ -3,11 +3,11 @@
 use super::{conflict, json_list, parse_list, Result, Store, StoreError};
 use crate::domain::{now_ms, KnowledgeItem};
 use sqlx::{any::AnyRow, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use vigie_bot::Lang;
 
 const COLUMNS: &str =
-    "ext_id, title, lang, formulations, answer, related, handoff, tags, published";
+    "ext_id, title, lang, formulations, answer, related, handoff, tags, published, translations";
 
 fn from_row(row: &AnyRow) -> Result<KnowledgeItem> {
     let lang: String = row.try_get("lang")?;
@@ -24,7 +24,16 @@ fn from_row(row: &AnyRow) -> Result<KnowledgeItem> {
         handoff: handoff != 0,
         tags: parse_list(row, "tags")?,
         published: published != 0,
+        translations: {
+            let s: String = row.try_get("translations")?;
+            serde_json::from_str(&s)
+                .map_err(|e| StoreError::Corrupt(format!("translations: {e}")))?
+        },
     })
+}
+
+fn json_translations(t: &std::collections::BTreeMap<Lang, String>) -> String {
+    serde_json::to_string(t).expect("translations serialize")
 }
 
 /// What an import did.
@@ -46,13 +55,19 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    pub async fn knowledge_ids(&self, bot_id: i64) -> Result<HashSet<String>> {
-        let rows = sqlx::query("SELECT ext_id FROM knowledge WHERE bot_id = $1")
+    /// Every item's id and language (to check translation links).
+    pub async fn knowledge_langs(&self, bot_id: i64) -> Result<HashMap<String, Lang>> {
+        let rows = sqlx::query("SELECT ext_id, lang FROM knowledge WHERE bot_id = $1")
             .bind(bot_id)
             .fetch_all(&self.reader)
             .await?;
         rows.iter()
-            .map(|r| r.try_get::<String, _>("ext_id").map_err(Into::into))
+            .map(|r| {
+                let lang: String = r.try_get("lang")?;
+                let lang = Lang::parse(&lang)
+                    .ok_or_else(|| StoreError::Corrupt(format!("language `{lang}`")))?;
+                Ok((r.try_get::<String, _>("ext_id")?, lang))
+            })
             .collect()
     }
 
@@ -131,7 +146,8 @@ where
 {
     sqlx::query(
         "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
-         handoff, tags, published, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         handoff, tags, published, updated_at, translations) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(bot_id)
     .bind(&item.id)
@@ -144,6 +160,7 @@ where
     .bind(json_list(&item.tags))
     .bind(item.published as i64)
     .bind(now_ms())
+    .bind(json_translations(&item.translations))
     .execute(exec)
     .await
     .map_err(conflict("a knowledge item with this id"))?;
@@ -156,7 +173,8 @@ where
 {
     let done = sqlx::query(
         "UPDATE knowledge SET title = $1, lang = $2, formulations = $3, answer = $4, related = $5, \
-         handoff = $6, tags = $7, published = $8, updated_at = $9 WHERE bot_id = $10 AND ext_id = $11",
+         handoff = $6, tags = $7, published = $8, updated_at = $9, translations = $10 \
+         WHERE bot_id = $11 AND ext_id = $12",
     )
     .bind(&item.title)
     .bind(item.lang.as_str())
@@ -167,6 +185,7 @@ where
     .bind(json_list(&item.tags))
     .bind(item.published as i64)
     .bind(now_ms())
+    .bind(json_translations(&item.translations))
     .bind(bot_id)
     .bind(&item.id)
     .execute(exec)

@@ -12,4 +12,5 @@ mod livechat;
 mod mail_sink;
 mod monitored;
 mod store;
+mod understanding;
 mod ws;

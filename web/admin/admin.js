@@ -208,7 +208,7 @@ async function renderKnowledgeForm(slug, id) {
   const s = encodeURIComponent(slug);
   const bot = await api("GET", `/bots/${s}`);
   const item = id ? await api("GET", `/bots/${s}/knowledge/${encodeURIComponent(id)}`) :
-    { id: "", title: "", lang: bot.default_lang, formulations: [], answer: "", related: [], handoff: false, tags: [], published: true };
+    { id: "", title: "", lang: bot.default_lang, formulations: [], answer: "", related: [], handoff: false, tags: [], published: true, translations: {} };
   const ro = !isAdmin();
   const fields = {};
   const errs = {};
@@ -238,6 +238,10 @@ async function renderKnowledgeForm(slug, id) {
     handoff: fields.handoff.checked,
     tags: fields.tags.value.split(",").map((x) => x.trim()).filter(Boolean),
     published: fields.published.checked,
+    // `en:password-reset, fr:mot-de-passe` → {en: "password-reset", …}; a pair without
+    // `:` goes to the server as is, which names the problem.
+    translations: Object.fromEntries(fields.translations.value.split(",").map((x) => x.trim()).filter(Boolean)
+      .map((p) => { const i = p.indexOf(":"); return i < 0 ? [p, ""] : [p.slice(0, i).trim(), p.slice(i + 1).trim()]; })),
   });
   const form = h("form.card", { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
@@ -264,6 +268,8 @@ async function renderKnowledgeForm(slug, id) {
   field("answer", t("answer"), h("textarea", { rows: 8, value: item.answer }), t("markdown")),
   field("related", t("related"), h("input", { type: "text", value: item.related.join(", ") }), t("commaSeparated")),
   field("tags", t("tags"), h("input", { type: "text", value: (item.tags || []).join(", ") }), t("tagsHint")),
+  field("translations", t("translations"), h("input", { type: "text", spellcheck: "false",
+    value: Object.entries(item.translations || {}).map(([l, x]) => `${l}:${x}`).join(", ") }), t("translationsHint")),
   check("handoff", t("handoff")),
   check("published", t("publishedField")),
   msg,
@@ -414,7 +420,7 @@ async function renderConfig(slug) {
       const d = await api("POST", `/bots/${s}/deployments`, {});
       deployedVersion = d.version; dirty = false; setStatus();
       showDeployed(d.deployed_url);
-      msg.replaceChildren(okBox(t("deployed", d.version)));
+      msg.replaceChildren(okBox(t("deployed", d.version)), d.build ? h("p", { id: "deploy-report" }, t("deployBuild", d.build)) : null);
       refreshHistory();
     } catch (err) { msg.replaceChildren(errorBox(err)); }
   };

@@ -36,6 +36,10 @@ export const T = {
     unsaved: "modifications non sauvegardées",
     configSaved: "Configuration sauvegardée. Elle sera servie après le prochain déploiement.",
     deployed: (v) => `Déployé : version v${v}.`,
+    deployBuild: (b) => `Moteur construit en ${b.millis} ms : ${b.items} connaissances, ${b.texts} titres et formulations. ` +
+      (b.cv_accuracy == null ? "Trop peu de formulations pour l'entraîner : appariement lexical seul."
+        : `Précision en validation croisée : ${(b.cv_accuracy * 100).toFixed(1).replace(".", ",")} % (lexical seul : ${(b.cv_lexical_accuracy * 100).toFixed(1).replace(".", ",")} %).`),
+    translations: "Traductions", translationsHint: "(langue:identifiant, séparés par des virgules ; ex. en:password-reset)",
     copy: "Copier", copied: "Copié !", copyManually: "Sélectionné : Ctrl+C pour copier", open: "Ouvrir",
     history: "Historique des déploiements", version: "Version", date: "Date", knowledgeCount: "Connaissances",
     current: "en ligne", restore: "Restaurer", restoreVersion: (v) => `Restaurer la version v${v}`,
@@ -102,6 +106,10 @@ export const T = {
     unsaved: "unsaved changes",
     configSaved: "Configuration saved. It will be served after the next deployment.",
     deployed: (v) => `Deployed: version v${v}.`,
+    deployBuild: (b) => `Matcher built in ${b.millis} ms: ${b.items} items, ${b.texts} titles and formulations. ` +
+      (b.cv_accuracy == null ? "Too few formulations to train it: lexical matching only."
+        : `Cross-validated accuracy: ${(b.cv_accuracy * 100).toFixed(1)}% (lexical alone: ${(b.cv_lexical_accuracy * 100).toFixed(1)}%).`),
+    translations: "Translations", translationsHint: "(language:id, separated by commas; e.g. fr:mot-de-passe)",
     copy: "Copy", copied: "Copied!", copyManually: "Selected: press Ctrl+C to copy", open: "Open",
     history: "Deployment history", version: "Version", date: "Date", knowledgeCount: "Knowledge",
     current: "live", restore: "Restore", restoreVersion: (v) => `Restore version v${v}`,
@@ -157,6 +165,9 @@ export const RESOURCE_LABELS = {
     handoff_requested: "Demande transmise", no_operator_available: "Aucun conseiller disponible",
     monitored_intro: "Introduction de la conversation monitorée", monitored_link_expired: "Lien expiré",
     monitored_link_invalid: "Lien invalide ou remplacé", help_accept: "Accepter l'aide proposée", help_decline: "Refuser l'aide proposée",
+    small_talk_greeting: "Réponse à une salutation", small_talk_thanks: "Réponse à un remerciement",
+    small_talk_goodbye: "Réponse à un au revoir", small_talk_are_you_a_bot: "Réponse à « Êtes-vous un robot ? »",
+    small_talk_insult: "Réponse à une insulte", small_talk_vague: "Réponse à une demande vague (reformuler)",
   },
   en: {
     title: "Title", welcome_message: "Welcome message", input_placeholder: "Input placeholder",
@@ -167,5 +178,8 @@ export const RESOURCE_LABELS = {
     handoff_requested: "Request passed on", no_operator_available: "No operator available",
     monitored_intro: "Monitored conversation intro", monitored_link_expired: "Link expired",
     monitored_link_invalid: "Link invalid or replaced", help_accept: "Accept the offered help", help_decline: "Decline the offered help",
+    small_talk_greeting: "Answer to a greeting", small_talk_thanks: "Answer to thanks",
+    small_talk_goodbye: "Answer to a goodbye", small_talk_are_you_a_bot: "Answer to “Are you a bot?”",
+    small_talk_insult: "Answer to an insult", small_talk_vague: "Answer to a vague request (rephrase)",
   },
 };

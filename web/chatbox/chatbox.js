@@ -288,8 +288,11 @@ function renderMessage(m) {
     li.setAttribute('data-sent-by', m.operator.name);
     li.append(h('div', { class: 'vg-who', text: ui('sent_by', { name: m.operator.name }) }));
   }
+  // A bot message says its own language: the answer follows the question's language,
+  // which may differ from the interface's (screen readers, hyphenation, the tests).
+  const textLang = m.author === 'bot' && (m.lang === 'fr' || m.lang === 'en') ? m.lang : null;
   if (m.author === 'bot' && m.kind === 'knowledge' && typeof m.html === 'string') {
-    const bubble = h('div', { class: 'vg-bubble vg-html' });
+    const bubble = h('div', { class: 'vg-bubble vg-html', lang: textLang });
     // The only place HTML is inserted: answers are sanitized by the server.
     bubble.innerHTML = m.html;
     for (const a of bubble.querySelectorAll('a[href]')) {
@@ -299,7 +302,7 @@ function renderMessage(m) {
     li.append(bubble);
   } else {
     const text = m.kind === 'not_understood' ? (m.text || res('not_understood')) : (m.text || '');
-    li.append(h('div', { class: 'vg-bubble', text }));
+    li.append(h('div', { class: 'vg-bubble', text, lang: m.text ? textLang : null }));
   }
   if (m.author === 'bot') {
     const related = m.kind === 'knowledge' ? chips(m.related, res('related_intro')) : null;

@@ -251,6 +251,7 @@ fn main() {
             tags,
             related: vec![],
             handoff: false,
+            translations: Default::default(),
         });
         topics.push(topic);
     }
@@ -288,9 +289,46 @@ fn main() {
         queries.push((q, if rng.chance(0.5) { Some(lang) } else { None }));
     }
 
+    let rss0 = rss_kib();
+    let t0 = Instant::now();
+    let lexical = Index::build_with_model(&items, None, vigie_bot::Params::default());
+    let lex_build = t0.elapsed();
+    let rss1 = rss_kib();
     let t0 = Instant::now();
     let index = Index::build(&items);
     let build = t0.elapsed();
+    let rss2 = rss_kib();
+    let model = vigie_bot::Embeddings::shipped();
+    println!(
+        "build: lexical only {:.0} ms; with meaning and training {:.0} ms",
+        lex_build.as_secs_f64() * 1e3,
+        build.as_secs_f64() * 1e3
+    );
+    if let Some(r) = index.training() {
+        println!(
+            "training: {} ms, {} questions ({} out of scope), CV accuracy {:.3} (lexical {:.3}), refused {:.3}",
+            r.millis, r.questions, r.out_of_scope_questions, r.cv_accuracy, r.cv_lexical_accuracy, r.cv_refused
+        );
+    }
+    println!(
+        "memory: RSS lexical index +{} MiB, full index +{} MiB (model {} MiB shared, meaning side {} MiB)",
+        (rss1 - rss0) / 1024,
+        (rss2 - rss1) / 1024,
+        model.heap_bytes() / (1 << 20),
+        index.meaning_bytes() / (1 << 20)
+    );
+    let quick = std::env::var_os("VIGIE_BENCH_QUICK").is_some();
+    let old = measure(
+        &queries[..if quick { 2000 } else { queries.len() }],
+        |q, l| {
+            black_box(lexical.ask(q, l));
+        },
+    );
+    println!(
+        "ask    lexical only: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs",
+        old.0, old.1, old.2
+    );
+    drop(lexical);
     let t0 = Instant::now();
     let bm = Bm25Index::build(&items);
     let bm_build = t0.elapsed();
@@ -304,6 +342,14 @@ fn main() {
     let ours = measure(&queries, |q, l| {
         black_box(index.ask(q, l));
     });
+    if std::env::var_os("VIGIE_BENCH_QUICK").is_some() {
+        // the engine only (profiling)
+        println!(
+            "ask    vigie: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs",
+            ours.0, ours.1, ours.2
+        );
+        return;
+    }
     let base = measure(&queries, |q, l| {
         black_box(bm.ask(q, l));
     });
@@ -348,4 +394,17 @@ fn measure(
     lat.sort_by(f64::total_cmp);
     let p = |x: f64| lat[((lat.len() as f64 * x) as usize).min(lat.len() - 1)];
     (p(0.5), p(0.99), *lat.last().unwrap())
+}
+
+/// Resident memory of this process, KiB (Linux).
+fn rss_kib() -> i64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
 }

@@ -184,6 +184,7 @@ impl Bm25Index {
             Some(c) if c.score >= self.threshold => Outcome::Answer {
                 id: c.id.clone(),
                 score: c.score,
+                lang: lang.unwrap_or(Lang::Fr),
             },
             _ => Outcome::NotUnderstood { candidates: top },
         }
@@ -244,6 +245,7 @@ mod tests {
                 tags: vec![],
                 related: vec![],
                 handoff: false,
+                translations: Default::default(),
             },
             KnowledgeInput {
                 id: "print".into(),
@@ -254,6 +256,7 @@ mod tests {
                 tags: vec![],
                 related: vec![],
                 handoff: false,
+                translations: Default::default(),
             },
         ];
         let mut b = Bm25Index::build(&items);

@@ -111,6 +111,23 @@ pub struct Params {
     pub window: f32,
     /// Minimal score of the weak candidates returned with NotUnderstood.
     pub weak: f32,
+    // ---- fused decision (with a model): thresholds on the learned
+    // confidence (see [`crate::meaning`])
+    /// Minimal confidence of a direct answer.
+    pub p_answer: f32,
+    /// Minimal lead of the best item's confidence over the second's.
+    pub p_margin: f32,
+    /// Minimal confidence of a direct answer when the lexical decision
+    /// alone answers the same item.
+    pub p_keep: f32,
+    /// Minimal confidence of a suggestion, and how far below the best one.
+    pub p_suggest: f32,
+    pub p_window: f32,
+    /// Minimal confidence of the weak candidates returned with NotUnderstood.
+    pub p_weak: f32,
+    /// A detected language at least this sure chooses the answer's
+    /// language over the conversation's.
+    pub lang_confident: f32,
 }
 
 impl Default for Params {
@@ -145,6 +162,13 @@ impl Default for Params {
             suggest: 0.35,
             window: 0.1,
             weak: 0.12,
+            p_answer: 0.55,
+            p_margin: 0.1,
+            p_keep: 0.2,
+            p_suggest: 0.25,
+            p_window: 0.2,
+            p_weak: 0.1,
+            lang_confident: 0.5,
         }
     }
 }
@@ -155,6 +179,8 @@ pub(crate) struct ItemMeta {
     pub handoff: bool,
     /// Index of the item in its language's sub-index.
     pub local: u32,
+    /// Its translations found in the base (global indexes).
+    pub twins: Vec<u32>,
 }
 
 /// Per-language part of the index.
@@ -339,6 +365,11 @@ fn csr(lists: Vec<Vec<u32>>) -> (Vec<u32>, Vec<u32>) {
 }
 
 impl SubIndex {
+    /// Number of items in this language.
+    pub fn len(&self) -> usize {
+        self.item_global.len()
+    }
+
     /// `items`: (global index, analysed formulations incl. title, each with
     /// its similarity factor).
     pub fn build(lang: Lang, items: &[ItemForms], n_total: usize, stop_weight: f32) -> SubIndex {
@@ -844,19 +875,68 @@ pub struct Index {
     pub(crate) items: Vec<ItemMeta>,
     pub(crate) subs: Vec<SubIndex>,
     pub(crate) params: Params,
+    /// Semantic side and learned fusion; `None`: lexical matcher only.
+    pub(crate) meaning: Option<crate::meaning::Meaning>,
+    /// Item id → global index.
+    pub(crate) by_id: HashMap<String, u32>,
 }
 
 impl Index {
-    /// Build the index with the default parameters.
+    /// Build the index with the default parameters and the shipped model
+    /// ([`crate::Embeddings::shipped`]); trains the bot's fusion model.
     pub fn build(items: &[KnowledgeInput]) -> Index {
         Index::build_with(items, Params::default())
     }
 
-    /// Build the index with explicit parameters (for tuning and experiments).
-    /// Title and formulations weigh 1; the answer (Markdown stripped) and the
-    /// tags weigh [`Params::context`], which bridges vocabulary gaps when
-    /// formulations are few.
+    /// [`Index::build`] with explicit parameters (tuning, experiments).
     pub fn build_with(items: &[KnowledgeInput], params: Params) -> Index {
+        Index::build_with_model(items, Some(crate::Embeddings::shipped()), params)
+    }
+
+    /// Build with an explicit embedding model (`None`: the lexical matcher
+    /// alone, as before issue 16). With a model, the semantic and n-gram
+    /// representations are built and the fusion weights trained on the
+    /// base's own texts ([`Index::training`] tells how it went).
+    pub fn build_with_model(
+        items: &[KnowledgeInput],
+        model: Option<std::sync::Arc<crate::Embeddings>>,
+        params: Params,
+    ) -> Index {
+        let mut index = Index::build_lexical(items, params);
+        if let Some(emb) = model {
+            let t0 = std::time::Instant::now();
+            let (weights, mut report) = crate::meaning::train(items, &index.params, &emb);
+            let mut m = crate::meaning::Meaning::build(items, emb);
+            m.weights = weights;
+            report.millis = t0.elapsed().as_millis() as u64;
+            m.report = report;
+            index.meaning = Some(m);
+        }
+        index
+    }
+
+    /// Change the decision parameters (the scoring ones must stay those
+    /// the index was built with). For tuning.
+    #[doc(hidden)]
+    pub fn set_params(&mut self, params: Params) {
+        self.params = params;
+    }
+
+    /// What the training at build did (`None` without a model).
+    pub fn training(&self) -> Option<&crate::TrainingReport> {
+        self.meaning.as_ref().map(|m| &m.report)
+    }
+
+    /// Approximate memory held by the semantic side of this index (the
+    /// shared model not included), in bytes.
+    pub fn meaning_bytes(&self) -> usize {
+        self.meaning.as_ref().map_or(0, |m| m.heap_bytes())
+    }
+
+    /// The lexical index alone. Title and formulations weigh 1; the answer
+    /// (Markdown stripped) and the tags weigh [`Params::context`], which
+    /// bridges vocabulary gaps when formulations are few.
+    pub(crate) fn build_lexical(items: &[KnowledgeInput], params: Params) -> Index {
         let mut metas = Vec::with_capacity(items.len());
         let mut per_lang: [Vec<ItemForms>; 2] = [Vec::new(), Vec::new()];
         let analyze = |t: &str, l: Lang| {
@@ -872,6 +952,7 @@ impl Index {
                 lang: it.lang,
                 handoff: it.handoff,
                 local: per_lang[it.lang.idx()].len() as u32,
+                twins: Vec::new(),
             });
             let mut forms: Vec<(Vec<Token>, f32)> = std::iter::once(&it.title)
                 .chain(it.formulations.iter())
@@ -899,10 +980,37 @@ impl Index {
             .iter()
             .map(|&l| SubIndex::build(l, &per_lang[l.idx()], n, params.stop_weight))
             .collect();
+        // translations: an item and the items it names (or that name it)
+        // are one topic
+        let by_id: HashMap<&str, u32> = items
+            .iter()
+            .enumerate()
+            .map(|(g, it)| (it.id.as_str(), g as u32))
+            .collect();
+        for (g, it) in items.iter().enumerate() {
+            for t in it.translations.values() {
+                if let Some(&o) = by_id.get(t.as_str()) {
+                    if o as usize != g {
+                        if !metas[g].twins.contains(&o) {
+                            metas[g].twins.push(o);
+                        }
+                        if !metas[o as usize].twins.contains(&(g as u32)) {
+                            metas[o as usize].twins.push(g as u32);
+                        }
+                    }
+                }
+            }
+        }
         Index {
+            by_id: metas
+                .iter()
+                .enumerate()
+                .map(|(g, m)| (m.id.clone(), g as u32))
+                .collect(),
             items: metas,
             subs,
             params,
+            meaning: None,
         }
     }
 

@@ -7,7 +7,7 @@
 use crate::stopwords::{EN_MARKERS, FR_MARKERS};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Fr,
@@ -63,6 +63,47 @@ pub fn detect_words(words: &[String]) -> Option<Lang> {
     }
 }
 
+/// A language guess and how sure it is, in [0,1].
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Detected {
+    pub lang: Option<Lang>,
+    pub confidence: f32,
+}
+
+/// Guess the language of a raw text with a confidence: the share of
+/// language markers (function words, French accents) that agree, damped
+/// for short evidence (one marker: 0.5, two: 0.67, three: 0.75...).
+pub fn detect_confidence(text: &str) -> Detected {
+    let words = crate::normalize::words(text);
+    let (mut fr, mut en) = (0f32, 0f32);
+    for w in &words {
+        let w = w.as_str();
+        if FR_MARKERS.contains(&w) {
+            fr += 1.0;
+        }
+        if EN_MARKERS.contains(&w) {
+            en += 1.0;
+        }
+    }
+    if text.chars().any(|c| {
+        matches!(
+            c,
+            'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'ï' | 'œ'
+        )
+    }) {
+        fr += 1.0;
+    }
+    let (lang, lead) = match fr.total_cmp(&en) {
+        std::cmp::Ordering::Greater => (Some(Lang::Fr), fr - en),
+        std::cmp::Ordering::Less => (Some(Lang::En), en - fr),
+        std::cmp::Ordering::Equal => (None, 0.0),
+    };
+    Detected {
+        lang,
+        confidence: lead / (fr + en + 1.0),
+    }
+}
+
 /// Guess the language of a raw text.
 pub fn detect(text: &str) -> Option<Lang> {
     let has_accent = text.chars().any(|c| {
@@ -96,5 +137,12 @@ mod tests {
         assert_eq!(detect("my printer is not working"), Some(Lang::En));
         assert_eq!(detect("réseau"), Some(Lang::Fr));
         assert_eq!(detect("outlook vpn"), None);
+        let d = detect_confidence("j'ai oublié mon mot de passe");
+        assert_eq!(d.lang, Some(Lang::Fr));
+        assert!(d.confidence >= 0.6, "{d:?}");
+        let d = detect_confidence("I forgot my password");
+        assert_eq!(d.lang, Some(Lang::En));
+        assert!(d.confidence >= 0.6, "{d:?}");
+        assert_eq!(detect_confidence("vpn").confidence, 0.0);
     }
 }

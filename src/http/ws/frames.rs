@@ -269,6 +269,8 @@ pub struct MessageFrame<'a> {
     suggestions: &'a [KnowledgeLink],
     event: Option<SystemEvent>,
     operator: Option<Named<'a>>,
+    /// The language of a bot message's text, when known.
+    lang: Option<vigie_bot::Lang>,
 }
 
 #[derive(Serialize)]
@@ -292,6 +294,7 @@ impl<'a> Outbound<'a> {
             suggestions: &m.body.suggestions,
             event: m.body.event,
             operator: m.body.operator.as_deref().map(|name| Named { name }),
+            lang: m.body.lang,
         })
     }
 }
