@@ -130,6 +130,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   await waitFor(async () => (await shownMessages(visitor)).some((m) => /rejoint/.test(m.text)),
     { what: 'operator joined, in the chatbox' });
   conv = await conversationOf(visitor);
+  // An operator is there: no "Parler à un conseiller" (it would only say "transmise" again).
+  await visitor.locator('#vg-handoff').waitFor({ state: 'hidden' });
 
   // The operator's tab opens by itself, flashing, with the bot part of the conversation.
   await tab(op, conv).waitFor();
@@ -183,6 +185,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   await op.locator('#end-confirm').click();
   await waitFor(async () => (await shownMessages(visitor)).some((m) => m.kind === 'event' && /termin|quitt|fin/i.test(m.text)),
     { what: 'the end message in the chatbox' });
+  // Back with the bot: the visitor may ask for an operator again.
+  await visitor.locator('#vg-handoff').waitFor({ state: 'visible' });
   await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
   const stored = (await consoleLog(op, conv)).filter((m) => m.seq !== null).map((m) => m.seq);
   assert.deepEqual(stored, [...new Set(stored)].sort((a, b) => a - b), 'each seq once, in order');
@@ -317,6 +321,8 @@ test('queue: when the operators are full, the conversation waits, then a colleag
   visitors.push(waiting);
   await waiting.locator('#vg-handoff').click();
   await waitFor(async () => (await shownMessages(waiting)).some((m) => /file d'attente/.test(m.text)), { what: 'queued' });
+  // Waiting in the queue: asking again would only repeat "transmise".
+  await waiting.locator('#vg-handoff').waitFor({ state: 'hidden' });
   const c = await conversationOf(waiting);
   await waitFor(async () => /1 en attente/.test(await op.locator('#queue-count').textContent()), { what: 'queue counter' });
   const item = op.locator(`#queue-list li[data-conversation="${c}"]`);

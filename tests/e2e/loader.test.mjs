@@ -154,7 +154,7 @@ test('unread badge while closed, and vigie_mc forwarded', async () => {
   // An unknown link: the clear "invalid link" page, then a new ordinary conversation from it.
   await frame.locator('#vg-link-error').waitFor({ timeout: 15_000 });
   assert.match(await frame.locator('#vg-box').getAttribute('data-link-error'), /^link_invalid$/);
-  await frame.getByRole('button', { name: 'Nouvelle conversation' }).click();
+  await frame.getByRole('button', { name: 'Poser une nouvelle question' }).click();
   await frame.locator('#vg-box[data-connection="online"]').waitFor({ timeout: 15_000 });
   assert.equal(await frame.locator('#vg-link-error').count(), 0);
   assert.doesNotMatch(page.frames().find((x) => x.url().startsWith(server.url)).url(), /vigie_mc/);

@@ -294,12 +294,23 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   await kn.pressSequentially('vpn lent', { delay: 20 });
   const option = op.locator(`#mc-knowledge-list [role=option][data-knowledge="${START.id}"]`);
   await option.waitFor();
+  // Each option says its language; the open list pushes the email field down, never covers
+  // it: a click on the email field picks nothing.
+  assert.equal(await option.locator('.lang-tag').getAttribute('data-lang'), START.lang);
+  const listBox = await op.locator('#mc-knowledge-list').boundingBox();
+  const emailBox = await op.locator('#mc-email').boundingBox();
+  assert.ok(emailBox.y >= listBox.y + listBox.height, `the email field under the options: ${JSON.stringify({ listBox, emailBox })}`);
+  await op.locator('#mc-email').click();
+  await op.locator('#mc-knowledge-list').waitFor({ state: 'hidden' });
+  assert.equal(await kn.inputValue(), 'vpn lent', 'nothing picked by the click on the email field');
+  assert.equal(await op.locator('#mc-knowledge-chosen').textContent(), '');
   // With the keyboard: down to that option, Enter.
   const index = await op.locator('#mc-knowledge-list [role=option]').evaluateAll((os, id) => os.findIndex((o) => o.dataset.knowledge === id), START.id);
   for (let i = 0; i <= index; i++) await kn.press('ArrowDown');
   await kn.press('Enter');
   assert.equal(await kn.inputValue(), START.title);
   assert.match(await op.locator('#mc-knowledge-chosen').textContent(), new RegExp(START.id));
+  assert.equal(await op.locator('#mc-knowledge-chosen .lang-tag').getAttribute('data-lang'), START.lang);
 
   // A malformed address: refused on the spot, no request made.
   const posts = [];
@@ -317,6 +328,16 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   assert.equal(await emailErr.textContent(), '');
   const strong = op.getByLabel('Strong monitoring');
   assert.equal(await strong.isChecked(), true, 'strong monitoring is checked by default');
+  // Escape on a filled form asks first; a second Escape closes the question, the form stays as typed.
+  await op.getByLabel('Nom conversation').press('Escape');
+  await op.locator('#mc-discard').waitFor();
+  assert.equal(await op.evaluate(() => document.activeElement?.id), 'mc-discard-no');
+  await op.keyboard.press('Escape');
+  await op.locator('#mc-discard').waitFor({ state: 'hidden' });
+  assert.equal(await op.locator('#mc-form').count(), 1, 'the form is still there');
+  assert.equal(await op.getByLabel('Nom conversation').inputValue(), 'Appel de M. Martin');
+  assert.equal(await email.inputValue(), 'martin@example.com');
+  assert.equal(await kn.inputValue(), START.title);
   await op.screenshot({ path: path.join(screenshotDir(), 'monitored-form.png') });
 
   const created = op.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/monitored-conversations'));
@@ -433,6 +454,13 @@ test('offer help: declined (shown clearly), offered again, accepted: live, messa
   await waitFor(async () => (await shownMessages(visitor)).some((m) => m.kind === 'event' && /rejoint/.test(m.text)),
     { what: 'the operator joined, in the chatbox' });
   assert.equal(await latest.getByRole('button', { name: RES.help_accept }).isDisabled(), true);
+  // "l'aide d'Admin", not "l'aide de Admin" (elision before a vowel), on both sides.
+  const accepted = visitor.locator('li[data-event="help_accepted"]').last();
+  await accepted.waitFor();
+  for (const text of [await accepted.textContent(), await op.locator('#scroll li[data-event="help_accepted"]').last().textContent()]) {
+    assert.doesNotMatch(text, /\bde [AEIOUYÉÈaeiouyéè]/, `elided: ${text}`);
+    assert.match(text, /l'aide d'|l'aide de /, text);
+  }
   assert.equal(await offers.nth(0).getByRole('button', { name: RES.help_accept }).isDisabled(), true, 'an old offer cannot be answered');
 
   // Live with this operator: the tab is held, the composer works, the red eye stays.
@@ -480,6 +508,14 @@ test('weak monitoring: the starting knowledge picked from the search panel, no t
   await op.getByLabel('Rechercher une connaissance').fill('bourrage papier');
   const result = op.locator(`#kb-results li[data-knowledge="${WEAK_START.id}"]`);
   await result.waitFor();
+  // The hint says what a click does, in the info colours (not an error's bold red); each
+  // result shows its language; the excerpt keeps the text's parentheses.
+  const hint = op.locator('#kb-results .hint.pick');
+  const [hr, hg] = (await hint.evaluate((el) => getComputedStyle(el).color)).match(/\d+/g).map(Number);
+  assert.ok(!(hr > 150 && hg < 90), 'the hint is not red');
+  assert.ok(Number(await hint.evaluate((el) => getComputedStyle(el).fontWeight)) < 600, 'the hint is not bold');
+  assert.equal(await result.locator('.lang-tag').getAttribute('data-lang'), WEAK_START.lang);
+  assert.match(await result.locator('.kn-excerpt').textContent(), /\(A, B, C…\)/);
   await result.getByRole('button', { name: new RegExp(`Choisir`) }).click();
   assert.equal(await op.getByRole('combobox', { name: 'Connaissance de départ' }).inputValue(), WEAK_START.title);
   assert.equal((await shownMessages(visitor)).filter((m) => m.text.includes(WEAK_START.title)).length, 0, 'nothing sent to the open conversation');
@@ -510,7 +546,7 @@ test('weak monitoring: the starting knowledge picked from the search panel, no t
   await op.screenshot({ path: path.join(screenshotDir(), 'monitored-list.png') });
 
   // A click opens it, in a red-eye tab.
-  await item.getByRole('button').click();
+  await item.locator('button.mc-item').click();
   await tab(op, weakConv).waitFor();
   assert.equal(await tab(op, weakConv).getAttribute('data-monitored'), 'weak');
   await assertRedEye(tab(op, weakConv), 'a red eye');
@@ -584,7 +620,7 @@ test('an unknown vigie_mc: the clear invalid-link page, no reconnection loop, a 
   assert.equal(v.sockets, 1, 'one connection, no reconnection loop');
   await v.screenshot({ path: path.join(screenshotDir(), 'monitored-invalid-link.png') });
 
-  await v.getByRole('button', { name: 'Nouvelle conversation' }).click();
+  await v.getByRole('button', { name: 'Poser une nouvelle question' }).click();
   await chatOnline(v);
   assert.doesNotMatch(v.url(), /vigie_mc/);
   assert.equal(await panel.count(), 0);
@@ -650,7 +686,9 @@ test("another browser of the creator opens the strong conversation at once; once
   const t = tab(op2, retryConv);
   await t.waitFor();
   assert.equal(await t.getAttribute('data-monitored'), 'strong');
-  assert.match(await t.getAttribute('class'), /flash/);
+  // Already seen by its creator (in the browser where it was created): not "nouvelle".
+  assert.doesNotMatch(await t.getAttribute('class'), /flash/);
+  assert.equal(await t.locator('.badge.new').count(), 0);
   await assertRedEye(t, 'a red eye');
   // Not held by anyone: it can be closed; it does not come back.
   await t.click();
@@ -683,10 +721,121 @@ test('an expired link: the clear expired page, no reconnection loop, a new conve
   await v.waitForTimeout(3_000);
   assert.equal(v.sockets, 1, 'one connection, no reconnection loop');
   await v.screenshot({ path: path.join(screenshotDir(), 'monitored-expired-link.png') });
-  await v.getByRole('button', { name: 'Nouvelle conversation' }).click();
+  await v.getByRole('button', { name: 'Poser une nouvelle question' }).click();
   await chatOnline(v);
   assert.doesNotMatch(v.url(), /vigie_mc/);
   assert.notEqual(await v.evaluate(() => window.vigieChatbox.state.conversation), strongConv);
   problems(v);
   await v.context().close();
+});
+
+test('the monitored list: creator, link validity (dates in French), filters, revoke; the Monitorées count is no alarm; 9+ tabs all reachable', async () => {
+  // Eight more weak conversations, made through the API (as a CRM would), one with a long name.
+  const made = await admin.evaluate(async (start) => {
+    const csrf = sessionStorage.getItem('vigie.admin.csrf');
+    const out = [];
+    for (let i = 1; i <= 8; i++) {
+      const name = i === 1 ? 'Réclamation très longue de Mme Anne-Sophie de La Tour-Maubourg, service comptabilité' : `Suivi ${i}`;
+      const r = await fetch('/api/v1/monitored-conversations', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ bot: 'demo', name, starting_knowledge: start, email: `suivi${i}@example.com`, strong_monitoring: false }),
+      });
+      out.push({ status: r.status, conversation: (await r.json()).conversation, name });
+    }
+    return out;
+  }, WEAK_START.id);
+  assert.deepEqual(made.map((m) => m.status), Array(8).fill(201));
+  const listBtn = op.getByRole('button', { name: 'Conversations monitorées' });
+  if ((await listBtn.getAttribute('aria-expanded')) !== 'true') await listBtn.click();
+  const list = op.locator('#mc-list');
+  await waitFor(async () => {
+    const ids = await list.locator('li[data-conversation]').evaluateAll((lis) => lis.map((li) => li.dataset.conversation));
+    return made.every((m) => ids.includes(m.conversation));
+  }, { what: 'the list with the new ones' }).catch(async (e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(made)} / ${await list.innerText()} / ${JSON.stringify(await op.evaluate(() => window.vigieConsole.state.monitored.map((x) => x.conversation)))}`);
+  });
+
+  // The count beside "Monitorées" is a total: not the red of unread messages.
+  const count = op.locator('#mc-count');
+  const [cr, cg, cb] = (await count.evaluate((el) => getComputedStyle(el).backgroundColor)).match(/\d+/g).map(Number);
+  assert.ok(!(cr > 150 && cg < 90 && cb < 90), `the count is not red: ${cr},${cg},${cb}`);
+  assert.match(await count.getAttribute('title'), /conversations monitorées/);
+
+  // Each item: its creator, its starting knowledge's language, its link's validity as a French date.
+  const row = list.locator(`li[data-conversation="${made[1].conversation}"]`);
+  assert.equal(await row.locator('.mc-creator').textContent(), 'Créée par vous');
+  assert.match(await row.locator('.mc-expires').textContent(), /^Lien valable jusqu'au \d{2}\/\d{2}\/\d{4}$/);
+  assert.equal(await row.locator('.lang-tag').getAttribute('data-lang'), 'fr');
+
+  // Filters: text (accents ignored), state, mail status, mine / all.
+  const total = await list.locator('li[data-conversation]').count();
+  await op.getByLabel('Rechercher', { exact: true }).fill('reclamation');
+  await waitFor(async () => (await list.locator('li[data-conversation]').count()) === 1, { what: 'one found by its name' });
+  assert.match(await op.locator('#mc-shown').textContent(), new RegExp(`^1 sur ${total}$`));
+  await op.getByLabel('Rechercher', { exact: true }).fill('');
+  await op.getByLabel('État', { exact: true }).selectOption('live');
+  await waitFor(async () => (await list.locator('li[data-conversation]').count()) < total, { what: 'the live ones only' });
+  for (const st of await list.locator('li[data-conversation]').evaluateAll((lis) => lis.map((li) => li.dataset.state))) assert.equal(st, 'live');
+  await op.getByLabel('État', { exact: true }).selectOption('');
+  await op.getByLabel('Mail', { exact: true }).selectOption('failed');
+  await waitFor(async () => /Aucune conversation ne correspond/.test(await list.textContent()), { what: 'no failed mail' });
+  await op.getByLabel('Mail', { exact: true }).selectOption('');
+  await op.getByLabel('Afficher', { exact: true }).selectOption('mine');
+  await waitFor(async () => (await list.locator('li[data-conversation]').count()) === total, { what: 'all mine (one operator)' });
+  await op.getByLabel('Afficher', { exact: true }).selectOption('all');
+
+  // Revoke a link: asked first, then done; the visitor's link no longer opens.
+  const target = made[7];
+  const item = list.locator(`li[data-conversation="${target.conversation}"]`);
+  await item.getByRole('button', { name: `Révoquer le lien de « ${target.name} »` }).click();
+  await item.getByRole('button', { name: 'Annuler' }).click();
+  assert.equal(await item.getAttribute('data-revoked'), 'false', 'cancelled: nothing revoked');
+  await item.getByRole('button', { name: `Révoquer le lien de « ${target.name} »` }).click();
+  const revoked = op.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/${target.conversation}/revoke`));
+  await item.getByRole('button', { name: 'Révoquer', exact: true }).click();
+  assert.equal((await revoked).status(), 200);
+  await waitFor(async () => (await item.getAttribute('data-revoked')) === 'true', { what: 'revoked, in the list' });
+  assert.match(await item.textContent(), /lien révoqué/);
+  assert.equal(await item.locator('[data-revoke]').count(), 0, 'no revoke button on a revoked link');
+  await op.getByLabel('État', { exact: true }).selectOption('revoked');
+  await waitFor(async () => (await list.locator(`li[data-conversation="${target.conversation}"]`).count()) === 1, { what: 'the revoked filter' });
+  await op.getByLabel('État', { exact: true }).selectOption('');
+  await op.evaluate(() => document.activeElement?.blur());
+  await op.screenshot({ path: path.join(screenshotDir(), 'monitored-list-filters.png') });
+
+  // Every one opened in a tab: 9+ tabs, each whole inside the strip (none cut), names on
+  // one line, the unread badges beside the names, never over them.
+  for (const m of made) await list.locator(`button.mc-item[data-conversation="${m.conversation}"]`).click();
+  await waitFor(async () => (await op.locator('#tablist [role=tab]').count()) >= 9, { what: '9+ tabs' });
+  await tab(op, made[0].conversation).click();
+  const geometry = await op.evaluate(() => {
+    const strip = document.getElementById('tablist').getBoundingClientRect();
+    return [...document.querySelectorAll('#tablist [role=tab]')].map((el) => {
+      const r = el.getBoundingClientRect();
+      const label = el.querySelector('.tab-label');
+      const lr = label.getBoundingClientRect();
+      const badge = el.querySelector('.badge.unread')?.getBoundingClientRect() || null;
+      return { id: el.dataset.tab, left: r.left - strip.left, right: strip.right - r.right, labelHeight: lr.height,
+        lineHeight: parseFloat(getComputedStyle(label).lineHeight) || 20, clipped: label.scrollWidth > label.clientWidth,
+        overlap: badge ? !(badge.left >= lr.right || badge.right <= lr.left || badge.top >= lr.bottom || badge.bottom <= lr.top) : false,
+        title: el.getAttribute('title') };
+    });
+  });
+  assert.ok(geometry.length >= 9);
+  for (const g of geometry) {
+    assert.ok(g.left >= 0 && g.right >= 0, `tab ${g.id} inside the strip: ${JSON.stringify(g)}`);
+    assert.ok(g.labelHeight < g.lineHeight * 1.5, `one line: ${JSON.stringify(g)}`);
+    assert.equal(g.overlap, false, `badge beside the name: ${JSON.stringify(g)}`);
+  }
+  const long = geometry.find((g) => g.id === made[0].conversation);
+  assert.ok(long.clipped, 'the long name is cut with "…"');
+  assert.equal(long.title, made[0].name, 'and whole in the title');
+  // Each tab can be reached: clicked, it is selected.
+  for (const g of geometry) {
+    await tab(op, g.id).click();
+    assert.equal(await tab(op, g.id).getAttribute('aria-selected'), 'true');
+  }
+  await op.evaluate(() => document.activeElement?.blur());
+  await op.screenshot({ path: path.join(screenshotDir(), 'console-many-tabs.png') });
+  problems(op, admin);
 });

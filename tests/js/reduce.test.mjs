@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { reduce, initialState, offerPending, canSendKnowledge } from '../../web/console/state.js';
+import { reduce, initialState, offerPending, canSendKnowledge, filteredMonitored, monitoredFinished } from '../../web/console/state.js';
 
 const C1 = 'c_3f0c9a11';
 const C2 = 'c_77be02d4';
@@ -214,9 +214,11 @@ test('monitored: strong ones of mine open a tab once per browser; help offers', 
     conversation: id, name: `Appel ${id}`, email: 'martin@example.com', strong: true, mine: true, state: 'bot', bot: 'demo',
     mail: { status: 'queued' }, offer_pending: false, ...extra,
   });
-  let { state, effects } = run([{ type: 'replay_done' }, { type: 'monitored', items: [item(C1), item(C2, { strong: false })] }]);
+  // The first list of the page: C1 was already there (seen where it was created): a tab, not "new".
+  let { state, effects } = run([{ type: 'replay_done' }, { type: 'monitored', items: [item(C2, { strong: false })] },
+    { type: 'monitored', items: [item(C1), item(C2, { strong: false })] }]);
   assert.deepEqual(Object.keys(state.tabs), [C1]);
-  assert.equal(state.tabs[C1].flashing, true);
+  assert.equal(state.tabs[C1].flashing, true, 'created meanwhile elsewhere: news');
   assert.deepEqual(state.seen, [C1]);
   assert.deepEqual(kinds(effects), ['flush', 'raw', 'announce', 'beep']);
   assert.equal(state.current, C1);
@@ -242,6 +244,49 @@ test('monitored: strong ones of mine open a tab once per browser; help offers', 
   // Live with someone else: no knowledge from here.
   ({ state } = run([{ type: 'monitored', items: [item(C2, { strong: false, state: 'live' })] }], { state }));
   assert.equal(canSendKnowledge(state, state.tabs[C2]), false);
+});
+
+test('monitored, a new browser: only open, unfinished strong ones of mine get a tab, none "new"', () => {
+  const C3 = 'c_0a0a0a03';
+  const C4 = 'c_0a0a0a04';
+  const C5 = 'c_0a0a0a05';
+  const NOW = 1764064800000;
+  const item = (id, extra = {}) => ({ conversation: id, name: id, strong: true, mine: true, state: 'bot', revoked: false,
+    expires_at: NOW + 86_400_000, mail: { status: 'sent' }, ...extra });
+  const { state, effects } = run([{ type: 'replay_done' }, { type: 'monitored', at: NOW, items: [
+    item(C1), item(C2, { revoked: true }), item(C3, { expires_at: NOW - 1 }), item(C4, { mine: false }), item(C5, { state: 'closed' }),
+  ] }]);
+  assert.deepEqual(Object.keys(state.tabs), [C1]);
+  assert.equal(state.tabs[C1].flashing, false, 'already seen by its creator: not "nouvelle"');
+  assert.deepEqual(kinds(effects), ['flush', 'raw'], 'no announce nor beep for the catch-up');
+  assert.equal(state.current, C1);
+  assert.equal(monitoredFinished(item(C3, { expires_at: NOW - 1 }), NOW), true);
+  assert.equal(monitoredFinished(item(C3), NOW), false);
+});
+
+test('monitored list filters: mine / all, state, mail status, text', () => {
+  const it = (id, extra) => ({ conversation: id, name: `Appel ${id}`, email: `${id}@example.com`, strong: false, mine: false,
+    state: 'bot', revoked: false, mail: { status: 'sent' }, creator: { id: 2, name: 'Bob' }, starting_knowledge: { id: 'vpn-lent', title: 'VPN lent' }, ...extra });
+  const list = [it('a', { mine: true, name: 'Hélène Martin', creator: { id: 1, name: 'Claire' } }), it('b', { state: 'live' }),
+    it('c', { revoked: true, mail: { status: 'failed' } }), it('d', { mail: { status: 'queued' }, starting_knowledge: { id: 'badge', title: 'Badge perdu' } })];
+  let { state } = run([{ type: 'monitored', items: list }]);
+  const ids = () => filteredMonitored(state).map((x) => x.conversation);
+  assert.deepEqual(ids(), ['a', 'b', 'c', 'd']);
+  const filter = (patch) => { ({ state } = run([{ type: 'local/mc_filter', patch }], { state })); };
+  filter({ who: 'mine' });
+  assert.deepEqual(ids(), ['a']);
+  filter({ who: 'all', state: 'live' });
+  assert.deepEqual(ids(), ['b']);
+  filter({ state: 'revoked' });
+  assert.deepEqual(ids(), ['c']);
+  filter({ state: '', mail: 'queued' });
+  assert.deepEqual(ids(), ['d']);
+  filter({ mail: '', text: 'helene' });
+  assert.deepEqual(ids(), ['a'], 'accents and case ignored');
+  filter({ text: 'bob badge' });
+  assert.deepEqual(ids(), ['d'], 'creator and starting knowledge, every word');
+  filter({ text: 'nobody' });
+  assert.deepEqual(ids(), []);
 });
 
 test('logout forgets the session', () => {

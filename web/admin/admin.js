@@ -4,7 +4,7 @@
 import { T, RESOURCE_LABELS, MODULE_TEXT } from "./i18n.js";
 import { h } from "../shared/dom.js";
 import { pickLang, translator } from "../shared/i18n.js";
-import { API, createApi } from "../shared/api.js";
+import { API, createApi, mayHaveSession } from "../shared/api.js";
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -75,10 +75,26 @@ async function logout() {
   renderLogin();
 }
 
+// Text fields grow with their text: CSS `field-sizing: content` where the browser has it,
+// else their height follows their content here (when typed in, and when a page is drawn or
+// a click shows hidden ones).
+const growByHand = !(window.CSS && CSS.supports && CSS.supports("field-sizing", "content"));
+function grow(ta) {
+  if (!ta.offsetParent) return; // hidden: measured when shown
+  ta.style.height = "auto";
+  ta.style.height = `${ta.scrollHeight + 2}px`;
+}
+const growAll = () => { for (const ta of document.querySelectorAll("#main textarea")) grow(ta); };
+if (growByHand) {
+  document.addEventListener("input", (e) => { if (e.target instanceof HTMLTextAreaElement) grow(e.target); });
+  document.addEventListener("click", () => requestAnimationFrame(growAll));
+}
+
 function show(title, ...nodes) {
   document.title = `${title} – Vigie`;
   const main = document.getElementById("main");
   main.replaceChildren(...nodes.flat().filter(Boolean));
+  if (growByHand) requestAnimationFrame(growAll);
   return main;
 }
 
@@ -675,9 +691,10 @@ window.addEventListener("hashchange", () => { route().then(() => document.getEle
 
 (async function start() {
   renderHeader();
+  // No session hint in this browser: the login at once, without a 401 asking /auth/me.
   try {
-    me = await api("GET", "/auth/me");
-    sessionStorage.setItem("vigie.admin.csrf", me.csrf_token || "");
+    me = mayHaveSession() ? await api("GET", "/auth/me") : null;
+    if (me) sessionStorage.setItem("vigie.admin.csrf", me.csrf_token || "");
   } catch { me = null; }
   renderHeader();
   route();

@@ -13,7 +13,7 @@
 // console: web/shared/socket.js.
 import { createSocket, clientId } from '../shared/socket.js';
 import { h, $ } from '../shared/dom.js';
-import { pickLang } from '../shared/i18n.js';
+import { pickLang, deName } from '../shared/i18n.js';
 import { createApi } from '../shared/api.js';
 
 const api = createApi();
@@ -90,14 +90,17 @@ const UI = {
     pending: 'En attente d’envoi', failed: 'Non envoyé', typing: 'Un conseiller écrit…',
     typing_named: '{name} écrit…', count: '{n}/{max}', too_long: 'Message trop long ({n}/{max} caractères)',
     unavailable: 'Ce chatbot est indisponible pour le moment.', joined: '{name} a rejoint la conversation',
-    new_conversation: 'Nouvelle conversation', link_title: 'Lien de conversation',
+    // The dead-link page's button: what its text (monitored_link_*) invites to do below.
+    new_conversation: 'Poser une nouvelle question', link_title: 'Lien de conversation',
+    accepted: "Vous avez accepté l'aide {de_name}.",
   },
   en: {
     log: 'Conversation', input: 'Your message', you: 'You', operator: 'Operator',
     pending: 'Waiting to be sent', failed: 'Not sent', typing: 'An operator is typing…',
     typing_named: '{name} is typing…', count: '{n}/{max}', too_long: 'Message too long ({n}/{max} characters)',
     unavailable: 'This chatbot is unavailable at the moment.', joined: '{name} joined the conversation',
-    new_conversation: 'New conversation', link_title: 'Conversation link',
+    new_conversation: 'Ask a new question', link_title: 'Conversation link',
+    accepted: "You accepted {name}'s help.",
   },
 };
 
@@ -138,6 +141,11 @@ let token = monitoredCode ? null : initial.visitor_token || null;
 let conversation = initial.conversation || null;
 let lastSeq = 0; // highest seq shown in this page
 const shown = new Map(); // seq → message
+// The events that move the conversation (see conversationState()).
+const STATE_EVENTS = {
+  operator_joined: 'live', transferred: 'live', help_accepted: 'live',
+  queued: 'queued', operator_left: 'bot', queue_timeout: 'bot',
+};
 let outbox = Array.isArray(initial.outbox) ? initial.outbox : [];
 
 function persistMessages() {
@@ -176,7 +184,7 @@ function applyTexts() {
   el.close.setAttribute('aria-label', res('close_label'));
   el.close.title = res('close_label');
   el.handoff.textContent = res('talk_to_operator');
-  el.handoff.hidden = !(config.modules && config.modules.livechat);
+  updateHandoff();
   const welcome = $('vg-welcome-text');
   if (welcome) welcome.textContent = res('welcome_message');
   const intro = $('vg-intro-text');
@@ -238,6 +246,8 @@ function chips(items, intro, label = intro) {
 function eventText(m) {
   const name = m.event || '';
   if (name === 'operator_joined' && m.operator && m.operator.name) return ui('joined', { name: m.operator.name });
+  // Said here in the page's language, with the French elision ("l'aide d'Admin").
+  if (name === 'help_accepted' && m.operator && m.operator.name) return ui('accepted', { name: m.operator.name, de_name: deName(m.operator.name) });
   const known = res(name);
   return known || m.text || name;
 }
@@ -339,6 +349,7 @@ function showMessage(m, { fresh }) {
   const node = renderMessage(m);
   insertBySeq(node, m.seq);
   if (m.kind === 'event' && HELP_EVENTS.has(m.event)) updateHelpButtonsSoon();
+  if (m.kind === 'event' && STATE_EVENTS[m.event]) updateHandoff();
   if (m.author === 'operator') setTyping(false);
   if (fresh && (m.author === 'bot' || m.author === 'operator')) {
     announce(`${res('new_message_label')} : ${m.kind === 'event' ? eventText(m) : plainText(m)}`);
@@ -394,6 +405,26 @@ function resetView() {
     if (li.hasAttribute('data-seq')) li.remove();
   }
   persistMessages();
+  updateHandoff();
+}
+
+// Where the conversation stands, from its events (docs/protocol.md, "Hand-over"): "live"
+// (an operator is there), "queued" (waiting for one), else "bot".
+function conversationState() {
+  let seq = -1;
+  let state = 'bot';
+  for (const m of shown.values()) {
+    const st = m.kind === 'event' && STATE_EVENTS[m.event];
+    if (st && m.seq > seq) { seq = m.seq; state = st; }
+  }
+  return state;
+}
+// "Talk to an operator": only with the livechat module on, and not while an operator is
+// there or the request waits in the queue (asking again would only repeat "transmitted").
+function updateHandoff() {
+  const state = conversationState();
+  el.handoff.hidden = !(config.modules && config.modules.livechat) || state !== 'bot';
+  el.box.setAttribute('data-state', state);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ export const conn = createSocket({
     // Whether the operator looks at the page decides what is news (unread, beep).
     if (app.state.focused !== looking()) dispatch({ type: "local/focus", focused: looking() });
     if (f.type === "replay_done") conn.ready = true;
-    dispatch(f);
+    // The monitored list: its arrival time tells which links have expired (the reducer has no clock).
+    dispatch(f.type === "monitored" ? { ...f, at: Date.now() } : f);
   },
   onLost: () => dispatch({ type: "local/lost" }),
   // Refused before `welcome`: maybe the session is gone (401 on the upgrade).

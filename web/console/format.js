@@ -1,5 +1,6 @@
 // Texts computed from the state: durations, dates, names, the monitored conversations' status.
 import { app, t } from "./app.js";
+import { h } from "../shared/dom.js";
 import { monitoredItem } from "./state.js";
 
 const locale = () => (app.state.lang === "fr" ? "fr-FR" : "en-GB");
@@ -22,6 +23,27 @@ export function when(ms) {
   try {
     return new Date(ms).toLocaleString(locale(), { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
   } catch { return ""; }
+}
+/** A day, in the page's language: 02/03/2027 (fr-FR), 2 Mar 2027 (en). */
+export function day(ms) {
+  try {
+    return app.state.lang === "fr" ? new Date(ms).toLocaleDateString("fr-FR") : new Date(ms).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  } catch { return ""; }
+}
+/** The link's validity: "valid until …" or "expired on …". */
+export function expiryText(item) {
+  if (!item || typeof item.expires_at !== "number") return "";
+  return item.expires_at > Date.now() ? t("mcExpires", day(item.expires_at)) : t("mcExpired", day(item.expires_at));
+}
+/** A knowledge item's language, as a small tag: "FR" titled "En français". */
+export function langTag(lang) {
+  if (lang !== "fr" && lang !== "en") return null;
+  const name = t(lang === "fr" ? "langFr" : "langEn");
+  return h("span.lang-tag", { "data-lang": lang, title: t("langTitle", name) }, h("span.sr", `(${name}) `), h("span", { "aria-hidden": "true" }, lang.toUpperCase()));
+}
+export function creatorText(item) {
+  if (!item || !item.creator) return "";
+  return item.mine ? t("mcCreatorMe") : t("mcCreator", item.creator.name || "");
 }
 export const shortId = (id) => String(id).replace(/^c_/, "").slice(0, 6);
 

@@ -1,4 +1,6 @@
 // Texts of the operator console, French and English.
+import { deName } from "../shared/i18n.js";
+
 export const T = {
   fr: {
     brand: "Vigie – pupitre opérateur", language: "Langue", logout: "Se déconnecter",
@@ -61,7 +63,23 @@ export const T = {
     knowledgePick: "Choisir", knowledgePickTitle: (k) => `Choisir « ${k} » comme connaissance de départ`,
     knowledgePickHint: "Formulaire ouvert : « Choisir » remplit la connaissance de départ.",
     evOfferedMine: "Vous avez proposé votre aide au visiteur.", evOffered: (n) => `${n} a proposé son aide au visiteur.`,
-    evAccepted: (n) => `Le visiteur a accepté l'aide de ${n}.`, evDeclined: "Le visiteur a décliné l'aide proposée.",
+    evAccepted: (n) => `Le visiteur a accepté l'aide ${deName(n)}.`, evDeclined: "Le visiteur a décliné l'aide proposée.",
+    // The monitored list: filters, creator, link validity, revoke; languages; leaving the form
+    mcFilters: "Filtrer la liste", mcFilterWho: "Afficher", mcFilterAll: "Toutes", mcFilterMine: "Les miennes",
+    mcFilterState: "État", mcFilterMail: "Mail", mcFilterAny: "Tous", mcFilterText: "Rechercher",
+    mcFilterTextHint: "nom, adresse, créateur, connaissance", mcFilterRevoked: "Lien révoqué",
+    mcFilterNone: "Aucune conversation ne correspond aux filtres.", mcShown: (n, total) => `${n} sur ${total}`,
+    mailStQueued: "En attente d'envoi", mailStSent: "Envoyé", mailStRetrying: "Nouvel essai prévu", mailStFailed: "Échec",
+    stLive: "En direct",
+    mcCreator: (n) => `Créée par ${n}`, mcCreatorMe: "Créée par vous",
+    mcExpires: (d) => `Lien valable jusqu'au ${d}`, mcExpired: (d) => `Lien expiré le ${d}`,
+    mcRevoke: "Révoquer le lien", mcRevokeTitle: (n) => `Révoquer le lien de « ${n} »`,
+    mcRevokeAsk: "Révoquer ? Le visiteur ne pourra plus ouvrir ce lien.", mcRevokeYes: "Révoquer", mcRevokeNo: "Annuler",
+    mcRevokedNotice: (n) => `Lien de « ${n} » révoqué.`,
+    mcTotalTitle: (n) => `${n} conversation${n > 1 ? "s" : ""} monitorée${n > 1 ? "s" : ""}`,
+    langFr: "français", langEn: "anglais", langTitle: (l) => `En ${l}`,
+    mcDiscardAsk: "Abandonner ce formulaire ? Ce que vous avez saisi sera perdu.",
+    mcDiscardYes: "Abandonner", mcDiscardNo: "Continuer la saisie",
   },
   en: {
     brand: "Vigie – operator console", language: "Language", logout: "Log out",
@@ -125,5 +143,20 @@ export const T = {
     knowledgePickHint: "Form open: “Choose” fills the starting knowledge.",
     evOfferedMine: "You offered the visitor your help.", evOffered: (n) => `${n} offered the visitor their help.`,
     evAccepted: (n) => `The visitor accepted ${n}'s help.`, evDeclined: "The visitor declined the offered help.",
+    mcFilters: "Filter the list", mcFilterWho: "Show", mcFilterAll: "All", mcFilterMine: "Mine",
+    mcFilterState: "State", mcFilterMail: "Mail", mcFilterAny: "Any", mcFilterText: "Search",
+    mcFilterTextHint: "name, address, creator, knowledge", mcFilterRevoked: "Link revoked",
+    mcFilterNone: "No conversation matches the filters.", mcShown: (n, total) => `${n} of ${total}`,
+    mailStQueued: "Waiting to be sent", mailStSent: "Sent", mailStRetrying: "Will retry", mailStFailed: "Failed",
+    stLive: "Live",
+    mcCreator: (n) => `Created by ${n}`, mcCreatorMe: "Created by you",
+    mcExpires: (d) => `Link valid until ${d}`, mcExpired: (d) => `Link expired on ${d}`,
+    mcRevoke: "Revoke the link", mcRevokeTitle: (n) => `Revoke the link of “${n}”`,
+    mcRevokeAsk: "Revoke? The visitor will no longer be able to open this link.", mcRevokeYes: "Revoke", mcRevokeNo: "Cancel",
+    mcRevokedNotice: (n) => `Link of “${n}” revoked.`,
+    mcTotalTitle: (n) => `${n} monitored conversation${n > 1 ? "s" : ""}`,
+    langFr: "French", langEn: "English", langTitle: (l) => `In ${l}`,
+    mcDiscardAsk: "Discard this form? What you typed will be lost.",
+    mcDiscardYes: "Discard", mcDiscardNo: "Keep editing",
   },
 };

@@ -13,7 +13,7 @@
 // again with the same client_ids after a reconnection.
 import { h, fill, $ } from "../shared/dom.js";
 import { pickLang } from "../shared/i18n.js";
-import { createApi } from "../shared/api.js";
+import { createApi, mayHaveSession } from "../shared/api.js";
 import {
   app, t, dispatch, render, loadJson, seenKey,
   TABS_KEY, OUTBOX_KEY, CURRENT_KEY, MUTE_KEY, SIDE_KEY, LANG_KEY,
@@ -99,7 +99,10 @@ async function logout() {
 (async function start() {
   render();
   let me = null;
-  try { me = await app.api("GET", "/auth/me"); } catch { me = null; }
+  // No session hint in this browser: the login at once, without a 401 asking /auth/me.
+  if (mayHaveSession()) {
+    try { me = await app.api("GET", "/auth/me"); } catch { me = null; }
+  }
   if (me) signedIn(me);
   else renderLogin();
 })();

@@ -14,6 +14,11 @@ export function newForm() {
   return { name: "", knowledge: null, knowledgeText: "", email: "", strong: true, bot: null, busy: false, options: [], active: -1, comboOpen: false };
 }
 
+/** The monitored list's filters: whose, state, mail status, text. */
+export function newMcFilter() {
+  return { who: "all", state: "", mail: "", text: "" };
+}
+
 export function initialState({ lang = "fr", current = null, outbox = [], muted = false, sideView = "livechat", focused = true } = {}) {
   return {
     me: null, // {operator, csrf_token}
@@ -30,6 +35,7 @@ export function initialState({ lang = "fr", current = null, outbox = [], muted =
     taking: null, // the conversation just taken from the queue: shown when assigned
     outbox, // {client_id, kind, conversation, label, frame}: sent, not acknowledged yet
     monitored: { known: false, list: [] },
+    mcFilter: newMcFilter(), // the monitored list's filters
     seen: [], // strong monitored conversations that already opened a tab in this browser
     muted,
     sideView: SIDE_VIEWS.includes(sideView) ? sideView : "livechat",
@@ -68,6 +74,34 @@ const echoOf = (item) => ({ client_id: item.client_id, label: item.label, state:
 // ---- selectors
 
 export const monitoredItem = (state, id) => (id && state.monitored.list.find((it) => it.conversation === id)) || null;
+
+/** A monitored conversation that is over: its link revoked or expired (`now`: ms), or closed. */
+export function monitoredFinished(item, now = null) {
+  if (!item) return true;
+  if (item.revoked || item.state === "closed") return true;
+  return typeof now === "number" && typeof item.expires_at === "number" && item.expires_at <= now;
+}
+
+const folded = (v) => String(v || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+/**
+ * The monitored list as the filters show it: whose ("all" or "mine"), state ("bot",
+ * "queued", "live", or "revoked"), mail status, and a text found in the name, the address,
+ * the creator or the starting knowledge (accents and case ignored).
+ */
+export function filteredMonitored(state) {
+  const f = state.mcFilter || newMcFilter();
+  const words = folded(f.text).split(/\s+/).filter(Boolean);
+  return state.monitored.list.filter((it) => {
+    if (f.who === "mine" && !it.mine) return false;
+    if (f.state === "revoked" ? !it.revoked : f.state && (it.state || "bot") !== f.state) return false;
+    if (f.mail && ((it.mail && it.mail.status) || "queued") !== f.mail) return false;
+    if (!words.length) return true;
+    const k = it.starting_knowledge || {};
+    const hay = folded([it.name, it.email, it.creator && it.creator.name, k.title, k.id, it.conversation].join(" "));
+    return words.every((w) => hay.includes(w));
+  });
+}
 
 /** "Offer help" waits for an answer: sent and not acknowledged, or offered and not answered. */
 export function offerPending(state, tab) {
@@ -205,22 +239,30 @@ function onAssigned(state, ids) {
 }
 
 // The whole list, after `welcome` and after every change. A strong conversation of this
-// operator opens a tab (flashing) the first time this browser sees it.
-function onMonitored(state, items) {
+// operator, open and unfinished (not revoked, closed nor expired: `at`, the frame's arrival
+// time, tells), opens a tab the first time this browser sees it. Those already there in the
+// first list of this page were seen by their creator where they were created (the creating
+// console opens their tab at once): tab, but not "new" (no flash, no beep). Those that come
+// later (created meanwhile elsewhere) are news.
+function onMonitored(state, items, at = null) {
   const prev = state;
   const list = items.filter((it) => it && typeof it.conversation === "string");
+  const catchUp = !state.monitored.known;
   state = { ...state, monitored: { known: true, list } };
   let opened = null;
   for (const it of list) {
     if (!it.strong || !it.mine || state.seen.includes(it.conversation)) continue;
+    if (monitoredFinished(it, at)) continue;
     state = markSeen(state, it.conversation);
     if (state.tabs[it.conversation]) continue;
-    state = follow(state, it.conversation, { flash: true });
-    opened = it;
+    state = follow(state, it.conversation, { flash: !catchUp });
+    opened = opened || it;
   }
   if (opened) {
-    state = fx(state, { fx: "announce", key: "monitoredOpened", name: opened.name || "" });
-    if (state.everReady) state = fx(state, BEEP);
+    if (!catchUp) {
+      state = fx(state, { fx: "announce", key: "monitoredOpened", name: opened.name || "" });
+      if (state.everReady) state = fx(state, BEEP);
+    }
     if (!state.current || !state.tabs[state.current]) state = { ...state, current: opened.conversation };
   }
   return keepBox(prev, state);
@@ -276,7 +318,7 @@ function onFrame(state, f) {
     case "queue": return { ...state, queue: Array.isArray(f.items) ? f.items : [] };
     case "presence": return { ...state, presence: Array.isArray(f.operators) ? f.operators : [] };
     case "assigned": return onAssigned(state, Array.isArray(f.conversations) ? f.conversations : []);
-    case "monitored": return onMonitored(state, Array.isArray(f.items) ? f.items : []);
+    case "monitored": return onMonitored(state, Array.isArray(f.items) ? f.items : [], typeof f.at === "number" ? f.at : null);
     case "conversation": {
       // Its bot and language: the knowledge search of this tab uses them.
       if (!f.conversation) return state;
@@ -363,6 +405,7 @@ function onLocal(state, a) {
     case "local/kb": return { ...state, kb: { ...state.kb, ...a.patch } };
     case "local/form": return { ...state, form: { ...state.form, ...a.patch } };
     case "local/form_reset": return { ...state, form: newForm() };
+    case "local/mc_filter": return { ...state, mcFilter: { ...state.mcFilter, ...a.patch } };
     case "local/monitored_upsert": return upsertMonitored(state, a.item);
     case "local/seen": return markSeen(state, a.id);
     default: return state;

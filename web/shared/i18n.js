@@ -43,3 +43,12 @@ export function translator(table, getLang) {
     return typeof v === "function" ? v(...args) : v;
   };
 }
+
+/**
+ * French "de" before a name, elided before a vowel or a mute h: "d'Admin", "d'Hélène",
+ * "de Claire". Other languages: the name alone (the caller's sentence says the rest).
+ */
+export function deName(name) {
+  const n = String(name ?? "");
+  return /^[aeiouyhàâäæéèêëîïôöœùûüÿ]/i.test(n) ? `d'${n}` : `de ${n}`;
+}

@@ -6,6 +6,8 @@ import { app, t, dispatch, showNotice } from "../app.js";
 import { canSendKnowledge, monitoredItem } from "../state.js";
 import { submit } from "../outbox.js";
 import { pickStartingKnowledge } from "./monitored-form.js";
+import { langTag } from "../format.js";
+import { excerptOf } from "../excerpt.js";
 
 let botsCache = null;
 /** The bots this operator may see (GET /bots, once). */
@@ -93,12 +95,12 @@ function results(s) {
     return;
   }
   fill(list,
-    picking ? h("li.hint.pick", t("knowledgePickHint")) : canSend ? null : h("li.hint", t("knowledgeNoTab")),
+    picking ? h("li.hint.pick", { role: "note" }, t("knowledgePickHint")) : canSend ? null : h("li.hint", { role: "note" }, t("knowledgeNoTab")),
     ...found.map((k) => {
-      const excerpt = String(k.answer || "").replace(/[#*_>`[\]()]/g, "").replace(/\s+/g, " ").trim().slice(0, 140);
+      const excerpt = excerptOf(k.answer);
       const title = k.title || k.id;
-      return h("li", { "data-knowledge": k.id },
-        h("div.kn-title", title),
+      return h("li", { "data-knowledge": k.id, "data-lang": k.lang || null },
+        h("div.kn-title", h("span", title), langTag(k.lang)),
         excerpt ? h("div.kn-excerpt", excerpt) : null,
         picking
           ? h("button.kb-send.kb-pick", { type: "button", "aria-label": t("knowledgePickTitle", title),

@@ -44,7 +44,8 @@ function build(s) {
       icon(ICON_CHAT), h("span.lbl", t("menuLivechat")))),
       menuBtn("mc-create-btn", "create", t("mcCreate"), t("mcCreateShort"), eyeIcon("icon eye red", 26)),
       menuBtn("mc-list-btn", "monitored", t("mcList"), t("mcListShort"), icon(ICON_LIST),
-        h("span#mc-count.menu-count", { hidden: !n }, String(n))))),
+        // A total, not news: neutral, unlike the red unread badges.
+        h("span#mc-count.menu-count", { hidden: !n, title: t("mcTotalTitle", n) }, String(n))))),
     h("aside#side.side", { "aria-live": "off" }),
     h("section.convs", { "aria-label": t("conversations") },
       h("div#notice.notice", { role: "alert", hidden: true }),
@@ -64,5 +65,5 @@ function menuState(s) {
 
 function count(s) {
   const c = $("mc-count");
-  if (c) { c.textContent = String(s.monitored.list.length); c.hidden = !s.monitored.list.length; }
+  if (c) { c.textContent = String(s.monitored.list.length); c.hidden = !s.monitored.list.length; c.title = t("mcTotalTitle", s.monitored.list.length); }
 }

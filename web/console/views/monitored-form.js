@@ -7,6 +7,7 @@ import { app, t, dispatch, announce, showNotice } from "../app.js";
 import { loadBots, botSlug } from "./knowledge.js";
 import { eyeIcon } from "../icons.js";
 import { setSideView } from "./layout.js";
+import { langTag } from "../format.js";
 
 const patch = (p) => dispatch({ type: "local/form", patch: p });
 const form = () => app.state.form;
@@ -60,7 +61,13 @@ export function buildForm(s) {
   const el = h("form#mc-form.mc-form", { novalidate: true, "aria-labelledby": "mc-create-h",
     onsubmit: (e) => { e.preventDefault(); submitForm(); },
     onkeydown: (e) => {
-      if (e.key === "Escape" && !(e.target.id === "mc-knowledge" && form().comboOpen)) { e.preventDefault(); cancel(); }
+      if (e.key !== "Escape" || (e.target.id === "mc-knowledge" && form().comboOpen)) return;
+      e.preventDefault();
+      // Escape leaves an empty form; a filled one is only left once the operator says so
+      // (a second Escape closes the question and keeps what was typed).
+      if (!$("mc-discard").hidden) keepEditing();
+      else if (dirty()) askDiscard();
+      else cancel();
     } },
   h("h2#mc-create-h", eyeIcon("title-eye", 20), t("mcCreate")),
   h("div.field", h("label", { for: "mc-name" }, t("mcName")), name, h("div#mc-name-err.field-error")),
@@ -76,6 +83,11 @@ export function buildForm(s) {
   h("div#mc-strong-hint.hint", t("mcStrongHint")),
   h("div#mc-bot-row.field", { hidden: true }),
   h("div#mc-form-err.form-error", { role: "alert" }),
+  h("div#mc-discard.mc-discard", { role: "group", "aria-labelledby": "mc-discard-text", hidden: true },
+    h("p#mc-discard-text", t("mcDiscardAsk")),
+    h("div.form-actions",
+      h("button.danger", { type: "button", id: "mc-discard-yes", onclick: cancel }, t("mcDiscardYes")),
+      h("button", { type: "button", id: "mc-discard-no", onclick: keepEditing }, t("mcDiscardNo")))),
   h("div.form-actions", h("button.primary", { type: "submit", id: "mc-ok", disabled: f.busy }, t("ok")),
     h("button", { type: "button", id: "mc-cancel", onclick: cancel }, t("cancel"))));
   // Several bots: choose one (with one, it is that one).
@@ -95,7 +107,7 @@ export const monitoredForm = {
     const was = p && p.sideView === "create" ? p.form : null;
     if (!was || f.knowledge !== was.knowledge) {
       const box = $("mc-knowledge-chosen");
-      fill(box, f.knowledge ? [t("mcChosen"), " ", h("code", f.knowledge.id)] : null);
+      fill(box, f.knowledge ? [t("mcChosen"), " ", h("code", f.knowledge.id), " ", langTag(f.knowledge.lang)] : null);
     }
     if (!was || f.options !== was.options || f.active !== was.active || f.comboOpen !== was.comboOpen) combo(f, !!was && f.options !== was.options);
     if (!was || f.busy !== was.busy) $("mc-ok").disabled = f.busy;
@@ -130,7 +142,7 @@ function combo(f, drawList) {
     class: i === f.active ? "active" : null,
     onmousedown: (e) => e.preventDefault(), // keep the focus in the input
     onclick: () => pickStartingKnowledge({ id: k.id, title: k.title || k.id, lang: k.lang }),
-  }, h("span.opt-title", k.title || k.id), h("span.opt-id", k.id))));
+  }, h("span.opt-title", h("span", k.title || k.id), langTag(k.lang)), h("span.opt-id", k.id))));
   list.querySelector(".active")?.scrollIntoView({ block: "nearest" });
 }
 
@@ -191,6 +203,22 @@ export function pickStartingKnowledge(k) {
   }
   announce(t("mcChosenAnnounce", knowledge.title));
   input?.focus();
+}
+
+/** Something typed that leaving would lose. */
+function dirty() {
+  const f = form();
+  return !!(f.name.trim() || f.knowledgeText.trim() || f.knowledge || f.email.trim());
+}
+let discardFrom = null; // the field the question was asked from
+function askDiscard() {
+  discardFrom = document.activeElement && document.activeElement.id;
+  $("mc-discard").hidden = false;
+  $("mc-discard-no").focus();
+}
+function keepEditing() {
+  $("mc-discard").hidden = true;
+  ($(discardFrom) || $("mc-name"))?.focus();
 }
 
 function back() {

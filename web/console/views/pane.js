@@ -8,7 +8,7 @@
 import { h, fill, $ } from "../../shared/dom.js";
 import { app, t, dispatch, showNotice } from "../app.js";
 import { monitoredItem, offerPending } from "../state.js";
-import { tabTitle, mailStatus, stateText, when } from "../format.js";
+import { tabTitle, mailStatus, stateText, when, expiryText, creatorText, langTag } from "../format.js";
 import { eyeIcon } from "../icons.js";
 import { submit } from "../outbox.js";
 import { syncLog, pruneLogs } from "./log.js";
@@ -95,7 +95,10 @@ function head(s, tab, item) {
     h("span.mc-kind", item.strong ? t("mcStrong") : t("mcWeak")),
     h("span", { id: "mc-mail-status", class: `mc-mail st-${mail.status || "queued"}` }, mailStatus(mail)),
     h("span#mc-opened.mc-opened", item.opened_at ? t("mcOpened", when(item.opened_at)) : t("mcNotOpened")),
+    !item.revoked && item.expires_at ? h("span#mc-expires.mc-expires", expiryText(item)) : null,
     h("span.mc-state", stateText(item)),
+    item.creator ? h("span#mc-creator.mc-creator", creatorText(item)) : null,
+    langTag(item.lang),
     item.revoked ? h("span.mc-revoked", t("mcRevoked")) : null);
 }
 

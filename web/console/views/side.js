@@ -3,6 +3,7 @@
 import { h, fill, $ } from "../../shared/dom.js";
 import { t } from "../app.js";
 import { buildForm } from "./monitored-form.js";
+import { buildFilters } from "./monitored-list.js";
 
 export const side = {
   render(s, p) {
@@ -16,6 +17,7 @@ export const side = {
       el.setAttribute("aria-label", t("mcList"));
       fill(el, h("section#mc-list-panel", { "aria-labelledby": "mc-list-h" },
         h("h2#mc-list-h", { tabindex: "-1" }, t("mcList")),
+        buildFilters(s),
         h("ul#mc-list.mc-list")));
     } else {
       el.setAttribute("aria-label", t("menuLivechat"));

@@ -35,7 +35,7 @@ export const tabs = {
       const selected = id === s.current;
       return h("button.tab", {
         type: "button", role: "tab", id: `tab-${id}`, "data-tab": id, "aria-selected": selected ? "true" : "false",
-        "aria-controls": "pane", tabindex: selected ? "0" : "-1", "data-monitored": item ? (item.strong ? "strong" : "weak") : null,
+        "aria-controls": "pane", tabindex: selected ? "0" : "-1", title: tabTitle(id, s), "data-monitored": item ? (item.strong ? "strong" : "weak") : null,
         class: `tab${tab.flashing ? " flash" : ""}${tab.held ? " held" : item ? " mc" : " gone"}`,
         onclick: () => selectTab(id),
         onkeydown: (e) => {
@@ -51,12 +51,18 @@ export const tabs = {
           $(`tab-${ids[j]}`)?.focus();
         },
       },
-      h("span.tab-name", item ? [eyeIcon("tab-eye", 16), h("span.sr", `${t("mcShort")} : `)] : null, h("span.tab-label", tabTitle(id, s))),
-      tab.flashing ? h("span.badge.new", t("newConversation")) : null,
-      tab.unread ? h("span.badge.unread", { "aria-label": t("unread", tab.unread) }, String(tab.unread)) : null,
-      tab.lastVisitorAt ? h("span.ago", { "data-since": tab.lastVisitorAt, "data-fmt": "visitor" }, t("lastVisitor", ago(tab.lastVisitorAt))) : null);
+      // One line for the name (cut with "…", whole in the title), its unread count beside it,
+      // never over it; a second line for "new" and the visitor's last message.
+      h("span.tab-top",
+        h("span.tab-name", item ? [eyeIcon("tab-eye", 16), h("span.sr", `${t("mcShort")} : `)] : null, h("span.tab-label", tabTitle(id, s))),
+        tab.unread ? h("span.badge.unread", { "aria-label": t("unread", tab.unread) }, String(tab.unread)) : null),
+      tab.flashing || tab.lastVisitorAt ? h("span.tab-sub",
+        tab.flashing ? h("span.badge.new", t("newConversation")) : null,
+        tab.lastVisitorAt ? h("span.ago", { "data-since": tab.lastVisitorAt, "data-fmt": "visitor" }, t("lastVisitor", ago(tab.lastVisitorAt))) : null) : null);
     }));
     if (focused && $(`tab-${focused}`)) $(`tab-${focused}`).focus();
+    // The tabs wrap on rows (all reachable); past a few rows the strip scrolls: the selected one in view.
+    $(`tab-${s.current}`)?.scrollIntoView({ block: "nearest", inline: "nearest" });
     return false;
   },
 };

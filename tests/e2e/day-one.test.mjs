@@ -1,0 +1,91 @@
+// A new French user's first minutes (issue 11): no error in the browser's console before the
+// login, and the admin's text fields grow with their text.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { VigieServer, launchBrowser, newPage, screenshotDir, waitFor } from './helpers.mjs';
+
+let server;
+let browser;
+let adminEmail;
+
+before(async () => {
+  server = await new VigieServer().start();
+  adminEmail = /^\s*email:\s*(\S+)/m.exec(server.output)?.[1];
+  assert.ok(adminEmail && server.password, `admin account printed:\n${server.output}`);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.cleanup();
+});
+
+/** A French page whose console errors (a failed request included) are kept in `errors`. */
+async function frenchPage(ctx) {
+  const p = await newPage(ctx);
+  p.errors = [];
+  p.on('console', (msg) => { if (msg.type() === 'error') p.errors.push(msg.text()); });
+  p.on('response', (r) => { if (r.status() === 401) p.errors.push(`401 ${r.url()}`); });
+  return p;
+}
+
+test('a fresh browser: the console and the admin show their login with no error (no 401) in the browser console', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+  const p = await frenchPage(ctx);
+  await p.goto(`${server.url}/console/`);
+  await p.locator('#login-email').waitFor();
+  await p.goto(`${server.url}/admin/`);
+  await p.locator('#login-email').waitFor();
+  await p.waitForTimeout(300);
+  assert.deepEqual(p.errors, [], 'nothing in the console before the login');
+
+  // Signed in: a reload keeps the session (the page asks /auth/me then).
+  await p.goto(`${server.url}/console/`);
+  await p.locator('#login-email').fill(adminEmail);
+  await p.locator('#login-password').fill(server.password);
+  await p.getByRole('button', { name: 'Se connecter' }).click();
+  await p.waitForSelector('html[data-connection="online"]', { timeout: 15_000 });
+  await p.reload();
+  await p.waitForSelector('html[data-connection="online"]', { timeout: 15_000 });
+  assert.equal(await p.locator('#login-email').count(), 0, 'still signed in after a reload');
+  // Signed out: the next loads show the login, again without a 401.
+  await p.getByRole('button', { name: 'Se déconnecter' }).click();
+  await p.locator('#login-email').waitFor();
+  await p.reload();
+  await p.locator('#login-email').waitFor();
+  await p.goto(`${server.url}/admin/`);
+  await p.locator('#login-email').waitFor();
+  await p.waitForTimeout(300);
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(p.problems, []);
+  await ctx.close();
+});
+
+test('admin, in French: a text field grows with a longer text instead of clipping it', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  const admin = await frenchPage(ctx);
+  await admin.goto(`${server.url}/admin/`);
+  await admin.locator('#login-email').fill(adminEmail);
+  await admin.locator('#login-password').fill(server.password);
+  await admin.getByRole('button', { name: 'Se connecter' }).click();
+  await admin.getByRole('heading', { name: 'Bots' }).waitFor();
+  const row = admin.locator('tr', { has: admin.locator('code', { hasText: /^demo$/ }) });
+  await row.getByRole('link', { name: 'Boîte de dialogue' }).click();
+  await admin.getByRole('heading', { name: 'Intégration › Web › Boîte de dialogue' }).waitFor();
+  const field = admin.locator('#res-welcome_message-fr');
+  await field.waitFor();
+  const fits = () => field.evaluate((el) => el.scrollHeight <= el.clientHeight + 1);
+  assert.ok(await fits(), 'the initial text is whole');
+  const h0 = (await field.boundingBox()).height;
+  const long = ['Bonjour !', "Je suis l'assistant du support informatique.", 'Posez votre question : VPN, imprimantes,',
+    'mots de passe, badges, messagerie, logiciels…', 'Un conseiller peut aussi vous répondre', 'du lundi au vendredi, de 8 h à 18 h.'].join('\n');
+  await field.fill(long);
+  await waitFor(fits, { what: 'the whole text visible' });
+  assert.ok((await field.boundingBox()).height > h0 + 30, 'the field grew');
+  await admin.evaluate(() => document.activeElement?.blur());
+  await field.scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: path.join(screenshotDir(), 'admin-fr-textarea.png') });
+  assert.deepEqual(admin.problems, []);
+  await ctx.close();
+});
