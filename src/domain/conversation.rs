@@ -118,6 +118,9 @@ pub struct MessageBody {
     pub event: Option<SystemEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// A transfer: the operator who handed the conversation on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// A message about to be stored.

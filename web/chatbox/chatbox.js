@@ -284,7 +284,7 @@ function renderMessage(m) {
   if (m.author === 'operator') {
     li.append(h('div', { class: 'vg-who', text: (m.operator && m.operator.name) || ui('operator') }));
   }
-  if (m.author === 'bot' && m.kind === 'knowledge' && typeof m.html === 'string') {
+  if ((m.author === 'bot' || m.author === 'operator') && m.kind === 'knowledge' && typeof m.html === 'string') {
     const bubble = h('div', { class: 'vg-bubble vg-html' });
     // The only place HTML is inserted: answers are sanitized by the server.
     bubble.innerHTML = m.html;

@@ -11,7 +11,7 @@ export const SIDE_VIEWS = ["livechat", "monitored", "create"];
 
 /** The monitored-conversation form's fields (the red eye). */
 export function newForm() {
-  return { name: "", knowledge: null, knowledgeText: "", email: "", strong: true, bot: null, busy: false, options: [], active: -1, comboOpen: false };
+  return { name: "", knowledge: null, knowledgeText: "", email: "", strong: true, lang: null, bot: null, busy: false, options: [], active: -1, comboOpen: false };
 }
 
 /** The monitored list's filters: whose, state, mail status, text. */
@@ -110,12 +110,15 @@ export function offerPending(state, tab) {
     || !!(item && item.offer_pending) || tab.lastOffer > tab.lastAnswer;
 }
 
-/** Knowledge may be sent in a conversation held, and in a monitored one not live with someone else. */
+/**
+ * Knowledge may be sent in a conversation held, and in a monitored one not live with someone
+ * else that this operator may act on (its creator, an admin: `may_act` from the server).
+ */
 export function canSendKnowledge(state, tab) {
   if (!tab) return false;
   if (tab.held) return true;
   const item = monitoredItem(state, tab.id);
-  return !!item && item.state !== "live";
+  return !!item && item.state !== "live" && item.may_act !== false;
 }
 
 export function hasSeq(messages, seq) {
@@ -255,7 +258,8 @@ function onMonitored(state, items, at = null) {
     if (monitoredFinished(it, at)) continue;
     state = markSeen(state, it.conversation);
     if (state.tabs[it.conversation]) continue;
-    state = follow(state, it.conversation, { flash: !catchUp });
+    // Seen by this operator already (the server knows, whichever browser): not "nouvelle".
+    state = follow(state, it.conversation, { flash: !catchUp && !it.seen });
     opened = opened || it;
   }
   if (opened) {
@@ -272,6 +276,9 @@ function upsertMonitored(state, item) {
   if (!item || typeof item.conversation !== "string") return state;
   const list = state.monitored.list;
   const i = list.findIndex((x) => x.conversation === item.conversation);
+  // Of two copies, the later read wins: an answer to a create must not undo a fresher
+  // `monitored` frame (the mail sent meanwhile).
+  if (i >= 0 && (list[i].read_at || 0) > (item.read_at || 0)) return state;
   const next = i >= 0 ? list.map((x, j) => (j === i ? item : x)) : [item, ...list];
   return keepBox(state, { ...state, monitored: { ...state.monitored, list: next } });
 }

@@ -268,6 +268,9 @@ pub struct MessageFrame<'a> {
     suggestions: &'a [KnowledgeLink],
     event: Option<SystemEvent>,
     operator: Option<Named<'a>>,
+    /// A transfer: the operator who handed the conversation on (`operator` took it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<Named<'a>>,
 }
 
 #[derive(Serialize)]
@@ -291,6 +294,7 @@ impl<'a> Outbound<'a> {
             suggestions: &m.body.suggestions,
             event: m.body.event,
             operator: m.body.operator.as_deref().map(|name| Named { name }),
+            from: m.body.from.as_deref().map(|name| Named { name }),
         })
     }
 }
@@ -339,6 +343,7 @@ impl From<ActionError> for Refusal {
                     .join("; "),
             ),
             ActionError::NotFound(what) => Refusal::invalid(format!("{what} not found")),
+            ActionError::Forbidden(why) => Refusal::invalid(why),
             other => {
                 tracing::error!(error = %other, "realtime connection error");
                 Refusal::internal()

@@ -70,6 +70,15 @@ function operatorEventText(s, m) {
   if (m.event === "help_offered") return mine ? t("evOfferedMine") : t("evOffered", name || t("operatorWho"));
   if (m.event === "help_accepted") return t("evAccepted", name || t("operatorWho"));
   if (m.event === "help_declined") return t("evDeclined");
+  if (m.event === "transferred" && m.from && m.from.name) {
+    // Each side its own sentence: the giver, the taker, a colleague reading the history.
+    const me = s.me && s.me.operator && s.me.operator.name;
+    const from = m.from.name;
+    const to = name || t("operatorWho");
+    if (me && me === from) return t("evTransferredByMe", to);
+    if (me && me === name) return t("evTransferredToMe", from);
+    return t("evTransferred", from, to);
+  }
   return null;
 }
 

@@ -56,6 +56,11 @@ export function buildForm(s) {
     // Checked when OK is pressed (not on blur: an error appearing then would move the buttons
     // under the pointer).
     oninput: (e) => { patch({ email: e.target.value }); setFieldError(e.target, ""); } });
+  // The visitor's language, chosen explicitly (issue 11, item 3): the console's by default.
+  const langSel = h("select", { id: "mc-lang", "aria-describedby": "mc-knowledge-err",
+    onchange: (e) => { patch({ lang: e.target.value }); setFieldError($("mc-knowledge"), ""); } },
+    h("option", { value: "fr" }, t("langFr")), h("option", { value: "en" }, t("langEn")));
+  langSel.value = f.lang || (app.state.lang === "en" ? "en" : "fr");
   const strong = h("input", { type: "checkbox", id: "mc-strong", checked: f.strong, "aria-describedby": "mc-strong-hint",
     onchange: (e) => patch({ strong: e.target.checked }) });
   const el = h("form#mc-form.mc-form", { novalidate: true, "aria-labelledby": "mc-create-h",
@@ -79,6 +84,7 @@ export function buildForm(s) {
     h("div#mc-knowledge-hint.hint", t("mcKnowledgeHint")),
     h("div#mc-knowledge-err.field-error")),
   h("div.field", h("label", { for: "mc-email" }, t("mcEmail")), email, h("div#mc-email-err.field-error")),
+  h("div.field", h("label", { for: "mc-lang" }, t("mcLang")), langSel),
   h("div.field.check", strong, h("label", { for: "mc-strong" }, t("mcStrongLabel"))),
   h("div#mc-strong-hint.hint", t("mcStrongHint")),
   h("div#mc-bot-row.field", { hidden: true }),
@@ -252,7 +258,9 @@ async function submitForm() {
     const hit = [...f.options, ...app.state.kb.results].find((k) => k.id === typed || String(k.title || "").toLowerCase() === lower);
     kn = hit ? { id: hit.id, title: hit.title, lang: hit.lang } : { id: typed, title: typed, lang: null };
   }
+  const lang = f.lang || (app.state.lang === "en" ? "en" : "fr");
   if (!kn) problems.starting_knowledge = t("knowledgeRequired");
+  else if ((kn.lang === "fr" || kn.lang === "en") && kn.lang !== lang) problems.starting_knowledge = t("knowledgeWrongLang", kn.lang, lang);
   const emailErr = emailProblem(f.email);
   if (emailErr) problems.email = emailErr;
   const fieldsWithProblems = Object.keys(problems);
@@ -262,7 +270,7 @@ async function submitForm() {
     return;
   }
   const body = { bot: f.bot || botSlug || "demo", name, starting_knowledge: kn.id, email: f.email.trim(), strong_monitoring: !!f.strong };
-  if (kn.lang === "fr" || kn.lang === "en") body.lang = kn.lang; // the visitor reads the knowledge's language
+  body.lang = lang; // the visitor reads this language: the mail, the chatbox, the starting answer
   patch({ busy: true });
   try {
     const r = await app.api("POST", "/monitored-conversations", body);
