@@ -144,6 +144,8 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   }, { what: 'the history in the console' });
   await tab(op, conv).click();
   assert.doesNotMatch(await tab(op, conv).getAttribute('class'), /flash/);
+  // The pane says which bot the conversation is with (its name, from GET /bots).
+  await waitFor(async () => /^Bot : \S/.test(await op.locator('#pane-bot').textContent()), { what: "the bot's name in the pane" });
   assert.equal(await tab(op, conv).getAttribute('aria-selected'), 'true');
 
   // Operator → visitor, with the typing indicator first.
@@ -172,11 +174,19 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   const knowledgeId = await first.getAttribute('data-knowledge');
   const before = (await shownMessages(visitor)).length;
   await first.getByRole('button', { name: /Envoyer/ }).click();
-  // The operator's act (issue 11, item 10): shown as the operator's, not the bot's.
+  // The operator's act (issue 11, item 10): author "operator" on both sides.
   await waitFor(async () => (await shownMessages(visitor)).slice(before).some((m) => m.author === 'operator' && m.kind === 'knowledge'),
-    { what: 'the knowledge answer in the chatbox, from the operator' });
+    { what: 'the knowledge answer in the chatbox' });
   await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'operator' && m.kind === 'knowledge' && m.seq > 5),
-    { what: 'the knowledge answer in the console, from the operator' });
+    { what: 'the knowledge answer in the console' });
+  // Sent by the operator: the operator's act on both sides, not "Bot" / the assistant.
+  const sent = op.locator('#scroll .log > li[data-kind="knowledge"][data-sent-by]').last();
+  await sent.waitFor();
+  assert.match(await sent.locator('.who').textContent(), /· connaissance envoyée/);
+  assert.doesNotMatch(await sent.locator('.who').textContent(), /^Bot/);
+  const got = visitor.locator('#vg-log li[data-kind="knowledge"][data-sent-by]').last();
+  await got.waitFor();
+  assert.match(await got.locator('.vg-who').textContent(), /vous a envoyé :$/);
   assert.ok(knowledgeId);
 
   await op.screenshot({ path: path.join(screenshotDir(), 'console.png') });
@@ -294,12 +304,13 @@ test('transfer to a colleague', async () => {
     return log && log.some((m) => m.author === 'visitor' && /VPN/.test(m.text)) && log.some((m) => /transf/i.test(m.text));
   }, { what: "the history in Bob's console" });
   await waitFor(async () => (await shownMessages(v)).some((m) => /transf/i.test(m.text)), { what: 'transfer told to the visitor' });
-  // Each side its own sentence (issue 11, item 16).
-  await waitFor(async () => (await consoleLog(op, c))?.some((m) => m.text === 'Vous avez transféré la conversation à Bob.'),
-    { what: "the transfer in the giver's words" });
-  assert.ok((await consoleLog(bob, c)).some((m) => /vous a transféré cette conversation|transferred this conversation to you/.test(m.text)),
-    "the transfer in the taker's words");
   await op.getByRole('button', { name: "Fermer l'onglet" }).waitFor();
+  // Each operator reads the transfer from their side (the visitor's "vous a transféré" is not theirs).
+  await waitFor(async () => (await consoleLog(bob, c)).some((m) => m.kind === 'event' && m.text === 'This visitor was transferred to you.'),
+    { what: "Bob's own sentence" });
+  await waitFor(async () => (await consoleLog(op, c) || []).some((m) => m.kind === 'event' && m.text === 'Conversation transférée à Bob.'),
+    { what: "the admin's own sentence" });
+  assert.ok(!((await consoleLog(op, c)) || []).some((m) => /vous a transféré/.test(m.text)));
 
   await bob.locator('#composer-input').fill('Bob here');
   await bob.press('#composer-input', 'Enter');

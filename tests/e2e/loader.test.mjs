@@ -154,6 +154,8 @@ test('unread badge while closed, and vigie_mc forwarded', async () => {
   // An unknown link: the clear "invalid link" page, then a new ordinary conversation from it.
   await frame.locator('#vg-link-error').waitFor({ timeout: 15_000 });
   assert.match(await frame.locator('#vg-box').getAttribute('data-link-error'), /^link_invalid$/);
+  // The default text invites to "poser une nouvelle question ci-dessous": the button below says just that.
+  await waitFor(async () => /poser une nouvelle question ci-dessous/i.test(await frame.locator('#vg-link-error-text').textContent()), { what: 'the default text' });
   await frame.getByRole('button', { name: 'Poser une nouvelle question' }).click();
   await frame.locator('#vg-box[data-connection="online"]').waitFor({ timeout: 15_000 });
   assert.equal(await frame.locator('#vg-link-error').count(), 0);

@@ -30,8 +30,8 @@ const WEAK_START = knowledge('imprimante-bourrage'); // the weak one's, picked f
 // The module's resources, as the admin writes them (French).
 const RES = {
   monitored_intro: 'Votre conseiller vous a préparé cette conversation (e2e).',
-  monitored_link_expired: 'Ce lien a expiré (e2e). Démarrez une nouvelle conversation ci-dessous.',
-  monitored_link_invalid: 'Ce lien ne fonctionne pas (e2e). Démarrez une nouvelle conversation ci-dessous.',
+  monitored_link_expired: 'Ce lien a expiré (e2e). Posez une nouvelle question ci-dessous.',
+  monitored_link_invalid: 'Ce lien ne fonctionne pas (e2e). Posez une nouvelle question ci-dessous.',
   help_accept: 'Oui, aidez-moi',
   help_decline: 'Non, ça ira',
 };
@@ -289,8 +289,28 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   assert.equal(await op.evaluate(() => document.activeElement?.id), 'mc-name', 'the form takes the focus');
 
   await op.getByLabel('Nom conversation').fill('Appel de M. Martin');
-  // Starting knowledge: typed, completed from the knowledge search.
+  // The visitor's language, chosen explicitly: the console's (French) by default; the
+  // starting knowledge is searched in it, and one in the other language is refused.
+  const langSel = op.getByLabel('Langue du visiteur');
+  assert.equal(await langSel.inputValue(), 'fr');
   const kn = op.getByRole('combobox', { name: 'Connaissance de départ' });
+  await langSel.selectOption('en');
+  await kn.pressSequentially('badge', { delay: 20 });
+  await op.locator('#mc-knowledge-list [role=option]').first().waitFor();
+  assert.deepEqual([...new Set(await op.locator('#mc-knowledge-list [role=option] .lang-tag').evaluateAll((ts) => ts.map((x) => x.dataset.lang)))], ['en']);
+  await op.locator('#mc-knowledge-list [role=option]').first().click();
+  assert.equal(await op.locator('#mc-knowledge-chosen .lang-tag').getAttribute('data-lang'), 'en');
+  await langSel.selectOption('fr');
+  await waitFor(async () => /est en anglais/.test(await op.locator('#mc-knowledge-err').textContent()), { what: 'the English knowledge dropped' });
+  assert.equal(await op.locator('#mc-knowledge-chosen').textContent(), '');
+  await kn.fill('badge ');
+  await op.locator('#mc-knowledge-list [role=option]').first().waitFor();
+  await waitFor(async () => {
+    const langs = await op.locator('#mc-knowledge-list [role=option] .lang-tag').evaluateAll((ts) => ts.map((x) => x.dataset.lang));
+    return langs.length && langs.every((l) => l === 'fr');
+  }, { what: 'French options only' });
+  await kn.fill('');
+  // Starting knowledge: typed, completed from the knowledge search.
   await kn.pressSequentially('vpn lent', { delay: 20 });
   const option = op.locator(`#mc-knowledge-list [role=option][data-knowledge="${START.id}"]`);
   await option.waitFor();
@@ -326,15 +346,6 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   assert.deepEqual(posts, [], 'nothing sent with a malformed address');
   await email.fill('martin@example.com');
   assert.equal(await emailErr.textContent(), '');
-  // The conversation's language (issue 11, item 3): the console's by default; a starting
-  // knowledge in another language is refused on the spot, in French.
-  assert.equal(await op.locator('#mc-lang').inputValue(), 'fr');
-  await op.getByLabel('Langue de la conversation (mail et chatbox)').selectOption('en');
-  await op.getByRole('button', { name: 'OK', exact: true }).click();
-  await waitFor(async () => /est en français ; la conversation est en anglais/.test(await op.locator('#mc-knowledge-err').textContent()),
-    { what: 'the language mismatch, said' });
-  assert.deepEqual(posts, [], 'nothing sent with a mismatch');
-  await op.locator('#mc-lang').selectOption('fr');
   const strong = op.getByLabel('Strong monitoring');
   assert.equal(await strong.isChecked(), true, 'strong monitoring is checked by default');
   // Escape on a filled form asks first; a second Escape closes the question, the form stays as typed.
@@ -353,6 +364,7 @@ test('operator: the red eye, the form (malformed email refused on the spot), str
   await op.getByRole('button', { name: 'OK', exact: true }).click();
   const resp = await created;
   assert.equal(resp.status(), 201);
+  assert.equal(resp.request().postDataJSON().lang, 'fr', 'the chosen language sent');
   const body = await resp.json();
   strongConv = body.conversation;
   assert.match(strongConv, /^c_/);
@@ -527,6 +539,9 @@ test('weak monitoring: the starting knowledge picked from the search panel, no t
   assert.ok(Number(await hint.evaluate((el) => getComputedStyle(el).fontWeight)) < 600, 'the hint is not bold');
   assert.equal(await result.locator('.lang-tag').getAttribute('data-lang'), WEAK_START.lang);
   assert.match(await result.locator('.kn-excerpt').textContent(), /\(A, B, C…\)/);
+  // Nothing wider than the panel (long addresses wrap).
+  const panel = await op.locator('aside.kb').evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth }));
+  assert.ok(panel.sw <= panel.cw + 1, `no horizontal overflow: ${JSON.stringify(panel)}`);
   await result.getByRole('button', { name: new RegExp(`Choisir`) }).click();
   assert.equal(await op.getByRole('combobox', { name: 'Connaissance de départ' }).inputValue(), WEAK_START.title);
   assert.equal((await shownMessages(visitor)).filter((m) => m.text.includes(WEAK_START.title)).length, 0, 'nothing sent to the open conversation');
@@ -826,6 +841,12 @@ test('the monitored list: creator, link validity (dates in French), filters, rev
   for (const m of made) await list.locator(`button.mc-item[data-conversation="${m.conversation}"]`).click();
   await waitFor(async () => (await op.locator('#tablist [role=tab]').count()) >= 9, { what: '9+ tabs' });
   await tab(op, made[0].conversation).click();
+  // A visitor writes in another tab (the long name's neighbour): its unread count shows.
+  const link2 = linkIn((await mailTo('suivi2@example.com')).text);
+  const v2 = await newVisitor(link2);
+  await chatOnline(v2);
+  await ask(v2, 'Le bourrage continue (bac 2)');
+  await waitFor(async () => (await tab(op, made[1].conversation).locator('.badge.unread').count()) === 1, { what: 'an unread count' });
   const geometry = await op.evaluate(() => {
     const strip = document.getElementById('tablist').getBoundingClientRect();
     return [...document.querySelectorAll('#tablist [role=tab]')].map((el) => {
@@ -835,25 +856,29 @@ test('the monitored list: creator, link validity (dates in French), filters, rev
       const badge = el.querySelector('.badge.unread')?.getBoundingClientRect() || null;
       return { id: el.dataset.tab, left: r.left - strip.left, right: strip.right - r.right, labelHeight: lr.height,
         lineHeight: parseFloat(getComputedStyle(label).lineHeight) || 20, clipped: label.scrollWidth > label.clientWidth,
+        badge: !!badge, badgeInside: badge ? badge.right <= r.right + 0.5 && badge.left >= r.left : true,
         overlap: badge ? !(badge.left >= lr.right || badge.right <= lr.left || badge.top >= lr.bottom || badge.bottom <= lr.top) : false,
         title: el.getAttribute('title') };
     });
   });
   assert.ok(geometry.length >= 9);
+  assert.ok(geometry.some((g) => g.badge), 'an unread badge measured');
   for (const g of geometry) {
     assert.ok(g.left >= 0 && g.right >= 0, `tab ${g.id} inside the strip: ${JSON.stringify(g)}`);
     assert.ok(g.labelHeight < g.lineHeight * 1.5, `one line: ${JSON.stringify(g)}`);
     assert.equal(g.overlap, false, `badge beside the name: ${JSON.stringify(g)}`);
+    assert.ok(g.badgeInside, `badge inside its tab: ${JSON.stringify(g)}`);
   }
   const long = geometry.find((g) => g.id === made[0].conversation);
   assert.ok(long.clipped, 'the long name is cut with "…"');
   assert.equal(long.title, made[0].name, 'and whole in the title');
+  await op.evaluate(() => document.activeElement?.blur());
+  await op.screenshot({ path: path.join(screenshotDir(), 'console-many-tabs.png') });
   // Each tab can be reached: clicked, it is selected.
   for (const g of geometry) {
     await tab(op, g.id).click();
     assert.equal(await tab(op, g.id).getAttribute('aria-selected'), 'true');
   }
-  await op.evaluate(() => document.activeElement?.blur());
-  await op.screenshot({ path: path.join(screenshotDir(), 'console-many-tabs.png') });
-  problems(op, admin);
+  problems(op, admin, v2);
+  await v2.context().close();
 });

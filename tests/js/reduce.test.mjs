@@ -289,6 +289,14 @@ test('monitored list filters: mine / all, state, mail status, text', () => {
   assert.deepEqual(ids(), []);
 });
 
+test("the monitored form opens in the console's language (the visitor's, unless changed)", () => {
+  let { state } = run([{ type: 'local/lang', lang: 'en' }, { type: 'local/side', view: 'create' }]);
+  assert.equal(state.form.lang, 'en');
+  ({ state } = run([{ type: 'local/form', patch: { lang: 'fr', name: 'x' } }, { type: 'local/form_reset' }], { state }));
+  assert.equal(state.form.lang, 'en', 'a fresh form: the console language again');
+  assert.equal(state.form.name, '');
+});
+
 test('logout forgets the session', () => {
   const { state } = run([{ type: 'assigned', conversations: [C1] }, { type: 'replay_done' }, { type: 'local/logout' }]);
   assert.equal(state.me, null);

@@ -92,7 +92,7 @@ const UI = {
     unavailable: 'Ce chatbot est indisponible pour le moment.', joined: '{name} a rejoint la conversation',
     // The dead-link page's button: what its text (monitored_link_*) invites to do below.
     new_conversation: 'Poser une nouvelle question', link_title: 'Lien de conversation',
-    accepted: "Vous avez accepté l'aide {de_name}.",
+    accepted: "Vous avez accepté l'aide {de_name}.", sent_by: '{name} vous a envoyé :',
   },
   en: {
     log: 'Conversation', input: 'Your message', you: 'You', operator: 'Operator',
@@ -100,7 +100,7 @@ const UI = {
     typing_named: '{name} is typing…', count: '{n}/{max}', too_long: 'Message too long ({n}/{max} characters)',
     unavailable: 'This chatbot is unavailable at the moment.', joined: '{name} joined the conversation',
     new_conversation: 'Ask a new question', link_title: 'Conversation link',
-    accepted: "You accepted {name}'s help.",
+    accepted: "You accepted {name}'s help.", sent_by: '{name} sent you:',
   },
 };
 
@@ -281,8 +281,13 @@ function renderMessage(m) {
     return h('li', { ...base, class: 'vg-system', 'data-event': m.event || null, text: m.kind === 'event' ? eventText(m) : (m.text || '') });
   }
   const li = h('li', { ...base, class: `vg-msg vg-${m.author === 'visitor' ? 'visitor' : m.author === 'operator' ? 'operator' : 'bot'}` });
-  if (m.author === 'operator') {
+  const sentKnowledge = m.kind === 'knowledge' && m.operator && m.operator.name;
+  if (m.author === 'operator' && !sentKnowledge) {
     li.append(h('div', { class: 'vg-who', text: (m.operator && m.operator.name) || ui('operator') }));
+  } else if ((m.author === 'bot' || m.author === 'operator') && sentKnowledge) {
+    // A knowledge an operator sent: said by that operator, not by the assistant.
+    li.setAttribute('data-sent-by', m.operator.name);
+    li.append(h('div', { class: 'vg-who', text: ui('sent_by', { name: m.operator.name }) }));
   }
   if ((m.author === 'bot' || m.author === 'operator') && m.kind === 'knowledge' && typeof m.html === 'string') {
     const bubble = h('div', { class: 'vg-bubble vg-html' });

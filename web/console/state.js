@@ -9,9 +9,13 @@
 
 export const SIDE_VIEWS = ["livechat", "monitored", "create"];
 
-/** The monitored-conversation form's fields (the red eye). */
-export function newForm() {
-  return { name: "", knowledge: null, knowledgeText: "", email: "", strong: true, lang: null, bot: null, busy: false, options: [], active: -1, comboOpen: false };
+/**
+ * The monitored-conversation form's fields (the red eye). `lang`: the visitor's language
+ * (mail and chatbox), chosen explicitly, the console's by default; the starting knowledge
+ * is searched in it.
+ */
+export function newForm(lang = "fr") {
+  return { name: "", lang, knowledge: null, knowledgeText: "", email: "", strong: true, bot: null, busy: false, options: [], active: -1, comboOpen: false };
 }
 
 /** The monitored list's filters: whose, state, mail status, text. */
@@ -42,7 +46,7 @@ export function initialState({ lang = "fr", current = null, outbox = [], muted =
     lastSideView: "livechat", // where the form's Cancel goes back to
     box: null, // the pane's open inline box: "resend", "transfer" or "end"
     kb: { query: "", results: [], searched: false },
-    form: newForm(),
+    form: newForm(lang),
     effects: [],
   };
 }
@@ -110,14 +114,12 @@ export function offerPending(state, tab) {
     || !!(item && item.offer_pending) || tab.lastOffer > tab.lastAnswer;
 }
 
-/**
- * Knowledge may be sent in a conversation held, and in a monitored one not live with someone
- * else that this operator may act on (its creator, an admin: `may_act` from the server).
- */
+/** Knowledge may be sent in a conversation held, and in a monitored one not live with someone else. */
 export function canSendKnowledge(state, tab) {
   if (!tab) return false;
   if (tab.held) return true;
   const item = monitoredItem(state, tab.id);
+  // ...and that this operator may act on (its creator, an admin: `may_act` from the server).
   return !!item && item.state !== "live" && item.may_act !== false;
 }
 
@@ -404,14 +406,14 @@ function onLocal(state, a) {
     }
     case "local/side": {
       let { sideView, lastSideView, form } = state;
-      if (a.view === "create" && sideView !== "create") { lastSideView = sideView; form = newForm(); }
+      if (a.view === "create" && sideView !== "create") { lastSideView = sideView; form = newForm(state.lang); }
       if (sideView === "create" && a.view !== "create") form = { ...form, comboOpen: false, active: -1 };
       return { ...state, sideView: a.view, lastSideView, form };
     }
     case "local/box": return state.box === a.box ? state : { ...state, box: a.box };
     case "local/kb": return { ...state, kb: { ...state.kb, ...a.patch } };
     case "local/form": return { ...state, form: { ...state.form, ...a.patch } };
-    case "local/form_reset": return { ...state, form: newForm() };
+    case "local/form_reset": return { ...state, form: newForm(state.lang) };
     case "local/mc_filter": return { ...state, mcFilter: { ...state.mcFilter, ...a.patch } };
     case "local/monitored_upsert": return upsertMonitored(state, a.item);
     case "local/seen": return markSeen(state, a.id);

@@ -72,7 +72,9 @@ async function search() {
     const item = monitoredItem(now, now.current);
     const tab = now.sideView === "create" ? null : now.tabs[now.current];
     const bot = (now.sideView === "create" && now.form.bot) || (item && item.bot) || (tab && tab.bot) || botSlug;
-    const lang = tab && tab.lang ? `&lang=${encodeURIComponent(tab.lang)}` : "";
+    // The language: the form's (the visitor's, chosen there), else the tab's conversation's.
+    const inLang = now.sideView === "create" ? now.form.lang : tab && tab.lang;
+    const lang = inLang ? `&lang=${encodeURIComponent(inLang)}` : "";
     const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8${lang}`);
     if (mine !== kbSeq) return;
     found = (data && data.knowledge) || [];

@@ -70,15 +70,8 @@ function operatorEventText(s, m) {
   if (m.event === "help_offered") return mine ? t("evOfferedMine") : t("evOffered", name || t("operatorWho"));
   if (m.event === "help_accepted") return t("evAccepted", name || t("operatorWho"));
   if (m.event === "help_declined") return t("evDeclined");
-  if (m.event === "transferred" && m.from && m.from.name) {
-    // Each side its own sentence: the giver, the taker, a colleague reading the history.
-    const me = s.me && s.me.operator && s.me.operator.name;
-    const from = m.from.name;
-    const to = name || t("operatorWho");
-    if (me && me === from) return t("evTransferredByMe", to);
-    if (me && me === name) return t("evTransferredToMe", from);
-    return t("evTransferred", from, to);
-  }
+  // The visitor reads "Admin vous a transféré à Claire"; each operator, their own sentence.
+  if (m.event === "transferred") return mine ? t("evTransferredToMe") : name ? t("evTransferred", name) : null;
   return null;
 }
 
@@ -92,7 +85,12 @@ function renderMessage(s, m) {
     return h("li.msg.system", { ...attrs, "data-event": m.event || null, class: `msg system${m.event ? ` ev-${m.event}` : ""}` },
       h("span.bubble", operatorEventText(s, m) || m.text || m.event || ""));
   }
-  const who = m.author === "visitor" ? t("visitor") : m.author === "bot" ? t("bot") : operatorName(m.operator) || t("operatorWho");
+  // A knowledge an operator sent (guide, livechat) is that operator's act, not the bot's.
+  // A knowledge an operator sent (author "operator" since issue 11, item 10; "bot" in older
+  // conversations): "Claire · connaissance envoyée".
+  const sentBy = m.kind === "knowledge" && (m.author === "bot" || m.author === "operator") ? operatorName(m.operator) : null;
+  const who = m.author === "visitor" ? t("visitor") : sentBy ? t("sentBy", sentBy) : m.author === "bot" ? t("bot") : operatorName(m.operator) || t("operatorWho");
+  if (sentBy) attrs["data-sent-by"] = sentBy;
   const li = h(`li.msg.${m.author === "visitor" ? "visitor" : m.author === "operator" ? "operator" : "bot"}`, attrs,
     h("div.who", who, m.created_at ? h("span.time", ` · ${clock(m.created_at)}`) : null));
   if (m.kind === "knowledge" && typeof m.html === "string") {

@@ -56,11 +56,6 @@ export function buildForm(s) {
     // Checked when OK is pressed (not on blur: an error appearing then would move the buttons
     // under the pointer).
     oninput: (e) => { patch({ email: e.target.value }); setFieldError(e.target, ""); } });
-  // The visitor's language, chosen explicitly (issue 11, item 3): the console's by default.
-  const langSel = h("select", { id: "mc-lang", "aria-describedby": "mc-knowledge-err",
-    onchange: (e) => { patch({ lang: e.target.value }); setFieldError($("mc-knowledge"), ""); } },
-    h("option", { value: "fr" }, t("langFr")), h("option", { value: "en" }, t("langEn")));
-  langSel.value = f.lang || (app.state.lang === "en" ? "en" : "fr");
   const strong = h("input", { type: "checkbox", id: "mc-strong", checked: f.strong, "aria-describedby": "mc-strong-hint",
     onchange: (e) => patch({ strong: e.target.checked }) });
   const el = h("form#mc-form.mc-form", { novalidate: true, "aria-labelledby": "mc-create-h",
@@ -76,6 +71,13 @@ export function buildForm(s) {
     } },
   h("h2#mc-create-h", eyeIcon("title-eye", 20), t("mcCreate")),
   h("div.field", h("label", { for: "mc-name" }, t("mcName")), name, h("div#mc-name-err.field-error")),
+  h("div.field",
+    h("label", { for: "mc-lang" }, t("mcLang")),
+    h("select", { id: "mc-lang", "aria-describedby": "mc-lang-hint", onchange: (e) => setLang(e.target.value) },
+      h("option", { value: "fr", selected: f.lang === "fr" }, "Français"),
+      h("option", { value: "en", selected: f.lang === "en" }, "English")),
+    h("div#mc-lang-hint.hint", t("mcLangHint")),
+    h("div#mc-lang-err.field-error")),
   h("div.field.combo",
     h("label", { for: "mc-knowledge" }, t("mcKnowledge")),
     kn,
@@ -84,7 +86,6 @@ export function buildForm(s) {
     h("div#mc-knowledge-hint.hint", t("mcKnowledgeHint")),
     h("div#mc-knowledge-err.field-error")),
   h("div.field", h("label", { for: "mc-email" }, t("mcEmail")), email, h("div#mc-email-err.field-error")),
-  h("div.field", h("label", { for: "mc-lang" }, t("mcLang")), langSel),
   h("div.field.check", strong, h("label", { for: "mc-strong" }, t("mcStrongLabel"))),
   h("div#mc-strong-hint.hint", t("mcStrongHint")),
   h("div#mc-bot-row.field", { hidden: true }),
@@ -164,7 +165,7 @@ async function searchCombo() {
   try {
     const bots = await loadBots();
     const bot = form().bot || (bots[0] && bots[0].slug) || "demo";
-    const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8`);
+    const data = await app.api("GET", `/bots/${encodeURIComponent(bot)}/knowledge?q=${encodeURIComponent(q)}&limit=8&lang=${form().lang}`);
     if (mine !== comboSeq || app.state.sideView !== "create") return;
     options = (data && data.knowledge) || [];
   } catch {
@@ -211,6 +212,18 @@ export function pickStartingKnowledge(k) {
   input?.focus();
 }
 
+const langName = (l) => t(l === "en" ? "langEn" : "langFr");
+
+/** The visitor's language changed: a starting knowledge in the other one is dropped, the search redone. */
+function setLang(lang) {
+  const f = form();
+  const k = f.knowledge;
+  const drop = k && k.lang && k.lang !== lang;
+  patch({ lang, options: [], comboOpen: false, active: -1, ...(drop ? { knowledge: null } : {}) });
+  if (drop) setFieldError($("mc-knowledge"), t("mcLangMismatch", k.title, langName(k.lang)));
+  if (f.knowledgeText.trim() && !drop) searchCombo();
+}
+
 /** Something typed that leaving would lose. */
 function dirty() {
   const f = form();
@@ -242,7 +255,7 @@ function cancel() {
 async function submitForm() {
   const f = form();
   if (f.busy) return;
-  const inputs = { name: $("mc-name"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
+  const inputs = { name: $("mc-name"), lang: $("mc-lang"), starting_knowledge: $("mc-knowledge"), email: $("mc-email"), bot: $("mc-bot") };
   for (const el of Object.values(inputs)) if (el) setFieldError(el, "");
   $("mc-form-err").textContent = "";
   // Checked here first: nothing is sent while something is plainly wrong.
@@ -258,9 +271,8 @@ async function submitForm() {
     const hit = [...f.options, ...app.state.kb.results].find((k) => k.id === typed || String(k.title || "").toLowerCase() === lower);
     kn = hit ? { id: hit.id, title: hit.title, lang: hit.lang } : { id: typed, title: typed, lang: null };
   }
-  const lang = f.lang || (app.state.lang === "en" ? "en" : "fr");
   if (!kn) problems.starting_knowledge = t("knowledgeRequired");
-  else if ((kn.lang === "fr" || kn.lang === "en") && kn.lang !== lang) problems.starting_knowledge = t("knowledgeWrongLang", kn.lang, lang);
+  else if (kn.lang && kn.lang !== f.lang) problems.starting_knowledge = t("mcLangMismatch", kn.title, langName(kn.lang));
   const emailErr = emailProblem(f.email);
   if (emailErr) problems.email = emailErr;
   const fieldsWithProblems = Object.keys(problems);
@@ -270,7 +282,7 @@ async function submitForm() {
     return;
   }
   const body = { bot: f.bot || botSlug || "demo", name, starting_knowledge: kn.id, email: f.email.trim(), strong_monitoring: !!f.strong };
-  body.lang = lang; // the visitor reads this language: the mail, the chatbox, the starting answer
+  body.lang = f.lang === "en" ? "en" : "fr"; // chosen in the form: the mail and the chatbox speak it
   patch({ busy: true });
   try {
     const r = await app.api("POST", "/monitored-conversations", body);

@@ -14,6 +14,22 @@ import { submit } from "../outbox.js";
 import { syncLog, pruneLogs } from "./log.js";
 import { buildComposer } from "./composer.js";
 import { emailProblem, setFieldError } from "./monitored-form.js";
+import { loadBots } from "./knowledge.js";
+
+let botNames = null; // slug → name (GET /bots, once)
+function botName(slug) {
+  if (!slug) return null;
+  if (!botNames) {
+    botNames = new Map();
+    loadBots().then((bots) => {
+      for (const b of bots) botNames.set(b.slug, b.name || b.slug);
+      headSig = null;
+      const tab = app.state.tabs[app.state.current];
+      if (tab) head(app.state, tab, monitoredItem(app.state, tab.id));
+    }).catch(() => {});
+  }
+  return botNames.get(slug) || slug;
+}
 
 let frame = null; // the key of what the pane's frame was built for
 let headSig = null;
@@ -66,6 +82,7 @@ function build(el, s, tab, item) {
   fill(el,
     h("div.pane-head",
       h("h2#pane-title"),
+      h("span#pane-bot.pane-bot", { hidden: true }),
       h("span.spacer"),
       h("div#pane-actions.actions")),
     item ? h("div#mc-info.mc-info") : null,
@@ -83,10 +100,15 @@ function build(el, s, tab, item) {
 }
 
 function head(s, tab, item) {
-  const sig = JSON.stringify([tabTitle(tab.id, s), item]);
+  // Which bot: the conversation's (its `conversation` frame), else the monitored item's.
+  const slug = tab.bot || (item && item.bot) || null;
+  const bot = botName(slug);
+  const sig = JSON.stringify([tabTitle(tab.id, s), item, bot]);
   if (sig === headSig) return;
   headSig = sig;
   fill($("pane-title"), item ? eyeIcon("title-eye", 20) : null, tabTitle(tab.id, s));
+  const botEl = $("pane-bot");
+  if (botEl) { botEl.textContent = bot ? t("paneBot", bot) : ""; botEl.hidden = !bot; }
   const info = $("mc-info");
   if (!info || !item) return;
   const mail = item.mail || {};
@@ -98,7 +120,6 @@ function head(s, tab, item) {
     !item.revoked && item.expires_at ? h("span#mc-expires.mc-expires", expiryText(item)) : null,
     h("span.mc-state", stateText(item)),
     item.creator ? h("span#mc-creator.mc-creator", creatorText(item)) : null,
-    item.bot ? h("span#mc-pane-bot.mc-bot", t("mcPaneBot", item.bot)) : null,
     langTag(item.lang),
     item.revoked ? h("span.mc-revoked", t("mcRevoked")) : null,
     item.dead_link ? h("span#mc-dead-link.mc-dead-link", deadLinkText(item)) : null);
