@@ -321,7 +321,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 done.deployment.version,
                 done.deployment.snapshot.knowledge.len(),
                 build_summary(&done.report),
-                actions::deployed_url(&settings.public_url, &bot)
+                actions::deployed_url(&public_url_for_links(&settings), &bot)
             );
             Ok(())
         }
@@ -460,9 +460,25 @@ async fn eval(
     Ok(())
 }
 
+/// Where `vigie serve` records the public URL it announced (in the data dir).
+const ANNOUNCED_URL_FILE: &str = "public_url";
+
+/// The public URL for links printed by a command: the configured one, else (derived from
+/// the listen address) the one the server announced when it started, which names the
+/// port it really listens on.
+fn public_url_for_links(settings: &Settings) -> String {
+    if settings.public_url != format!("http://{}", settings.listen) {
+        return settings.public_url.clone();
+    }
+    std::fs::read_to_string(settings.data_dir.join(ANNOUNCED_URL_FILE))
+        .ok()
+        .map(|u| u.trim().to_string())
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .unwrap_or_else(|| settings.public_url.clone())
+}
+
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     init_tracing(&settings.log);
-    tracing::info!(?settings, "starting");
     let store = open(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -476,6 +492,16 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             settings.public_url = format!("http://{bound}");
         }
         settings.listen = bound;
+    }
+    // Logged once the port is known: never `http://127.0.0.1:0`.
+    tracing::info!(?settings, "starting");
+    // The URL this server announces, for `vigie deploy` run later without the server's
+    // environment (another port, given by VIGIE_LISTEN to the server only).
+    let announced = settings.data_dir.join(ANNOUNCED_URL_FILE);
+    if let Err(e) = std::fs::create_dir_all(&settings.data_dir)
+        .and_then(|()| std::fs::write(&announced, &settings.public_url))
+    {
+        tracing::warn!(error = %e, file = %announced.display(), "could not record the public URL");
     }
     let core = Core::new(store.clone(), settings.clone());
     let first = app::first_start(&core).await?;

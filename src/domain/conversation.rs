@@ -122,6 +122,9 @@ pub struct MessageBody {
     /// which may differ from the chatbox's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<vigie_bot::Lang>,
+    /// A transfer: the operator who handed the conversation on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// A message about to be stored.

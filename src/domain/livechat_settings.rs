@@ -19,6 +19,9 @@ pub struct LivechatSettings {
     /// deployed URL, or a page of the customer's site that embeds the chatbox). Empty:
     /// not configured, monitored conversations cannot be created.
     pub monitored_prefix_url: String,
+    /// A prefix URL per bot (by slug), which wins over `monitored_prefix_url` for that
+    /// bot's conversations: each bot's links open its own chatbox.
+    pub monitored_prefix_urls: std::collections::BTreeMap<String, String>,
     /// How long a monitored-conversation link works.
     pub monitored_link_days: i64,
     /// The "monitored dialog mail template", per language.
@@ -113,9 +116,22 @@ impl Default for LivechatSettings {
             presence_timeout_seconds: 60,
             queue_timeout_seconds: 300,
             monitored_prefix_url: String::new(),
+            monitored_prefix_urls: Default::default(),
             monitored_link_days: 90,
             monitored_mail: MailTemplates::default(),
         }
+    }
+}
+
+impl LivechatSettings {
+    /// The prefix URL of `bot`'s monitored-conversation links: its own, else the global one
+    /// (empty when neither is set).
+    pub fn prefix_for(&self, bot: &str) -> &str {
+        self.monitored_prefix_urls
+            .get(bot)
+            .map(|u| u.trim())
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| self.monitored_prefix_url.trim())
     }
 }
 
@@ -168,6 +184,14 @@ impl LivechatSettings {
         if !prefix.is_empty() {
             if let Err(m) = check_prefix_url(prefix) {
                 errors.push(FieldError::new("monitored_prefix_url", m));
+            }
+        }
+        for (bot, url) in &self.monitored_prefix_urls {
+            let url = url.trim();
+            if !url.is_empty() {
+                if let Err(m) = check_prefix_url(url) {
+                    errors.push(FieldError::new(format!("monitored_prefix_urls.{bot}"), m));
+                }
             }
         }
         if !(1..=3650).contains(&self.monitored_link_days) {

@@ -100,6 +100,7 @@ impl From<ActionError> for ApiError {
             ActionError::InvalidImport(e) => ApiError::InvalidImport(e),
             ActionError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             ActionError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            ActionError::Forbidden(why) => ApiError::Forbidden(why),
             ActionError::Store(e) => ApiError::Internal(e.to_string()),
             ActionError::Internal(e) => ApiError::Internal(format!("{e:#}")),
         }

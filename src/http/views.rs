@@ -3,7 +3,9 @@
 
 use crate::domain::conversation::ConversationState;
 use crate::domain::{OperatorId, Role};
-use crate::store::{KnowledgeRef, MailReport, MonitoredItem, Named, Operator, QueuedConversation};
+use crate::store::{
+    DeadLink, KnowledgeRef, MailReport, MonitoredItem, Named, Operator, QueuedConversation,
+};
 use serde::Serialize;
 
 /// A monitored conversation as one operator sees it (`mine`: they created it).
@@ -27,10 +29,21 @@ pub struct MonitoredView<'a> {
     offer_pending: bool,
     revoked: bool,
     mail: &'a Option<MailReport>,
+    /// When the server read this item (ms): of two copies, the console keeps the later
+    /// one (a create's answer must not undo a fresher `monitored` frame).
+    read_at: i64,
+    /// The visitor's latest attempt with an expired or revoked link: `{at, reason}`.
+    dead_link: &'a Option<DeadLink>,
+    /// Whether the reader may act on it (guide, offer help, resend, revoke): see
+    /// `service::monitored::may_act`.
+    may_act: bool,
+    /// Whether the reader has opened it already (in any browser): not "nouvelle" for them.
+    seen: bool,
 }
 
 impl<'a> MonitoredView<'a> {
-    pub fn new(item: &'a MonitoredItem, reader_id: OperatorId) -> MonitoredView<'a> {
+    pub fn new(item: &'a MonitoredItem, reader: &Operator) -> MonitoredView<'a> {
+        let reader_id = reader.id;
         MonitoredView {
             conversation: &item.conversation,
             name: &item.name,
@@ -50,13 +63,17 @@ impl<'a> MonitoredView<'a> {
             offer_pending: item.offer_pending,
             revoked: item.revoked,
             mail: &item.mail,
+            read_at: crate::domain::now_ms(),
+            dead_link: &item.dead_link,
+            may_act: crate::service::monitored::may_act(reader, item),
+            seen: item.seen_by.contains(&reader.id),
         }
     }
 
-    pub fn list(items: &'a [MonitoredItem], reader_id: OperatorId) -> Vec<MonitoredView<'a>> {
+    pub fn list(items: &'a [MonitoredItem], reader: &Operator) -> Vec<MonitoredView<'a>> {
         items
             .iter()
-            .map(|i| MonitoredView::new(i, reader_id))
+            .map(|i| MonitoredView::new(i, reader))
             .collect()
     }
 }

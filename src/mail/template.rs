@@ -35,7 +35,7 @@ pub struct MailVars {
     /// Already sanitized (ammonia): printed as is in the HTML part.
     pub knowledge_answer_html: String,
     pub bot_name: String,
-    /// `YYYY-MM-DD`.
+    /// The day, written out in the mail's language ("2 mars 2027").
     pub expires_at: String,
     pub lang: String,
 }
@@ -61,7 +61,7 @@ impl MailVars {
             }
             .into(),
             bot_name: "Assistant".into(),
-            expires_at: "2027-02-23".into(),
+            expires_at: if fr { "23 février 2027" } else { "23 February 2027" }.into(),
             lang: lang.as_str().into(),
         }
     }

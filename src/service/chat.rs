@@ -183,31 +183,34 @@ pub async fn visitor_text(
         .await?;
     if conv.state.with_operator() {
         // An operator holds the conversation: the bot stays quiet.
-        return store_and_publish(core, conv.id, Some(client_id), vec![visitor]).await;
+        let appended = store_and_publish(core, conv.id, Some(client_id), vec![visitor]).await?;
+        monitored_activity(core, conv);
+        return Ok(appended);
     }
     let reply = actions::reply(served, text, Some(conv.lang));
     let answered = reply.kind == ReplyKind::Answer;
     let wants_human = reply.kind == ReplyKind::Handoff || (answered && reply.handoff);
     let mut messages = vec![visitor];
     if wants_human && served.snapshot.config.module_on(Module::Livechat) {
-        if answered {
-            messages.push(apply_modules(served, reply_message(&reply)));
-        }
-        messages.extend(super::livechat::route(core, served, conv).await?);
+        let answer = answered.then(|| apply_modules(served, reply_message(&reply)));
+        messages.extend(hand_over(core, served, conv, answer).await?);
     } else if wants_human {
         // No livechat here: the visitor is told plainly that no operator can be reached.
-        messages.push(NewMessage {
-            author: Author::Bot,
-            kind: MessageKind::Text,
-            body: MessageBody {
-                text: Some(resource(served, "no_operator_available", conv.lang)),
-                ..Default::default()
-            },
-        });
+        messages.push(super::livechat::nobody_available(served, conv.lang));
     } else {
         messages.push(apply_modules(served, reply_message(&reply)));
     }
-    store_and_publish(core, conv.id, Some(client_id), messages).await
+    let appended = store_and_publish(core, conv.id, Some(client_id), messages).await?;
+    monitored_activity(core, conv);
+    Ok(appended)
+}
+
+/// A message in a monitored conversation: the operators' lists show its last activity
+/// live (their refresh is throttled, so a chatty visitor costs little).
+pub(crate) fn monitored_activity(core: &Core, conv: &Conversation) {
+    if conv.kind == ConversationKind::Monitored {
+        super::livechat::changed(core);
+    }
 }
 
 /// What an earlier attempt with this client id stored, if any (a retry must not act twice).
@@ -258,7 +261,46 @@ pub async fn visitor_choice(
             ..Default::default()
         },
     };
-    store_and_publish(core, conv.id, Some(client_id), vec![visitor, answer]).await
+    let handoff = served.item(knowledge_id).is_some_and(|k| k.handoff);
+    if !handoff {
+        let appended =
+            store_and_publish(core, conv.id, Some(client_id), vec![visitor, answer]).await?;
+        monitored_activity(core, conv);
+        return Ok(appended);
+    }
+    // A knowledge flagged "hand over", clicked: the same path as the button.
+    if let Some(done) = already_stored(core, conv, client_id).await? {
+        return Ok(done);
+    }
+    let conv = &core
+        .store
+        .conversation_by_public_id(&conv.public_id)
+        .await?;
+    let mut messages = vec![visitor];
+    if served.snapshot.config.module_on(Module::Livechat) {
+        messages.extend(hand_over(core, served, conv, Some(answer)).await?);
+    } else {
+        messages.push(super::livechat::nobody_available(served, conv.lang));
+    }
+    store_and_publish(core, conv.id, Some(client_id), messages).await
+}
+
+/// A knowledge flagged "hand over" (typed or clicked) puts the visitor through: its answer
+/// ("je vous mets en relation…") then where the request went, on the button's path. When
+/// nobody is available the answer is left out: the visitor reads only that nobody is.
+async fn hand_over(
+    core: &Core,
+    served: &Served,
+    conv: &Conversation,
+    answer: Option<NewMessage>,
+) -> Result<Vec<NewMessage>, ActionError> {
+    let (routed, outcome) = super::livechat::route(core, served, conv).await?;
+    let mut messages = Vec::new();
+    if outcome.reached() && outcome != super::livechat::Routed::Already {
+        messages.extend(answer);
+    }
+    messages.extend(routed);
+    Ok(messages)
 }
 
 /// The visitor asks for a human: recorded as an event (routing comes with the livechat).
@@ -282,7 +324,7 @@ pub async fn visitor_handoff(
         .store
         .conversation_by_public_id(&conv.public_id)
         .await?;
-    let messages = super::livechat::route(core, served, conv).await?;
+    let (messages, _) = super::livechat::route(core, served, conv).await?;
     store_and_publish(core, conv.id, Some(client_id), messages).await
 }
 

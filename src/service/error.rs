@@ -14,6 +14,9 @@ pub enum ActionError {
     NotFound(&'static str),
     #[error("{0} already exists")]
     Conflict(String),
+    /// The operator may not do this (see docs/monitored-conversations.md, "Who may act").
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]

@@ -86,14 +86,37 @@ pub fn changed(core: &Core) {
     }
 }
 
+/// Where a visitor who asked for a human went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routed {
+    /// Already waiting or with an operator: nothing changed.
+    Already,
+    /// An operator took it at once.
+    Assigned,
+    /// Operators are on duty but busy: in the queue.
+    Queued,
+    /// Nobody is on duty: the visitor stays with the bot.
+    Nobody,
+}
+
+impl Routed {
+    /// Someone will answer (or already does).
+    pub fn reached(self) -> bool {
+        self != Routed::Nobody
+    }
+}
+
 /// Routes a visitor who asked for a human: to an available operator under capacity
 /// (longest idle first), else into the queue when operators are on duty but busy, else
-/// the visitor is told plainly that nobody is available. Returns the messages saying so.
+/// the visitor is told plainly that nobody is available. Returns ONE message saying which
+/// (the operator joined, the queue position, nobody available, or "already passed on"):
+/// every path that puts a visitor through (the button, a question read as a request for a
+/// human, a knowledge flagged "hand over", typed or clicked) comes here.
 pub async fn route(
     core: &Core,
     served: &Served,
     conv: &Conversation,
-) -> Result<Vec<NewMessage>, ActionError> {
+) -> Result<(Vec<NewMessage>, Routed), ActionError> {
     let lang = conv.lang;
     if !served.snapshot.config.module_on(Module::Livechat) {
         return Err(invalid(
@@ -101,19 +124,18 @@ pub async fn route(
             chat::resource(served, "no_operator_available", lang),
         ));
     }
-    let requested = event(
-        SystemEvent::HandoffRequested,
-        chat::resource(served, "handoff_requested", lang),
-        None,
-    );
     if conv.state.handed_over() {
-        return Ok(vec![requested]);
+        let requested = event(
+            SystemEvent::HandoffRequested,
+            chat::resource(served, "handoff_requested", lang),
+            None,
+        );
+        return Ok((vec![requested], Routed::Already));
     }
     let fresh = fresh_after(core).await?;
     if let Some(op) = core.store.assign(conv.id, None, fresh).await? {
         changed(core);
-        let joined = joined(lang, &op.name);
-        return Ok(vec![requested, joined]);
+        return Ok((vec![joined(lang, &op.name)], Routed::Assigned));
     }
     if core.store.anyone_available(fresh).await? {
         let position = core.store.enqueue(conv.id).await?;
@@ -122,24 +144,26 @@ pub async fn route(
             SystemEvent::Queued,
             text(
                 lang,
-                format!("Tous nos conseillers sont occupés. Vous êtes en position {position} dans la file d'attente."),
-                format!("All our operators are busy. You are number {position} in the queue."),
+                format!("Votre demande a été transmise. Tous nos conseillers sont occupés : vous êtes en position {position} dans la file d'attente."),
+                format!("Your request has been passed on. All our operators are busy: you are number {position} in the queue."),
             ),
             None,
         );
-        return Ok(vec![requested, queued]);
+        return Ok((vec![queued], Routed::Queued));
     }
-    Ok(vec![
-        requested,
-        NewMessage {
-            author: Author::Bot,
-            kind: MessageKind::Text,
-            body: MessageBody {
-                text: Some(chat::resource(served, "no_operator_available", lang)),
-                ..Default::default()
-            },
+    Ok((vec![nobody_available(served, lang)], Routed::Nobody))
+}
+
+/// "Aucun conseiller n'est disponible…": the bot says it, the visitor stays with it.
+pub(crate) fn nobody_available(served: &Served, lang: Lang) -> NewMessage {
+    NewMessage {
+        author: Author::Bot,
+        kind: MessageKind::Text,
+        body: MessageBody {
+            text: Some(chat::resource(served, "no_operator_available", lang)),
+            ..Default::default()
         },
-    ])
+    }
 }
 
 /// Gives waiting conversations, oldest first, to operators who can take them.
@@ -246,10 +270,12 @@ pub async fn operator_text(
             ..Default::default()
         },
     };
-    store_and_publish(core, conv.id, Some(client_id), vec![message]).await
+    let appended = store_and_publish(core, conv.id, Some(client_id), vec![message]).await?;
+    chat::monitored_activity(core, conv);
+    Ok(appended)
 }
 
-/// Sends a knowledge item's answer into the conversation (the visitor sees a bot answer).
+/// Sends a knowledge item's answer into the conversation, as the operator's message.
 pub async fn operator_knowledge(
     core: &Core,
     served: &Served,
@@ -258,15 +284,23 @@ pub async fn operator_knowledge(
     client_id: &str,
     knowledge_id: &str,
 ) -> Result<Appended, ActionError> {
-    // Guiding a monitored conversation needs no hold; livechat needs one.
-    if !super::monitored::may_guide(conv) {
+    // Guiding a monitored conversation needs no hold but its creator (or an admin);
+    // livechat needs the hold.
+    if super::monitored::may_guide(conv) {
+        let (_, item) = super::monitored::find(core, &conv.public_id).await?;
+        super::monitored::must_act(operator, &item)?;
+    } else {
         must_hold(operator, conv)?;
     }
     let Some(mut message) = chat::knowledge_message(served, knowledge_id) else {
         return Err(ActionError::NotFound("knowledge"));
     };
+    // The operator's act, not the bot's: shown as theirs in the console and the transcript.
+    message.author = Author::Operator;
     message.body.operator = Some(operator.name.clone());
-    store_and_publish(core, conv.id, Some(client_id), vec![message]).await
+    let appended = store_and_publish(core, conv.id, Some(client_id), vec![message]).await?;
+    chat::monitored_activity(core, conv);
+    Ok(appended)
 }
 
 pub async fn take(
@@ -367,7 +401,7 @@ pub async fn transfer(
             format!("{} is not available to take it", target.name),
         ));
     }
-    let moved = event(
+    let mut moved = event(
         SystemEvent::Transferred,
         text(
             conv.lang,
@@ -376,6 +410,8 @@ pub async fn transfer(
         ),
         Some(&target.name),
     );
+    // Each console says it from its side (docs/protocol.md): the text is the visitor's.
+    moved.body.from = Some(operator.name.clone());
     let appended = store_and_publish(core, conv.id, Some(client_id), vec![moved]).await?;
     changed(core);
     Ok(appended)

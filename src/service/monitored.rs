@@ -99,14 +99,11 @@ pub fn link(prefix: &str, token: &str) -> String {
     format!("{prefix}{sep}vigie_mc={token}")
 }
 
-fn day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .map(|t| {
-            t.date()
-                .format(time::macros::format_description!("[year]-[month]-[day]"))
-                .unwrap_or_default()
-        })
-        .unwrap_or_default()
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "French",
+        Lang::En => "English",
+    }
 }
 
 fn mail_domain(core: &Core) -> String {
@@ -149,7 +146,7 @@ async fn configured(
         ));
     }
     let settings = super::settings::livechat(core).await?;
-    let prefix = settings.monitored_prefix_url.trim().to_string();
+    let prefix = settings.prefix_for(slug).to_string();
     if prefix.is_empty() {
         errors.push(crate::domain::FieldError::new(
             "monitored_prefix_url",
@@ -208,6 +205,20 @@ fn prepare(
             format!("no knowledge `{knowledge_id}` in the deployed bot"),
         )
     })?;
+    if k.lang != lang {
+        // The visitor reads the conversation's language: the mail, the chatbox and the
+        // starting answer must all be in it (translations are not there yet).
+        return Err(invalid(
+            "starting_knowledge",
+            format!(
+                "the knowledge `{}` is in {}, the conversation in {}: choose a knowledge item in {}",
+                k.id,
+                lang_name(k.lang),
+                lang_name(lang),
+                lang_name(lang)
+            ),
+        ));
+    }
     let token = new_token("mc_");
     let link = link(prefix, &token);
     let expires_at = now_ms() + days * 86_400_000;
@@ -219,7 +230,7 @@ fn prepare(
         knowledge_answer: crate::domain::markdown::to_plain(&k.answer),
         knowledge_answer_html: k.answer_html.clone(),
         bot_name: served.snapshot.bot_name.clone(),
-        expires_at: day(expires_at),
+        expires_at: crate::domain::long_date(expires_at, lang),
         lang: lang.as_str().to_string(),
     };
     let mail = template::render(
@@ -364,6 +375,7 @@ pub async fn resend(
     email: Option<&str>,
 ) -> Result<Created, ActionError> {
     let (conv, item) = find(core, public_id).await?;
+    must_act(operator, &item)?;
     let email = Email::parse(email.unwrap_or("")).map_err(|m| invalid("email", m))?;
     let (served, prefix, days, templates) = configured(core, item.bot_id, &item.bot).await?;
     let p = prepare(
@@ -392,8 +404,13 @@ pub async fn resend(
     })
 }
 
-pub async fn revoke(core: &Core, public_id: &str) -> Result<MonitoredItem, ActionError> {
+pub async fn revoke(
+    core: &Core,
+    operator: &Operator,
+    public_id: &str,
+) -> Result<MonitoredItem, ActionError> {
     let (conv, item) = find(core, public_id).await?;
+    must_act(operator, &item)?;
     core.store.revoke_monitored_links(item.id).await?;
     livechat::changed(core);
     Ok(core.store.monitored_by_conversation(conv.id).await?)
@@ -417,11 +434,20 @@ pub async fn open_link(
         Err(StoreError::NotFound) => return Ok(Err(LinkProblem::Invalid)),
         Err(e) => return Err(e.into()),
     };
-    if link.revoked_at.is_some() {
-        return Ok(Err(LinkProblem::Revoked));
-    }
-    if link.expires_at <= now_ms() {
-        return Ok(Err(LinkProblem::Expired));
+    let dead = if link.revoked_at.is_some() {
+        Some(LinkProblem::Revoked)
+    } else if link.expires_at <= now_ms() {
+        Some(LinkProblem::Expired)
+    } else {
+        None
+    };
+    if let Some(problem) = dead {
+        // The operators see the attempt (list and tab), with the resend at hand.
+        core.store
+            .dead_link_tried(link.monitored_id, problem.code())
+            .await?;
+        livechat::changed(core);
+        return Ok(Err(problem));
     }
     let conv = core.store.conversation_by_id(link.conversation_id).await?;
     if link.opened_at.is_none() && core.store.link_opened(link.id).await? {
@@ -441,6 +467,7 @@ pub async fn offer_help(
         return Ok(done);
     }
     let (conv, item) = find(core, &conv.public_id).await?;
+    must_act(operator, &item)?;
     if !conv.state.with_bot() {
         return Err(invalid(
             "conversation",
@@ -501,7 +528,10 @@ pub async fn help_reply(
             SystemEvent::HelpAccepted,
             text(
                 lang,
-                format!("Vous avez accepté l'aide de {name}."),
+                format!(
+                    "Vous avez accepté l'aide {}.",
+                    crate::domain::de_name(&name)
+                ),
                 format!("You accepted {name}'s help."),
             ),
             Some(&name),
@@ -510,7 +540,7 @@ pub async fn help_reply(
         match core.store.assign(conv.id, Some(operator_id), fresh).await? {
             Some(op) => messages.push(livechat::joined(lang, &op.name)),
             // That operator went offline or is full: the usual hand-over.
-            None => messages.extend(livechat::route(core, served, &conv).await?),
+            None => messages.extend(livechat::route(core, served, &conv).await?.0),
         }
     } else {
         messages.push(event(
@@ -554,6 +584,42 @@ pub fn check_templates(
         Ok(())
     } else {
         Err(ActionError::Invalid(errors))
+    }
+}
+
+/// An operator opened a monitored conversation (a tab in some browser): seen by them, so
+/// their other browsers do not show it as new.
+pub async fn seen(
+    core: &Core,
+    operator: &Operator,
+    conv: &Conversation,
+) -> Result<(), ActionError> {
+    if conv.kind != ConversationKind::Monitored {
+        return Ok(());
+    }
+    let item = core.store.monitored_by_conversation(conv.id).await?;
+    core.store.monitored_seen(item.id, operator.id).await?;
+    Ok(())
+}
+
+/// Who may act on a monitored conversation (guide it, offer help, resend, revoke): its
+/// creator, an admin (the supervisors), and the operator who holds it once it is handed
+/// over. Every operator sees the list; the others only read. Once handed over, writing,
+/// transferring and ending follow the livechat rule (the holder only).
+pub fn may_act(operator: &Operator, item: &MonitoredItem) -> bool {
+    operator.role == crate::domain::Role::Admin
+        || item.creator.as_ref().is_some_and(|c| c.id == operator.id)
+        || item.operator.as_ref().is_some_and(|o| o.id == operator.id)
+}
+
+/// `may_act`, as an error saying who may.
+pub fn must_act(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionError> {
+    if may_act(operator, item) {
+        Ok(())
+    } else {
+        Err(ActionError::Forbidden(
+            "only its creator, an admin or the operator it was handed over to may act on this monitored conversation",
+        ))
     }
 }
 

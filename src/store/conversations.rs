@@ -162,18 +162,20 @@ impl Store {
             }
         }
         let mut tx = self.pool.begin().await?;
+        // One instant for the messages and the conversation's last activity (issue 11,
+        // item 8: the list's "dernière activité" is never older than the last message).
+        let now = now_ms();
         let row = sqlx::query(
             "UPDATE conversations SET last_seq = last_seq + $1, updated_at = $2 WHERE id = $3 RETURNING last_seq",
         )
         .bind(messages.len() as i64)
-        .bind(now_ms())
+        .bind(now)
         .bind(conversation_id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
         let last: i64 = row.try_get("last_seq")?;
         let first = last - messages.len() as i64 + 1;
-        let now = now_ms();
         let mut stored = Vec::with_capacity(messages.len());
         for (i, m) in messages.iter().enumerate() {
             let seq = first + i as i64;

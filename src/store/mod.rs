@@ -27,7 +27,7 @@ pub use knowledge::ImportSummary;
 pub use livechat::{AssignedOperator, Presence, QueuedConversation};
 pub use mail::{MailReport, NewMail, OutboxMail};
 pub use monitored::{
-    FoundLink, KnowledgeRef, LinkInfo, MonitoredItem, Named, NewLink, NewMonitored,
+    DeadLink, FoundLink, KnowledgeRef, LinkInfo, MonitoredItem, Named, NewLink, NewMonitored,
 };
 pub use operators::Operator;
 pub use sessions::AuthRecord;

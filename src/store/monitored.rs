@@ -72,6 +72,18 @@ pub struct MonitoredItem {
     pub offer_operator_id: Option<OperatorId>,
     pub revoked: bool,
     pub mail: Option<MailReport>,
+    /// The visitor's latest attempt with an expired or revoked link.
+    pub dead_link: Option<DeadLink>,
+    /// The operators who have opened it (in any browser).
+    pub seen_by: Vec<i64>,
+}
+
+/// A visitor tried an expired or revoked link: when, and which (`link_expired`,
+/// `link_revoked`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DeadLink {
+    pub at: i64,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -99,7 +111,7 @@ pub struct FoundLink {
 const ITEM_SELECT: &str = "SELECT m.id, m.conversation_id, m.bot_id, c.public_id, m.name, b.slug, m.email, m.strong, c.lang, \
      m.starting_knowledge, m.starting_title, m.creator_id, cr.name AS creator_name, m.created_at, \
      l.expires_at, l.opened_at, l.revoked_at, c.updated_at, c.state, c.operator_id, op.name AS operator_name, \
-     m.offer_operator_id, mo.status AS mail_status, mo.attempts AS mail_attempts, mo.last_error AS mail_last_error, mo.sent_at AS mail_sent_at \
+     m.offer_operator_id, m.dead_link_at, m.dead_link_reason, mo.status AS mail_status, mo.attempts AS mail_attempts, mo.last_error AS mail_last_error, mo.sent_at AS mail_sent_at \
      FROM monitored_conversations m \
      JOIN conversations c ON c.id = m.conversation_id \
      JOIN bots b ON b.id = m.bot_id \
@@ -149,6 +161,11 @@ fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
         offer_operator_id: offer,
         revoked: revoked_at.is_some(),
         mail: mail_report_from_row(r, "mail_")?,
+        dead_link: r
+            .try_get::<Option<i64>, _>("dead_link_at")?
+            .zip(r.try_get::<Option<String>, _>("dead_link_reason")?)
+            .map(|(at, reason)| DeadLink { at, reason }),
+        seen_by: Vec::new(),
     })
 }
 
@@ -281,7 +298,37 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.reader)
         .await?;
-        rows.iter().map(item_from_row).collect()
+        let mut items = rows.iter().map(item_from_row).collect::<Result<Vec<_>>>()?;
+        let seen = sqlx::query(
+            "SELECT s.monitored_id, s.operator_id FROM monitored_seen s WHERE s.monitored_id IN              (SELECT m.id FROM monitored_conversations m ORDER BY m.created_at DESC, m.id DESC LIMIT $1)",
+        )
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut by_item: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for r in &seen {
+            by_item
+                .entry(r.try_get("monitored_id")?)
+                .or_default()
+                .push(r.try_get("operator_id")?);
+        }
+        for it in &mut items {
+            it.seen_by = by_item.remove(&it.id).unwrap_or_default();
+        }
+        Ok(items)
+    }
+
+    /// Records that `operator_id` opened the monitored conversation; true the first time.
+    pub async fn monitored_seen(&self, monitored_id: i64, operator_id: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO monitored_seen (monitored_id, operator_id, seen_at) VALUES ($1, $2, $3)              ON CONFLICT (monitored_id, operator_id) DO NOTHING",
+        )
+        .bind(monitored_id)
+        .bind(operator_id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn monitored_by_conversation(&self, conversation_id: i64) -> Result<MonitoredItem> {
@@ -291,7 +338,16 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        item_from_row(&row)
+        let mut item = item_from_row(&row)?;
+        item.seen_by =
+            sqlx::query("SELECT operator_id FROM monitored_seen WHERE monitored_id = $1")
+                .bind(item.id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("operator_id"))
+                .collect::<std::result::Result<Vec<i64>, _>>()?;
+        Ok(item)
     }
 
     pub async fn monitored_links(&self, monitored_id: i64) -> Result<Vec<LinkInfo>> {
@@ -337,6 +393,19 @@ impl Store {
             revoked_at: r.try_get("revoked_at")?,
             creator_name: r.try_get("creator_name")?,
         })
+    }
+
+    /// Records a visitor's attempt with an expired or revoked link (the latest one).
+    pub async fn dead_link_tried(&self, monitored_id: i64, reason: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE monitored_conversations SET dead_link_at = $1, dead_link_reason = $2 WHERE id = $3",
+        )
+        .bind(now_ms())
+        .bind(reason)
+        .bind(monitored_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Records the first opening of a link; true when this call was the first.

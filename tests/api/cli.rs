@@ -505,3 +505,59 @@ unsafe fn libc_kill(pid: u32) {
         .status()
         .unwrap();
 }
+
+/// Issue 11, item 24: on port 0 the start-up log names the port bound, and `vigie deploy`
+/// run later without the server's environment prints the URL the server really answers on.
+#[tokio::test]
+async fn port_0_is_announced_and_deploy_prints_the_real_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .env("VIGIE_DATA_DIR", dir.path())
+        .env("VIGIE_LISTEN", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let logs = std::thread::spawn(move || {
+        let mut all = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut all).unwrap();
+        all
+    });
+    let mut base = None;
+    // Kept open to the end: a closed pipe would fail the server's next line.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(url) = line.trim().strip_prefix("Vigie is listening on ") {
+            base = Some(url.to_string());
+        }
+        if line.contains("Bot `demo`") {
+            break;
+        }
+    }
+    let base = base.expect("the listening address printed");
+    assert!(!base.ends_with(":0"), "{base}");
+    let out = Command::new(BIN)
+        .args(["deploy", "--bot", "demo"])
+        .env("VIGIE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{printed}");
+    assert!(
+        printed.contains(&format!("deployed URL: {base}/c/demo/")),
+        "{printed}"
+    );
+    unsafe { libc_kill(child.id()) };
+    child.wait().unwrap();
+    let logs = logs.join().unwrap();
+    assert!(
+        !logs.contains("http://127.0.0.1:0"),
+        "the log shows the real port:\n{logs}"
+    );
+    assert!(logs.contains(&base), "{logs}");
+    drop(lines);
+}

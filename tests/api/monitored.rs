@@ -75,7 +75,66 @@ with_smtp!(
     the_operator_guides_offers_help_and_takes_over,
     bad_input_names_the_field,
     templates_are_checked_and_previewed,
+    mail_status_and_activity_reach_the_console_live,
 );
+
+/// The item `conv` in a console's `monitored` frame, once `pred` holds on it.
+async fn until_listed(console: &mut Console, conv: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    let frame = console
+        .until(|f| {
+            f["type"] == "monitored"
+                && f["items"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|i| i["conversation"] == conv && pred(i)))
+        })
+        .await;
+    frame["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["conversation"] == conv)
+        .unwrap()
+        .clone()
+}
+
+/// Issue 11, items 7 and 8: every mail status change (queued, retrying, sent) and every
+/// visitor message reach the console's list live, and the list's copy carries when it was
+/// read, so that an older copy (the create's answer) never undoes a newer one.
+async fn mail_status_and_activity_reach_the_console_live(backend: Backend) {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let app = spawn_with_smtp(backend, port).await;
+    let mut console = Console::connect(&app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    console.hello(json!({})).await;
+    let op = app.operator().await;
+    let (created, conv) = create(&op, "visitor@example.com", false).await;
+    let created_read = created["item"]["read_at"].as_i64().unwrap();
+    let failed = until_listed(&mut console, &conv, |i| i["mail"]["status"] == "retrying").await;
+    assert!(!failed["mail"]["error"].as_str().unwrap().is_empty());
+    // The SMTP server comes back: "sent" reaches the list without anything else happening.
+    let sink = Sink::serve(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());
+    // Due now rather than after the backoff (which may have grown past the frame timeout).
+    app.sql("UPDATE mail_outbox SET next_attempt_at = 0").await;
+    app.core.mailer.wake();
+    let sent = until_listed(&mut console, &conv, |i| i["mail"]["status"] == "sent").await;
+    assert!(sent["read_at"].as_i64().unwrap() > created_read, "{sent}");
+    let mail = sink.wait_for(1).await.remove(0);
+
+    // The visitor writes: the list's last activity follows at once.
+    let mut visitor = Visitor::connect(&app).await;
+    visitor.hello_mc(&token_in(&mail)).await.unwrap();
+    until_listed(&mut console, &conv, |i| !i["opened_at"].is_null()).await;
+    let (_, mine, _) = visitor.say("v-1", "merci, et pour le wifi ?").await;
+    let at = mine["created_at"].as_i64().unwrap();
+    let listed = until_listed(&mut console, &conv, |i| {
+        i["last_activity_at"].as_i64().unwrap() >= at
+    })
+    .await;
+    assert_eq!(listed["mail"]["status"], "sent");
+    app.finish().await;
+}
 
 async fn the_mail_carries_a_link_that_opens_the_conversation(backend: Backend) {
     let (sink, port) = Sink::start();
@@ -124,6 +183,14 @@ async fn the_mail_carries_a_link_that_opens_the_conversation(backend: Backend) {
     );
     let token = token_in(&mail);
     assert!(link.ends_with(&token));
+    // The expiry written out in French (issue 11, item 22): "jusqu'au 2 mars 2027".
+    let day =
+        vigie::domain::long_date(created["expires_at"].as_i64().unwrap(), vigie_bot::Lang::Fr);
+    assert!(
+        mail.text.contains(&format!("valable jusqu'au {day}.")) && mail.html.contains(&day),
+        "{day}: {}",
+        mail.text
+    );
     let sent = wait_item(&op, &conv, |v| v["mail"]["status"] == "sent").await;
     assert_eq!(sent["mail"]["attempts"], 1);
     assert!(sent["opened_at"].is_null());
@@ -247,8 +314,13 @@ async fn links_expire_are_revoked_and_cannot_be_forged(backend: Backend) {
     assert_eq!(mails[1].to, "right@example.com");
     let new = token_in(&mails[1]);
     assert_ne!(new, old);
+    assert!(item(&op, &conv).await["dead_link"].is_null());
     let mut v = Visitor::connect(&app).await;
     assert_eq!(v.hello_mc(&old).await.unwrap_err()["code"], "link_revoked");
+    // The attempt is recorded for the operators (issue 11, item 9).
+    let tried = item(&op, &conv).await;
+    assert_eq!(tried["dead_link"]["reason"], "link_revoked", "{tried}");
+    assert!(tried["dead_link"]["at"].as_i64().unwrap() > 0);
     let mut v = Visitor::connect(&app).await;
     let (_, replay) = v.hello_mc(&new).await.expect("the new link opens");
     assert_eq!(
@@ -276,6 +348,10 @@ async fn links_expire_are_revoked_and_cannot_be_forged(backend: Backend) {
     app.sql("UPDATE monitored_links SET expires_at = 1").await;
     let mut v = Visitor::connect(&app).await;
     assert_eq!(v.hello_mc(&new).await.unwrap_err()["code"], "link_expired");
+    assert_eq!(
+        item(&op, &conv).await["dead_link"]["reason"],
+        "link_expired"
+    );
 
     // Revoked by hand.
     app.sql("UPDATE monitored_links SET expires_at = 99999999999999")
@@ -358,7 +434,9 @@ async fn the_operator_guides_offers_help_and_takes_over(backend: Backend) {
         .until(|v| v["type"] == "ack" && v["client_id"] == "g-1")
         .await;
     let guided = visitor.expect("message").await;
-    assert_eq!(guided["author"], "bot");
+    // The operator's act (issue 11, item 10).
+    assert_eq!(guided["author"], "operator");
+    assert_eq!(guided["operator"]["name"], "Claire");
     assert_eq!(guided["knowledge"]["id"], "mot-de-passe-oublie");
     // Writing text needs the conversation live.
     console
@@ -487,10 +565,6 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
         .send(json!({"type": "handoff", "client_id": "hand-1"}))
         .await;
     visitor.expect("ack").await;
-    assert!(is_event(
-        &visitor.expect("message").await,
-        "handoff_requested"
-    ));
     let joined = visitor.expect("message").await;
     assert!(is_event(&joined, "operator_joined"), "{joined}");
     console.until_assigned(&conv).await;
@@ -521,6 +595,166 @@ async fn a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human(ap
 }
 
 crate::both_backends!(a_weak_conversation_opens_no_tab_and_the_visitor_can_ask_for_a_human);
+
+/// Issue 11, item 13: who may act on whose monitored conversation (docs/monitored-
+/// conversations.md, "Who may act"): its creator, an admin, the operator holding it once
+/// handed over; every operator sees it, with its creator, and whether they may act.
+async fn only_the_creator_an_admin_or_the_holder_may_act(app: &TestApp) {
+    vigie::service::actions::add_operator(
+        &app.core,
+        "bob@example.com",
+        "Bob",
+        "operator",
+        "bob password 123".into(),
+    )
+    .await
+    .unwrap();
+    let claire = app.operator().await;
+    let (_, conv) = create(&claire, "visitor@example.com", false).await;
+    let bob = app.login("bob@example.com", "bob password 123").await;
+    let seen = item(&bob, &conv).await;
+    assert_eq!(seen["creator"]["name"], "Claire");
+    assert_eq!(
+        (seen["mine"].as_bool(), seen["may_act"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert_eq!(item(&claire, &conv).await["may_act"], true);
+    // "Seen" per operator (issue 12): opening it in a console records it for that operator
+    // only, so their other browsers do not show it as new.
+    assert_eq!(item(&claire, &conv).await["seen"], false);
+    let mut elsewhere = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    elsewhere.hello(json!({})).await;
+    elsewhere
+        .send(json!({"type": "open", "conversation": conv}))
+        .await;
+    elsewhere
+        .until(|f| f["type"] == "conversation" && f["conversation"] == conv.as_str())
+        .await;
+    assert_eq!(item(&claire, &conv).await["seen"], true);
+    assert_eq!(item(&bob, &conv).await["seen"], false);
+    // The list's filters (issue 11, item 14): whose, state, mail status, text.
+    let count = |v: Value| v["items"].as_array().unwrap().len();
+    let list = |s: &Session, q: &'static str| {
+        let s = s.clone();
+        async move {
+            expect(
+                s.get(&format!("/api/v1/monitored-conversations{q}")).await,
+                200,
+            )
+            .await
+        }
+    };
+    assert_eq!(count(list(&bob, "?whose=mine").await), 0);
+    assert_eq!(count(list(&bob, "?whose=all").await), 1);
+    assert_eq!(count(list(&claire, "?whose=mine").await), 1);
+    assert_eq!(count(list(&bob, "?q=appel%20de%20m.%20MARTIN").await), 1);
+    assert_eq!(count(list(&bob, "?q=claire").await), 1, "by creator");
+    assert_eq!(count(list(&bob, "?q=zzz").await), 0);
+    assert_eq!(count(list(&bob, "?state=bot").await), 1);
+    assert_eq!(count(list(&bob, "?state=live").await), 0);
+    assert_eq!(count(list(&bob, "?mail=failed").await), 0);
+    let e = expect(
+        bob.get("/api/v1/monitored-conversations?mail=lost").await,
+        422,
+    )
+    .await;
+    assert_eq!(e["fields"][0]["field"], "mail");
+    let e = expect(
+        bob.post(
+            &format!("/api/v1/monitored-conversations/{conv}/revoke"),
+            &json!({}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(e["error"], "forbidden");
+    expect(
+        bob.post(
+            &format!("/api/v1/monitored-conversations/{conv}/resend"),
+            &json!({"email": "other@example.com"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    // Nor guide nor offer help from Bob's console.
+    let mut bob_console = Console::connect(app, "bob@example.com", "bob password 123").await;
+    bob_console.hello(json!({})).await;
+    bob_console.send(json!({"type": "knowledge", "client_id": "b-1", "conversation": conv, "knowledge_id": "vpn-lent"})).await;
+    assert_eq!(
+        bob_console.until(|f| f["type"] == "error").await["client_id"],
+        "b-1"
+    );
+    bob_console
+        .send(json!({"type": "offer_help", "client_id": "b-2", "conversation": conv}))
+        .await;
+    assert_eq!(
+        bob_console.until(|f| f["type"] == "error").await["client_id"],
+        "b-2"
+    );
+    // An admin may (a supervisor), and the creator may.
+    let admin = app.admin().await;
+    assert_eq!(item(&admin, &conv).await["may_act"], true);
+    expect(
+        admin
+            .post(
+                &format!("/api/v1/monitored-conversations/{conv}/resend"),
+                &json!({"email": "visitor2@example.com"}),
+            )
+            .await,
+        200,
+    )
+    .await;
+    let mut claire_console = Console::connect(app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    claire_console.hello(json!({})).await;
+    claire_console
+        .send(json!({"type": "offer_help", "client_id": "c-1", "conversation": conv}))
+        .await;
+    claire_console.until(|f| f["type"] == "ack").await;
+    expect(
+        claire
+            .post(
+                &format!("/api/v1/monitored-conversations/{conv}/revoke"),
+                &json!({}),
+            )
+            .await,
+        200,
+    )
+    .await;
+}
+
+crate::both_backends!(only_the_creator_an_admin_or_the_holder_may_act);
+
+/// Issue 11, item 11: a prefix URL per bot, falling back to the global one.
+async fn each_bot_has_its_own_prefix_url(app: &TestApp) {
+    let admin = app.admin().await;
+    let mut settings = expect(admin.get("/api/v1/livechat/settings").await, 200).await;
+    let global = settings["monitored_prefix_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(settings["monitored_prefix_urls"], json!({}));
+    settings["monitored_prefix_urls"] = json!({"demo": "not a url"});
+    let e = expect(admin.put("/api/v1/livechat/settings", &settings).await, 422).await;
+    assert_eq!(e["fields"][0]["field"], "monitored_prefix_urls.demo", "{e}");
+    settings["monitored_prefix_urls"] = json!({"demo": "https://intranet.example.com/aide/demo"});
+    expect(admin.put("/api/v1/livechat/settings", &settings).await, 200).await;
+    let (created, _) = create(&admin, "visitor@example.com", false).await;
+    let link = created["link"].as_str().unwrap();
+    assert!(
+        link.starts_with("https://intranet.example.com/aide/demo?vigie_mc=mc_"),
+        "{link}"
+    );
+    assert_eq!(created["item"]["bot"], "demo");
+    // Emptied: back to the global prefix.
+    settings["monitored_prefix_urls"] = json!({"demo": ""});
+    expect(admin.put("/api/v1/livechat/settings", &settings).await, 200).await;
+    let (created, _) = create(&admin, "visitor@example.com", false).await;
+    assert!(created["link"].as_str().unwrap().starts_with(&global));
+}
+
+crate::both_backends!(each_bot_has_its_own_prefix_url);
 
 /// Switches the module on or off in the demo's dialog box, and deploys.
 async fn deploy_module(admin: &Session, on: bool) {
@@ -555,6 +789,19 @@ async fn bad_input_names_the_field(backend: Backend) {
     assert_eq!(field(&r), "email");
     let r = expect(post(json!({"bot": "demo", "name": "x", "starting_knowledge": "no-such-thing", "email": "a@b.org"})).await, 422).await;
     assert_eq!(field(&r), "starting_knowledge");
+    // The conversation's language is the visitor's: the starting knowledge must be in it
+    // (issue 11, item 3).
+    let r = expect(post(json!({"bot": "demo", "name": "x", "starting_knowledge": "vpn-lent", "email": "a@b.org", "lang": "en"})).await, 422).await;
+    assert_eq!(field(&r), "starting_knowledge");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("in French, the conversation in English"),
+        "{r}"
+    );
+    let en = expect(post(json!({"bot": "demo", "name": "x", "starting_knowledge": "talk-to-an-agent", "email": "a@b.org", "lang": "en"})).await, 201).await;
+    assert_eq!(en["item"]["lang"], "en");
     let r = expect(post(json!({"bot": "demo", "name": "a\nb", "starting_knowledge": "vpn-lent", "email": "a@b.org"})).await, 422).await;
     assert_eq!(field(&r), "name");
     let r = expect(post(json!({"bot": "demo", "name": "", "starting_knowledge": "vpn-lent", "email": "a@b.org"})).await, 422).await;

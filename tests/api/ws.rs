@@ -32,7 +32,13 @@ async fn a_visitor_talks_to_the_bot(app: &TestApp) {
     assert_eq!(off["kind"], "not_understood");
     v.send(json!({"type": "handoff", "client_id": "m-4"})).await;
     v.expect("ack").await;
-    assert_eq!(v.expect("message").await["event"], "handoff_requested");
+    // Nobody on duty: one message says so (issue 11, item 5).
+    let told = v.expect("message").await;
+    assert_eq!(told["author"], "bot", "{told}");
+    assert!(
+        told["text"].as_str().unwrap().contains("Aucun conseiller"),
+        "{told}"
+    );
     v.close().await;
 }
 

@@ -164,9 +164,13 @@ test('talk to an operator, when the livechat module is on', async (t) => {
   const button = page.locator('#vg-handoff');
   if (!(await button.isVisible())) { t.skip('livechat module off in this deployment'); return; }
   assert.match(await button.textContent(), /conseiller|opérateur/i);
+  const before = (await shownMessages(page)).length;
   await button.click();
-  await waitFor(async () => (await shownMessages(page)).some((m) => m.kind === 'event' && m.seq !== null),
-    { what: 'the handoff event' });
+  // One stored message says how it went (issue 11, item 5): nobody is on duty here, so the
+  // bot says so plainly (an event when an operator joins or the request waits).
+  await waitFor(async () => (await shownMessages(page)).slice(before)
+    .some((m) => m.seq !== null && (m.kind === 'event' || (m.author === 'bot' && /Aucun conseiller/.test(m.text)))),
+  { what: 'the hand-over outcome' });
   const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('vigie.chatbox.v1.demo')).outbox);
   assert.deepEqual(outbox, []);
 });

@@ -174,9 +174,10 @@ test('hand-over: the tab appears with the whole history, messages both ways, typ
   const knowledgeId = await first.getAttribute('data-knowledge');
   const before = (await shownMessages(visitor)).length;
   await first.getByRole('button', { name: /Envoyer/ }).click();
-  await waitFor(async () => (await shownMessages(visitor)).slice(before).some((m) => m.author === 'bot' && m.kind === 'knowledge'),
+  // The operator's act (issue 11, item 10): author "operator" on both sides.
+  await waitFor(async () => (await shownMessages(visitor)).slice(before).some((m) => m.author === 'operator' && m.kind === 'knowledge'),
     { what: 'the knowledge answer in the chatbox' });
-  await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'bot' && m.kind === 'knowledge' && m.seq > 5),
+  await waitFor(async () => (await consoleLog(op, conv)).some((m) => m.author === 'operator' && m.kind === 'knowledge' && m.seq > 5),
     { what: 'the knowledge answer in the console' });
   // Sent by the operator: the operator's act on both sides, not "Bot" / the assistant.
   const sent = op.locator('#scroll .log > li[data-kind="knowledge"][data-sent-by]').last();
@@ -217,6 +218,46 @@ test('nobody available: the visitor is told so', async () => {
   assert.equal(await tab(op, c).count(), 0, 'no tab for the operator off duty');
   problems(op, v);
   await v.context().close();
+});
+
+// Issue 11, items 1 and 5: a knowledge flagged "hand over" puts the visitor through (the
+// button's path), and each outcome is said once, plainly.
+test('a question asking for a person: one clear message when nobody is there, the operator\'s tab when one is', async () => {
+  const question = "mon badge ne marche plus à l'entrée du parking, je peux parler à quelqu'un ?";
+  // The question, then (when the bot offers it rather than acting at once) the click on
+  // "Parler à un conseiller", as the issue's visitor did.
+  const askForAPerson = async (v, done) => {
+    await visitorSays(v, question);
+    const chip = v.locator('#vg-log .vg-chip[data-knowledge="parler-a-un-conseiller"]').last();
+    await waitFor(async () => (await done()) || (await chip.count()) > 0, { what: 'an answer to the question' });
+    if (!(await done())) await chip.click();
+  };
+  const v = await newVisitor();
+  const told = async () => (await shownMessages(v)).some((m) => m.author === 'bot' && /Aucun conseiller/.test(m.text));
+  await askForAPerson(v, told);
+  await waitFor(told, { what: 'nobody available, said' });
+  await v.waitForTimeout(500);
+  const said = (await shownMessages(v)).filter((m) => m.author !== 'visitor').map((m) => m.text);
+  assert.equal(said.filter((t) => /mets en relation|transmise|Aucun conseiller/.test(t)).length, 1, said.join(' | '));
+  problems(v);
+  await v.context().close();
+
+  await setAvailability(op, 'Disponible', 'available');
+  const w = await newVisitor();
+  const joined = async () => (await shownMessages(w)).some((m) => /rejoint/.test(m.text));
+  await askForAPerson(w, joined);
+  await waitFor(joined, { what: 'the operator joined' });
+  assert.ok(!(await shownMessages(w)).some((m) => /Aucun conseiller/.test(m.text)));
+  const c = await conversationOf(w);
+  await tab(op, c).waitFor();
+  await w.locator('#vg-handoff').waitFor({ state: 'hidden' });
+  problems(op, w);
+  await w.context().close();
+  await tab(op, c).click();
+  await op.getByRole('button', { name: 'Terminer', exact: true }).click();
+  await op.locator('#end-confirm').click();
+  await op.getByRole('button', { name: "Fermer l'onglet" }).click();
+  await setAvailability(op, 'Hors ligne', 'offline');
 });
 
 test('transfer to a colleague', async () => {

@@ -439,10 +439,12 @@ test('visitor: the link opens the conversation (starting knowledge); the bot ans
   await result.waitFor();
   const count = (await shownMessages(visitor)).length;
   await result.getByRole('button', { name: /Envoyer/ }).click();
-  await waitFor(async () => (await shownMessages(visitor)).slice(count).some((m) => m.author === 'bot' && m.kind === 'knowledge'),
-    { what: 'the guided knowledge in the chatbox' });
+  // The operator's act (issue 11, item 10): shown as the operator's on both sides.
+  await waitFor(async () => (await shownMessages(visitor)).slice(count).some((m) => m.author === 'operator' && m.kind === 'knowledge'),
+    { what: 'the guided knowledge in the chatbox, from the operator' });
   await waitFor(async () => (await consoleLog(op, strongConv)).filter((m) => m.kind === 'knowledge').length >= 3,
     { what: 'the guided knowledge in the console' });
+  assert.ok((await consoleLog(op, strongConv)).some((m) => m.author === 'operator' && m.kind === 'knowledge'), "the operator's act in the console");
   problems(op, visitor);
 });
 
@@ -790,6 +792,13 @@ test('the monitored list: creator, link validity (dates in French), filters, rev
   assert.equal(await row.locator('.mc-creator').textContent(), 'Créée par vous');
   assert.match(await row.locator('.mc-expires').textContent(), /^Lien valable jusqu'au \d{2}\/\d{2}\/\d{4}$/);
   assert.equal(await row.locator('.lang-tag').getAttribute('data-lang'), 'fr');
+
+  // The visitor tried an expired link (the test above): said in the list, with the resend at
+  // hand (issue 11, item 9).
+  const tried = list.locator(`li[data-conversation="${strongConv}"]`);
+  await waitFor(async () => /^Le visiteur a essayé un lien expiré/.test(await tried.locator('.mc-dead-link').textContent().catch(() => '')),
+    { what: 'the dead-link attempt in the list' });
+  assert.equal(await tried.getByRole('button', { name: 'Renvoyer un lien' }).count(), 1);
 
   // Filters: text (accents ignored), state, mail status, mine / all.
   const total = await list.locator('li[data-conversation]').count();

@@ -304,3 +304,24 @@ test('logout forgets the session', () => {
   assert.equal(state.ready, false);
   assert.equal(state.everReady, false);
 });
+
+// Issue 11, item 7: the answer to a create (read before the mail went) must not undo the
+// fresher `monitored` frame that says "sent".
+test('monitored: of two copies of an item, the later read wins', () => {
+  const item = (status, readAt) => ({ conversation: C1, name: 'x', strong: false, mine: true, state: 'bot', mail: { status }, read_at: readAt });
+  const { state } = run([welcome, { type: 'monitored', items: [item('sent', 2000)] },
+    { type: 'local/monitored_upsert', item: item('queued', 1000) }]);
+  assert.equal(state.monitored.list[0].mail.status, 'sent');
+  const { state: later } = run([{ type: 'local/monitored_upsert', item: item('retrying', 3000) }], { state });
+  assert.equal(later.monitored.list[0].mail.status, 'retrying');
+});
+
+// Issue 11, item 13: the server says who may act; the console sends no knowledge otherwise.
+test('monitored: no knowledge into a colleague\'s conversation this operator may not act on', () => {
+  const it = (mayAct) => ({ conversation: C1, name: 'x', strong: false, mine: false, state: 'bot', may_act: mayAct, mail: {} });
+  const tab = { id: C1, held: false };
+  const { state } = run([welcome, { type: 'monitored', items: [it(false)] }]);
+  assert.equal(canSendKnowledge(state, tab), false);
+  const { state: ok } = run([{ type: 'monitored', items: [it(true)] }], { state });
+  assert.equal(canSendKnowledge(ok, tab), true);
+});

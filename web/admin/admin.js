@@ -526,10 +526,20 @@ async function renderLivechatSettings() {
       "aria-describedby": "lc-monitored-prefix-url-hint",
       onclick: () => { inputs.monitored_prefix_url.value = b.deployed_url; inputs.monitored_prefix_url.focus(); } },
     bots.length > 1 ? t("useDeployedUrlOf", b.name) : t("useDeployedUrl")));
+    // A prefix URL per bot (issue 11, item 11): empty, the bot uses the one above.
+    const perBot = data.monitored_prefix_urls && typeof data.monitored_prefix_urls === "object" && bots.length > 1
+      ? bots.map((b) => {
+        const key = `monitored_prefix_urls.${b.slug}`;
+        inputs[key] = h("input", { type: "url", name: key, list: "lc-deployed-urls", disabled: ro, spellcheck: "false",
+          value: data.monitored_prefix_urls[b.slug] || "", placeholder: t("prefixOfBotPlaceholder") });
+        return fieldInput(`lc-prefix-${b.slug}`, t("monitoredPrefixUrlOf", b.name), inputs[key], t("prefixOfBotHint"));
+      })
+      : [];
     prefixField = h("div",
       fieldInput("lc-monitored-prefix-url", t("monitoredPrefixUrl"), inputs.monitored_prefix_url, t("monitoredPrefixHint")),
       h("datalist", { id: "lc-deployed-urls" }, bots.map((b) => h("option", { value: b.deployed_url }, b.name))),
-      useButtons.length ? h("div.actions.tight", useButtons) : null);
+      useButtons.length ? h("div.actions.tight", useButtons) : null,
+      perBot);
   }
 
   // The mail template: both languages are in the page, one shown at a time.
@@ -625,6 +635,13 @@ async function renderLivechatSettings() {
     if (hasMonitored) {
       body.monitored_prefix_url = inputs.monitored_prefix_url.value.trim();
       body.monitored_link_days = toInt(inputs.monitored_link_days.value);
+      for (const [k, el] of Object.entries(inputs)) {
+        if (!k.startsWith("monitored_prefix_urls.")) continue;
+        const slug = k.slice("monitored_prefix_urls.".length);
+        const v = el.value.trim();
+        if (v) body.monitored_prefix_urls[slug] = v;
+        else delete body.monitored_prefix_urls[slug];
+      }
     }
     for (const l of mailLangs) for (const p of MAIL_PARTS) body.monitored_mail[l][p] = inputs[`monitored_mail.${l}.${p}`].value;
     return body;

@@ -281,9 +281,10 @@ function renderMessage(m) {
     return h('li', { ...base, class: 'vg-system', 'data-event': m.event || null, text: m.kind === 'event' ? eventText(m) : (m.text || '') });
   }
   const li = h('li', { ...base, class: `vg-msg vg-${m.author === 'visitor' ? 'visitor' : m.author === 'operator' ? 'operator' : 'bot'}` });
-  if (m.author === 'operator') {
+  const sentKnowledge = m.kind === 'knowledge' && m.operator && m.operator.name;
+  if (m.author === 'operator' && !sentKnowledge) {
     li.append(h('div', { class: 'vg-who', text: (m.operator && m.operator.name) || ui('operator') }));
-  } else if (m.author === 'bot' && m.operator && m.operator.name) {
+  } else if ((m.author === 'bot' || m.author === 'operator') && sentKnowledge) {
     // A knowledge an operator sent: said by that operator, not by the assistant.
     li.setAttribute('data-sent-by', m.operator.name);
     li.append(h('div', { class: 'vg-who', text: ui('sent_by', { name: m.operator.name }) }));
@@ -291,7 +292,7 @@ function renderMessage(m) {
   // A bot message says its own language: the answer follows the question's language,
   // which may differ from the interface's (screen readers, hyphenation, the tests).
   const textLang = m.author === 'bot' && (m.lang === 'fr' || m.lang === 'en') ? m.lang : null;
-  if (m.author === 'bot' && m.kind === 'knowledge' && typeof m.html === 'string') {
+  if ((m.author === 'bot' || m.author === 'operator') && m.kind === 'knowledge' && typeof m.html === 'string') {
     const bubble = h('div', { class: 'vg-bubble vg-html', lang: textLang });
     // The only place HTML is inserted: answers are sanitized by the server.
     bubble.innerHTML = m.html;

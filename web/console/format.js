@@ -41,6 +41,12 @@ export function langTag(lang) {
   const name = t(lang === "fr" ? "langFr" : "langEn");
   return h("span.lang-tag", { "data-lang": lang, title: t("langTitle", name) }, h("span.sr", `(${name}) `), h("span", { "aria-hidden": "true" }, lang.toUpperCase()));
 }
+/** "Le visiteur a essayé un lien expiré il y a 2 min" (issue 11, item 9), or "". */
+export function deadLinkText(item) {
+  const d = item && item.dead_link;
+  return d && d.at ? t("mcDeadLink", d.reason, ago(d.at)) : "";
+}
+
 export function creatorText(item) {
   if (!item || !item.creator) return "";
   return item.mine ? t("mcCreatorMe") : t("mcCreator", item.creator.name || "");

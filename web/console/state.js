@@ -119,7 +119,8 @@ export function canSendKnowledge(state, tab) {
   if (!tab) return false;
   if (tab.held) return true;
   const item = monitoredItem(state, tab.id);
-  return !!item && item.state !== "live";
+  // ...and that this operator may act on (its creator, an admin: `may_act` from the server).
+  return !!item && item.state !== "live" && item.may_act !== false;
 }
 
 export function hasSeq(messages, seq) {
@@ -259,7 +260,8 @@ function onMonitored(state, items, at = null) {
     if (monitoredFinished(it, at)) continue;
     state = markSeen(state, it.conversation);
     if (state.tabs[it.conversation]) continue;
-    state = follow(state, it.conversation, { flash: !catchUp });
+    // Seen by this operator already (the server knows, whichever browser): not "nouvelle".
+    state = follow(state, it.conversation, { flash: !catchUp && !it.seen });
     opened = opened || it;
   }
   if (opened) {
@@ -276,6 +278,9 @@ function upsertMonitored(state, item) {
   if (!item || typeof item.conversation !== "string") return state;
   const list = state.monitored.list;
   const i = list.findIndex((x) => x.conversation === item.conversation);
+  // Of two copies, the later read wins: an answer to a create must not undo a fresher
+  // `monitored` frame (the mail sent meanwhile).
+  if (i >= 0 && (list[i].read_at || 0) > (item.read_at || 0)) return state;
   const next = i >= 0 ? list.map((x, j) => (j === i ? item : x)) : [item, ...list];
   return keepBox(state, { ...state, monitored: { ...state.monitored, list: next } });
 }

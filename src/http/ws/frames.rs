@@ -271,6 +271,9 @@ pub struct MessageFrame<'a> {
     operator: Option<Named<'a>>,
     /// The language of a bot message's text, when known.
     lang: Option<vigie_bot::Lang>,
+    /// A transfer: the operator who handed the conversation on (`operator` took it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<Named<'a>>,
 }
 
 #[derive(Serialize)]
@@ -295,6 +298,7 @@ impl<'a> Outbound<'a> {
             event: m.body.event,
             operator: m.body.operator.as_deref().map(|name| Named { name }),
             lang: m.body.lang,
+            from: m.body.from.as_deref().map(|name| Named { name }),
         })
     }
 }
@@ -343,6 +347,7 @@ impl From<ActionError> for Refusal {
                     .join("; "),
             ),
             ActionError::NotFound(what) => Refusal::invalid(format!("{what} not found")),
+            ActionError::Forbidden(why) => Refusal::invalid(why),
             other => {
                 tracing::error!(error = %other, "realtime connection error");
                 Refusal::internal()

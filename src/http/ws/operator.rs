@@ -445,6 +445,9 @@ impl Console {
                 return wire.refuse(ActionError::from(e).into(), None).await
             }
         };
+        if let Err(e) = monitored::seen(&self.core, &self.operator, &conv).await {
+            tracing::warn!(error = %e, "could not record a monitored conversation as seen");
+        }
         let bot = bots.iter().find(|b| b.id == conv.bot_id);
         wire.send(&Outbound::Conversation {
             conversation: &conv.public_id,
@@ -478,7 +481,7 @@ impl Console {
             self.follow(wire, Topic::Conversation(*id), public_id.clone(), 0)
                 .await?;
         }
-        let items = MonitoredView::list(&snap.monitored, self.operator.id);
+        let items = MonitoredView::list(&snap.monitored, &self.operator);
         wire.send(&Outbound::Monitored { items }).await
     }
 }

@@ -86,7 +86,9 @@ function renderMessage(s, m) {
       h("span.bubble", operatorEventText(s, m) || m.text || m.event || ""));
   }
   // A knowledge an operator sent (guide, livechat) is that operator's act, not the bot's.
-  const sentBy = m.author === "bot" ? operatorName(m.operator) : null;
+  // A knowledge an operator sent (author "operator" since issue 11, item 10; "bot" in older
+  // conversations): "Claire · connaissance envoyée".
+  const sentBy = m.kind === "knowledge" && (m.author === "bot" || m.author === "operator") ? operatorName(m.operator) : null;
   const who = m.author === "visitor" ? t("visitor") : sentBy ? t("sentBy", sentBy) : m.author === "bot" ? t("bot") : operatorName(m.operator) || t("operatorWho");
   if (sentBy) attrs["data-sent-by"] = sentBy;
   const li = h(`li.msg.${m.author === "visitor" ? "visitor" : m.author === "operator" ? "operator" : "bot"}`, attrs,

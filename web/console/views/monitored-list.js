@@ -5,7 +5,7 @@
 import { h, fill, $, cssEscape } from "../../shared/dom.js";
 import { app, t, dispatch, showNotice } from "../app.js";
 import { filteredMonitored } from "../state.js";
-import { ago, shortId, mailStatus, stateText, when, expiryText, creatorText, langTag } from "../format.js";
+import { ago, shortId, mailStatus, stateText, when, expiryText, creatorText, langTag, deadLinkText } from "../format.js";
 import { eyeIcon } from "../icons.js";
 
 export function openMonitored(id) {
@@ -63,8 +63,18 @@ async function revoke(it) {
   }
 }
 
+// The visitor tried a dead link: said, with the resend at hand (the tab's resend box).
+function deadLinkRow(it) {
+  if (!it.dead_link) return null;
+  return h("div.mc-actions.mc-dead", h("span.mc-dead-link", deadLinkText(it)),
+    it.may_act === false ? null : h("button", { type: "button", "data-resend": it.conversation, onclick: () => {
+      openMonitored(it.conversation);
+      dispatch({ type: "local/box", box: "resend" });
+    } }, t("mcDeadLinkResend")));
+}
+
 function revokeRow(it) {
-  if (it.revoked) return null;
+  if (it.revoked || it.may_act === false) return null;
   const name = it.name || shortId(it.conversation);
   if (asking === it.conversation) {
     return h("div.mc-actions.mc-ask", { role: "group", "aria-label": t("mcRevokeTitle", name) },
@@ -123,7 +133,7 @@ export const monitoredList = {
         h("span.mc-opened", it.opened_at ? t("mcOpened", when(it.opened_at)) : t("mcNotOpened")),
         !it.revoked && it.expires_at ? h("span.mc-expires", expiryText(it)) : null,
         it.last_activity_at ? h("span.mc-activity", { "data-since": it.last_activity_at, "data-fmt": "activity" }, t("lastActivity", ago(it.last_activity_at))) : null),
-        revokeRow(it));
+        deadLinkRow(it), revokeRow(it));
     }));
     if (focusId && focusSel) list.querySelector(`button.mc-item[data-conversation="${cssEscape(focusId)}"]`)?.focus();
     return false;

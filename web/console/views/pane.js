@@ -8,7 +8,7 @@
 import { h, fill, $ } from "../../shared/dom.js";
 import { app, t, dispatch, showNotice } from "../app.js";
 import { monitoredItem, offerPending } from "../state.js";
-import { tabTitle, mailStatus, stateText, when, expiryText, creatorText, langTag } from "../format.js";
+import { tabTitle, mailStatus, stateText, when, expiryText, creatorText, langTag, deadLinkText } from "../format.js";
 import { eyeIcon } from "../icons.js";
 import { submit } from "../outbox.js";
 import { syncLog, pruneLogs } from "./log.js";
@@ -92,7 +92,7 @@ function build(el, s, tab, item) {
     h("div#gone.gone-note", { hidden: tab.held || !!item }, t("ended")),
     h("div#scroll.scroll"),
     h("div#visitor-typing.typing", { hidden: !tab.typing, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
-    item ? h("div#mc-bar.mc-bar",
+    item && item.may_act !== false ? h("div#mc-bar.mc-bar",
       h("button", { type: "button", id: "offer-help", onclick: () => offerHelp(tab.id) }, t("offerHelp")),
       h("span#mc-bar-status.mc-status", { "aria-live": "polite" })) : null,
     buildComposer(tab, item),
@@ -121,17 +121,18 @@ function head(s, tab, item) {
     h("span.mc-state", stateText(item)),
     item.creator ? h("span#mc-creator.mc-creator", creatorText(item)) : null,
     langTag(item.lang),
-    item.revoked ? h("span.mc-revoked", t("mcRevoked")) : null);
+    item.revoked ? h("span.mc-revoked", t("mcRevoked")) : null,
+    item.dead_link ? h("span#mc-dead-link.mc-dead-link", deadLinkText(item)) : null);
 }
 
 function actions(s, tab, item) {
-  const sig = JSON.stringify([tab.held, !!item, s.ready, s.box]);
+  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, s.ready, s.box]);
   if (sig === actionsSig) return;
   actionsSig = sig;
   const box = $("pane-actions");
   const focusedId = box.contains(document.activeElement) ? document.activeElement.id : null;
   const toggle = (name) => () => dispatch({ type: "local/box", box: app.state.box === name ? null : name });
-  const resend = item ? h("button", { type: "button", id: "resend-btn", "aria-expanded": s.box === "resend" ? "true" : "false",
+  const resend = item && item.may_act !== false ? h("button", { type: "button", id: "resend-btn", "aria-expanded": s.box === "resend" ? "true" : "false",
     "aria-controls": "resend-box", onclick: toggle("resend") }, t("resend")) : null;
   if (tab.held) {
     fill(box, resend,
