@@ -5,7 +5,6 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, Authed};
 use super::views::MonitoredView;
 use super::AppState;
-use crate::domain::OperatorId;
 use crate::domain::conversation::ConversationState;
 use crate::domain::mail::MailStatus;
 use crate::service::monitored::{self, Created, Draft};

@@ -66,7 +66,7 @@ impl<'a> MonitoredView<'a> {
             read_at: crate::domain::now_ms(),
             dead_link: &item.dead_link,
             may_act: crate::service::monitored::may_act(reader, item),
-            seen: item.seen_by.contains(&reader.id),
+            seen: item.seen_by.contains(&reader.id.0),
         }
     }
 

@@ -218,7 +218,11 @@ pub struct Deployed {
 /// configuration (the defaults if none was saved), builds its matcher (the model trained
 /// on the base's own formulations) and serves it: the swap is atomic, questions asked
 /// meanwhile get the previous deployment's answers.
-pub async fn deploy(core: &Core, bot: &Bot, by: Option<OperatorId>) -> Result<Deployed, ActionError> {
+pub async fn deploy(
+    core: &Core,
+    bot: &Bot,
+    by: Option<OperatorId>,
+) -> Result<Deployed, ActionError> {
     let items = core.store.list_knowledge(bot.id).await?;
     let mut snapshot = Snapshot::from_items(&bot.name, bot.default_lang, &items);
     snapshot.config = core

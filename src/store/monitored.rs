@@ -319,12 +319,12 @@ impl Store {
     }
 
     /// Records that `operator_id` opened the monitored conversation; true the first time.
-    pub async fn monitored_seen(&self, monitored_id: i64, operator_id: i64) -> Result<bool> {
+    pub async fn monitored_seen(&self, monitored_id: i64, operator_id: OperatorId) -> Result<bool> {
         let done = sqlx::query(
             "INSERT INTO monitored_seen (monitored_id, operator_id, seen_at) VALUES ($1, $2, $3)              ON CONFLICT (monitored_id, operator_id) DO NOTHING",
         )
         .bind(monitored_id)
-        .bind(operator_id)
+        .bind(operator_id.0)
         .bind(now_ms())
         .execute(&self.pool)
         .await?;

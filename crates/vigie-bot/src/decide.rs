@@ -85,6 +85,7 @@ impl Index {
         } else {
             self.decide(&ranked)
         };
+        outcome = self.offer_handoff(outcome, &ranked);
         if let Outcome::NotUnderstood { .. } = outcome {
             if let Some((kind, _)) = smalltalk::kinds_in(&all_words) {
                 outcome = Outcome::SmallTalk {
@@ -302,6 +303,41 @@ impl Index {
                 lang: m.lang,
             },
             None => Outcome::Handoff { score: conf },
+        }
+    }
+
+    /// A question the engine did not answer, whose words match a "hand over" item well
+    /// enough to be suggested ("mon badge ne marche plus, je peux parler à quelqu'un ?"):
+    /// the hand-over item is offered among the suggestions, so the visitor who asked for
+    /// a person can reach one in one click.
+    fn offer_handoff(&self, outcome: Outcome, ranked: &[Scored]) -> Outcome {
+        let Some(h) = ranked
+            .iter()
+            .find(|s| self.items[s.item as usize].handoff && s.score >= self.params.suggest)
+        else {
+            return outcome;
+        };
+        let offer = Candidate {
+            id: self.items[h.item as usize].id.clone(),
+            score: h.score,
+        };
+        let add = |mut candidates: Vec<Candidate>| {
+            if !candidates.iter().any(|c| c.id == offer.id) {
+                candidates.truncate(3);
+                candidates.push(offer.clone());
+            }
+            candidates
+        };
+        match outcome {
+            Outcome::Suggestions { candidates } => Outcome::Suggestions {
+                candidates: add(candidates),
+            },
+            Outcome::NotUnderstood { candidates } if !candidates.is_empty() => {
+                Outcome::Suggestions {
+                    candidates: add(candidates),
+                }
+            }
+            other => other,
         }
     }
 
