@@ -332,8 +332,9 @@ impl Index {
             Outcome::Suggestions { candidates } => Outcome::Suggestions {
                 candidates: add(candidates),
             },
+            // still a refusal (the eval counts it so), the offer shown with the close matches
             Outcome::NotUnderstood { candidates } if !candidates.is_empty() => {
-                Outcome::Suggestions {
+                Outcome::NotUnderstood {
                     candidates: add(candidates),
                 }
             }
