@@ -220,24 +220,8 @@ impl Embeddings {
             .or_else(|| tensors.first())
             .ok_or_else(|| bad("model.safetensors: no tensor"))?;
         let dtype = t["dtype"].as_str().unwrap_or("");
-        let shape: Vec<usize> = t["shape"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_u64())
-                    .map(|v| v as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let offs: Vec<usize> = t["data_offsets"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_u64())
-                    .map(|v| v as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let shape = usizes(&t["shape"]);
+        let offs = usizes(&t["data_offsets"]);
         if shape.len() != 2 || offs.len() != 2 {
             return Err(bad(format!(
                 "model.safetensors: tensor {name} is not a 2-D matrix"
@@ -481,6 +465,19 @@ fn f16_to_f32(h: u16) -> f32 {
         (s << 31) | ((e + 127 - 15) << 23) | (m << 13)
     };
     f32::from_bits(bits)
+}
+
+/// The whole numbers of a JSON array (a safetensors header's `shape`, `data_offsets`);
+/// empty when it is not an array.
+fn usizes(v: &serde_json::Value) -> Vec<usize> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_u64())
+                .map(|v| v as usize)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
