@@ -16,19 +16,39 @@ pub const MAX_FORMULATIONS: usize = 5_000;
 pub const MAX_ANSWER: usize = 20_000;
 pub const MAX_TAGS: usize = 20;
 
-/// A problem with one field, shown to the user as is.
+/// A problem with one field: `field` is the input's id (the page shows its label), `code` a
+/// stable reason the page translates with `params` (e.g. `too_long {max}`), `message` the
+/// English sentence for API users.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldError {
     pub field: String,
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub params: serde_json::Map<String, serde_json::Value>,
     pub message: String,
 }
 
 impl FieldError {
+    /// A field error with the generic code `invalid`: give it a real one with `.code()`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
         FieldError {
             field: field.into(),
+            code: "invalid",
+            params: serde_json::Map::new(),
             message: message.into(),
         }
+    }
+
+    /// The stable reason, translated by the pages (see `web/shared/errors.js`).
+    pub fn code(mut self, code: &'static str) -> FieldError {
+        self.code = code;
+        self
+    }
+
+    /// A parameter of the sentence (`{name}` in the translations).
+    pub fn param(mut self, name: &str, value: impl Into<serde_json::Value>) -> FieldError {
+        self.params.insert(name.to_owned(), value.into());
+        self
     }
 }
 

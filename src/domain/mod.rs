@@ -15,6 +15,7 @@ pub mod livechat_settings;
 pub mod mail;
 pub mod markdown;
 pub mod operator;
+pub mod problem;
 
 pub use bot::{BotSlug, NewBot};
 pub use chatbox_config::ChatboxConfig;
@@ -22,6 +23,7 @@ pub use email::Email;
 pub use ids::OperatorId;
 pub use knowledge::{FieldError, KnowledgeItem};
 pub use operator::{OperatorName, Role};
+pub use problem::Problem;
 
 /// "de" before a name, with the French elision: "d'Admin", "d'Émile", "de Claire".
 pub fn de_name(name: &str) -> String {

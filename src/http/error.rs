@@ -2,8 +2,8 @@
 //! `{"error": code, "message": text, "fields"?: [...], "errors"?: [...]}` with the right
 //! status; internal errors are logged with their cause and shown only as a generic message.
 
-use crate::domain::{knowledge::ImportError, FieldError};
-use crate::service::ActionError;
+use crate::domain::{knowledge::ImportError, FieldError, Problem};
+use crate::service::{ActionError, Refusal};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,13 +20,32 @@ pub enum ApiError {
     InvalidImport(Vec<ImportError>),
     TooManyRequests,
     PayloadTooLarge(String),
+    /// A refusal with a stable code and parameters, translated by the pages.
+    Coded(StatusCode, Problem),
     Internal(String),
+}
+
+impl ApiError {
+    /// `ApiError::coded(StatusCode::CONFLICT, "email_taken", "…").param("email", e)`.
+    pub fn coded(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Coded(status, Problem::new(code, message))
+    }
+
+    /// Adds a parameter to a coded error (no effect on the others).
+    pub fn param(self, name: &str, value: impl Into<serde_json::Value>) -> ApiError {
+        match self {
+            ApiError::Coded(status, p) => ApiError::Coded(status, p.param(name, value)),
+            other => other,
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct Body<'a> {
     error: &'a str,
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<&'a serde_json::Map<String, serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fields: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +87,7 @@ impl IntoResponse for ApiError {
                 "payload_too_large",
                 m.clone(),
             ),
+            ApiError::Coded(status, p) => (*status, p.code, p.message.clone()),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
@@ -80,6 +100,10 @@ impl IntoResponse for ApiError {
         let body = Body {
             error: code,
             message,
+            params: match &self {
+                ApiError::Coded(_, p) if !p.params.is_empty() => Some(&p.params),
+                _ => None,
+            },
             fields: match &self {
                 ApiError::Invalid(f) => Some(f),
                 _ => None,
@@ -101,6 +125,17 @@ impl From<ActionError> for ApiError {
             ActionError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             ActionError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             ActionError::Forbidden(why) => ApiError::Forbidden(why),
+            ActionError::Refused(kind, problem) => ApiError::Coded(
+                match kind {
+                    Refusal::BadRequest => StatusCode::BAD_REQUEST,
+                    Refusal::NotFound => StatusCode::NOT_FOUND,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                    Refusal::Forbidden => StatusCode::FORBIDDEN,
+                    Refusal::Gone => StatusCode::GONE,
+                    Refusal::TooMany => StatusCode::TOO_MANY_REQUESTS,
+                },
+                problem,
+            ),
             ActionError::Store(e) => ApiError::Internal(e.to_string()),
             ActionError::Internal(e) => ApiError::Internal(format!("{e:#}")),
         }

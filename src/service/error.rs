@@ -1,7 +1,7 @@
 //! The one error type of the use cases, and the one mapping of a store's `NotFound` to it.
 
 use crate::domain::knowledge::ImportError;
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Problem};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,10 +17,31 @@ pub enum ActionError {
     /// The operator may not do this (see docs/monitored-conversations.md, "Who may act").
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// A refusal with a stable code the pages translate (see `domain::Problem`).
+    #[error("{}", .1.message)]
+    Refused(Refusal, Problem),
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// Which kind of refusal (the HTTP edge maps it to a status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    BadRequest,
+    NotFound,
+    Conflict,
+    Forbidden,
+    /// It existed and is over (expired or used link).
+    Gone,
+    TooMany,
+}
+
+impl ActionError {
+    pub fn refused(kind: Refusal, problem: Problem) -> ActionError {
+        ActionError::Refused(kind, problem)
+    }
 }
 
 impl From<StoreError> for ActionError {

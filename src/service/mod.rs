@@ -21,7 +21,7 @@ pub mod livechat;
 pub mod monitored;
 pub mod settings;
 
-pub use error::{invalid, ActionError, OrNotFound};
+pub use error::{invalid, ActionError, OrNotFound, Refusal};
 
 use crate::bus::Bus;
 use crate::config::Settings;

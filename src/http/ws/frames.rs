@@ -348,6 +348,7 @@ impl From<ActionError> for Refusal {
             ),
             ActionError::NotFound(what) => Refusal::invalid(format!("{what} not found")),
             ActionError::Forbidden(why) => Refusal::invalid(why),
+            ActionError::Refused(_, problem) => Refusal::new(problem.code, problem.message),
             other => {
                 tracing::error!(error = %other, "realtime connection error");
                 Refusal::internal()
