@@ -47,7 +47,9 @@ pub async fn check_sqlite_backup(input: &Path) -> Result<()> {
         return Err(StoreError::NotFound);
     }
     let url = format!("sqlite://{}?mode=ro", input.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+    let mut conn = sqlx::SqliteConnection::connect(&url)
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("not a SQLite database: {e}")))?;
     let check: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await

@@ -135,7 +135,7 @@ async fn commit_batch(store: &Store, jobs: Vec<Job>) {
                     }
                     Err(e) => Err(e),
                 };
-                observe(&job);
+                observe(&job, &result);
                 let _ = job.reply.send(result);
             }
         }
@@ -148,16 +148,20 @@ async fn commit_batch(store: &Store, jobs: Vec<Job>) {
     }
 }
 
-fn observe(job: &Job) {
+fn observe(job: &Job, result: &Result<super::Appended>) {
     metrics::histogram!("vigie_append_seconds").record(job.queued_at.elapsed().as_secs_f64());
-    metrics::counter!("vigie_messages_stored_total").increment(job.messages.len() as u64);
+    if let Ok(a) = result {
+        if !a.duplicate {
+            metrics::counter!("vigie_messages_stored_total").increment(a.messages.len() as u64);
+        }
+    }
 }
 
 async fn answer_one(store: &Store, job: Job) {
     let result = store
         .append_one(job.conversation_id, job.client_id.as_deref(), &job.messages)
         .await;
-    observe(&job);
+    observe(&job, &result);
     let _ = job.reply.send(result);
 }
 

@@ -12,6 +12,7 @@ mod knowledge;
 mod livechat;
 mod mail_sink;
 mod monitored;
+mod operations;
 mod store;
 mod understanding;
 mod ws;
