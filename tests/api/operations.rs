@@ -92,12 +92,16 @@ async fn visitor(url: &str, token: Option<&str>, conversation: Option<&str>) -> 
     ws.send(Message::Text(hello.to_string().into()))
         .await
         .unwrap();
-    let mut welcome = Value::Null;
+    let (mut welcome, mut replayed) = (Value::Null, 0);
     loop {
         let f = frame(&mut ws).await.expect("welcome then replay_done");
         match f["type"].as_str() {
             Some("welcome") => welcome = f,
-            Some("replay_done") => return (ws, welcome),
+            Some("message") => replayed += 1,
+            Some("replay_done") => {
+                welcome["replayed"] = json!(replayed);
+                return (ws, welcome);
+            }
             _ => {}
         }
     }
@@ -152,10 +156,14 @@ async fn stored(db: &str) -> (Vec<(i64, i64, String)>, Vec<(i64, i64, i64, i64)>
 /// every acknowledged message is stored once with the number its ack gave, no
 /// conversation has a gap, and resending everything (acknowledged or not) stores each
 /// client id once.
-async fn kill_9_under_load(backend: Backend) {
+async fn kill_9_under_load(backend: Backend, failover: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (db, pg) = fresh_database(backend, dir.path()).await;
     let server = Server::start(&db, dir.path(), None);
+    // Item 5: a second node on the same PostgreSQL, where the clients go once the first
+    // is killed (as behind a load balancer).
+    let other = dir.path().join("node-b");
+    let standby = failover.then(|| Server::start(&db, &other, None));
     let url = server.ws();
     let mut tasks = Vec::new();
     for v in 0..16 {
@@ -209,10 +217,26 @@ async fn kill_9_under_load(backend: Backend) {
         );
     }
 
-    // Restart; every visitor resends everything it sent, under the same client ids.
-    let server = Server::start(&db, dir.path(), None);
+    // Restart (or go to the other node); every visitor resumes its conversation, gets
+    // back everything stored, and resends everything it sent under the same client ids.
+    let server = match standby {
+        Some(node) => node,
+        None => Server::start(&db, dir.path(), None),
+    };
     for (token, conversation, sent, acked) in &visitors {
-        let (mut ws, _) = visitor(&server.ws(), token.as_deref(), conversation.as_deref()).await;
+        let (mut ws, welcome) =
+            visitor(&server.ws(), token.as_deref(), conversation.as_deref()).await;
+        assert_eq!(
+            welcome["conversation"].as_str(),
+            conversation.as_deref(),
+            "resumed"
+        );
+        let replayed = welcome["replayed"].as_u64().unwrap() as usize;
+        assert!(
+            replayed >= 2 * acked.len(),
+            "every acknowledged message and its answer replayed: {replayed} for {} acks",
+            acked.len()
+        );
         for cid in sent {
             tokio::time::sleep(Duration::from_millis(110)).await;
             let ack = send(&mut ws, cid, "le vpn est lent").await.expect("ack");
@@ -235,12 +259,19 @@ async fn kill_9_under_load(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_under_load_loses_nothing_acknowledged_sqlite() {
-    kill_9_under_load(Backend::Sqlite).await;
+    kill_9_under_load(Backend::Sqlite, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_under_load_loses_nothing_acknowledged_postgres() {
-    kill_9_under_load(Backend::Postgres).await;
+    kill_9_under_load(Backend::Postgres, false).await;
+}
+
+/// Two nodes on one PostgreSQL: the visitors' node is killed mid-load; they reconnect
+/// to the other node and resume with nothing lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_mid_load_its_visitors_resume_on_another() {
+    kill_9_under_load(Backend::Postgres, true).await;
 }
 
 fn free_port() -> u16 {
