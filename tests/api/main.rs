@@ -7,6 +7,7 @@ mod auth;
 mod bots;
 mod cli;
 mod config;
+mod errors;
 mod group_commit;
 mod knowledge;
 mod livechat;
