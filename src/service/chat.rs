@@ -181,9 +181,9 @@ pub async fn visitor_text(
         .conversation_and_client(&conv.public_id, client_id)
         .await?;
     if stored.is_some() {
-        return Ok(already_stored(core, conv, client_id)
+        return already_stored(core, conv, client_id)
             .await?
-            .ok_or(ActionError::NotFound("message"))?);
+            .ok_or(ActionError::NotFound("message"));
     }
     let conv = &fresh;
     if conv.state.with_operator() {
