@@ -34,17 +34,39 @@ pub async fn launch(
         core.settings.data_dir.join("outbox"),
     )
     .map_err(std::io::Error::other)?;
-    let worker = core.mailer.spawn(crate::mail::outbox::Worker {
-        store: core.store.clone(),
-        transport,
-        from: core.settings.mail_from.clone(),
-        retry_base: std::time::Duration::from_secs(core.settings.mail_retry_seconds),
-        on_change: {
-            let core = core.clone();
-            Arc::new(move || livechat::changed(&core))
+    let mut worker = core.mailer.spawn_until(
+        crate::mail::outbox::Worker {
+            store: core.store.clone(),
+            transport,
+            from: core.settings.mail_from.clone(),
+            retry_base: std::time::Duration::from_secs(core.settings.mail_retry_seconds),
+            on_change: {
+                let core = core.clone();
+                Arc::new(move || livechat::changed(&core))
+            },
         },
-    });
+        core.draining.subscribe(),
+    );
     let sweeper = livechat::spawn_queue_sweeper(core.clone());
+    if let Some(addr) = core.settings.metrics_listen {
+        let handle = http::metrics::install().map_err(std::io::Error::other)?;
+        let metrics = TcpListener::bind(addr).await.map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot listen on {addr} (VIGIE_METRICS_LISTEN): {e}"),
+            )
+        })?;
+        tracing::info!(listen = %metrics.local_addr()?, "metrics served at /metrics");
+        let router = http::metrics::router(core.clone(), handle);
+        let draining = core.draining.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(metrics, router)
+                .with_graceful_shutdown(async move { draining.wait().await })
+                .await;
+        });
+    }
+    let draining = core.draining.clone();
+    let store = core.store.clone();
     let router = http::router(http::AppState::new(core));
     // Chat frames are small and often written back to back (ack, then messages): without
     // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
@@ -56,12 +78,42 @@ pub async fn launch(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown({
+        let draining = draining.clone();
+        async move {
+            shutdown.await;
+            // Stop accepting (axum does once this resolves) and tell every socket to go.
+            draining.start();
+        }
+    })
     .await?;
+    // Graceful shutdown: the sockets close with 1012 (their clients reconnect, to another
+    // node behind a load balancer); a message being handled finishes and is acknowledged
+    // first (the loops end between frames), then what the writer holds is committed and
+    // the mail worker ends its round.
+    draining.start();
+    let deadline = tokio::time::Instant::now() + DRAIN_LIMIT;
+    while draining.open() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    if draining.open() > 0 {
+        tracing::warn!(open = draining.open(), "sockets still open at shutdown");
+    }
+    store.flush().await;
+    sweeper.abort();
+    if tokio::time::timeout(DRAIN_LIMIT, &mut worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("mail worker still busy at shutdown: stopped");
+        worker.abort();
+    }
     if let Some(events) = events {
         events.abort();
     }
-    worker.abort();
-    sweeper.abort();
+    tracing::info!("stopped");
     Ok(())
 }
+
+/// How long the shutdown waits for sockets, then for the mail worker.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);

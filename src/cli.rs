@@ -57,6 +57,22 @@ pub enum Command {
         #[arg(long)]
         bot: String,
     },
+    /// A consistent copy of the SQLite database, taken while the server runs (PostgreSQL:
+    /// use pg_dump, see the README).
+    Backup {
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Replace the SQLite database by a backup (the server must be stopped).
+    Restore {
+        /// A file written by `vigie backup`.
+        #[arg(long)]
+        input: PathBuf,
+        /// Replace an existing database (refused without it).
+        #[arg(long)]
+        force: bool,
+    },
     /// Measure matching accuracy on a labelled JSONL file.
     Eval {
         #[arg(long)]
@@ -311,6 +327,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Backup { output } => {
+            init_tracing("warn");
+            if !settings.database_url.starts_with("sqlite:") {
+                bail!("{PG_BACKUP}");
+            }
+            let store = open(&settings).await?;
+            let done = store.backup_to(&output).await;
+            store.close().await;
+            done.with_context(|| format!("backing up to {}", output.display()))?;
+            println!(
+                "backup written to {} (restore it with `vigie restore --input {}`)",
+                output.display(),
+                output.display()
+            );
+            Ok(())
+        }
+        Command::Restore { input, force } => {
+            init_tracing("warn");
+            let Some(target) = crate::store::sqlite_file(&settings.database_url) else {
+                bail!("{PG_RESTORE}");
+            };
+            crate::store::restore_sqlite(&input, std::path::Path::new(&target), force)
+                .await
+                .with_context(|| format!("restoring {}", input.display()))?;
+            // A backup from an older version gets the newer migrations now.
+            let store = open(&settings).await?;
+            store.close().await;
+            println!("database {target} restored from {}", input.display());
+            Ok(())
+        }
         Command::Deploy { bot } => {
             let core = core(&settings).await?;
             let bot = actions::bot(&core, &bot).await.map_err(explain)?;
@@ -476,6 +522,13 @@ fn public_url_for_links(settings: &Settings) -> String {
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
         .unwrap_or_else(|| settings.public_url.clone())
 }
+
+const PG_BACKUP: &str = "`vigie backup` copies a SQLite database; this one is PostgreSQL: \
+back it up with pg_dump while Vigie runs, e.g. `pg_dump --format=custom --file=vigie.dump \"$VIGIE_DATABASE_URL\"` \
+(README, \"Operating Vigie\")";
+const PG_RESTORE: &str = "`vigie restore` restores a SQLite database; this one is PostgreSQL: \
+stop Vigie and use pg_restore, e.g. `pg_restore --clean --if-exists --dbname=\"$VIGIE_DATABASE_URL\" vigie.dump` \
+(README, \"Operating Vigie\")";
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     init_tracing(&settings.log);

@@ -34,6 +34,7 @@ struct RawSettings {
     mail_from: Option<String>,
     mail_retry_seconds: Option<u64>,
     model_dir: Option<String>,
+    metrics_listen: Option<String>,
 }
 
 /// Validated settings.
@@ -66,6 +67,9 @@ pub struct Settings {
     pub model_dir: Option<PathBuf>,
     /// The word embeddings every bot's matcher uses (read once, at start-up).
     pub model: Arc<Embeddings>,
+    /// Where Prometheus metrics are served (`GET /metrics`), on a listener of their own
+    /// (keep it private). None: no metrics.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Reads a standard model2vec directory: its `model.safetensors` and `tokenizer.json`,
@@ -136,6 +140,15 @@ impl Settings {
                 format!("`{listen_raw}` is not an address such as 127.0.0.1:8080"),
             )
         })?;
+        let metrics_listen = match raw.metrics_listen.filter(|m| !m.trim().is_empty()) {
+            Some(m) => Some(m.trim().parse::<SocketAddr>().map_err(|_| {
+                bad(
+                    "VIGIE_METRICS_LISTEN",
+                    format!("`{m}` is not an address such as 127.0.0.1:9090"),
+                )
+            })?),
+            None => None,
+        };
         let database_url = match raw.database_url {
             Some(url) => {
                 if !(url.starts_with("sqlite:")
@@ -229,6 +242,7 @@ impl Settings {
             None => Embeddings::shipped(),
         };
         Ok(Settings {
+            metrics_listen,
             model_dir,
             model,
             smtp_url,
@@ -263,6 +277,7 @@ impl Settings {
             mail_retry_seconds: 10,
             model_dir: None,
             model: Embeddings::shipped(),
+            metrics_listen: None,
         }
     }
 
@@ -292,6 +307,7 @@ impl fmt::Debug for Settings {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("model_dir", &self.model_dir)
+            .field("metrics_listen", &self.metrics_listen)
             .finish_non_exhaustive()
     }
 }

@@ -15,6 +15,7 @@ pub mod extract;
 mod health;
 mod knowledge;
 mod livechat_settings;
+pub mod metrics;
 mod monitored;
 mod openapi;
 mod pages;

@@ -50,10 +50,25 @@ impl Mailer {
     }
 
     pub fn spawn(&self, w: Worker) -> tokio::task::JoinHandle<()> {
+        // A stop signal nobody sends: the worker runs until aborted.
+        self.spawn_until(w, tokio::sync::watch::channel(false).1)
+    }
+
+    /// The worker, until `stop` turns true: it then finishes the round it is in (a mail
+    /// being sent is sent and its status recorded) and ends.
+    pub fn spawn_until(
+        &self,
+        w: Worker,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
         let wake = self.wake.clone();
         tokio::spawn(async move {
             tracing::info!(transport = %w.transport.describe(), "mail worker started");
+            let mut stop_open = true;
             loop {
+                if *stop.borrow() {
+                    break;
+                }
                 let pause = match w.run_once().await {
                     Ok(next) => next,
                     Err(e) => {
@@ -64,8 +79,10 @@ impl Mailer {
                 tokio::select! {
                     _ = wake.notified() => {}
                     _ = tokio::time::sleep(pause) => {}
+                    changed = stop.changed(), if stop_open => stop_open = changed.is_ok(),
                 }
             }
+            tracing::info!("mail worker stopped");
         })
     }
 }

@@ -256,6 +256,7 @@ pub async fn deploy(
         "matcher built"
     );
     core.engines.install(bot.id, served);
+    metrics::counter!("vigie_deploys_total").increment(1);
     Ok(Deployed { deployment, report })
 }
 
@@ -445,7 +446,9 @@ pub async fn ask(
 }
 
 pub fn reply(served: &Served, text: &str, lang: Option<Lang>) -> AskReply {
+    let started = std::time::Instant::now();
     let asked = served.index.ask_detailed(text, lang);
+    metrics::histogram!("vigie_matcher_seconds").record(started.elapsed().as_secs_f64());
     let outcome = asked.outcome;
     // The matcher chose the reply's language: the question's own when sure, else the
     // conversation's.

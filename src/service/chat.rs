@@ -174,14 +174,18 @@ pub async fn visitor_text(
             ..Default::default()
         },
     };
-    if let Some(done) = already_stored(core, conv, client_id).await? {
-        return Ok(done);
-    }
-    // The session's copy may be stale: another node or an operator may have changed it.
-    let conv = &core
+    // The session's copy may be stale: another node or an operator may have changed it;
+    // and a retry must not act twice. One read answers both.
+    let (fresh, stored) = core
         .store
-        .conversation_by_public_id(&conv.public_id)
+        .conversation_and_client(&conv.public_id, client_id)
         .await?;
+    if stored.is_some() {
+        return already_stored(core, conv, client_id)
+            .await?
+            .ok_or(ActionError::NotFound("message"));
+    }
+    let conv = &fresh;
     if conv.state.with_operator() {
         // An operator holds the conversation: the bot stays quiet.
         let appended = store_and_publish(core, conv.id, Some(client_id), vec![visitor]).await?;

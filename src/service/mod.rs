@@ -28,7 +28,9 @@ use crate::config::Settings;
 use crate::engines::Engines;
 use crate::mail::Mailer;
 use crate::store::Store;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use tokio::sync::watch;
 
 /// What every use case works with; cheap to clone (everything inside is shared).
 #[derive(Clone)]
@@ -44,6 +46,65 @@ pub struct Core {
     pub livechat_settings: settings::Cache,
     /// The validated settings (`public_url` is the base of every link Vigie builds).
     pub settings: Arc<Settings>,
+    /// Set when the server is shutting down: live sockets close (to reconnect elsewhere).
+    pub draining: Draining,
+}
+
+/// The shutdown signal the long-lived connections follow, and their count.
+#[derive(Clone, Default)]
+pub struct Draining {
+    tx: Arc<watch::Sender<bool>>,
+    live: Arc<AtomicUsize>,
+}
+
+/// Held by a live connection; counts it until dropped.
+pub struct Live {
+    live: Arc<AtomicUsize>,
+    kind: &'static str,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+        metrics::gauge!("vigie_connections", "kind" => self.kind).decrement(1.0);
+    }
+}
+
+impl Draining {
+    /// From now on every connection is told to go.
+    pub fn start(&self) {
+        self.tx.send_replace(true);
+    }
+
+    pub fn started(&self) -> bool {
+        *self.tx.borrow()
+    }
+
+    /// A receiver that turns true when the shutdown starts.
+    pub fn subscribe(&self) -> watch::Receiver<bool> {
+        self.tx.subscribe()
+    }
+
+    /// Resolves once the shutdown started (at once if it has).
+    pub async fn wait(&self) {
+        let mut rx = self.tx.subscribe();
+        let _ = rx.wait_for(|d| *d).await;
+    }
+
+    /// Registers a live connection of `kind` (`visitor`, `operator`).
+    pub fn live(&self, kind: &'static str) -> Live {
+        self.live.fetch_add(1, Ordering::SeqCst);
+        metrics::gauge!("vigie_connections", "kind" => kind).increment(1.0);
+        Live {
+            live: self.live.clone(),
+            kind,
+        }
+    }
+
+    /// How many connections are still open.
+    pub fn open(&self) -> usize {
+        self.live.load(Ordering::SeqCst)
+    }
 }
 
 impl Core {
@@ -55,6 +116,7 @@ impl Core {
             mailer: Mailer::default(),
             livechat_settings: settings::Cache::default(),
             settings: Arc::new(settings),
+            draining: Draining::default(),
         }
     }
 

@@ -134,6 +134,26 @@ impl Store {
         conversation_from_row(&row)
     }
 
+    /// The conversation, and the `seq` of the message this client id stored in it, if
+    /// any: what a visitor's message needs to know, in one read.
+    pub async fn conversation_and_client(
+        &self,
+        public_id: &str,
+        client_id: &str,
+    ) -> Result<(Conversation, Option<i64>)> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS}, \
+             (SELECT m.seq FROM messages m WHERE m.conversation_id = conversations.id AND m.client_id = $2) AS stored_seq \
+             FROM conversations WHERE public_id = $1"
+        ))
+        .bind(public_id)
+        .bind(client_id)
+        .fetch_optional(&self.reader)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((conversation_from_row(&row)?, row.try_get("stored_seq")?))
+    }
+
     pub async fn conversation_by_public_id(&self, public_id: &str) -> Result<Conversation> {
         let row = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"
@@ -145,9 +165,41 @@ impl Store {
         conversation_from_row(&row)
     }
 
-    /// Stores `messages` in order with consecutive sequence numbers, in one transaction.
-    /// `client_id` (if any) goes on the first message and makes the call idempotent.
+    /// Stores `messages` in order with consecutive sequence numbers, in one transaction
+    /// (shared with the other messages queued at the same moment: `writer.rs`), and
+    /// returns once it is committed. `client_id` (if any) goes on the first message and
+    /// makes the call idempotent.
     pub async fn append(
+        &self,
+        conversation_id: i64,
+        client_id: Option<&str>,
+        messages: &[NewMessage],
+    ) -> Result<Appended> {
+        let Some(writer) = &self.writer else {
+            return self.append_one(conversation_id, client_id, messages).await;
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = super::writer::Job {
+            conversation_id,
+            client_id: client_id.map(str::to_string),
+            messages: messages.to_vec(),
+            queued_at: std::time::Instant::now(),
+            reply,
+        };
+        if writer.submit(job).is_err() {
+            return self.append_one(conversation_id, client_id, messages).await;
+        }
+        match answer.await {
+            Ok(result) => result,
+            // The writer stopped before answering (the process is ending): nothing was
+            // acknowledged, the client will resend.
+            Err(_) => Err(StoreError::Corrupt("the writer stopped".into())),
+        }
+    }
+
+    /// `append` in a transaction of its own: the writer's path for a lone message and
+    /// for a batch that failed as a whole.
+    pub(super) async fn append_one(
         &self,
         conversation_id: i64,
         client_id: Option<&str>,
@@ -234,7 +286,7 @@ impl Store {
     }
 
     /// The messages an earlier `append` with this client id stored, if any.
-    async fn messages_of_client(
+    pub(super) async fn messages_of_client(
         &self,
         conversation_id: i64,
         client_id: &str,

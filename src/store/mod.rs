@@ -8,6 +8,7 @@
 //! path (PostgreSQL LISTEN/NOTIFY) lives beside it when needed. Every repository test runs
 //! against both backends.
 
+mod backup;
 mod bots;
 mod chatbox_config;
 mod conversations;
@@ -18,7 +19,10 @@ mod mail;
 mod monitored;
 mod operators;
 mod sessions;
+mod stats;
+mod writer;
 
+pub use backup::{check_sqlite_backup, restore_sqlite, sqlite_file};
 pub use bots::Bot;
 pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation, ConversationSummary, HistoryQuery};
@@ -31,6 +35,7 @@ pub use monitored::{
 };
 pub use operators::Operator;
 pub use sessions::AuthRecord;
+pub use stats::Gauges;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
@@ -127,6 +132,9 @@ pub struct Store {
     /// Reads on the hot paths.
     pub(crate) reader: AnyPool,
     backend: Backend,
+    /// The group-commit writer every `append` goes through (none in the writer's own
+    /// copy of the store).
+    writer: Option<writer::Writer>,
 }
 
 impl Store {
@@ -187,12 +195,14 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
-        let store = Store {
+        let mut store = Store {
             pool,
             reader,
             backend,
+            writer: None,
         };
         store.migrate().await?;
+        store.writer = Some(writer::Writer::spawn(store.clone()));
         Ok(store)
     }
 
@@ -233,7 +243,16 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()
     }
 
+    /// Waits until every message queued for the writer so far is committed.
+    pub async fn flush(&self) {
+        if let Some(w) = &self.writer {
+            w.flush().await;
+        }
+    }
+
+    /// Commits what is queued, then closes the pools.
     pub async fn close(&self) {
+        self.flush().await;
         self.pool.close().await;
         self.reader.close().await;
     }

@@ -43,12 +43,25 @@ pub(super) trait Endpoint: Send {
     fn on_close(&mut self);
 }
 
-/// Runs a connection until the peer leaves or goes silent.
-pub(super) async fn run<E: Endpoint>(socket: WebSocket, mut endpoint: E) {
+/// Runs a connection until the peer leaves or goes silent, or the server shuts down
+/// (then the socket is closed with 1012 "service restart": the client reconnects, to
+/// another node behind the load balancer).
+pub(super) async fn run<E: Endpoint>(
+    socket: WebSocket,
+    mut endpoint: E,
+    draining: crate::service::Draining,
+    kind: &'static str,
+) {
+    let _live = draining.live(kind);
     let mut wire = Wire::new(socket);
     let mut heartbeat = wire::heartbeat().await;
     loop {
         let step = tokio::select! {
+            biased;
+            _ = draining.wait() => {
+                wire.close_for_restart().await;
+                break;
+            }
             frame = wire.recv() => match frame {
                 Some(frame) => on_frame(&mut wire, &mut endpoint, frame).await,
                 None => Err(Closed),

@@ -54,6 +54,7 @@ pub(super) async fn upgrade(
     if !same_origin(&headers, core.public_url()) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
+    let draining = core.draining.clone();
     wire::configure(ws).on_upgrade(move |socket| {
         let (tx, rx) = mpsc::channel(256);
         conn::run(
@@ -68,6 +69,8 @@ pub(super) async fn upgrade(
                 last_refresh: None,
                 refresh_due: None,
             },
+            draining,
+            "operator",
         )
     })
 }

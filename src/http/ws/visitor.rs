@@ -26,6 +26,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 const MAX_BEFORE_HELLO: u32 = 5;
 
 pub(super) async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    let draining = state.core.draining.clone();
     wire::configure(ws).on_upgrade(move |socket| {
         conn::run(
             socket,
@@ -34,6 +35,8 @@ pub(super) async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>)
                 session: None,
                 before_hello: 0,
             },
+            draining,
+            "visitor",
         )
     })
 }
@@ -92,6 +95,7 @@ impl Endpoint for Visitor {
         }
         let core = &self.state.core;
         let (served, conv) = (&session.open.served, &session.open.conversation);
+        let started = std::time::Instant::now();
         let (client_id, result) = match frame {
             VisitorFrame::Send { client_id, text } => {
                 let act = chat::visitor_text(core, served, conv, &client_id, &text);
@@ -129,7 +133,9 @@ impl Endpoint for Visitor {
             // Answered by the connection loop.
             VisitorFrame::Hello(_) | VisitorFrame::Ping | VisitorFrame::Unknown => return Ok(()),
         };
-        acknowledge(wire, &client_id, result).await
+        let step = acknowledge(wire, &client_id, result).await;
+        metrics::histogram!("vigie_ack_seconds").record(started.elapsed().as_secs_f64());
+        step
     }
 
     async fn on_event(&mut self, wire: &mut Wire, event: Self::Event) -> Step {

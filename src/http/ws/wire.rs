@@ -80,6 +80,16 @@ impl Wire {
             .map_err(|_| Closed)
     }
 
+    /// The server is going away: close frame 1012 (service restart), then the peer's
+    /// close is not waited for.
+    pub async fn close_for_restart(&mut self) {
+        let frame = axum::extract::ws::CloseFrame {
+            code: 1012,
+            reason: Utf8Bytes::from_static("server restarting, reconnect"),
+        };
+        let _ = self.socket.send(WsMessage::Close(Some(frame))).await;
+    }
+
     /// Sends a frame. Written through `Value`, whose keys are ordered, so the JSON text is
     /// what the protocol's `json!` literals always produced.
     pub async fn send(&mut self, frame: &Outbound<'_>) -> Step {

@@ -35,6 +35,10 @@ struct Args {
     /// Vigie's base URL (http://host:port).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     base: String,
+    /// Another node's base URL for the visitors (several nodes on one PostgreSQL:
+    /// visitors on one, operators on `--base`). Default: `--base`.
+    #[arg(long)]
+    visitor_base: Option<String>,
     /// File of API tokens, one per line: the first is an admin's, the next ones are the
     /// operators' (at least operators + 1 for the catch-up operator).
     #[arg(long)]
@@ -239,7 +243,8 @@ async fn visitor(
     mut stop: tokio::sync::watch::Receiver<bool>,
     joined: tokio::sync::mpsc::Sender<Result<(), String>>,
 ) {
-    let mut ws = match connect(&ws_url(&args.base, "/ws/visitor"), None).await {
+    let base = args.visitor_base.as_deref().unwrap_or(&args.base);
+    let mut ws = match connect(&ws_url(base, "/ws/visitor"), None).await {
         Ok(ws) => ws,
         Err(e) => {
             let _ = joined.send(Err(e)).await;
