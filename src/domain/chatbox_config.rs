@@ -32,6 +32,8 @@ closed_set! {
         Livechat = "livechat",
         MonitoredConversations = "monitored_conversations",
         Suggestions = "suggestions",
+        /// At the end of a livechat, the visitor may ask for the transcript by mail.
+        Transcript = "transcript",
     }
 }
 
@@ -175,6 +177,34 @@ pub const MODULES: &[ModuleDef] = &[
                 "related_intro",
                 "Voir aussi :",
                 "See also:",
+            ),
+        ],
+    },
+    ModuleDef {
+        module: Module::Transcript,
+        default_on: false,
+        resources: &[
+            r(
+                "transcript_offer",
+                "Souhaitez-vous recevoir la transcription de cette conversation par mail ?",
+                "Would you like to receive the transcript of this conversation by mail?",
+            ),
+            r("transcript_email_label", "Votre adresse mail", "Your email address"),
+            r("transcript_send", "Recevoir la transcription", "Send me the transcript"),
+            r(
+                "transcript_sent",
+                "La transcription a été envoyée à {email}.",
+                "The transcript was sent to {email}.",
+            ),
+            r(
+                "transcript_invalid_email",
+                "Cette adresse mail n'est pas valide. Vérifiez-la et réessayez.",
+                "This email address is not valid. Check it and try again.",
+            ),
+            r(
+                "transcript_failed",
+                "La transcription n'a pas pu être envoyée. Veuillez réessayer plus tard.",
+                "The transcript could not be sent. Please try again later.",
             ),
         ],
     },
