@@ -38,9 +38,9 @@ struct SearchQuery {
     operator: Option<String>,
     /// Part of the visitor's email address.
     visitor: Option<String>,
-    /// Milliseconds since the epoch: active at or after.
+    /// Milliseconds since the epoch: last activity at or after.
     from: Option<i64>,
-    /// Milliseconds since the epoch: begun at or before.
+    /// Milliseconds since the epoch: last activity at or before.
     to: Option<i64>,
     /// The `next` of the previous page.
     cursor: Option<String>,

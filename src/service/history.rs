@@ -251,7 +251,7 @@ pub async fn record(core: &Core, public_id: &str) -> Result<Record, ActionError>
     })
 }
 
-/// "10:02" in UTC, or "2 mars 2027 10:02" when `with_day`.
+/// "10:02" (UTC).
 fn clock(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))
@@ -277,6 +277,9 @@ fn who(m: &Message, lang: Lang) -> String {
 fn said(m: &Message) -> String {
     let mut out = m.body.text.clone().unwrap_or_default();
     if let Some(k) = &m.body.knowledge {
+        if out.trim() == k.title.trim() {
+            out.clear();
+        }
         if !out.is_empty() {
             out.push(' ');
         }
@@ -325,6 +328,10 @@ pub fn text(r: &Record, lang: Lang) -> String {
     }
     out.push('\n');
     for m in &r.messages {
+        if m.author == Author::System {
+            out.push_str(&format!("{} — {}\n", clock(m.created_at), said(m)));
+            continue;
+        }
         out.push_str(&format!(
             "{} {} : {}\n",
             clock(m.created_at),
@@ -345,6 +352,14 @@ pub fn html(r: &Record, lang: Lang) -> String {
     };
     let mut out = String::new();
     for m in &r.messages {
+        if m.author == Author::System {
+            out.push_str(&format!(
+                "<p style=\"color:#666\"><em>{} — {}</em></p>\n",
+                clock(m.created_at),
+                esc(&said(m))
+            ));
+            continue;
+        }
         out.push_str(&format!(
             "<p><strong>{} {}</strong> : {}</p>\n",
             clock(m.created_at),

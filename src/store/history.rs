@@ -68,9 +68,10 @@ pub struct HistoryQuery {
     pub operator_id: Option<OperatorId>,
     /// Part of the visitor's email address, any case.
     pub visitor: Option<String>,
-    /// Active at or after this instant (ms).
+    /// Last activity at or after this instant (ms).
     pub from_ms: Option<i64>,
-    /// Started at or before this instant (ms).
+    /// Last activity at or before this instant (ms): with `from_ms`, a range of the
+    /// recency index.
     pub to_ms: Option<i64>,
     pub after: Option<HistoryCursor>,
     pub limit: i64,
@@ -228,7 +229,7 @@ impl Store {
             filters += &format!(" AND c.updated_at >= {}", arg(Bind::I(from)));
         }
         if let Some(to) = q.to_ms {
-            filters += &format!(" AND c.created_at <= {}", arg(Bind::I(to)));
+            filters += &format!(" AND c.updated_at <= {}", arg(Bind::I(to)));
         }
         if let Some(cur) = q.after {
             let (a, b, c) = (
