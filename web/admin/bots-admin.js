@@ -92,7 +92,7 @@ export async function renderBotsAdmin(ctx, notice) {
     const name = h("input", { id: "nb-name", type: "text", required: true });
     const langs = langFields("nb", null);
     const out = h("div", { "aria-live": "polite" });
-    createForm = h("form.card#bot-new", { novalidate: true, onsubmit: async (e) => {
+    createForm = h("form#bot-new.card", { novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
       out.replaceChildren();
       try {

@@ -48,7 +48,7 @@ async function renderTemplate(box, { api, lang }) {
   const inputs = {};
   const errs = {};
   const msg = h("div", { "aria-live": "polite" });
-  const out = h("div.mail-preview#tr-preview", { "aria-live": "polite" });
+  const out = h("div#tr-preview.mail-preview", { "aria-live": "polite" });
   const langBlock = (l) => h("fieldset", h("legend", l === "fr" ? t("langFr") : t("langEn")),
     PARTS.map((p) => {
       const id = `tr-${l}-${p}`;

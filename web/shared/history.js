@@ -251,7 +251,7 @@ export function mountHistory(root, { api, lang }) {
         h("span.status", { role: "status" }, t("pageN", page + 1)),
         page > 0 ? h("button", { type: "button", onclick: () => { page = 0; load(results, msg); } }, t("first")) : null,
         data.next ? h("button#hist-next", { type: "button", onclick: () => { page += 1; load(results, msg); } }, t("more")) : null,
-        h("a.button#hist-csv", { href: csv, download: "conversations.csv" }, t("exportCsv"))),
+        h("a#hist-csv.button", { href: csv, download: "conversations.csv" }, t("exportCsv"))),
       rows.length ? h("table.hist-table",
         h("caption.sr", t("results")),
         h("thead", h("tr", h("th", t("colWhen")), h("th", t("colName")), h("th", t("colBot")), h("th", t("colKind")),
@@ -280,7 +280,7 @@ export function mountHistory(root, { api, lang }) {
     const s = encodeURIComponent(r.conversation);
     const mailMsg = h("div", { "aria-live": "polite" });
     const mailInput = h("input#hist-mail-to", { type: "email", autocomplete: "off", "aria-describedby": "hist-mail-hint", value: "" });
-    const mailForm = h("form.card#hist-mail", { onsubmit: async (e) => {
+    const mailForm = h("form#hist-mail.card", { novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
       mailMsg.replaceChildren();
       try {
@@ -301,7 +301,7 @@ export function mountHistory(root, { api, lang }) {
       const resendMsg = h("div", { "aria-live": "polite" });
       const resendInput = h("input#hist-resend-to", { type: "email", autocomplete: "off", value: "" });
       const status = (mail) => (mail ? ` · ${T[lang()].mailStatus[mail.status] || mail.status}${mail.error ? ` (${mail.error})` : ""}` : "");
-      monitored = h("section.card#hist-monitored",
+      monitored = h("section#hist-monitored.card",
         h("h2", t("monitoredTitle")),
         h("dl.hist-dl",
           h("dt", t("monitoredName")), h("dd", m.name),
@@ -315,7 +315,7 @@ export function mountHistory(root, { api, lang }) {
           l.opened_at ? ` · ${t("linkOpened")} ${when(l.opened_at)}` : "",
           l.revoked_at ? ` · ${t("linkRevoked")} ${when(l.revoked_at)}` : "",
           status(l.mail)))),
-        h("form#hist-resend", { onsubmit: async (e) => {
+        h("form#hist-resend", { novalidate: true, onsubmit: async (e) => {
           e.preventDefault();
           resendMsg.replaceChildren();
           try {
@@ -331,7 +331,7 @@ export function mountHistory(root, { api, lang }) {
         h("div.actions", h("button", { type: "submit" }, t("resendButton"))),
         resendMsg));
     }
-    const mails = r.transcript_mails && r.transcript_mails.length ? h("section.card#hist-mails",
+    const mails = r.transcript_mails && r.transcript_mails.length ? h("section#hist-mails.card",
       h("h2", t("mailsTitle")),
       h("ul", r.transcript_mails.map((x) => h("li",
         `${when(x.created_at)} · ${x.email} · ${x.requested_by === "visitor" ? t("byVisitor") : t("byOperator", x.operator)}`,
@@ -348,9 +348,9 @@ export function mountHistory(root, { api, lang }) {
         h("dt", t("operators")), h("dd", r.operators.length ? r.operators.join(", ") : t("noOperator")),
         h("dt", t("colVisitor")), h("dd", r.visitor || "—")),
       h("div.actions",
-        h("a.button#hist-export-txt", { href: `${API}/conversations/${s}/transcript?format=txt&lang=${lang()}`, download: `${r.conversation}.txt` }, t("exportTxt")),
-        h("a.button#hist-export-json", { href: `${API}/conversations/${s}/transcript?format=json`, download: `${r.conversation}.json` }, t("exportJson"))),
-      h("section.card#hist-transcript", h("h2", t("transcript")), h("ol.hist-msgs", r.messages.map(messageView))),
+        h("a#hist-export-txt.button", { href: `${API}/conversations/${s}/transcript?format=txt&lang=${lang()}`, download: `${r.conversation}.txt` }, t("exportTxt")),
+        h("a#hist-export-json.button", { href: `${API}/conversations/${s}/transcript?format=json`, download: `${r.conversation}.json` }, t("exportJson"))),
+      h("section#hist-transcript.card", h("h2", t("transcript")), h("ol.hist-msgs", r.messages.map(messageView))),
       monitored,
       mailForm,
       mails);
