@@ -263,7 +263,7 @@ fn who(m: &Message, lang: Lang) -> String {
     let fr = lang == Lang::Fr;
     match m.author {
         Author::Visitor => if fr { "Visiteur" } else { "Visitor" }.into(),
-        Author::Bot => if fr { "Assistant" } else { "Assistant" }.into(),
+        Author::Bot => "Assistant".into(),
         Author::Operator => m
             .body
             .operator
@@ -307,8 +307,7 @@ fn said(m: &Message) -> String {
 pub fn text(r: &Record, lang: Lang) -> String {
     let fr = lang == Lang::Fr;
     let mut out = format!(
-        "{} {} — {} ({}) — {}\n",
-        if fr { "Conversation" } else { "Conversation" },
+        "Conversation {} — {} ({}) — {}\n",
         r.conversation.public_id,
         r.bot.name,
         r.bot.slug,

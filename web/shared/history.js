@@ -262,15 +262,20 @@ export function mountHistory(root, { api, lang }) {
   function messageView(m) {
     const who = m.author === "operator" ? (m.operator && m.operator.name) || t("authors").operator : T[lang()].authors[m.author] || m.author;
     const body = [];
-    if (m.text) body.push(h("div.hist-text", m.text));
-    if (m.knowledge) body.push(h("div.hist-knowledge", h("span.badge", t("knowledge")), " ", m.knowledge.title, " ", h("code", m.knowledge.id)));
+    const sameAsTitle = m.knowledge && m.text && m.text.trim() === m.knowledge.title.trim();
+    if (m.text && !sameAsTitle) body.push(h("div.hist-text", m.text));
+    if (m.knowledge) {
+      body.push(h("div.hist-knowledge", h("span.badge", t("knowledge")), " ", h("strong", m.knowledge.title), " ", h("code", m.knowledge.id)));
+      // The answer as text: the (server-sanitized) HTML parsed off-document, only its text shown.
+      if (m.html) body.push(h("div.hist-answer", new DOMParser().parseFromString(m.html, "text/html").body.textContent.trim()));
+    }
     if (m.suggestions && m.suggestions.length) body.push(h("div.hist-sugg", `${t("suggestions")} : `, m.suggestions.map((s) => s.title).join(" | ")));
     return h(`li.hist-msg.hist-${m.author}`, { "data-seq": m.seq },
       h("div.hist-meta", h("strong", who), " · ", when(m.at || m.created_at)),
       body);
   }
 
-  async function openConversation(id) {
+  async function openConversation(id, notice) {
     let r;
     try { r = await api("GET", `/conversations/${encodeURIComponent(id)}`); } catch (err) {
       if (err.status === 401) return;
@@ -278,7 +283,7 @@ export function mountHistory(root, { api, lang }) {
       return;
     }
     const s = encodeURIComponent(r.conversation);
-    const mailMsg = h("div", { "aria-live": "polite" });
+    const mailMsg = h("div", { "aria-live": "polite" }, notice ? h("div.msg.ok", { role: "status" }, notice) : null);
     const mailInput = h("input#hist-mail-to", { type: "email", autocomplete: "off", "aria-describedby": "hist-mail-hint", value: "" });
     const mailForm = h("form#hist-mail.card", { novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
@@ -287,6 +292,8 @@ export function mountHistory(root, { api, lang }) {
         const email = mailInput.value.trim();
         const done = await api("POST", `/conversations/${s}/transcript/mail`, email ? { email } : {});
         mailMsg.replaceChildren(h("div.msg.ok", { role: "status" }, t("mailQueued", done.email)));
+        // The record again, with this mail among the transcripts sent (the notice kept).
+        setTimeout(() => openConversation(id, t("mailQueued", done.email)), 1500);
       } catch (err) { mailMsg.replaceChildren(errorBox(err, { email: t("mailTo") })); }
     } },
     h("h2", t("mailTitle")),
