@@ -88,9 +88,10 @@ pub struct HistoryPage {
 #[derive(Clone, Copy)]
 enum TextPlan {
     None,
-    /// The most recent conversations through the other filters, their messages probed.
-    Walk,
-    /// How many conversations the walk saw (a `COUNT` row `n`).
+    /// The most recent conversations through the other filters, their messages probed,
+    /// down to this bound (the window's oldest; none: all of them).
+    Walk(Option<HistoryCursor>),
+    /// The keys of the `WALK` most recent conversations through the other filters.
     Window,
     /// The trigram index.
     Index,
@@ -137,22 +138,25 @@ impl Store {
         let rows = match &q.text {
             None => self.history_rows(q, TextPlan::None).await?,
             Some(_) => {
-                let walked = self.history_rows(q, TextPlan::Walk).await?;
-                if walked.len() as i64 > q.limit {
+                // The window: the keys of the most recent conversations through the other
+                // filters (an index-only walk); its oldest bounds the probe walk.
+                let window = self.history_rows(q, TextPlan::Window).await?;
+                let bound = if window.len() as i64 >= WALK {
+                    let r = window.last().expect("a full window");
+                    Some(HistoryCursor {
+                        updated_at: r.try_get("updated_at")?,
+                        id: r.try_get("id")?,
+                    })
+                } else {
+                    None
+                };
+                let walked = self.history_rows(q, TextPlan::Walk(bound)).await?;
+                if walked.len() as i64 > q.limit || bound.is_none() {
+                    // A full page, or every conversation the other filters let through was
+                    // probed: the walk's rows are the answer.
                     walked
                 } else {
-                    // The walk saw every conversation the other filters let through: its
-                    // rows are the whole answer.
-                    let window = self.history_rows(q, TextPlan::Window).await?;
-                    let seen: i64 = match window.first() {
-                        Some(r) => r.try_get("n")?,
-                        None => 0,
-                    };
-                    if seen < WALK {
-                        walked
-                    } else {
-                        self.history_rows(q, TextPlan::Index).await?
-                    }
+                    self.history_rows(q, TextPlan::Index).await?
                 }
             }
         };
@@ -244,13 +248,12 @@ impl Store {
             Backend::Sqlite => "LIKE",
             Backend::Postgres => "ILIKE",
         };
-        let window = format!(
-            "SELECT c.id FROM conversations c LEFT JOIN monitored_conversations mc ON mc.conversation_id = c.id \
-             WHERE 1 = 1{filters} ORDER BY c.updated_at DESC, c.id DESC LIMIT {WALK}"
-        );
         let (from, text_filter) = match plan {
             TextPlan::Window => {
-                let sql = format!("SELECT COUNT(*) AS n FROM ({window}) w");
+                let sql = format!(
+                    "SELECT c.updated_at, c.id FROM conversations c LEFT JOIN monitored_conversations mc ON mc.conversation_id = c.id \
+                     WHERE 1 = 1{filters} ORDER BY c.updated_at DESC, c.id DESC LIMIT {WALK}"
+                );
                 let mut query = sqlx::query(&sql);
                 for b in binds {
                     query = match b {
@@ -261,13 +264,27 @@ impl Store {
                 return Ok(query.fetch_all(&self.reader).await?);
             }
             TextPlan::None => ("conversations c".to_string(), String::new()),
-            TextPlan::Walk => {
+            TextPlan::Walk(bound) => {
+                // Walked lazily in the recency order: it stops as soon as the page is full,
+                // and never goes past the window's oldest conversation.
+                let bounded = match bound {
+                    Some(b) => {
+                        let (x, y, z) = (
+                            arg(Bind::I(b.updated_at)),
+                            arg(Bind::I(b.updated_at)),
+                            arg(Bind::I(b.id)),
+                        );
+                        format!(" AND (c.updated_at > {x} OR (c.updated_at = {y} AND c.id >= {z}))")
+                    }
+                    None => String::new(),
+                };
                 let pattern = arg(Bind::S(format!("%{}%", like_escape(text))));
-                let walk = format!("({window}) w JOIN conversations c ON c.id = w.id");
                 (
-                    walk,
+                    "conversations c".to_string(),
+                    // The messages are probed only for a conversation the other filters let
+                    // through (CASE short-circuits: SQLite would probe first otherwise).
                     format!(
-                        " AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.search_text {ilike} {pattern} ESCAPE '\\')"
+                        "{bounded} AND CASE WHEN 1 = 1{filters} THEN EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.search_text {ilike} {pattern} ESCAPE '\\') ELSE FALSE END"
                     ),
                 )
             }
