@@ -687,8 +687,8 @@ async fn a_handoff_knowledge_puts_the_visitor_through(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(txt.contains("Claire: VPN lent"), "{txt}");
-    assert!(!txt.contains("Assistant: VPN lent"), "{txt}");
+    assert!(txt.contains("Claire : [VPN lent"), "{txt}");
+    assert!(!txt.contains("Assistant : [VPN lent"), "{txt}");
 }
 
 both_backends!(
