@@ -1,6 +1,6 @@
 //! Bots: a slug used in URLs, a name, the languages they answer in and the default one.
 
-use super::FieldError;
+use super::{FieldError, Problem};
 use vigie_bot::Lang;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -8,16 +8,18 @@ pub struct BotSlug(String);
 
 impl BotSlug {
     /// 2 to 40 characters of `a-z`, `0-9` and `-`, starting with a letter or digit.
-    pub fn parse(raw: &str) -> Result<BotSlug, String> {
+    pub fn parse(raw: &str) -> Result<BotSlug, Problem> {
         let s = raw.trim();
         let ok = (2..=40).contains(&s.len())
             && s.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.starts_with('-');
         if !ok {
-            return Err(format!(
-                "`{s}` is not a valid slug (2 to 40 characters among a-z, 0-9 and -)"
-            ));
+            return Err(Problem::new(
+                "slug_invalid",
+                format!("`{s}` is not a valid slug (2 to 40 characters among a-z, 0-9 and -)"),
+            )
+            .param("value", s));
         }
         Ok(BotSlug(s.to_string()))
     }
@@ -48,40 +50,25 @@ impl BotProfile {
         let mut errors = Vec::new();
         let name_t = name.trim();
         if name_t.is_empty() {
-            errors.push(FieldError::new("name", "the name is required").code("required"));
+            errors.push(FieldError::of("name", Problem::required("the name")));
         } else if name_t.chars().count() > 100 {
-            errors.push(
-                FieldError::new("name", "the name is too long (100 characters at most)")
-                    .code("too_long")
-                    .param("max", 100),
-            );
+            errors.push(FieldError::of("name", Problem::too_long("the name", 100)));
         } else if name_t.chars().any(char::is_control) {
-            errors.push(FieldError::new("name", "the name must be one line").code("one_line"));
+            errors.push(FieldError::of(
+                "name",
+                Problem::new("single_line", "the name must be a single line"),
+            ));
         }
         let default_lang = Lang::parse(lang.trim());
         if default_lang.is_none() {
-            errors.push(
-                FieldError::new(
-                    "lang",
-                    format!("unknown language `{lang}` (expected fr or en)"),
-                )
-                .code("unknown_lang")
-                .param("lang", lang),
-            );
+            errors.push(FieldError::of("lang", Problem::bad_lang(lang)));
         }
         let mut parsed = Vec::new();
         for l in langs {
             match Lang::parse(l.trim()) {
                 Some(l) if !parsed.contains(&l) => parsed.push(l),
                 Some(_) => {}
-                None => errors.push(
-                    FieldError::new(
-                        "langs",
-                        format!("unknown language `{l}` (expected fr or en)"),
-                    )
-                    .code("unknown_lang")
-                    .param("lang", l.as_str()),
-                ),
+                None => errors.push(FieldError::of("langs", Problem::bad_lang(l))),
             }
         }
         if let Some(d) = default_lang {
@@ -126,14 +113,7 @@ impl NewBot {
         langs: &[String],
     ) -> Result<NewBot, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let slug = BotSlug::parse(slug).map_err(|m| {
-            errors.push(
-                FieldError::new("slug", m)
-                    .code("bad_slug")
-                    .param("min", 2)
-                    .param("max", 40),
-            )
-        });
+        let slug = BotSlug::parse(slug).map_err(|p| errors.push(FieldError::of("slug", p)));
         let profile = BotProfile::parse(name, lang, langs).map_err(|e| errors.extend(e));
         match (slug, profile) {
             (Ok(slug), Ok(p)) if errors.is_empty() => Ok(NewBot {
@@ -166,13 +146,13 @@ mod tests {
             codes,
             vec![
                 ("name", "required"),
-                ("lang", "unknown_lang"),
-                ("langs", "unknown_lang")
+                ("lang", "lang_invalid"),
+                ("langs", "lang_invalid")
             ]
         );
         let e = BotProfile::parse("A", "en", &["fr".into()]).unwrap_err();
         assert_eq!(e[0].code, "default_not_in_langs");
         let e = NewBot::parse("-x", "A", "fr").unwrap_err();
-        assert_eq!((e[0].field.as_str(), e[0].code), ("slug", "bad_slug"));
+        assert_eq!((e[0].field.as_str(), e[0].code), ("slug", "slug_invalid"));
     }
 }

@@ -1,6 +1,7 @@
 //! Operators: the people who log in (admins configure, operators answer).
 
 use super::closed::closed_set;
+use super::Problem;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -11,13 +12,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn parse(s: &str) -> Result<Role, String> {
+    pub fn parse(s: &str) -> Result<Role, Problem> {
         match s {
             "admin" => Ok(Role::Admin),
             "operator" => Ok(Role::Operator),
-            other => Err(format!(
-                "unknown role `{other}` (expected admin or operator)"
-            )),
+            other => Err(Problem::new(
+                "role_invalid",
+                format!("unknown role `{other}` (expected admin or operator)"),
+            )
+            .param("value", other)),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -40,16 +43,19 @@ impl fmt::Display for Role {
 pub struct OperatorName(String);
 
 impl OperatorName {
-    pub fn parse(raw: &str) -> Result<OperatorName, String> {
+    pub fn parse(raw: &str) -> Result<OperatorName, Problem> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err("name is required".into());
+            return Err(Problem::required("name"));
         }
         if s.chars().count() > 100 {
-            return Err("name is too long (100 characters at most)".into());
+            return Err(Problem::too_long("name", 100));
         }
         if s.chars().any(char::is_control) {
-            return Err("name must not contain control characters or line breaks".into());
+            return Err(Problem::new(
+                "single_line",
+                "name must not contain control characters or line breaks",
+            ));
         }
         Ok(OperatorName(s.to_string()))
     }
@@ -59,13 +65,15 @@ impl OperatorName {
 }
 
 /// Passwords: at least 10 characters, at most 1,000 (argon2 work is bounded).
-pub fn check_password(pw: &str) -> Result<(), String> {
+pub fn check_password(pw: &str) -> Result<(), Problem> {
     let n = pw.chars().count();
     if n < 10 {
-        return Err("password must have at least 10 characters".into());
+        return Err(
+            Problem::new("too_short", "password must have at least 10 characters").param("min", 10),
+        );
     }
     if n > 1000 {
-        return Err("password is too long".into());
+        return Err(Problem::too_long("password", 1000));
     }
     Ok(())
 }

@@ -92,12 +92,14 @@ async fn export(
     match q.format.as_deref().unwrap_or("csv") {
         "csv" => {}
         other => {
-            return Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
+            return Err(ApiError::Invalid(vec![crate::domain::FieldError::of(
                 "format",
-                format!("unknown format `{other}` (csv)"),
-            )
-            .code("one_of")
-            .param("values", "csv")]))
+                crate::domain::Problem::new(
+                    "format_invalid",
+                    format!("unknown format `{other}` (csv)"),
+                )
+                .param("value", other),
+            )]))
         }
     }
     q.limit = Some(history::MAX_LIMIT);
@@ -215,19 +217,22 @@ async fn transcript(
     let Query(f) = query?;
     let format = f.format.as_deref().unwrap_or("txt");
     if !matches!(format, "txt" | "json") {
-        return Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
+        return Err(ApiError::Invalid(vec![crate::domain::FieldError::of(
             "format",
-            format!("unknown format `{format}` (txt or json)"),
-        )
-        .code("one_of")
-        .param("values", "txt, json")]));
+            crate::domain::Problem::new(
+                "format_invalid",
+                format!("unknown format `{format}` (txt or json)"),
+            )
+            .param("value", format),
+        )]));
     }
     let lang = match f.lang.as_deref() {
         None | Some("") => None,
         Some(l) => Some(Lang::parse(l).ok_or_else(|| {
-            ApiError::Invalid(vec![crate::domain::FieldError::new("lang", "fr or en")
-                .code("one_of")
-                .param("values", "fr, en")])
+            ApiError::Invalid(vec![crate::domain::FieldError::of(
+                "lang",
+                crate::domain::Problem::bad_lang(l),
+            )])
         })?),
     };
     let r = history::record(&state, &id).await?;

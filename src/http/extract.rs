@@ -12,7 +12,7 @@ use crate::domain::Role;
 use crate::service::Core;
 use crate::store::{AuthRecord, StoreError};
 use axum::extract::{FromRef, FromRequest, FromRequestParts};
-use axum::http::{request::Parts, Method};
+use axum::http::{request::Parts, Method, StatusCode};
 
 pub const SESSION_COOKIE: &str = "vigie_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -56,17 +56,29 @@ where
         if let Some(token) = bearer {
             return match state.store.api_token(&token_hash(token)).await {
                 Ok(rec) => Ok(Authed(rec)),
-                Err(StoreError::NotFound) => Err(ApiError::Unauthorized("invalid API token")),
+                Err(StoreError::NotFound) => Err(ApiError::coded(
+                    StatusCode::UNAUTHORIZED,
+                    "token_invalid",
+                    "invalid API token",
+                )),
                 Err(e) => Err(e.into()),
             };
         }
         let Some(cookie) = session_cookie(&parts.headers) else {
-            return Err(ApiError::Unauthorized("log in first"));
+            return Err(ApiError::coded(
+                StatusCode::UNAUTHORIZED,
+                "login_required",
+                "log in first",
+            ));
         };
         let rec = match state.store.session(&token_hash(&cookie)).await {
             Ok(rec) => rec,
             Err(StoreError::NotFound) => {
-                return Err(ApiError::Unauthorized("session expired, log in again"))
+                return Err(ApiError::coded(
+                    StatusCode::UNAUTHORIZED,
+                    "session_expired",
+                    "session expired, log in again",
+                ))
             }
             Err(e) => return Err(e.into()),
         };
@@ -75,7 +87,9 @@ where
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             let expected = rec.csrf_token.as_deref();
             if sent.is_none() || sent != expected {
-                return Err(ApiError::Forbidden(
+                return Err(ApiError::coded(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
                     "missing or wrong CSRF token (X-CSRF-Token header)",
                 ));
             }
@@ -94,7 +108,11 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Authed(rec) = Authed::from_request_parts(parts, state).await?;
         if rec.operator.role != Role::Admin {
-            return Err(ApiError::Forbidden("this needs the admin role"));
+            return Err(ApiError::coded(
+                StatusCode::FORBIDDEN,
+                "admin_only",
+                "this needs the admin role",
+            ));
         }
         Ok(Admin(rec))
     }

@@ -9,6 +9,7 @@ use crate::mail::template::Rendered;
 use crate::service::{livechat, settings};
 use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -33,8 +34,10 @@ async fn update(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<LivechatSettings>> {
     if !body.is_object() {
-        return Err(ApiError::BadRequest(
-            "the body must be a JSON object".into(),
+        return Err(ApiError::coded(
+            StatusCode::BAD_REQUEST,
+            "json_object_expected",
+            "the body must be a JSON object",
         ));
     }
     let current = settings::livechat(&state).await?;
@@ -44,7 +47,9 @@ async fn update(
         ApiError::Invalid(vec![crate::domain::FieldError::new(
             "settings",
             e.to_string(),
-        )])
+        )
+        .code("body_invalid")
+        .param("detail", e.to_string())])
     })?;
     Ok(Json(livechat::save_settings(&state, settings).await?))
 }
@@ -123,7 +128,6 @@ async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult
             "kind",
             format!("unknown template `{other}` (monitored or transcript)"),
         )
-        .code("one_of")
-        .param("values", "monitored, transcript")])),
+        .code("filter_invalid")])),
     }
 }

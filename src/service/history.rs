@@ -78,11 +78,13 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
         Some(v) => match ConversationState::parse(v) {
             Some(st) => Some(st),
             None => {
-                errors.push(
-                    FieldError::new("state", "state is one of bot, queued, live, closed")
-                        .code("one_of")
-                        .param("values", "bot, queued, live, closed"),
-                );
+                errors.push(FieldError::of(
+                    "state",
+                    Problem::new(
+                        "filter_invalid",
+                        "state is one of bot, queued, live, closed",
+                    ),
+                ));
                 None
             }
         },
@@ -92,11 +94,10 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
         Some(v) => match ConversationKind::parse(v) {
             Some(k) => Some(k),
             None => {
-                errors.push(
-                    FieldError::new("kind", "kind is one of bot, livechat, monitored")
-                        .code("one_of")
-                        .param("values", "bot, livechat, monitored"),
-                );
+                errors.push(FieldError::of(
+                    "kind",
+                    Problem::new("filter_invalid", "kind is one of bot, livechat, monitored"),
+                ));
                 None
             }
         },
@@ -133,7 +134,7 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
         if v.is_some_and(|v| v < 0) {
             errors.push(
                 FieldError::new(field, "a date is a positive number of milliseconds")
-                    .code("bad_date"),
+                    .code("date_invalid"),
             );
         }
     }
@@ -141,7 +142,7 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
         if f > t {
             errors.push(
                 FieldError::new("to", "the end of the period is before its start")
-                    .code("bad_period"),
+                    .code("period_invalid"),
             );
         }
     }
@@ -151,7 +152,8 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
             Some(c) => Some(c),
             None => {
                 errors.push(
-                    FieldError::new("cursor", "not a cursor this search gave").code("bad_cursor"),
+                    FieldError::new("cursor", "not a cursor this search gave")
+                        .code("cursor_invalid"),
                 );
                 None
             }
@@ -159,12 +161,10 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
     };
     let limit = s.limit.unwrap_or(50);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(
-            FieldError::new("limit", format!("between 1 and {MAX_LIMIT}"))
-                .code("out_of_range")
-                .param("min", 1)
-                .param("max", MAX_LIMIT),
-        );
+        errors.push(FieldError::of(
+            "limit",
+            Problem::out_of_range(1, MAX_LIMIT, ""),
+        ));
     }
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
@@ -401,21 +401,16 @@ pub async fn mail(
 ) -> Result<Mailed, ActionError> {
     let email = match present(email) {
         Some(raw) => Email::parse(raw)
-            .map_err(|m| {
-                ActionError::Invalid(vec![FieldError::new("email", m)
-                    .code("invalid_email")
-                    .param("email", raw)])
-            })?
+            .map_err(|p| ActionError::Invalid(vec![FieldError::of("email", p)]))?
             .as_str()
             .to_string(),
         None => match core.store.visitor_email(conversation.id).await? {
             Some(known) => known,
             None => {
-                return Err(ActionError::Invalid(vec![FieldError::new(
+                return Err(ActionError::Invalid(vec![FieldError::of(
                     "email",
-                    "the visitor's address is not known: give one",
-                )
-                .code("email_required")]))
+                    Problem::required("the visitor's address (not known)"),
+                )]))
             }
         },
     };
@@ -424,7 +419,10 @@ pub async fn mail(
         if !served.snapshot.config.module_on(Module::Transcript) {
             return Err(ActionError::refused(
                 Refusal::Forbidden,
-                Problem::new("module_off", "the transcript module is off for this bot"),
+                Problem::new(
+                    "transcript_off",
+                    "the transcript module is off for this bot",
+                ),
             ));
         }
         if core

@@ -143,7 +143,7 @@ async fn search_filters_and_keyset_pages(app: &TestApp) {
     refused(
         s.get("/api/v1/conversations?kind=phone").await,
         "kind",
-        "one_of",
+        "filter_invalid",
     )
     .await;
     let found = expect(s.get("/api/v1/conversations?state=bot&bot=demo").await, 200).await;
@@ -151,7 +151,7 @@ async fn search_filters_and_keyset_pages(app: &TestApp) {
     refused(
         s.get("/api/v1/conversations?state=lost").await,
         "state",
-        "one_of",
+        "filter_invalid",
     )
     .await;
     refused(
@@ -208,13 +208,13 @@ async fn search_filters_and_keyset_pages(app: &TestApp) {
         ))
         .await,
         "to",
-        "bad_period",
+        "period_invalid",
     )
     .await;
     refused(
         s.get("/api/v1/conversations?from=-5").await,
         "from",
-        "bad_date",
+        "date_invalid",
     )
     .await;
     expect(s.get("/api/v1/conversations?from=yesterday").await, 400).await;
@@ -251,7 +251,7 @@ async fn search_filters_and_keyset_pages(app: &TestApp) {
     refused(
         s.get("/api/v1/conversations?cursor=garbage").await,
         "cursor",
-        "bad_cursor",
+        "cursor_invalid",
     )
     .await;
     refused(
@@ -329,14 +329,14 @@ async fn a_record_and_its_exports(app: &TestApp) {
         s.get(&format!("/api/v1/conversations/{a}/transcript?format=pdf"))
             .await,
         "format",
-        "one_of",
+        "format_invalid",
     )
     .await;
     refused(
         s.get(&format!("/api/v1/conversations/{a}/transcript?lang=de"))
             .await,
         "lang",
-        "one_of",
+        "lang_invalid",
     )
     .await;
     expect(s.get("/api/v1/conversations/c_nope/transcript").await, 404).await;
@@ -359,7 +359,7 @@ async fn a_record_and_its_exports(app: &TestApp) {
     refused(
         s.get("/api/v1/conversations/export?format=xlsx").await,
         "format",
-        "one_of",
+        "format_invalid",
     )
     .await;
     refused(
@@ -450,7 +450,7 @@ async fn transcript_by_mail_from_the_history(backend: Backend) {
         )
         .await,
         "email",
-        "invalid_email",
+        "email_invalid",
     )
     .await;
     expect(
@@ -485,7 +485,7 @@ async fn transcript_by_mail_from_the_history(backend: Backend) {
         )
         .await,
         "email",
-        "email_required",
+        "required",
     )
     .await;
     expect(
@@ -525,7 +525,7 @@ async fn the_visitor_asks_for_the_transcript(backend: Backend) {
     op.hello(json!({})).await;
     op.available().await;
 
-    // Module off (its default): refused with `module_off`.
+    // Module off (its default): refused with `transcript_off`.
     let mut v = Visitor::connect(&app).await;
     v.hello("demo").await;
     v.say("q-1", "mon vpn ne se connecte pas").await;
@@ -534,7 +534,7 @@ async fn the_visitor_asks_for_the_transcript(backend: Backend) {
     let e = v.expect("error").await;
     assert_eq!(
         (e["code"].as_str(), e["client_id"].as_str()),
-        (Some("module_off"), Some("t-0")),
+        (Some("transcript_off"), Some("t-0")),
         "{e}"
     );
 
@@ -580,14 +580,14 @@ async fn the_visitor_asks_for_the_transcript(backend: Backend) {
     let e = v.expect("error").await;
     assert_eq!(
         (e["code"].as_str(), e["client_id"].as_str()),
-        (Some("email_required"), Some("t-2"))
+        (Some("required"), Some("t-2"))
     );
     v.send(json!({"type": "transcript", "client_id": "t-3", "email": "moi@@example"}))
         .await;
-    assert_eq!(v.expect("error").await["code"], "invalid_email");
+    assert_eq!(v.expect("error").await["code"], "email_invalid");
     v.send(json!({"type": "transcript", "client_id": "bad id!", "email": "moi@example.com"}))
         .await;
-    assert_eq!(v.expect("error").await["code"], "invalid");
+    assert_eq!(v.expect("error").await["code"], "client_id_invalid");
     assert_eq!(sink.count(), 0);
     v.send(json!({"type": "transcript", "client_id": "t-4", "email": "Moi@Example.com"}))
         .await;
@@ -668,7 +668,7 @@ async fn bots_are_created_renamed_and_archived(app: &TestApp) {
             .post("/api/v1/bots", &json!({"slug": "-RH", "name": "x"}))
             .await,
         "slug",
-        "bad_slug",
+        "slug_invalid",
     )
     .await;
     refused(
@@ -698,7 +698,7 @@ async fn bots_are_created_renamed_and_archived(app: &TestApp) {
             )
             .await,
         "langs",
-        "unknown_lang",
+        "lang_invalid",
     )
     .await;
     let op = app.operator().await;

@@ -83,11 +83,11 @@ test('admin: bots created, renamed and archived; errors in French by label', asy
   await admin.locator('#nb-name').fill('Aide RH');
   await admin.getByRole('button', { name: 'Créer le bot' }).click();
   const alert = admin.locator('#bot-new [role=alert]');
-  await waitFor(async () => /^Identifiant : de 2 à 40 caractères parmi a-z, 0-9 et -/.test(await alert.textContent({ timeout: 1000 })), { what: 'the slug refused' })
+  await waitFor(async () => /^Identifiant : « RH! » n'est pas un identifiant valide \(2 à 40 caractères parmi a-z, 0-9 et -\)$/.test(await alert.textContent({ timeout: 1000 })), { what: 'the slug refused' })
     .catch(async (e) => { throw new Error(`${e.message}; shown: ${await admin.locator('#main').innerText()} ${JSON.stringify(admin.problems)}`); });
   await admin.locator('#nb-slug').fill('demo');
   await admin.getByRole('button', { name: 'Créer le bot' }).click();
-  await waitFor(async () => /Un bot avec l'identifiant « demo » existe déjà\./.test(await alert.textContent()), { what: 'the duplicate refused' });
+  await waitFor(async () => /^Identifiant : un bot porte déjà cet identifiant$/.test(await alert.textContent()), { what: 'the duplicate refused' });
   // French and English, French by default.
   await admin.locator('#nb-slug').fill('rh');
   await admin.locator('#nb-lang-en').check();
@@ -100,7 +100,7 @@ test('admin: bots created, renamed and archived; errors in French by label', asy
   await row.getByRole('button', { name: 'Modifier' }).click();
   await admin.locator('#eb-rh-name').fill('');
   await row.getByRole('button', { name: 'Enregistrer' }).click();
-  await waitFor(async () => /^Nom : obligatoire\.$/.test(await row.locator('[role=alert]').textContent()), { what: 'the empty name refused' });
+  await waitFor(async () => /^Nom : obligatoire$/.test(await row.locator('[role=alert]').textContent()), { what: 'the empty name refused' });
   await admin.locator('#eb-rh-name').fill('Ressources humaines');
   await row.getByRole('button', { name: 'Enregistrer' }).click();
   await waitFor(async () => /Bot « Ressources humaines » enregistré\./.test(await admin.locator('#bots-msg').textContent()), { what: 'renamed' });
@@ -149,7 +149,7 @@ test('the history finds a monitored conversation by the visitor\'s email, opens 
   // Too short a text: said in French with the field's label.
   await op.getByLabel('Texte').fill('vp');
   await op.getByRole('button', { name: 'Rechercher' }).click();
-  await waitFor(async () => (await op.locator('[role=alert]').first().textContent()) === 'Texte : 3 caractères au moins.', { what: 'too short' });
+  await waitFor(async () => (await op.locator('[role=alert]').first().textContent()) === 'Texte : trop court (3 caractères au moins)', { what: 'too short' });
   await op.getByLabel('Texte').fill('');
   await op.getByLabel('E-mail du visiteur').fill('DURAND@exa');
   await op.getByLabel('Type').selectOption('monitored');
@@ -187,7 +187,7 @@ test('the history finds a monitored conversation by the visitor\'s email, opens 
   // By mail: a bad address refused in French, then the known one.
   await op.getByLabel(/^Adresse du visiteur/).fill('pas-une-adresse');
   await op.getByRole('button', { name: 'Envoyer', exact: true }).click();
-  await waitFor(async () => /^Adresse du visiteur : « pas-une-adresse » n'est pas une adresse mail valide\.$/.test(await op.locator('#hist-mail [role=alert]').textContent()), { what: 'the bad address refused' });
+  await waitFor(async () => /^Adresse du visiteur : « pas-une-adresse » n'est pas une adresse e-mail valide/.test(await op.locator('#hist-mail [role=alert]').textContent()), { what: 'the bad address refused' });
   await op.getByLabel(/^Adresse du visiteur/).fill('');
   await op.getByRole('button', { name: 'Envoyer', exact: true }).click();
   await waitFor(async () => /Transcription envoyée à durand@example\.com/.test(await op.locator('#hist-mail').textContent()), { what: 'queued' });
@@ -213,7 +213,7 @@ test('admin: the history page and the transcript mail template', async () => {
   await admin.getByLabel('Du', { exact: true }).fill('2026-06-10');
   await admin.getByLabel('Au', { exact: true }).fill('2026-06-01');
   await admin.getByRole('button', { name: 'Rechercher' }).click();
-  await waitFor(async () => (await admin.locator('#history [role=alert]').textContent()) === 'Au : la fin de la période est avant son début.', { what: 'bad period' });
+  await waitFor(async () => (await admin.locator('#history [role=alert]').textContent()) === 'Au : la fin de la période est avant son début', { what: 'bad period' });
   await admin.getByRole('button', { name: 'Effacer' }).click();
   // The template: a subject of our own, previewed, saved.
   const subject = admin.locator('#tr-fr-subject');

@@ -2,7 +2,7 @@
 // rename, archive and bring back. Registered by admin.js at #/manage-bots. An archived bot
 // leaves the lists and its chatbox says it is unavailable; its history stays.
 import { h, fill } from "../shared/dom.js";
-import { registerErrors, errorSentence, httpErrorSentence } from "../shared/errors.js";
+import { fieldSentence, httpErrorSentence } from "../shared/errors.js";
 
 const T = {
   fr: {
@@ -29,30 +29,6 @@ const T = {
   },
 };
 
-registerErrors({
-  fr: {
-    bad_slug: "{label} : de {min} à {max} caractères parmi a-z, 0-9 et -, sans tiret au début.",
-    slug_taken: "Un bot avec l'identifiant « {slug} » existe déjà.",
-    required: "{label} : obligatoire.",
-    too_long: "{label} : {max} caractères au plus.",
-    one_line: "{label} : une seule ligne.",
-    unknown_lang: "{label} : langue « {lang} » inconnue (fr ou en).",
-    default_not_in_langs: "{label} : la langue par défaut doit faire partie des langues du bot.",
-    not_found: "Ce bot n'existe pas.",
-    forbidden: "Réservé aux administrateurs.",
-  },
-  en: {
-    bad_slug: "{label}: {min} to {max} characters among a-z, 0-9 and -, not starting with a dash.",
-    slug_taken: "A bot with the slug “{slug}” already exists.",
-    required: "{label}: required.",
-    too_long: "{label}: at most {max} characters.",
-    one_line: "{label}: a single line.",
-    unknown_lang: "{label}: unknown language “{lang}” (fr or en).",
-    default_not_in_langs: "{label}: the default language must be one of the bot's languages.",
-    not_found: "This bot does not exist.",
-    forbidden: "For admins only.",
-  },
-});
 
 /** `ctx` = {api, lang(), isAdmin(), show(title, ...nodes)}. */
 export async function renderBotsAdmin(ctx, notice) {
@@ -66,9 +42,11 @@ export async function renderBotsAdmin(ctx, notice) {
 
   const problemBox = (err, labels) => {
     const b = (err && err.body) || {};
+    // A slug already taken is said of the slug field, by its label.
     const list = Array.isArray(b.fields) && b.fields.length
-      ? b.fields.map((f) => errorSentence(lang(), f, labels[f.field] || f.field))
-      : [httpErrorSentence(lang(), err)];
+      ? b.fields.map((f) => fieldSentence(lang(), f, labels[f.field] || f.field))
+      : b.error === "slug_taken" ? [fieldSentence(lang(), { code: b.error, params: b.params, message: b.message }, labels.slug)]
+        : [httpErrorSentence(lang(), err)];
     return h("div.msg.error", { role: "alert" }, list.length === 1 ? list[0] : h("ul", list.map((p) => h("li", p))));
   };
 

@@ -3,7 +3,7 @@
 // monitored-conversation one. Registered by admin.js at #/history.
 import { h, fill } from "../shared/dom.js";
 import { mountHistory } from "../shared/history.js";
-import { registerErrors, errorSentence, httpErrorSentence } from "../shared/errors.js";
+import { fieldSentence, httpErrorSentence } from "../shared/errors.js";
 
 const T = {
   fr: {
@@ -24,10 +24,6 @@ const T = {
   },
 };
 
-registerErrors({
-  fr: { invalid: "{label} : valeur invalide." },
-  en: { invalid: "{label}: invalid value." },
-});
 
 const PARTS = ["subject", "html", "text"];
 
@@ -68,7 +64,7 @@ async function renderTemplate(box, { api, lang }) {
     for (const el of Object.values(errs)) el.textContent = "";
     const fields = (err.body && err.body.fields) || [];
     if (!fields.length) { msg.replaceChildren(h("div.msg.error", { role: "alert" }, httpErrorSentence(lang(), err))); return; }
-    msg.replaceChildren(h("div.msg.error", { role: "alert" }, h("ul", fields.map((f) => h("li", errorSentence(lang(), f, label(f.field)), f.code === "invalid" ? ` (${f.message})` : "")))));
+    msg.replaceChildren(h("div.msg.error", { role: "alert" }, h("ul", fields.map((f) => h("li", fieldSentence(lang(), f, label(f.field)), f.code === "invalid" ? ` (${f.message})` : "")))));
     for (const f of fields) {
       const m = /(fr|en)?\.?(subject|html|text)$/.exec(f.field);
       const key = m ? `${m[1] || previewLang}.${m[2]}` : null;

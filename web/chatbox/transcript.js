@@ -83,7 +83,7 @@ export function createTranscriptOffer({ el, res, send, knowsEmail }) {
     refused(f) {
       if (!panel || !f.client_id || f.client_id !== pendingId) return false;
       pendingId = null;
-      if (f.code === 'invalid_email' || f.code === 'email_required') {
+      if (f.code === 'email_invalid' || f.code === 'required') {
         const input = panel.querySelector('input');
         if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
         status(res('transcript_invalid_email'), true);

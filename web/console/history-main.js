@@ -1,7 +1,7 @@
 // The console's history page (/console/history): the shared history view for operators,
 // with the console's session (signed out: back to the console's login).
 import { h } from "../shared/dom.js";
-import { createApi, mayHaveSession } from "../shared/api.js";
+import { createApi } from "../shared/api.js";
 import { pickLang } from "../shared/i18n.js";
 import { mountHistory } from "../shared/history.js";
 
@@ -30,8 +30,8 @@ const main = document.getElementById("main");
 const view = mountHistory(main, { api, lang: () => lang });
 
 (async function start() {
-  if (!mayHaveSession()) { location.assign("/console/"); return; }
   try { me = await api("GET", "/auth/me"); } catch { return; }
+  if (!me || !me.operator) { location.assign("/console/"); return; }
   header();
   await view.render();
 })();

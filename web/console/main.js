@@ -13,9 +13,9 @@
 // again with the same client_ids after a reconnection.
 import { h, fill, $ } from "../shared/dom.js";
 import { pickLang } from "../shared/i18n.js";
-import { createApi, mayHaveSession } from "../shared/api.js";
+import { createApi } from "../shared/api.js";
 import {
-  app, t, dispatch, render, loadJson, seenKey,
+  app, t, dispatch, render, loadJson, seenKey, errText,
   TABS_KEY, OUTBOX_KEY, CURRENT_KEY, MUTE_KEY, SIDE_KEY, LANG_KEY,
 } from "./app.js";
 import { initialState } from "./state.js";
@@ -43,6 +43,7 @@ app.state = initialState({
 app.views = [top, layout, side, queue, colleagues, monitoredList, monitoredForm, tabs, pane, knowledge];
 app.api = createApi({ csrf: () => app.state.me && app.state.me.csrf_token, onUnauthorized: signedOut });
 app.logout = logout;
+app.signedOut = signedOut;
 
 setInterval(tickDurations, 1_000);
 window.addEventListener("focus", () => dispatch({ type: "local/focus", focused: !document.hidden, window: true }));
@@ -54,13 +55,13 @@ document.addEventListener("visibilitychange", () => dispatch({ type: "local/focu
 function renderLogin(error) {
   const email = h("input", { type: "email", id: "login-email", autocomplete: "username", required: true });
   const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
-  const msg = h("div", { "aria-live": "polite" }, error ? h("div.msg.error", { role: "alert" }, error.message) : null);
+  const msg = h("div", { "aria-live": "polite" }, error ? h("div.msg.error", { role: "alert" }, errText(error)) : null);
   const form = h("form.card.narrow", { onsubmit: async (e) => {
     e.preventDefault();
     fill(msg);
     try {
       signedIn(await app.api("POST", "/auth/login", { email: email.value, password: pass.value }));
-    } catch (err) { fill(msg, h("div.msg.error", { role: "alert" }, err.message)); }
+    } catch (err) { fill(msg, h("div.msg.error", { role: "alert" }, errText(err))); }
   } },
   h("h1", t("login")),
   h("label", { for: "login-email" }, t("email")), email,
@@ -99,10 +100,11 @@ async function logout() {
 (async function start() {
   render();
   let me = null;
-  // No session hint in this browser: the login at once, without a 401 asking /auth/me.
-  if (mayHaveSession()) {
-    try { me = await app.api("GET", "/auth/me"); } catch { me = null; }
-  }
+  // Signed out: /auth/me answers {"operator": null} (no 401 in the browser's console).
+  try {
+    const r = await app.api("GET", "/auth/me");
+    me = r && r.operator ? r : null;
+  } catch { me = null; }
   if (me) signedIn(me);
   else renderLogin();
 })();

@@ -14,13 +14,25 @@ export function registerErrors(table) {
   for (const lang of Object.keys(TABLE)) Object.assign(TABLE[lang], table[lang] || {});
 }
 
-function fill(template, params, label) {
-  if (typeof template === "function") return template(params || {}, label);
+function fill(template, params, label, message) {
+  if (typeof template === "function") return template(params || {}, label, message);
   return template.replace(/\{(\w+)\}/g, (m, k) => {
     if (k === "label") return label ?? "";
     const v = params && params[k];
     return v === undefined || v === null ? m : String(v);
   });
+}
+
+const cap = (s) => String(s).charAt(0).toUpperCase() + String(s).slice(1);
+
+/**
+ * "Label : sentence" for a field error (French puts a space before the colon), the
+ * sentence alone when the page has no label for the field.
+ */
+export function fieldSentence(lang, fieldError, label) {
+  const sentence = errorSentence(lang, fieldError, label);
+  if (!label) return sentence;
+  return lang === "fr" ? `${label} : ${sentence}` : `${label}: ${sentence}`;
 }
 
 /**
@@ -31,7 +43,7 @@ export function errorSentence(lang, problem, label) {
   const p = problem || {};
   const template = (TABLE[lang] && TABLE[lang][p.code]) ?? null;
   if (template == null) return p.message || p.code || "";
-  return fill(template, p.params, label);
+  return fill(template, p.params, label, p.message);
 }
 
 /** Whether a sentence exists for `code` in `lang` (used by the tests of the tables). */
@@ -48,3 +60,232 @@ export function httpErrorSentence(lang, err) {
   if (!b.error) return (err && err.message) || String(err);
   return errorSentence(lang, { code: b.error, params: b.params, message: b.message });
 }
+
+// What the server says, by code. Field errors read after their field's label
+// ("Adresse e-mail : obligatoire"); the others are whole sentences.
+const WHAT = {
+  fr: { bot: "bot", knowledge: "connaissance", conversation: "conversation", operator: "opérateur",
+    deployment: "déploiement", "monitored conversation": "conversation monitorée" },
+  en: { bot: "bot", knowledge: "knowledge item", conversation: "conversation", operator: "operator",
+    deployment: "deployment", "monitored conversation": "monitored conversation" },
+};
+const UNIT = { fr: { days: "jours", seconds: "secondes" }, en: { days: "days", seconds: "seconds" } };
+const LANG_NAME = { fr: { fr: "français", en: "anglais" }, en: { fr: "French", en: "English" } };
+const atLine = (lang, p) => (p.line != null ? (lang === "fr" ? `ligne ${p.line} : ` : `line ${p.line}: `) : "");
+
+registerErrors({
+  fr: {
+    // History, bots and transcripts (issue 12).
+    unknown_operator: "aucun opérateur « {operator} »",
+    date_invalid: "date invalide",
+    period_invalid: "la fin de la période est avant son début",
+    cursor_invalid: "cette page n'existe plus : relancez la recherche",
+    default_not_in_langs: "la langue par défaut doit faire partie des langues du bot",
+    bot_archived: "Ce bot est archivé : il n'est plus disponible.",
+    transcript_off: "Le module Transcription est désactivé pour ce bot.",
+    no_livechat: "La transcription est proposée à la fin d'une conversation avec un conseiller.",
+    too_many_transcripts: "Trop de transcriptions demandées pour cette conversation ({max} par heure) : réessayez plus tard.",
+    invalid: () => "valeur invalide",
+    required: "obligatoire",
+    too_long: "trop long ({max} caractères au plus)",
+    too_short: "trop court ({min} caractères au moins)",
+    too_many: "trop d'éléments ({max} au plus)",
+    single_line: "doit tenir sur une seule ligne",
+    control_char: "contient un caractère de contrôle (seuls les retours à la ligne sont permis)",
+    lang_invalid: "langue inconnue « {value} » (fr ou en)",
+    out_of_range: (p) => `entre ${p.min} et ${p.max}${p.unit ? ` ${UNIT.fr[p.unit] || p.unit}` : ""}`,
+    email_invalid: "« {value} » n'est pas une adresse e-mail valide (exemple : nom@exemple.fr)",
+    slug_invalid: "« {value} » n'est pas un identifiant valide (2 à 40 caractères parmi a-z, 0-9 et -)",
+    name_invalid: "obligatoire, {max} caractères au plus, sans retour à la ligne",
+    role_invalid: "rôle inconnu « {value} »",
+    id_invalid: "« {value} » : lettres, chiffres, « - », « _ » et « . » seulement",
+    id_repeated: "l'identifiant « {id} » apparaît plusieurs fois dans le fichier",
+    id_mismatch: "l'identifiant du formulaire diffère de celui de l'adresse",
+    id_taken: "une connaissance porte déjà cet identifiant",
+    slug_taken: "un bot porte déjà cet identifiant",
+    email_taken: "un compte utilise déjà cette adresse e-mail",
+    related_unknown: "la connaissance liée « {id} » n'existe pas",
+    related_self: "une connaissance ne peut pas être liée à elle-même",
+    translation_same_lang: "une traduction doit être dans l'autre langue",
+    translation_self: "une connaissance ne peut pas être sa propre traduction",
+    translation_unknown: "la traduction « {id} » n'existe pas",
+    translation_lang: (p) => `la traduction « ${p.id} » est en ${LANG_NAME.fr[p.found] || p.found}, pas en ${LANG_NAME.fr[p.expected] || p.expected}`,
+    translations_invalid: "traductions illisibles (attendu : en=identifiant)",
+    item_unreadable: "élément illisible ({detail})",
+    line_unreadable: "ligne illisible ({detail})",
+    bool_invalid: "valeur attendue : oui/non (true/false)",
+    file_not_json: "ce n'est pas un fichier de connaissances JSON valide ({\"knowledge\": [...]})",
+    csv_header: "l'en-tête CSV est illisible",
+    csv_columns: "colonnes CSV manquantes",
+    import_format: "envoyez un fichier JSON ou CSV",
+    not_utf8: "le fichier n'est pas du texte UTF-8",
+    invalid_import: "Le fichier a été refusé, rien n'a été importé.",
+    url_not_absolute: "« {value} » n'est pas une URL absolue (exemple : https://intranet.exemple.fr/aide)",
+    url_not_http: "doit être une URL http:// ou https:// avec un nom d'hôte",
+    url_fragment: "ne doit pas contenir de #fragment (le lien y ajoute ?vigie_mc=…)",
+    module_unknown: "module inconnu « {value} »",
+    resource_unknown: "texte inconnu « {value} »",
+    client_id_invalid: "identifiant de message invalide",
+    message_empty: "le message est vide",
+    message_too_long: "le message est trop long ({max} caractères au plus)",
+    body_invalid: "données invalides ({detail})",
+    json_malformed: "JSON mal formé ({detail})",
+    json_expected: "le corps de la requête doit être du JSON",
+    json_object_expected: "le corps de la requête doit être un objet JSON",
+    bad_request: "Requête invalide.",
+    query_invalid: "paramètres de recherche invalides ({detail})",
+    filter_invalid: "filtre invalide",
+    format_invalid: "format inconnu « {value} » (json ou csv)",
+    not_found: (p) => `${cap(WHAT.fr[p.what] || p.what || "élément")} introuvable.`,
+    no_route: "Adresse inconnue.",
+    conflict: "Cet élément existe déjà.",
+    deploy_concurrent: "Un autre déploiement est en cours : réessayez.",
+    bad_credentials: "Adresse e-mail ou mot de passe incorrect.",
+    login_required: "Connectez-vous d'abord.",
+    session_expired: "Votre session a expiré : reconnectez-vous.",
+    token_invalid: "Jeton d'API invalide.",
+    csrf: "La page a expiré : rechargez-la puis recommencez.",
+    admin_only: "Réservé aux administrateurs.",
+    forbidden: "Action refusée.",
+    not_deployed: "le bot « {bot} » n'a pas encore été déployé : déployez-le d'abord",
+    module_off: "le module Conversations monitorées est désactivé pour le bot « {bot} » : activez-le dans Intégration › Web › Boîte de dialogue (vue avancée), puis déployez",
+    prefix_url_missing: "aucune URL de préfixe : renseignez « Conversations monitorées – URL de préfixe » dans Paramètres du livechat › Général › Divers",
+    knowledge_not_deployed: "la connaissance « {id} » n'est pas dans la version déployée du bot",
+    knowledge_lang: (p) => `la connaissance « ${p.id} » est en ${LANG_NAME.fr[p.found] || p.found} et la conversation en ${LANG_NAME.fr[p.expected] || p.expected} : choisissez une connaissance en ${LANG_NAME.fr[p.expected] || p.expected}`,
+    already_livechat: "le visiteur est déjà en livechat (ou attend un conseiller)",
+    offer_pending: "une proposition d'aide attend déjà la réponse du visiteur",
+    no_offer: "aucune proposition d'aide n'attend de réponse",
+    monitored_not_yours: "Seuls son créateur, un administrateur ou le conseiller à qui elle a été confiée peuvent agir sur cette conversation monitorée.",
+    not_yours: "cette conversation n'est pas l'une des vôtres (prenez-la d'abord dans la file)",
+    not_queued: "cette conversation n'attend pas dans la file",
+    cannot_take: "impossible de la prendre : vous êtes hors ligne ou à votre capacité maximale",
+    operator_unavailable: "{name} n'est pas disponible pour la prendre",
+    availability_invalid: "statut inconnu « {value} »",
+    conversation_unknown: "Conversation inconnue.",
+    livechat_off: (p, l, m) => m,
+    template_error: (p) => `${atLine("fr", p)}erreur dans le modèle (${p.detail})`,
+    template_variable: (p) => `${atLine("fr", p)}variable inconnue « ${p.name} » (disponibles : ${p.available})`,
+    subject_multiline: "l'objet doit tenir sur une seule ligne",
+    subject_empty: "l'objet est vide une fois rendu",
+    too_many_requests: "Trop de tentatives : patientez une minute puis réessayez.",
+    rate_limited: "Trop de messages, patientez.",
+    payload_too_large: "Trop volumineux.",
+    internal: "Erreur du serveur, réessayez.",
+    malformed: "Message mal formé.",
+    unauthorized: "Connectez-vous d'abord.",
+    unknown_type: "Type de message inconnu.",
+    hello_first: "Connexion en cours, réessayez.",
+    unknown_bot: "Ce bot n'existe pas.",
+    too_large: "Message trop volumineux.",
+    link_invalid: "Ce lien n'est pas valide ou a été remplacé par un plus récent.",
+    link_revoked: "Ce lien a été révoqué.",
+    link_expired: "Ce lien a expiré.",
+  },
+  en: {
+    // History, bots and transcripts (issue 12).
+    unknown_operator: "no operator “{operator}”",
+    date_invalid: "not a valid date",
+    period_invalid: "the end of the period is before its start",
+    cursor_invalid: "this page no longer exists: search again",
+    default_not_in_langs: "the default language must be one of the bot's languages",
+    bot_archived: "This bot is archived: it is no longer available.",
+    transcript_off: "The Transcript module is off for this bot.",
+    no_livechat: "The transcript is offered at the end of a conversation with an operator.",
+    too_many_transcripts: "Too many transcripts asked for this conversation ({max} an hour): try again later.",
+    invalid: (p, label, message) => message || "invalid value",
+    required: "required",
+    too_long: "too long ({max} characters at most)",
+    too_short: "too short ({min} characters at least)",
+    too_many: "too many ({max} at most)",
+    single_line: "must be a single line",
+    control_char: "holds a control character (only line breaks are allowed)",
+    lang_invalid: "unknown language “{value}” (fr or en)",
+    out_of_range: (p) => `between ${p.min} and ${p.max}${p.unit ? ` ${UNIT.en[p.unit] || p.unit}` : ""}`,
+    email_invalid: "“{value}” is not a valid email address (example: name@example.com)",
+    slug_invalid: "“{value}” is not a valid identifier (2 to 40 characters among a-z, 0-9 and -)",
+    name_invalid: "required, {max} characters at most, no line break",
+    role_invalid: "unknown role “{value}”",
+    id_invalid: "“{value}”: letters, digits, “-”, “_” and “.” only",
+    id_repeated: "the id “{id}” appears more than once in the file",
+    id_mismatch: "the form's id differs from the address's",
+    id_taken: "a knowledge item already has this id",
+    slug_taken: "a bot already has this identifier",
+    email_taken: "an account already uses this email address",
+    related_unknown: "the related item “{id}” does not exist",
+    related_self: "an item cannot be related to itself",
+    translation_same_lang: "a translation must be in the other language",
+    translation_self: "an item cannot be its own translation",
+    translation_unknown: "the translation “{id}” does not exist",
+    translation_lang: (p) => `the translation “${p.id}” is in ${LANG_NAME.en[p.found] || p.found}, not in ${LANG_NAME.en[p.expected] || p.expected}`,
+    translations_invalid: "unreadable translations (expected: en=id)",
+    item_unreadable: "unreadable item ({detail})",
+    line_unreadable: "unreadable line ({detail})",
+    bool_invalid: "expected yes/no (true/false)",
+    file_not_json: "not a valid JSON knowledge file ({\"knowledge\": [...]})",
+    csv_header: "the CSV header cannot be read",
+    csv_columns: "missing CSV columns",
+    import_format: "send a JSON or CSV file",
+    not_utf8: "the file is not UTF-8 text",
+    invalid_import: "The file was rejected, nothing was imported.",
+    url_not_absolute: "“{value}” is not an absolute URL (example: https://intranet.example.com/help)",
+    url_not_http: "must be an http:// or https:// URL with a host",
+    url_fragment: "must not have a #fragment (the link adds ?vigie_mc=… to it)",
+    module_unknown: "unknown module “{value}”",
+    resource_unknown: "unknown text “{value}”",
+    client_id_invalid: "invalid message id",
+    message_empty: "the message is empty",
+    message_too_long: "the message is too long ({max} characters at most)",
+    body_invalid: "invalid data ({detail})",
+    json_malformed: "malformed JSON ({detail})",
+    json_expected: "the request body must be JSON",
+    json_object_expected: "the request body must be a JSON object",
+    bad_request: "Bad request.",
+    query_invalid: "invalid search parameters ({detail})",
+    filter_invalid: "invalid filter",
+    format_invalid: "unknown format “{value}” (json or csv)",
+    not_found: (p) => `${cap(WHAT.en[p.what] || p.what || "item")} not found.`,
+    no_route: "Unknown address.",
+    conflict: "This already exists.",
+    deploy_concurrent: "Another deployment is running: try again.",
+    bad_credentials: "Wrong email address or password.",
+    login_required: "Sign in first.",
+    session_expired: "Your session has expired: sign in again.",
+    token_invalid: "Invalid API token.",
+    csrf: "The page has expired: reload it and try again.",
+    admin_only: "Administrators only.",
+    forbidden: "Action refused.",
+    not_deployed: "the bot “{bot}” has not been deployed yet: deploy it first",
+    module_off: "the Monitored conversations module is off for the bot “{bot}”: switch it on in Integration › Web › Dialog box (advanced view), then deploy",
+    prefix_url_missing: "no prefix URL: fill in “Monitored conversations – Prefix URL” in Livechat settings › General › Misc",
+    knowledge_not_deployed: "the knowledge item “{id}” is not in the bot's deployed version",
+    knowledge_lang: (p) => `the knowledge item “${p.id}” is in ${LANG_NAME.en[p.found] || p.found} and the conversation in ${LANG_NAME.en[p.expected] || p.expected}: choose an item in ${LANG_NAME.en[p.expected] || p.expected}`,
+    already_livechat: "the visitor is already in livechat (or waiting for an operator)",
+    offer_pending: "an offer of help is already waiting for the visitor's answer",
+    no_offer: "no offer of help is waiting for an answer",
+    monitored_not_yours: "Only its creator, an admin or the operator it was handed over to may act on this monitored conversation.",
+    not_yours: "this conversation is not one of yours (take it from the queue first)",
+    not_queued: "this conversation is not waiting in the queue",
+    cannot_take: "you cannot take it: you are offline or at your capacity",
+    operator_unavailable: "{name} is not available to take it",
+    availability_invalid: "unknown status “{value}”",
+    conversation_unknown: "Unknown conversation.",
+    livechat_off: (p, l, m) => m,
+    template_error: (p) => `${atLine("en", p)}template error (${p.detail})`,
+    template_variable: (p) => `${atLine("en", p)}unknown variable “${p.name}” (available: ${p.available})`,
+    subject_multiline: "the subject must be a single line",
+    subject_empty: "the subject renders empty",
+    too_many_requests: "Too many attempts: wait a minute and try again.",
+    rate_limited: "Too many messages, wait a moment.",
+    payload_too_large: "Too large.",
+    internal: "Server error, try again.",
+    malformed: "Malformed message.",
+    unauthorized: "Sign in first.",
+    unknown_type: "Unknown message type.",
+    hello_first: "Connecting, try again.",
+    unknown_bot: "This bot does not exist.",
+    too_large: "Message too large.",
+    link_invalid: "This link is not valid or was replaced by a newer one.",
+    link_revoked: "This link was revoked.",
+    link_expired: "This link has expired.",
+  },
+});

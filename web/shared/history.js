@@ -5,7 +5,7 @@
 // resent. Everything shown is built with h(): no innerHTML with data.
 import { h, fill } from "./dom.js";
 import { API } from "./api.js";
-import { registerErrors, errorSentence, httpErrorSentence } from "./errors.js";
+import { fieldSentence, httpErrorSentence } from "./errors.js";
 
 const T = {
   fr: {
@@ -80,36 +80,6 @@ const T = {
   },
 };
 
-registerErrors({
-  fr: {
-    too_short: "{label} : {min} caractères au moins.",
-    too_long: "{label} : {max} caractères au plus.",
-    one_of: "{label} : une valeur parmi {values}.",
-    unknown_bot: "{label} : aucun bot « {bot} ».",
-    unknown_operator: "{label} : aucun opérateur « {operator} ».",
-    bad_date: "{label} : date invalide.",
-    bad_period: "{label} : la fin de la période est avant son début.",
-    bad_cursor: "La page demandée n'existe plus : relancez la recherche.",
-    out_of_range: "{label} : entre {min} et {max}.",
-    invalid_email: "{label} : « {email} » n'est pas une adresse mail valide.",
-    email_required: "{label} : l'adresse du visiteur n'est pas connue, saisissez-en une.",
-    not_found: "Cette conversation n'existe pas.",
-  },
-  en: {
-    too_short: "{label}: at least {min} characters.",
-    too_long: "{label}: at most {max} characters.",
-    one_of: "{label}: one of {values}.",
-    unknown_bot: "{label}: no bot “{bot}”.",
-    unknown_operator: "{label}: no operator “{operator}”.",
-    bad_date: "{label}: not a valid date.",
-    bad_period: "{label}: the end of the period is before its start.",
-    bad_cursor: "This page no longer exists: search again.",
-    out_of_range: "{label}: between {min} and {max}.",
-    invalid_email: "{label}: “{email}” is not a valid email address.",
-    email_required: "{label}: the visitor's address is not known, type one.",
-    not_found: "This conversation does not exist.",
-  },
-});
 
 /**
  * Mounts the history in `root`.
@@ -142,7 +112,7 @@ export function mountHistory(root, { api, lang }) {
     const b = (err && err.body) || {};
     const all = { ...labels(), ...extraLabels };
     if (Array.isArray(b.fields) && b.fields.length) {
-      return b.fields.map((f) => errorSentence(lang(), f, all[f.field] || f.field));
+      return b.fields.map((f) => fieldSentence(lang(), f, all[f.field] || f.field));
     }
     return [httpErrorSentence(lang(), err)];
   }

@@ -127,8 +127,8 @@ impl Endpoint for Visitor {
                 return Ok(());
             }
             VisitorFrame::Transcript { client_id, email } => {
-                if let Err(m) = check_client_id(&client_id) {
-                    return wire.refuse(Refusal::invalid(m), None).await;
+                if let Err(p) = check_client_id(&client_id) {
+                    return wire.refuse(Refusal::from(p), None).await;
                 }
                 let done =
                     history::mail(core, conv, email.as_deref(), history::Asker::Visitor).await;
@@ -140,7 +140,7 @@ impl Endpoint for Visitor {
                         })
                         .await
                     }
-                    // A field's own code (`invalid_email`, `email_required`), so that the
+                    // A field's own code (`email_invalid`, `required`), so that the
                     // chatbox says which.
                     Err(ActionError::Invalid(fields)) if !fields.is_empty() => {
                         let f = &fields[0];
@@ -193,7 +193,7 @@ async fn checked(
     client_id: &str,
     action: impl std::future::Future<Output = Result<Appended, ActionError>>,
 ) -> Result<Appended, Refusal> {
-    check_client_id(client_id).map_err(Refusal::invalid)?;
+    check_client_id(client_id).map_err(Refusal::from)?;
     action.await.map_err(Refusal::from)
 }
 
