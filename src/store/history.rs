@@ -279,14 +279,22 @@ impl Store {
                     None => String::new(),
                 };
                 let pattern = arg(Bind::S(format!("%{}%", like_escape(text))));
-                (
-                    "conversations c".to_string(),
+                {
                     // The messages are probed only for a conversation the other filters let
-                    // through (CASE short-circuits: SQLite would probe first otherwise).
-                    format!(
-                        "{bounded} AND CASE WHEN 1 = 1{filters} THEN EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.search_text {ilike} {pattern} ESCAPE '\\') ELSE FALSE END"
-                    ),
-                )
+                    // through: SQLite would probe first otherwise (CASE short-circuits);
+                    // PostgreSQL orders the conditions by cost itself, and a CASE would hide
+                    // the filters from its planner.
+                    let probe = format!(
+                        "EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.search_text {ilike} {pattern} ESCAPE '\\')"
+                    );
+                    let cond = match self.backend() {
+                        Backend::Sqlite => format!(
+                            "{bounded} AND CASE WHEN 1 = 1{filters} THEN {probe} ELSE FALSE END"
+                        ),
+                        Backend::Postgres => format!("{bounded} AND {probe}"),
+                    };
+                    ("conversations c".to_string(), cond)
+                }
             }
             TextPlan::Index => (
                 "conversations c".to_string(),
