@@ -450,6 +450,12 @@ mod tests {
             "small_talk_are_you_a_bot",
             "small_talk_insult",
             "small_talk_vague",
+            "transcript_offer",
+            "transcript_email_label",
+            "transcript_send",
+            "transcript_sent",
+            "transcript_invalid_email",
+            "transcript_failed",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -457,9 +463,10 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 26);
+        assert_eq!(cfg.resources.len(), 32);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
         assert!(!cfg.module_on(Module::MonitoredConversations));
+        assert!(!cfg.module_on(Module::Transcript), "off by default");
     }
 
     #[test]
@@ -508,6 +515,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 26);
+        assert_eq!(resolved.resources.len(), 32);
     }
 }
