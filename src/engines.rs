@@ -130,6 +130,11 @@ impl Engines {
         Ok(bot)
     }
 
+    /// Drops a bot from the slug cache (renamed, archived): the next lookup reads the store.
+    pub fn forget_bot(&self, slug: &str) {
+        self.bots.write().expect("bots lock").remove(slug);
+    }
+
     pub fn get(&self, bot_id: i64) -> Option<Arc<Served>> {
         self.inner
             .read()

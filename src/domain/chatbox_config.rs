@@ -32,6 +32,8 @@ closed_set! {
         Livechat = "livechat",
         MonitoredConversations = "monitored_conversations",
         Suggestions = "suggestions",
+        /// At the end of a livechat, the visitor may ask for the transcript by mail.
+        Transcript = "transcript",
     }
 }
 
@@ -175,6 +177,34 @@ pub const MODULES: &[ModuleDef] = &[
                 "related_intro",
                 "Voir aussi :",
                 "See also:",
+            ),
+        ],
+    },
+    ModuleDef {
+        module: Module::Transcript,
+        default_on: false,
+        resources: &[
+            r(
+                "transcript_offer",
+                "Souhaitez-vous recevoir la transcription de cette conversation par mail ?",
+                "Would you like to receive the transcript of this conversation by mail?",
+            ),
+            r("transcript_email_label", "Votre adresse mail", "Your email address"),
+            r("transcript_send", "Recevoir la transcription", "Send me the transcript"),
+            r(
+                "transcript_sent",
+                "La transcription a été envoyée à {email}.",
+                "The transcript was sent to {email}.",
+            ),
+            r(
+                "transcript_invalid_email",
+                "Cette adresse mail n'est pas valide. Vérifiez-la et réessayez.",
+                "This email address is not valid. Check it and try again.",
+            ),
+            r(
+                "transcript_failed",
+                "La transcription n'a pas pu être envoyée. Veuillez réessayer plus tard.",
+                "The transcript could not be sent. Please try again later.",
             ),
         ],
     },
@@ -420,6 +450,12 @@ mod tests {
             "small_talk_are_you_a_bot",
             "small_talk_insult",
             "small_talk_vague",
+            "transcript_offer",
+            "transcript_email_label",
+            "transcript_send",
+            "transcript_sent",
+            "transcript_invalid_email",
+            "transcript_failed",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -427,9 +463,10 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 26);
+        assert_eq!(cfg.resources.len(), 32);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
         assert!(!cfg.module_on(Module::MonitoredConversations));
+        assert!(!cfg.module_on(Module::Transcript), "off by default");
     }
 
     #[test]
@@ -478,6 +515,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 26);
+        assert_eq!(resolved.resources.len(), 32);
     }
 }

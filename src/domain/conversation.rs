@@ -127,6 +127,27 @@ pub struct MessageBody {
     pub from: Option<String>,
 }
 
+impl MessageBody {
+    /// What the history's text search finds this message by: its text and the title of
+    /// the knowledge item it carries.
+    pub fn search_text(&self) -> String {
+        let mut out = String::new();
+        for part in [
+            self.text.as_deref(),
+            self.knowledge.as_ref().map(|k| k.title.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(part.trim());
+        }
+        out
+    }
+}
+
 /// A message about to be stored.
 #[derive(Clone, Debug)]
 pub struct NewMessage {

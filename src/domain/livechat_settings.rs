@@ -26,6 +26,9 @@ pub struct LivechatSettings {
     pub monitored_link_days: i64,
     /// The "monitored dialog mail template", per language.
     pub monitored_mail: MailTemplates,
+    /// The mail that carries a conversation's transcript to the visitor (asked from the
+    /// chatbox's transcript module, or sent from the history), per language.
+    pub transcript_mail: MailTemplates,
 }
 
 /// A mail template: minijinja sources (see `mail::template` for the variables).
@@ -49,6 +52,24 @@ impl MailTemplates {
         match lang {
             vigie_bot::Lang::Fr => &self.fr,
             vigie_bot::Lang::En => &self.en,
+        }
+    }
+}
+
+impl MailTemplates {
+    /// The default transcript mail (see `mail::template::TRANSCRIPT_VARIABLES`).
+    pub fn transcript() -> MailTemplates {
+        MailTemplates {
+            fr: MailTemplate {
+                subject: "Votre conversation avec {{ bot_name }} du {{ conversation_date }}".into(),
+                html: "<p>Bonjour,</p>\n<p>Voici la transcription de votre conversation avec {{ bot_name }} du {{ conversation_date }} :</p>\n<div>{{ transcript_html }}</div>\n<p style=\"color:#666\">Vous recevez ce mail parce que la transcription a été demandée pour cette adresse.</p>".into(),
+                text: "Bonjour,\n\nVoici la transcription de votre conversation avec {{ bot_name }} du {{ conversation_date }} :\n\n{{ transcript }}\n\nVous recevez ce mail parce que la transcription a été demandée pour cette adresse.".into(),
+            },
+            en: MailTemplate {
+                subject: "Your conversation with {{ bot_name }} on {{ conversation_date }}".into(),
+                html: "<p>Hello,</p>\n<p>Here is the transcript of your conversation with {{ bot_name }} on {{ conversation_date }}:</p>\n<div>{{ transcript_html }}</div>\n<p style=\"color:#666\">You receive this mail because the transcript was requested for this address.</p>".into(),
+                text: "Hello,\n\nHere is the transcript of your conversation with {{ bot_name }} on {{ conversation_date }}:\n\n{{ transcript }}\n\nYou receive this mail because the transcript was requested for this address.".into(),
+            },
         }
     }
 }
@@ -119,6 +140,7 @@ impl Default for LivechatSettings {
             monitored_prefix_urls: Default::default(),
             monitored_link_days: 90,
             monitored_mail: MailTemplates::default(),
+            transcript_mail: MailTemplates::transcript(),
         }
     }
 }
@@ -214,15 +236,17 @@ impl LivechatSettings {
             ));
         }
         for (lang, t) in [
-            ("fr", &self.monitored_mail.fr),
-            ("en", &self.monitored_mail.en),
+            ("monitored_mail.fr", &self.monitored_mail.fr),
+            ("monitored_mail.en", &self.monitored_mail.en),
+            ("transcript_mail.fr", &self.transcript_mail.fr),
+            ("transcript_mail.en", &self.transcript_mail.en),
         ] {
             for (part, src) in [
                 ("subject", &t.subject),
                 ("html", &t.html),
                 ("text", &t.text),
             ] {
-                let field = format!("monitored_mail.{lang}.{part}");
+                let field = format!("{lang}.{part}");
                 if src.trim().is_empty() {
                     errors.push(FieldError::new(&field, "must not be empty").code("required"));
                 } else if src.len() > MAX_TEMPLATE_LEN {

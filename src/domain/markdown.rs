@@ -76,6 +76,24 @@ pub fn to_plain(markdown: &str) -> String {
     text
 }
 
+/// The text of an HTML fragment (tags dropped, block ends as spaces, entities decoded):
+/// a knowledge answer in a plain-text transcript.
+pub fn html_to_plain(html: &str) -> String {
+    let spaced = html
+        .replace("</p>", "</p> ")
+        .replace("<br>", " ")
+        .replace("</li>", "</li> ");
+    let text = ammonia::Builder::empty().clean(&spaced).to_string();
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::{render, to_plain};

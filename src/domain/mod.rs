@@ -17,7 +17,7 @@ pub mod markdown;
 pub mod operator;
 pub mod problem;
 
-pub use bot::{BotSlug, NewBot};
+pub use bot::{BotProfile, BotSlug, NewBot};
 pub use chatbox_config::ChatboxConfig;
 pub use email::Email;
 pub use ids::OperatorId;

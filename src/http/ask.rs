@@ -32,6 +32,13 @@ async fn ask(
         .bot(&state.store, &slug)
         .await
         .or_not_found("bot")?;
+    if bot.archived() {
+        return Err(super::error::ApiError::coded(
+            axum::http::StatusCode::GONE,
+            "bot_archived",
+            "this bot is archived: it is no longer available",
+        ));
+    }
     let reply = actions::ask(&state, &bot, &body.text, body.lang.as_deref()).await?;
     Ok(Json(reply))
 }

@@ -3,11 +3,12 @@
 use super::error::ApiResult;
 use super::extract::{Admin, ApiJson, Authed};
 use super::AppState;
-use crate::service::actions;
 use crate::service::Core;
-use axum::extract::{Path, State};
+use crate::service::{actions, bots};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,7 +16,9 @@ use serde_json::{json, Value};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/bots", get(list).post(create))
-        .route("/bots/{bot}", get(show))
+        .route("/bots/{bot}", get(show).put(update))
+        .route("/bots/{bot}/archive", post(archive))
+        .route("/bots/{bot}/unarchive", post(unarchive))
         .route("/bots/{bot}/deployments", get(deployments).post(deploy))
 }
 
@@ -26,6 +29,24 @@ struct NewBotBody {
     name: String,
     #[serde(default = "default_lang")]
     lang: String,
+    /// The languages the bot answers in; the default language alone when absent.
+    #[serde(default)]
+    langs: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BotChangeBody {
+    name: String,
+    lang: String,
+    #[serde(default)]
+    langs: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    /// `true`: archived bots too.
+    archived: Option<bool>,
 }
 
 fn default_lang() -> String {
@@ -37,12 +58,23 @@ fn bot_json(state: &Core, bot: &crate::store::Bot) -> Value {
         "slug": bot.slug,
         "name": bot.name,
         "default_lang": bot.default_lang,
+        "langs": bot.langs,
+        "archived": bot.archived(),
+        "archived_at": bot.archived_at,
         "deployed_url": actions::deployed_url(&state.settings.public_url, bot),
     })
 }
 
-async fn list(State(state): State<Core>, _who: Authed) -> ApiResult<Json<Value>> {
-    let bots = state.store.list_bots().await?;
+async fn list(
+    State(state): State<Core>,
+    _who: Authed,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = query?;
+    let bots = state
+        .store
+        .list_bots_with(q.archived.unwrap_or(false))
+        .await?;
     Ok(Json(
         json!({"bots": bots.iter().map(|b| bot_json(&state, b)).collect::<Vec<_>>()}),
     ))
@@ -53,8 +85,40 @@ async fn create(
     _admin: Admin,
     ApiJson(body): ApiJson<NewBotBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let bot = actions::create_bot(&state, &body.slug, &body.name, &body.lang).await?;
+    let bot = bots::create(&state, &body.slug, &body.name, &body.lang, &body.langs).await?;
+    tracing::info!(bot = %bot.slug, "bot created");
     Ok((StatusCode::CREATED, Json(bot_json(&state, &bot))))
+}
+
+/// Renames the bot and sets its languages (the slug, used in URLs, stays).
+async fn update(
+    State(state): State<Core>,
+    _admin: Admin,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<BotChangeBody>,
+) -> ApiResult<Json<Value>> {
+    let bot = bots::update(&state, &slug, &body.name, &body.lang, &body.langs).await?;
+    Ok(Json(bot_json(&state, &bot)))
+}
+
+async fn archive(
+    State(state): State<Core>,
+    _admin: Admin,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let bot = bots::set_archived(&state, &slug, true).await?;
+    tracing::info!(bot = %bot.slug, "bot archived");
+    Ok(Json(bot_json(&state, &bot)))
+}
+
+async fn unarchive(
+    State(state): State<Core>,
+    _admin: Admin,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let bot = bots::set_archived(&state, &slug, false).await?;
+    tracing::info!(bot = %bot.slug, "bot brought back from the archive");
+    Ok(Json(bot_json(&state, &bot)))
 }
 
 async fn show(

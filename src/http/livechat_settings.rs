@@ -108,12 +108,26 @@ async fn capacity(
 struct PreviewBody {
     lang: String,
     template: MailTemplate,
+    /// `monitored` (the default) or `transcript`.
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 /// The monitored-dialog mail template rendered with sample values (nothing is saved).
 async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult<Json<Rendered>> {
-    Ok(Json(crate::service::monitored::preview(
-        &body.lang,
-        &body.template,
-    )?))
+    match body.kind.as_deref() {
+        None | Some("monitored") => Ok(Json(crate::service::monitored::preview(
+            &body.lang,
+            &body.template,
+        )?)),
+        Some("transcript") => Ok(Json(crate::service::monitored::preview_transcript(
+            &body.lang,
+            &body.template,
+        )?)),
+        Some(other) => Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
+            "kind",
+            format!("unknown template `{other}` (monitored or transcript)"),
+        )
+        .code("filter_invalid")])),
+    }
 }

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/", get(|State(s): State<Core>| async move { page(&s, "admin/index.html", Framing::Never) }))
         .route("/console", get(|| async { axum::response::Redirect::permanent("/console/") }))
         .route("/console/", get(|State(s): State<Core>| async move { page(&s, "console/index.html", Framing::Never) }))
+        .route("/console/history", get(|State(s): State<Core>| async move { page(&s, "console/history.html", Framing::Never) }))
         .route("/static/{*path}", get(|State(s): State<Core>, Path(path): Path<String>| async move { file(&s, &path, Framing::Never) }))
 }
 

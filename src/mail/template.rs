@@ -134,8 +134,17 @@ pub fn render(
     vars: &MailVars,
     prefix: &str,
 ) -> Result<Rendered, Vec<FieldError>> {
+    render_with(t, VARIABLES, vars.context(), prefix)
+}
+
+/// Renders a template that may use only `variables`, with `ctx`.
+pub fn render_with(
+    t: &MailTemplate,
+    variables: &[&str],
+    ctx: Value,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
     let env = environment();
-    let ctx = vars.context();
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (part, name, src) in [
@@ -155,7 +164,7 @@ pub fn render(
         let mut unknown: Vec<String> = tpl
             .undeclared_variables(false)
             .into_iter()
-            .filter(|v| !VARIABLES.contains(&v.as_str()))
+            .filter(|v| !variables.contains(&v.as_str()))
             .collect();
         unknown.sort();
         if let Some(v) = unknown.first() {
@@ -165,7 +174,7 @@ pub fn render(
                 field,
                 format!(
                     "{at}unknown variable `{v}` (available: {})",
-                    VARIABLES.join(", ")
+                    variables.join(", ")
                 ),
             )
             .code("template_variable")
@@ -224,6 +233,81 @@ fn sanitize_html(html: &str) -> String {
         .add_tag_attributes("font", ["color", "size", "face"])
         .clean(html)
         .to_string()
+}
+
+/// The variables a transcript template may use.
+pub const TRANSCRIPT_VARIABLES: &[&str] = &[
+    "bot_name",
+    "conversation_date",
+    "transcript",
+    "transcript_html",
+    "lang",
+];
+
+/// What a transcript mail is rendered with.
+#[derive(Clone, Debug)]
+pub struct TranscriptVars {
+    pub bot_name: String,
+    /// The day the conversation began, written out in the mail's language.
+    pub conversation_date: String,
+    /// The transcript as plain text.
+    pub transcript: String,
+    /// The transcript as HTML, built by Vigie with every text escaped.
+    pub transcript_html: String,
+    pub lang: String,
+}
+
+impl TranscriptVars {
+    pub fn sample(lang: Lang) -> TranscriptVars {
+        let fr = lang == Lang::Fr;
+        let (v, a) = if fr {
+            ("Visiteur", "mon VPN ne se connecte pas")
+        } else {
+            ("Visitor", "my VPN does not connect")
+        };
+        TranscriptVars {
+            bot_name: "Assistant".into(),
+            conversation_date: if fr {
+                "23 février 2027"
+            } else {
+                "23 February 2027"
+            }
+            .into(),
+            transcript: format!("10:02 {v} : {a}\n10:03 Claire : …"),
+            transcript_html: format!(
+                "<p><strong>10:02 {v}</strong> : {a}</p><p><strong>10:03 Claire</strong> : …</p>"
+            ),
+            lang: lang.as_str().into(),
+        }
+    }
+
+    pub fn context(&self) -> Value {
+        minijinja::context! {
+            bot_name => &self.bot_name,
+            conversation_date => &self.conversation_date,
+            transcript => &self.transcript,
+            transcript_html => Value::from_safe_string(self.transcript_html.clone()),
+            lang => &self.lang,
+        }
+    }
+}
+
+/// Renders a transcript template.
+pub fn render_transcript(
+    t: &MailTemplate,
+    vars: &TranscriptVars,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    render_with(t, TRANSCRIPT_VARIABLES, vars.context(), prefix)
+}
+
+/// Compiles and renders a transcript template with sample values.
+pub fn check_transcript(
+    t: &MailTemplate,
+    lang: Lang,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    render_transcript(t, &TranscriptVars::sample(lang), prefix)
 }
 
 /// Compiles and renders with sample values: what the admin's preview shows, and the

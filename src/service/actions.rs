@@ -9,8 +9,7 @@ use crate::domain::{
     knowledge::{translation_errors, validate_import, KnowledgeDoc},
     knowledge_file,
     operator::check_password,
-    ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorId, OperatorName, Problem,
-    Role,
+    ChatboxConfig, Email, FieldError, KnowledgeItem, OperatorId, OperatorName, Problem, Role,
 };
 use crate::engines::{BuildReport, Served};
 use crate::store::{Bot, Deployment, ImportSummary, Operator, StoredChatboxConfig};
@@ -69,8 +68,7 @@ pub async fn create_bot(
     name: &str,
     lang: &str,
 ) -> Result<Bot, ActionError> {
-    let new = NewBot::parse(slug, name, lang).map_err(ActionError::Invalid)?;
-    Ok(core.store.create_bot(&new).await?)
+    super::bots::create(core, slug, name, lang, &[]).await
 }
 
 pub async fn bot(core: &Core, slug: &str) -> Result<Bot, ActionError> {

@@ -373,6 +373,8 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     UnknownBot(String),
+    /// The bot was archived: its chatbox says it is unavailable.
+    Archived,
     NotDeployed,
     /// The conversation to resume is not this visitor's (or the token is not valid).
     NotYours,
@@ -386,6 +388,9 @@ pub async fn open_session(
     core: &Core,
     opening: &Opening<'_>,
 ) -> Result<Result<Session, Refusal>, ActionError> {
+    if core.store.bot_archived(opening.bot).await? {
+        return Ok(Err(Refusal::Archived));
+    }
     if let Some(token) = opening.link {
         return open_monitored(core, opening, token).await;
     }

@@ -29,8 +29,10 @@ pub async fn first_start(core: &Core) -> anyhow::Result<FirstStart> {
             .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
         done.admin = Some((email.to_string(), password));
     }
-    if store.list_bots().await?.is_empty() {
-        let bot = actions::create_bot(core, "demo", "Vigie Helpdesk", "fr")
+    // Archived bots count: a database whose bots are all archived is not empty.
+    if store.list_bots_with(true).await?.is_empty() {
+        let langs = ["fr".to_string(), "en".to_string()];
+        let bot = super::bots::create(core, "demo", "Vigie Helpdesk", "fr", &langs)
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo bot: {e}"))?;
         actions::import_knowledge(core, &bot, actions::FileFormat::Json, DEMO_KNOWLEDGE)

@@ -10,13 +10,17 @@
 //! - `livechat`: hand-over, queue, presence, what operators do in a conversation, and the
 //!   console's snapshot;
 //! - `monitored`: monitored conversations (creation, links, guide, offer of help);
+//! - `bots`: creating, renaming and archiving bots;
+//! - `history`: the conversation history (search, transcripts, transcripts by mail);
 //! - `settings`: the livechat settings and their short-lived cache;
 //! - `first_start`: an empty database gets an admin and the demo bot.
 
 pub mod actions;
+pub mod bots;
 pub mod chat;
 mod error;
 pub mod first_start;
+pub mod history;
 pub mod livechat;
 pub mod monitored;
 pub mod settings;

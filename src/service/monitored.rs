@@ -596,6 +596,15 @@ pub fn preview(
     template::check(t, lang, "template").map_err(ActionError::Invalid)
 }
 
+/// The transcript mail template rendered with sample values (nothing is saved).
+pub fn preview_transcript(
+    lang: &str,
+    t: &crate::domain::livechat_settings::MailTemplate,
+) -> Result<Rendered, ActionError> {
+    let lang = Lang::parse(lang).ok_or_else(|| invalid("lang", Problem::bad_lang(lang)))?;
+    template::check_transcript(t, lang, "template").map_err(ActionError::Invalid)
+}
+
 /// Checks both mail templates of the settings (before they are saved).
 pub fn check_templates(
     s: &crate::domain::livechat_settings::LivechatSettings,
@@ -606,6 +615,15 @@ pub fn check_templates(
         (Lang::En, &s.monitored_mail.en),
     ] {
         if let Err(e) = template::check(t, lang, &format!("monitored_mail.{}", lang.as_str())) {
+            errors.extend(e);
+        }
+    }
+    for (lang, t) in [
+        (Lang::Fr, &s.transcript_mail.fr),
+        (Lang::En, &s.transcript_mail.en),
+    ] {
+        let prefix = format!("transcript_mail.{}", lang.as_str());
+        if let Err(e) = template::check_transcript(t, lang, &prefix) {
             errors.extend(e);
         }
     }

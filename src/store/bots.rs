@@ -11,30 +11,54 @@ pub struct Bot {
     pub slug: String,
     pub name: String,
     pub default_lang: Lang,
+    /// The languages the bot answers in (the default one among them).
+    pub langs: Vec<Lang>,
+    /// When it was archived: it leaves the lists, its chatbox says it is unavailable, its
+    /// conversations stay in the history.
+    pub archived_at: Option<i64>,
 }
+
+const BOT_COLUMNS: &str = "id, slug, name, default_lang, langs, archived_at";
 
 impl Bot {
     fn from_row(row: &AnyRow) -> Result<Bot> {
         let lang: String = row.try_get("default_lang")?;
+        let langs: Vec<String> = super::parse_list(row, "langs")?;
         Ok(Bot {
             id: row.try_get("id")?,
             slug: row.try_get("slug")?,
             name: row.try_get("name")?,
             default_lang: Lang::parse(&lang)
                 .ok_or_else(|| StoreError::Corrupt(format!("bot language `{lang}`")))?,
+            langs: langs.iter().filter_map(|l| Lang::parse(l)).collect(),
+            archived_at: row.try_get("archived_at")?,
         })
     }
+
+    pub fn archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+}
+
+fn langs_json(langs: &[Lang]) -> String {
+    super::json_list(
+        &langs
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect::<Vec<_>>(),
+    )
 }
 
 impl Store {
     pub async fn create_bot(&self, bot: &NewBot) -> Result<Bot> {
-        let row = sqlx::query(
-            "INSERT INTO bots (slug, name, default_lang, created_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id, slug, name, default_lang",
-        )
+        let row = sqlx::query(&format!(
+            "INSERT INTO bots (slug, name, default_lang, langs, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING {BOT_COLUMNS}"
+        ))
         .bind(bot.slug.as_str())
         .bind(&bot.name)
         .bind(bot.default_lang.as_str())
+        .bind(langs_json(&bot.langs))
         .bind(now_ms())
         .fetch_one(&self.pool)
         .await
@@ -42,8 +66,9 @@ impl Store {
         Bot::from_row(&row)
     }
 
+    /// The bot with this slug, archived or not.
     pub async fn bot(&self, slug: &str) -> Result<Bot> {
-        let row = sqlx::query("SELECT id, slug, name, default_lang FROM bots WHERE slug = $1")
+        let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots WHERE slug = $1"))
             .bind(slug)
             .fetch_optional(&self.reader)
             .await?
@@ -51,10 +76,68 @@ impl Store {
         Bot::from_row(&row)
     }
 
+    /// The bots in use (archived ones left out).
     pub async fn list_bots(&self) -> Result<Vec<Bot>> {
-        let rows = sqlx::query("SELECT id, slug, name, default_lang FROM bots ORDER BY slug")
-            .fetch_all(&self.reader)
-            .await?;
+        self.list_bots_with(false).await
+    }
+
+    /// The bots, archived ones too when asked.
+    pub async fn list_bots_with(&self, archived: bool) -> Result<Vec<Bot>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {BOT_COLUMNS} FROM bots WHERE ($1 = 1 OR archived_at IS NULL) ORDER BY slug"
+        ))
+        .bind(archived as i64)
+        .fetch_all(&self.reader)
+        .await?;
         rows.iter().map(Bot::from_row).collect()
+    }
+
+    /// Renames a bot and sets its languages.
+    pub async fn update_bot(
+        &self,
+        id: i64,
+        name: &str,
+        default_lang: Lang,
+        langs: &[Lang],
+    ) -> Result<Bot> {
+        let row = sqlx::query(&format!(
+            "UPDATE bots SET name = $1, default_lang = $2, langs = $3 WHERE id = $4 RETURNING {BOT_COLUMNS}"
+        ))
+        .bind(name)
+        .bind(default_lang.as_str())
+        .bind(langs_json(langs))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Bot::from_row(&row)
+    }
+
+    /// Archives (`true`) or brings back (`false`) a bot.
+    pub async fn set_bot_archived(&self, id: i64, archived: bool) -> Result<Bot> {
+        let row = sqlx::query(&format!(
+            "UPDATE bots SET archived_at = CASE WHEN $1 = 1 THEN COALESCE(archived_at, $2) ELSE NULL END \
+             WHERE id = $3 RETURNING {BOT_COLUMNS}"
+        ))
+        .bind(archived as i64)
+        .bind(now_ms())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Bot::from_row(&row)
+    }
+
+    /// Whether the bot with this slug is archived (false for an unknown slug), read from
+    /// the database on every call: another node may have archived it.
+    pub async fn bot_archived(&self, slug: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT archived_at FROM bots WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<Option<i64>, _>("archived_at")?.is_some(),
+            None => false,
+        })
     }
 }

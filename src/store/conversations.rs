@@ -234,8 +234,8 @@ impl Store {
             let cid = if i == 0 { client_id } else { None };
             let body = serde_json::to_string(&m.body).expect("message body serializes");
             let inserted = sqlx::query(
-                "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(conversation_id)
             .bind(seq)
@@ -244,6 +244,7 @@ impl Store {
             .bind(cid)
             .bind(&body)
             .bind(now)
+            .bind(m.body.search_text())
             .execute(&mut *tx)
             .await;
             match inserted {
@@ -335,96 +336,4 @@ impl Store {
         .await?;
         rows.iter().map(message_from_row).collect()
     }
-}
-
-/// A conversation as listed in the history.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ConversationSummary {
-    pub conversation: String,
-    pub bot: String,
-    pub kind: ConversationKind,
-    pub state: ConversationState,
-    pub lang: String,
-    pub operator: Option<String>,
-    /// The visitor's email address, when Vigie knows it (monitored conversations).
-    pub visitor: Option<String>,
-    /// The monitored conversation's name, if it is one.
-    pub monitored: Option<String>,
-    pub messages: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-/// History filters; all optional.
-#[derive(Clone, Debug, Default)]
-pub struct HistoryQuery {
-    /// Text found in any message (case-insensitive).
-    pub text: Option<String>,
-    pub state: Option<ConversationState>,
-    /// An operator's name: conversations they hold or took part in.
-    pub operator: Option<String>,
-    /// Part of the visitor's email address (case-insensitive).
-    pub visitor: Option<String>,
-    pub from_ms: Option<i64>,
-    pub to_ms: Option<i64>,
-    pub limit: i64,
-}
-
-impl Store {
-    /// Conversations matching the filters, most recent activity first.
-    pub async fn history(&self, q: &HistoryQuery) -> Result<Vec<ConversationSummary>> {
-        // Filters are written so that an absent one is a no-op; every value is bound.
-        let rows = sqlx::query(
-            "SELECT c.public_id, b.slug, c.kind, c.state, c.lang, o.name AS operator, mc.email, mc.name AS monitored, c.last_seq, c.created_at, c.updated_at \
-             FROM conversations c JOIN bots b ON b.id = c.bot_id LEFT JOIN operators o ON o.id = c.operator_id \
-             LEFT JOIN monitored_conversations mc ON mc.conversation_id = c.id \
-             WHERE ($1 = '' OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND LOWER(m.body) LIKE $2 ESCAPE '\\')) \
-             AND ($3 = '' OR c.state = $4) \
-             AND ($5 = '' OR o.name = $6 OR EXISTS (SELECT 1 FROM messages m2 WHERE m2.conversation_id = c.id AND m2.body LIKE $7)) \
-             AND c.updated_at >= $8 AND c.created_at <= $9 \
-             AND ($11 = '' OR LOWER(mc.email) LIKE $12 ESCAPE '\\') \
-             ORDER BY c.updated_at DESC, c.id DESC LIMIT $10",
-        )
-        .bind(q.text.clone().unwrap_or_default())
-        .bind(format!("%{}%", q.text.clone().unwrap_or_default().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
-        .bind(q.state.map(ConversationState::as_str).unwrap_or_default())
-        .bind(q.state.map(ConversationState::as_str).unwrap_or_default())
-        .bind(q.operator.clone().unwrap_or_default())
-        .bind(q.operator.clone().unwrap_or_default())
-        .bind(match &q.operator {
-            Some(name) => format!("%\"operator\":{}%", serde_json::Value::String(name.clone())),
-            None => String::new(),
-        })
-        .bind(q.from_ms.unwrap_or(0))
-        .bind(q.to_ms.unwrap_or(i64::MAX))
-        .bind(q.limit)
-        .bind(q.visitor.clone().unwrap_or_default())
-        .bind(format!("%{}%", like_escape(&q.visitor.clone().unwrap_or_default().to_lowercase())))
-        .fetch_all(&self.reader)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ConversationSummary {
-                    conversation: r.try_get("public_id")?,
-                    bot: r.try_get("slug")?,
-                    kind: closed(r, "kind", ConversationKind::parse)?,
-                    state: closed(r, "state", ConversationState::parse)?,
-                    lang: r.try_get("lang")?,
-                    operator: r.try_get("operator")?,
-                    visitor: r.try_get("email")?,
-                    monitored: r.try_get("monitored")?,
-                    messages: r.try_get("last_seq")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            })
-            .collect()
-    }
-}
-
-/// Escapes `\`, `%` and `_` for a LIKE pattern with `ESCAPE '\'`.
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

@@ -171,6 +171,7 @@ impl Store {
             if moved.rows_affected() == 0 {
                 return Ok(None);
             }
+            took_part(&mut tx, conversation_id, id).await?;
             let name: String = sqlx::query("SELECT name FROM operators WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
@@ -316,6 +317,7 @@ impl Store {
         if moved.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        took_part(&mut tx, conversation_id, to).await?;
         lower_load(&mut tx, from).await?;
         tx.commit().await?;
         Ok(true)
@@ -415,5 +417,21 @@ async fn lower_load(
         .bind(operator_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Records that an operator took part in a conversation (the history's operator filter).
+async fn took_part(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conversation_id: i64,
+    operator_id: OperatorId,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO conversation_operators (operator_id, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(operator_id)
+    .bind(conversation_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -223,14 +223,15 @@ impl Store {
         let conversation_id: i64 = row.try_get("id")?;
         let body = serde_json::to_string(&new.first_message.body).expect("message body serializes");
         sqlx::query(
-            "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at) \
-             VALUES ($1, 1, $2, $3, NULL, $4, $5)",
+            "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
+             VALUES ($1, 1, $2, $3, NULL, $4, $5, $6)",
         )
         .bind(conversation_id)
         .bind(new.first_message.author.as_str())
         .bind(new.first_message.kind.as_str())
         .bind(&body)
         .bind(now)
+        .bind(new.first_message.body.search_text())
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(

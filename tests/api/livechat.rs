@@ -380,8 +380,9 @@ async fn history_is_searchable_and_exportable(app: &TestApp) {
         .await
         .unwrap();
     assert!(
-        txt.contains("Visiteur: mon vpn ne se connecte pas")
-            && txt.contains("Claire: Le serveur GlobalProtect"),
+        txt.contains("Visiteur : mon vpn ne se connecte pas")
+            && txt.contains("Claire : Le serveur GlobalProtect")
+            && txt.contains("— Claire a rejoint la conversation."),
         "{txt}"
     );
     let json_t = expect(
@@ -686,8 +687,8 @@ async fn a_handoff_knowledge_puts_the_visitor_through(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(txt.contains("Claire: VPN lent"), "{txt}");
-    assert!(!txt.contains("Assistant: VPN lent"), "{txt}");
+    assert!(txt.contains("Claire : [VPN lent"), "{txt}");
+    assert!(!txt.contains("Assistant : [VPN lent"), "{txt}");
 }
 
 both_backends!(

@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod errors;
 mod group_commit;
+mod history;
 mod knowledge;
 mod livechat;
 mod mail_sink;

@@ -6,6 +6,8 @@ import { h } from "../shared/dom.js";
 import { pickLang, translator } from "../shared/i18n.js";
 import { API, createApi } from "../shared/api.js";
 import { errorSentence, fieldSentence, httpErrorSentence } from "../shared/errors.js";
+import { renderHistory } from "./history.js";
+import { renderBotsAdmin } from "./bots-admin.js";
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -83,7 +85,9 @@ function renderHeader() {
     h("a.brand", { href: "#/bots" }, t("brand")),
     me ? h("nav.mainnav", { "aria-label": t("mainNav") },
       h("a", { href: "#/bots", "data-section": "bots" }, t("bots")),
-      h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings"))) : null,
+      h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings")),
+      h("a", { href: "#/manage-bots", "data-section": "manage-bots" }, lang === "fr" ? "Gestion des bots" : "Manage bots"),
+      h("a", { href: "#/history", "data-section": "history" }, lang === "fr" ? "Historique" : "History")) : null,
     me ? h("span.who", `${me.operator.name} (${t(me.operator.role)})`) : null,
     h("label", { for: "ui-lang", class: "sr", style: "margin:0;font-weight:400" }, t("language")),
     langSel,
@@ -718,6 +722,9 @@ async function renderLivechatSettings() {
 }
 
 // ---- Router
+// What a section in its own module (history.js, bots-admin.js) gets from the page.
+const sectionContext = { api, lang: () => lang, isAdmin, show };
+
 async function route() {
   if (!me) return renderLogin();
   const hash = location.hash.replace(/^#/, "") || "/bots";
@@ -730,6 +737,8 @@ async function route() {
   }
   try {
     if (parts[0] === "livechat" && parts.length === 1) return await renderLivechatSettings();
+    if (parts[0] === "history" && parts.length === 1) return await renderHistory(sectionContext);
+    if (parts[0] === "manage-bots" && parts.length === 1) return await renderBotsAdmin(sectionContext);
     if (parts[0] === "bots" && parts.length === 1) return await renderBots();
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts.length === 3) return await renderKnowledge(parts[1], params.get("q"));
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts[3] === "new") return await renderKnowledgeForm(parts[1], null);

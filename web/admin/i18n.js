@@ -168,11 +168,13 @@ export const MODULE_TEXT = {
     livechat: { name: "Livechat", help: "Le visiteur peut demander à parler à un conseiller." },
     monitored_conversations: { name: "Conversations monitorées", help: "Un opérateur crée une conversation et l'envoie par e-mail au visiteur." },
     suggestions: { name: "Suggestions", help: "Le bot propose des questions proches et des connaissances liées." },
+    transcript: { name: "Transcription", help: "À la fin d'un livechat, le visiteur peut recevoir la transcription de la conversation par e-mail (modèle du mail : Historique)." },
   },
   en: {
     livechat: { name: "Livechat", help: "The visitor can ask to talk to an operator." },
     monitored_conversations: { name: "Monitored conversations", help: "An operator creates a conversation and emails it to the visitor." },
     suggestions: { name: "Suggestions", help: "The bot offers close questions and related knowledge." },
+    transcript: { name: "Transcript", help: "At the end of a livechat, the visitor may receive the conversation's transcript by email (mail template: History)." },
   },
 };
 
@@ -189,6 +191,9 @@ export const RESOURCE_LABELS = {
     small_talk_greeting: "Réponse à une salutation", small_talk_thanks: "Réponse à un remerciement",
     small_talk_goodbye: "Réponse à un au revoir", small_talk_are_you_a_bot: "Réponse à « Êtes-vous un robot ? »",
     small_talk_insult: "Réponse à une insulte", small_talk_vague: "Réponse à une demande vague (reformuler)",
+    transcript_offer: "Proposition de la transcription", transcript_email_label: "Libellé de l'adresse mail",
+    transcript_send: "Bouton Recevoir la transcription", transcript_sent: "Transcription envoyée ({email} : l'adresse)",
+    transcript_invalid_email: "Adresse mail invalide", transcript_failed: "Échec de l'envoi",
   },
   en: {
     title: "Title", welcome_message: "Welcome message", input_placeholder: "Input placeholder",
@@ -202,5 +207,8 @@ export const RESOURCE_LABELS = {
     small_talk_greeting: "Answer to a greeting", small_talk_thanks: "Answer to thanks",
     small_talk_goodbye: "Answer to a goodbye", small_talk_are_you_a_bot: "Answer to “Are you a bot?”",
     small_talk_insult: "Answer to an insult", small_talk_vague: "Answer to a vague request (rephrase)",
+    transcript_offer: "Transcript offer", transcript_email_label: "Email address label",
+    transcript_send: "Send me the transcript button", transcript_sent: "Transcript sent ({email}: the address)",
+    transcript_invalid_email: "Invalid email address", transcript_failed: "Sending failed",
   },
 };

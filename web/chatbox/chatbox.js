@@ -15,6 +15,7 @@ import { createSocket, clientId } from '../shared/socket.js';
 import { h, $ } from '../shared/dom.js';
 import { pickLang, deName } from '../shared/i18n.js';
 import { createApi } from '../shared/api.js';
+import { createTranscriptOffer } from './transcript.js';
 
 const api = createApi();
 const MAX_CHARS = 1000;
@@ -58,6 +59,12 @@ const FALLBACK = {
     monitored_link_invalid: "Ce lien n'est pas valide ou a été remplacé par un lien plus récent. Vous pouvez poser une nouvelle question ci-dessous.",
     help_accept: 'Oui, volontiers',
     help_decline: 'Non merci',
+    transcript_offer: 'Souhaitez-vous recevoir la transcription de cette conversation par mail ?',
+    transcript_email_label: 'Votre adresse mail',
+    transcript_send: 'Recevoir la transcription',
+    transcript_sent: 'La transcription a été envoyée à {email}.',
+    transcript_invalid_email: "Cette adresse mail n'est pas valide. Vérifiez-la et réessayez.",
+    transcript_failed: "La transcription n'a pas pu être envoyée. Veuillez réessayer plus tard.",
   },
   en: {
     title: 'Vigie Assistant',
@@ -89,7 +96,7 @@ const UI = {
     log: 'Conversation', input: 'Votre message', you: 'Vous', operator: 'Conseiller',
     pending: 'En attente d’envoi', failed: 'Non envoyé', typing: 'Un conseiller écrit…',
     typing_named: '{name} écrit…', count: '{n}/{max}', too_long: 'Message trop long ({n}/{max} caractères)',
-    unavailable: 'Ce chatbot est indisponible pour le moment.', joined: '{name} a rejoint la conversation',
+    unavailable: 'Ce chatbot est indisponible pour le moment.', archived: "Ce chatbot n'est plus disponible.", joined: '{name} a rejoint la conversation',
     // The dead-link page's button: what its text (monitored_link_*) invites to do below.
     new_conversation: 'Poser une nouvelle question', link_title: 'Lien de conversation',
     accepted: "Vous avez accepté l'aide {de_name}.", sent_by: '{name} vous a envoyé :',
@@ -98,7 +105,7 @@ const UI = {
     log: 'Conversation', input: 'Your message', you: 'You', operator: 'Operator',
     pending: 'Waiting to be sent', failed: 'Not sent', typing: 'An operator is typing…',
     typing_named: '{name} is typing…', count: '{n}/{max}', too_long: 'Message too long ({n}/{max} characters)',
-    unavailable: 'This chatbot is unavailable at the moment.', joined: '{name} joined the conversation',
+    unavailable: 'This chatbot is unavailable at the moment.', archived: 'This chatbot is no longer available.', joined: '{name} joined the conversation',
     new_conversation: 'Ask a new question', link_title: 'Conversation link',
     accepted: "You accepted {name}'s help.", sent_by: '{name} sent you:',
   },
@@ -172,6 +179,16 @@ const el = {
   foot: document.querySelector('.vg-foot'),
 };
 
+// The transcript module's offer, above the message field.
+const transcriptWrap = h('div', { class: 'vg-transcript-wrap' });
+el.foot.insertBefore(transcriptWrap, el.form);
+const transcriptOffer = createTranscriptOffer({
+  el: transcriptWrap,
+  res,
+  send: (frame) => conn.raw(frame),
+  knowsEmail: () => !!monitoredCode,
+});
+
 function applyTexts() {
   document.documentElement.lang = lang;
   el.title.textContent = res('title');
@@ -184,6 +201,7 @@ function applyTexts() {
   el.close.setAttribute('aria-label', res('close_label'));
   el.close.title = res('close_label');
   el.handoff.textContent = res('talk_to_operator');
+  transcriptOffer.relabel();
   updateHandoff();
   const welcome = $('vg-welcome-text');
   if (welcome) welcome.textContent = res('welcome_message');
@@ -433,6 +451,9 @@ function updateHandoff() {
   const state = conversationState();
   el.handoff.hidden = !(config.modules && config.modules.livechat) || state !== 'bot';
   el.box.setAttribute('data-state', state);
+  // The transcript module: offered once an operator has left and the bot has it again.
+  const ended = state === 'bot' && [...shown.values()].some((m) => m.kind === 'event' && m.event === 'operator_left');
+  transcriptOffer.update(!!(config.modules && config.modules.transcript) && ended && !linkError, conversation);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -538,7 +559,11 @@ function onFrame(f) {
       break;
     case 'pong':
       break;
+    case 'transcript_sent':
+      transcriptOffer.sent(f, conversation);
+      break;
     case 'error':
+      if (transcriptOffer.refused(f)) break;
       onError(f);
       break;
     default:
@@ -587,6 +612,7 @@ function onError(f) {
       break;
     case 'unknown_bot':
     case 'not_deployed':
+    case 'bot_archived':
       fatal = f.code;
       conn.attempt = 10; // the server closes: retry slowly
       updateBanner();
@@ -609,7 +635,7 @@ function updateBanner() {
   document.documentElement.classList.toggle('vg-online', online);
   let text = '';
   if (linkError) text = '';
-  else if (fatal) text = ui('unavailable');
+  else if (fatal) text = ui(fatal === 'bot_archived' ? 'archived' : 'unavailable');
   else if (!online && (everConnected || conn.attempt > 1 || outbox.length)) text = res('reconnecting');
   el.banner.textContent = text;
   el.banner.hidden = !text;

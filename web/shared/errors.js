@@ -75,6 +75,16 @@ const atLine = (lang, p) => (p.line != null ? (lang === "fr" ? `ligne ${p.line} 
 
 registerErrors({
   fr: {
+    // History, bots and transcripts (issue 12).
+    unknown_operator: "aucun opérateur « {operator} »",
+    date_invalid: "date invalide",
+    period_invalid: "la fin de la période est avant son début",
+    cursor_invalid: "cette page n'existe plus : relancez la recherche",
+    default_not_in_langs: "la langue par défaut doit faire partie des langues du bot",
+    bot_archived: "Ce bot est archivé : il n'est plus disponible.",
+    transcript_off: "Le module Transcription est désactivé pour ce bot.",
+    no_livechat: "La transcription est proposée à la fin d'une conversation avec un conseiller.",
+    too_many_transcripts: "Trop de transcriptions demandées pour cette conversation ({max} par heure) : réessayez plus tard.",
     invalid: () => "valeur invalide",
     required: "obligatoire",
     too_long: "trop long ({max} caractères au plus)",
@@ -172,6 +182,16 @@ registerErrors({
     link_expired: "Ce lien a expiré.",
   },
   en: {
+    // History, bots and transcripts (issue 12).
+    unknown_operator: "no operator “{operator}”",
+    date_invalid: "not a valid date",
+    period_invalid: "the end of the period is before its start",
+    cursor_invalid: "this page no longer exists: search again",
+    default_not_in_langs: "the default language must be one of the bot's languages",
+    bot_archived: "This bot is archived: it is no longer available.",
+    transcript_off: "The Transcript module is off for this bot.",
+    no_livechat: "The transcript is offered at the end of a conversation with an operator.",
+    too_many_transcripts: "Too many transcripts asked for this conversation ({max} an hour): try again later.",
     invalid: (p, label, message) => message || "invalid value",
     required: "required",
     too_long: "too long ({max} characters at most)",

@@ -60,6 +60,13 @@ pub enum VisitorFrame {
     Typing {
         on: bool,
     },
+    /// The visitor asks for the conversation's transcript by mail (the `transcript`
+    /// module); `email` when Vigie does not know the visitor's address.
+    Transcript {
+        client_id: String,
+        #[serde(default)]
+        email: Option<String>,
+    },
     Ping,
     #[serde(other)]
     Unknown,
@@ -205,6 +212,11 @@ pub enum Outbound<'a> {
         client_id: Option<&'a str>,
     },
     Pong,
+    /// Visitor side: the transcript asked with `client_id` is queued for `email`.
+    TranscriptSent {
+        client_id: &'a str,
+        email: &'a str,
+    },
     /// Operator side: a followed conversation's bot, language, kind and state.
     Conversation {
         conversation: &'a str,

@@ -448,7 +448,7 @@ impl Console {
     async fn describe(&mut self, wire: &mut Wire, id: i64) -> Step {
         let (conv, bots) = match (
             self.core.store.conversation_by_id(id).await,
-            self.core.store.list_bots().await,
+            self.core.store.list_bots_with(true).await,
         ) {
             (Ok(c), Ok(b)) => (c, b),
             (Err(e), _) | (_, Err(e)) => {

@@ -15,7 +15,7 @@ use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
-use crate::service::{monitored, ActionError, Core};
+use crate::service::{history, monitored, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -129,6 +129,30 @@ impl Endpoint for Visitor {
                 };
                 core.bus.publish(topic, typing);
                 return Ok(());
+            }
+            VisitorFrame::Transcript { client_id, email } => {
+                if let Err(p) = check_client_id(&client_id) {
+                    return wire.refuse(Refusal::from(p), None).await;
+                }
+                let done =
+                    history::mail(core, conv, email.as_deref(), history::Asker::Visitor).await;
+                return match done {
+                    Ok(mailed) => {
+                        wire.send(&Outbound::TranscriptSent {
+                            client_id: &client_id,
+                            email: &mailed.email,
+                        })
+                        .await
+                    }
+                    // A field's own code (`email_invalid`, `required`), so that the
+                    // chatbox says which.
+                    Err(ActionError::Invalid(fields)) if !fields.is_empty() => {
+                        let f = &fields[0];
+                        wire.refuse(Refusal::new(f.code, f.message.clone()), Some(&client_id))
+                            .await
+                    }
+                    Err(e) => wire.refuse(Refusal::from(e), Some(&client_id)).await,
+                };
             }
             // Answered by the connection loop.
             VisitorFrame::Hello(_) | VisitorFrame::Ping | VisitorFrame::Unknown => return Ok(()),
@@ -277,6 +301,13 @@ async fn refuse_opening(wire: &mut Wire, refused: chat::Refusal) -> Step {
         chat::Refusal::UnknownBot(bot) => {
             (Refusal::new("unknown_bot", format!("no bot `{bot}`")), true)
         }
+        chat::Refusal::Archived => (
+            Refusal::new(
+                "bot_archived",
+                "this bot is archived: it is no longer available",
+            ),
+            true,
+        ),
         chat::Refusal::NotDeployed => (
             Refusal::new("not_deployed", "this bot has not been deployed yet"),
             true,

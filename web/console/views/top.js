@@ -26,6 +26,8 @@ function renderHeader(s) {
     h("span.brand", t("brand")),
     s.me ? h("div#bar.bar") : null,
     h("span.spacer"),
+    s.me ? h("a#history-link", { href: "/console/history", target: "_blank", rel: "noopener", style: "color:inherit" },
+      s.lang === "fr" ? "Historique" : "History") : null,
     s.me ? h("span.who", s.me.operator.name) : null,
     h("label.sr", { for: "ui-lang" }, t("language")),
     langSel,
