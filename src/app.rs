@@ -45,6 +45,7 @@ pub async fn launch(
         },
     });
     let sweeper = livechat::spawn_queue_sweeper(core.clone());
+    let audit_sweeper = crate::service::audit::spawn_sweeper(core.clone());
     let router = http::router(http::AppState::new(core));
     // Chat frames are small and often written back to back (ack, then messages): without
     // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
@@ -63,5 +64,6 @@ pub async fn launch(
     }
     worker.abort();
     sweeper.abort();
+    audit_sweeper.abort();
     Ok(())
 }

@@ -34,6 +34,8 @@ struct RawSettings {
     mail_from: Option<String>,
     mail_retry_seconds: Option<u64>,
     model_dir: Option<String>,
+    account_link_hours: Option<u32>,
+    audit_retention_days: Option<u32>,
 }
 
 /// Validated settings.
@@ -66,6 +68,10 @@ pub struct Settings {
     pub model_dir: Option<PathBuf>,
     /// The word embeddings every bot's matcher uses (read once, at start-up).
     pub model: Arc<Embeddings>,
+    /// How long an invitation or password-reset link works (72 h by default).
+    pub account_link_hours: u32,
+    /// How long audit-log entries are kept (400 days by default, at least 365).
+    pub audit_retention_days: u32,
 }
 
 /// Reads a standard model2vec directory: its `model.safetensors` and `tokenizer.json`,
@@ -228,7 +234,23 @@ impl Settings {
             Some(dir) => Arc::new(load_model_dir(dir)?),
             None => Embeddings::shipped(),
         };
+        let account_link_hours = raw.account_link_hours.unwrap_or(72);
+        if !(1..=24 * 30).contains(&account_link_hours) {
+            return Err(bad(
+                "VIGIE_ACCOUNT_LINK_HOURS",
+                "between 1 and 720 hours (30 days)",
+            ));
+        }
+        let audit_retention_days = raw.audit_retention_days.unwrap_or(400);
+        if !(365..=3650 * 3).contains(&audit_retention_days) {
+            return Err(bad(
+                "VIGIE_AUDIT_RETENTION_DAYS",
+                "between 365 days (a year) and 10950 days",
+            ));
+        }
         Ok(Settings {
+            account_link_hours,
+            audit_retention_days,
             model_dir,
             model,
             smtp_url,
@@ -263,6 +285,8 @@ impl Settings {
             mail_retry_seconds: 10,
             model_dir: None,
             model: Embeddings::shipped(),
+            account_link_hours: 72,
+            audit_retention_days: 400,
         }
     }
 

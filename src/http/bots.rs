@@ -1,9 +1,10 @@
 //! Bots and their deployments.
 
 use super::error::ApiResult;
-use super::extract::{Admin, ApiJson, Authed};
+use super::extract::{Admin, ApiJson, Authed, KnowledgeRead, Peer, Scoped};
 use super::AppState;
 use crate::service::actions;
+use crate::service::audit;
 use crate::service::Core;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -41,7 +42,8 @@ fn bot_json(state: &Core, bot: &crate::store::Bot) -> Value {
     })
 }
 
-async fn list(State(state): State<Core>, _who: Authed) -> ApiResult<Json<Value>> {
+/// Also for `knowledge:read` tokens (an integration finds the bots whose knowledge it reads).
+async fn list(State(state): State<Core>, _who: Scoped<KnowledgeRead>) -> ApiResult<Json<Value>> {
     let bots = state.store.list_bots().await?;
     Ok(Json(
         json!({"bots": bots.iter().map(|b| bot_json(&state, b)).collect::<Vec<_>>()}),
@@ -50,10 +52,19 @@ async fn list(State(state): State<Core>, _who: Authed) -> ApiResult<Json<Value>>
 
 async fn create(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     ApiJson(body): ApiJson<NewBotBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::create_bot(&state, &body.slug, &body.name, &body.lang).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.create",
+        &format!("bot:{}", bot.slug),
+        json!({"name": bot.name, "lang": body.lang}),
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(bot_json(&state, &bot))))
 }
 
@@ -83,11 +94,20 @@ async fn deployments(
 async fn deploy(
     State(state): State<Core>,
     Admin(who): Admin,
+    peer: Peer,
     Path(slug): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::bot(&state, &slug).await?;
     let done = actions::deploy(&state, &bot, Some(who.operator.id)).await?;
     let d = &done.deployment;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.deploy",
+        &format!("bot:{}", bot.slug),
+        json!({"version": d.version, "knowledge": d.snapshot.knowledge.len()}),
+    )
+    .await;
     tracing::info!(bot = %bot.slug, version = d.version, "deployed");
     Ok((
         StatusCode::CREATED,

@@ -2,7 +2,7 @@
 //! conversation with its messages, and a transcript export.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::Authed;
+use super::extract::{ConversationsRead, Scoped};
 use super::ws::frames::Outbound;
 use super::AppState;
 use crate::domain::conversation::Author;
@@ -40,7 +40,7 @@ struct SearchQuery {
 
 async fn search(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<ConversationsRead>,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query?;
@@ -112,7 +112,7 @@ async fn load(
 
 async fn show(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<ConversationsRead>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let (conv, messages) = load(&state, &id).await?;
@@ -134,7 +134,7 @@ struct FormatQuery {
 /// title) or JSON.
 async fn transcript(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<ConversationsRead>,
     Path(id): Path<String>,
     query: Result<Query<FormatQuery>, QueryRejection>,
 ) -> ApiResult<Response> {

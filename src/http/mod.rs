@@ -18,6 +18,7 @@ mod livechat_settings;
 mod monitored;
 mod openapi;
 mod pages;
+mod people;
 mod state;
 pub mod views;
 pub mod ws;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(knowledge::router())
                 .merge(livechat_settings::router())
                 .merge(monitored::router())
+                .merge(people::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

@@ -8,6 +8,7 @@
 //! path (PostgreSQL LISTEN/NOTIFY) lives beside it when needed. Every repository test runs
 //! against both backends.
 
+mod audit;
 mod bots;
 mod chatbox_config;
 mod conversations;
@@ -19,6 +20,7 @@ mod monitored;
 mod operators;
 mod sessions;
 
+pub use audit::{AuditEntry, AuditQuery};
 pub use bots::Bot;
 pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation, ConversationSummary, HistoryQuery};
@@ -29,8 +31,10 @@ pub use mail::{MailReport, NewMail, OutboxMail};
 pub use monitored::{
     DeadLink, FoundLink, KnowledgeRef, LinkInfo, MonitoredItem, Named, NewLink, NewMonitored,
 };
-pub use operators::Operator;
-pub use sessions::AuthRecord;
+pub use operators::{AccountStatus, ChangeRefused, Operator, OperatorChange, OperatorListed};
+pub use sessions::{
+    AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
+};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
