@@ -1,7 +1,7 @@
 //! People (admin), one's own account (everyone), account links (public), API tokens and
 //! the audit log.
 //!
-//! - `GET/POST /people`, `GET/PATCH /people/{id}`, `POST /people/{id}/deactivate|reactivate|invite`
+//! - `GET /people` (admin, supervisor), `POST /people`, `GET/PATCH /people/{id}`, `POST /people/{id}/deactivate|reactivate|invite`
 //!   (admin);
 //! - `PUT /me` (name), `PUT /me/password`, `POST /me/sessions/end` (anyone logged in);
 //! - `POST /account/link`, `POST /account/password`, `POST /account/forgot` (public);
@@ -44,7 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit_log))
 }
 
-async fn list(State(core): State<Core>, _admin: Admin) -> ApiResult<Json<Value>> {
+/// Admins, and supervisors (read only: the audit page names the actors).
+async fn list(State(core): State<Core>, _who: Supervisor) -> ApiResult<Json<Value>> {
     let people = people::list(&core).await?;
     let default = crate::service::settings::livechat(&core)
         .await?

@@ -212,7 +212,7 @@ pub async fn invite(
         return Err(ActionError::Invalid(errors));
     }
     if core.store.operator_by_email(email.as_str()).await.is_ok() {
-        return Err(email_taken(email.as_str()));
+        return Err(email_taken(&email.as_str().to_lowercase()));
     }
     let token = auth::new_token("vgi_");
     let ttl = link_ttl_ms(core);
@@ -247,7 +247,7 @@ pub async fn invite(
         )
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => email_taken(email.as_str()),
+            StoreError::Conflict(_) => email_taken(&email.as_str().to_lowercase()),
             other => other.into(),
         })?;
     core.mailer.wake();

@@ -11,6 +11,7 @@ mod knowledge;
 mod livechat;
 mod mail_sink;
 mod monitored;
+mod people;
 mod store;
 mod understanding;
 mod ws;

@@ -5,6 +5,15 @@ import { T, RESOURCE_LABELS, MODULE_TEXT } from "./i18n.js";
 import { h } from "../shared/dom.js";
 import { pickLang, translator } from "../shared/i18n.js";
 import { API, createApi, mayHaveSession } from "../shared/api.js";
+import { problemBox } from "../shared/people-errors.js";
+// Sections in their own modules (issue 12): each says its nav label, who sees it, which
+// routes are its own, and renders with the context `sectionContext()` gives.
+import { peopleSection } from "./people.js";
+import { tokensSection } from "./tokens.js";
+import { auditSection } from "./audit.js";
+import { meSection } from "./me.js";
+
+const SECTIONS = [peopleSection, tokensSection, auditSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -60,7 +69,8 @@ function renderHeader() {
     h("a.brand", { href: "#/bots" }, t("brand")),
     me ? h("nav.mainnav", { "aria-label": t("mainNav") },
       h("a", { href: "#/bots", "data-section": "bots" }, t("bots")),
-      h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings"))) : null,
+      h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings")),
+      SECTIONS.filter((sec) => sec.visible(me)).map((sec) => h("a", { href: `#/${sec.key}`, "data-section": sec.key }, sec.nav(lang)))) : null,
     me ? h("span.who", `${me.operator.name} (${t(me.operator.role)})`) : null,
     h("label", { for: "ui-lang", class: "sr", style: "margin:0;font-weight:400" }, t("language")),
     langSel,
@@ -112,13 +122,14 @@ function renderLogin(error) {
       renderHeader();
       if (!location.hash || location.hash === "#/login") location.hash = "#/bots";
       else route();
-    } catch (err) { msg.replaceChildren(errorBox(err)); }
+    } catch (err) { msg.replaceChildren(problemBox(lang, err)); }
   } },
   h("h1", t("login")),
   h("label", { for: "login-email" }, t("email")), email,
   h("label", { for: "login-password" }, t("password")), pass,
   msg,
-  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton"))));
+  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton")),
+    h("a#forgot-link", { href: `/account/?lang=${lang}#forgot` }, lang === "fr" ? "Mot de passe oublié ?" : "Forgotten password?")));
   show(t("login"), form);
   email.focus();
 }
@@ -685,6 +696,15 @@ async function renderLivechatSettings() {
   show(t("livechatSettings"), h("h1", t("livechatSettingsLong")), form);
 }
 
+// ---- Sections in their own modules
+function sectionContext() {
+  return {
+    api, lang, me, show, fmtDate, route,
+    setMe: (r) => { me = { ...me, ...r, csrf_token: (r && r.csrf_token) || me.csrf_token }; renderHeader(); },
+    signedOut: () => { me = null; sessionStorage.removeItem("vigie.admin.csrf"); renderHeader(); renderLogin(); },
+  };
+}
+
 // ---- Router
 async function route() {
   if (!me) return renderLogin();
@@ -697,6 +717,8 @@ async function route() {
     else a.removeAttribute("aria-current");
   }
   try {
+    const section = SECTIONS.find((sec) => sec.match(parts));
+    if (section && section.visible(me)) return await section.render(sectionContext(), parts, params);
     if (parts[0] === "livechat" && parts.length === 1) return await renderLivechatSettings();
     if (parts[0] === "bots" && parts.length === 1) return await renderBots();
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts.length === 3) return await renderKnowledge(parts[1], params.get("q"));

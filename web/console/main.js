@@ -31,6 +31,8 @@ import { monitoredForm } from "./views/monitored-form.js";
 import { tabs } from "./views/tabs.js";
 import { pane } from "./views/pane.js";
 import { knowledge } from "./views/knowledge.js";
+import { openAccount } from "./views/account.js";
+import { problemBox } from "../shared/people-errors.js";
 
 app.state = initialState({
   lang: pickLang({ saved: [LANG_KEY, "vigie.admin.lang"] }),
@@ -41,8 +43,10 @@ app.state = initialState({
   focused: document.hasFocus() && !document.hidden,
 });
 app.views = [top, layout, side, queue, colleagues, monitoredList, monitoredForm, tabs, pane, knowledge];
-app.api = createApi({ csrf: () => app.state.me && app.state.me.csrf_token, onUnauthorized: signedOut });
+app.api = createApi({ csrf: () => app.state.me && app.state.me.csrf_token, onUnauthorized: () => signedOut(true) });
 app.logout = logout;
+app.signedOut = signedOut;
+app.openAccount = openAccount;
 
 setInterval(tickDurations, 1_000);
 window.addEventListener("focus", () => dispatch({ type: "local/focus", focused: !document.hidden, window: true }));
@@ -54,19 +58,22 @@ document.addEventListener("visibilitychange", () => dispatch({ type: "local/focu
 function renderLogin(error) {
   const email = h("input", { type: "email", id: "login-email", autocomplete: "username", required: true });
   const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
-  const msg = h("div", { "aria-live": "polite" }, error ? h("div.msg.error", { role: "alert" }, error.message) : null);
+  const msg = h("div", { "aria-live": "polite" }, error === true
+    ? h("div.msg.error#signed-out", { role: "alert" }, t("signedOutMsg"))
+    : error ? problemBox(app.state.lang, error) : null);
   const form = h("form.card.narrow", { onsubmit: async (e) => {
     e.preventDefault();
     fill(msg);
     try {
       signedIn(await app.api("POST", "/auth/login", { email: email.value, password: pass.value }));
-    } catch (err) { fill(msg, h("div.msg.error", { role: "alert" }, err.message)); }
+    } catch (err) { fill(msg, problemBox(app.state.lang, err)); }
   } },
   h("h1", t("login")),
   h("label", { for: "login-email" }, t("email")), email,
   h("label", { for: "login-password" }, t("password")), pass,
   msg,
-  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton"))));
+  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton")),
+    h("a#forgot-link", { href: `/account/?lang=${app.state.lang}#forgot` }, t("forgot"))));
   const main = $("main");
   main.className = "";
   fill(main, form);
@@ -79,11 +86,14 @@ function signedIn(me) {
   connect();
 }
 
-function signedOut() {
+/** The session is gone (a 401, or the server said `signed_out`): `told` shows why. */
+function signedOut(told) {
   if (!app.state.me) return;
   disconnect();
+  const dialog = document.getElementById("account-dialog");
+  if (dialog) dialog.remove();
   dispatch({ type: "local/signed_out" });
-  renderLogin();
+  renderLogin(told === true ? true : undefined);
 }
 
 async function logout() {

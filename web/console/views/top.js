@@ -26,7 +26,7 @@ function renderHeader(s) {
     h("span.brand", t("brand")),
     s.me ? h("div#bar.bar") : null,
     h("span.spacer"),
-    s.me ? h("span.who", s.me.operator.name) : null,
+    s.me ? h("button.who", { type: "button", id: "my-account", title: t("myAccount"), onclick: () => app.openAccount() }, s.me.operator.name) : null,
     h("label.sr", { for: "ui-lang" }, t("language")),
     langSel,
     s.me ? h("button", { type: "button", id: "logout", onclick: () => app.logout() }, t("logout")) : null,
