@@ -89,7 +89,7 @@ test('admin: the People page invites an operator (the mail arrives); a duplicate
   await admin.locator('#invite-role').selectOption('operator');
   await admin.locator('#invite-languages').fill('fr, en');
   await admin.locator('#invite-capacity').fill('4');
-  await admin.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await admin.getByRole('button', { name: "Envoyer l'invitation", exact: true }).click();
   assert.match(await msgText(admin, '#people-msg .msg.ok'), /Invitation envoyée à bruno\.martin@example\.com\. Le lien est valable 72 h/);
   const row = admin.locator(`#people-table tr[data-email="${NEW}"]`);
   assert.match(await row.innerText(), /Bruno Martin[\s\S]*Opérateur[\s\S]*fr, en[\s\S]*4[\s\S]*invité/);
@@ -103,12 +103,12 @@ test('admin: the People page invites an operator (the mail arrives); a duplicate
   // The same address again: refused, named, nothing added.
   await admin.locator('#invite-email').fill(NEW.toUpperCase());
   await admin.locator('#invite-name').fill('Autre Bruno');
-  await admin.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await admin.getByRole('button', { name: "Envoyer l'invitation", exact: true }).click();
   assert.equal(await msgText(admin, '#invite-form .msg.error'), 'Un compte utilise déjà l\'adresse bruno.martin@example.com.');
   assert.equal(await admin.locator(`#people-table tr[data-email="${NEW}"]`).count(), 1);
   // A malformed one: the field says why, in French.
   await admin.locator('#invite-email').fill('pas-une-adresse');
-  await admin.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await admin.getByRole('button', { name: "Envoyer l'invitation", exact: true }).click();
   assert.match(await msgText(admin, '#invite-email-err'), /^Adresse e-mail : cette adresse e-mail n'est pas valable\.$/);
   await shot(admin, 'people-list.png');
   problems(admin);
@@ -141,7 +141,7 @@ test('the operator sets a password from the link (a weak one refused first); the
 test('an expired link is refused in French', async () => {
   await admin.locator('#invite-email').fill('carla@example.com');
   await admin.locator('#invite-name').fill('Carla');
-  await admin.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await admin.getByRole('button', { name: "Envoyer l'invitation", exact: true }).click();
   await msgText(admin, '#people-msg .msg.ok');
   const link = accountLink((await mailTo('carla@example.com')).text);
   const db = path.join(server.dataDir, 'vigie.db');

@@ -99,7 +99,7 @@ async function renderLink(token) {
     try {
       await api("POST", "/account/password", { token, password: inputs.password.value, name: invite ? inputs.name.value : null });
       history.replaceState(null, "", `/account/?lang=${lang}`);
-      page(t("done"), h("p.msg.ok#account-done", { role: "status" }, t("done")),
+      page(t("done"), h("p#account-done.msg.ok", { role: "status" }, t("done")),
         h("div.actions", h("a.button.primary", { href: "/console/" }, t("goConsole")), h("a.button", { href: "/admin/" }, t("goAdmin"))));
     } catch (err) {
       msg.replaceChildren(problemBox(lang, err, inputs, { name: t("name"), password: t("password"), confirm: t("confirm") }));

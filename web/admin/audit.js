@@ -108,7 +108,7 @@ export const auditSection = {
       h("td", e.ip || "")));
     show(t.audit,
       h("h1", t.audit),
-      h("form.card.filters#audit-filters", { role: "search", onsubmit: (e) => { e.preventDefault(); go(1); } },
+      h("form#audit-filters.card.filters", { role: "search", onsubmit: (e) => { e.preventDefault(); go(1); } },
         h("div.grid3",
           field("audit-actor", t.actor, inputs.actor),
           field("audit-action", t.action, inputs.action),
@@ -119,7 +119,7 @@ export const auditSection = {
           h("button.primary", { type: "submit" }, t.filter),
           h("a.button", { href: "#/audit" }, t.reset))),
       msg,
-      h("p.status#audit-count", { role: "status" }, t.page(page, pages, data.total)),
+      h("p#audit-count.status", { role: "status" }, t.page(page, pages, data.total)),
       h("table#audit-table",
         h("thead", h("tr", [t.when, t.actor, t.action, t.target, t.details, t.ip].map((c) => h("th", c)))),
         h("tbody", rows.length ? rows : h("tr", h("td", { colspan: 6 }, h("span.muted", t.none))))),

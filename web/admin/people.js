@@ -120,7 +120,7 @@ async function renderList(ctx) {
       h("input", { type: "radio", name: "invite-lang", id: `invite-lang-${l}`, value: l, checked: l === mailLang, onchange: () => { mailLang = l; } }),
       h("label", { for: `invite-lang-${l}` }, l === "fr" ? t.french : t.english))));
   const inviteMsg = h("div", { "aria-live": "polite" });
-  const inviteForm = h("form.card#invite-form", { novalidate: true, onsubmit: async (e) => {
+  const inviteForm = h("form#invite-form.card", { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     inviteMsg.replaceChildren();
     const body = { email: inputs.email.value.trim(), name: inputs.name.value, role: inputs.role.value,
@@ -165,7 +165,7 @@ async function renderEdit(ctx, id) {
   };
   const labels = { name: t.name, role: t.role, languages: t.languages, capacity: t.capacity };
   const msg = h("div#edit-msg", { "aria-live": "polite" });
-  const form = h("form.card#edit-form", { novalidate: true, onsubmit: async (e) => {
+  const form = h("form#edit-form.card", { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     msg.replaceChildren();
     try {
@@ -219,7 +219,7 @@ async function templatesCard(ctx) {
     values.map(([v, label]) => h("span.opt",
       h("input", { type: "radio", name, id: `${name}-${v}`, value: v, checked: v === current, onchange: () => { set(v); showBox(); } }),
       h("label", { for: `${name}-${v}` }, label))));
-  const preview = h("div.mail-preview#tpl-preview", { "aria-live": "polite" });
+  const preview = h("div#tpl-preview.mail-preview", { "aria-live": "polite" });
   const msg = h("div#tpl-msg", { "aria-live": "polite" });
   const collect = (k) => ({ fr: Object.fromEntries(PARTS.map((p) => [p, inputs[`${k}.fr.${p}`].value])),
     en: Object.fromEntries(PARTS.map((p) => [p, inputs[`${k}.en.${p}`].value])) });
@@ -237,7 +237,7 @@ async function templatesCard(ctx) {
     }
     return problemBox(lang, { ...err, body: { ...err.body, fields } }, inputs, labels);
   };
-  return h("section.card#tpl-card", { "aria-labelledby": "tpl-h" },
+  return h("section#tpl-card.card", { "aria-labelledby": "tpl-h" },
     h("h2#tpl-h", { style: "margin-top:0" }, t.templates),
     h("p.hint", t.templatesHelp),
     radios("tpl-kind", Object.entries(kinds), kind, (v) => { kind = v; }),

@@ -77,7 +77,7 @@ export const tokensSection = {
       scope: h("select", SCOPES.map((s) => h("option", { value: s }, t.scopes[s]))),
     };
     const formMsg = h("div", { "aria-live": "polite" });
-    const form = h("form.card#token-form", { novalidate: true, onsubmit: async (e) => {
+    const form = h("form#token-form.card", { novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
       formMsg.replaceChildren();
       try {

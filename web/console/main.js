@@ -59,7 +59,7 @@ function renderLogin(error) {
   const email = h("input", { type: "email", id: "login-email", autocomplete: "username", required: true });
   const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
   const msg = h("div", { "aria-live": "polite" }, error === true
-    ? h("div.msg.error#signed-out", { role: "alert" }, t("signedOutMsg"))
+    ? h("div#signed-out.msg.error", { role: "alert" }, t("signedOutMsg"))
     : error ? problemBox(app.state.lang, error) : null);
   const form = h("form.card.narrow", { onsubmit: async (e) => {
     e.preventDefault();
