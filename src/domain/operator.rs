@@ -185,7 +185,7 @@ pub fn check_password(field: &str, pw: &str, email: &str) -> Result<(), super::F
         );
     }
     let stem = folded.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
-    let one_char = folded.chars().all(|c| Some(c) == folded.chars().next());
+    let one_char = folded.chars().all(|c| folded.starts_with(c));
     if one_char
         || COMMON_PASSWORDS.contains(&folded.as_str())
         || (!stem.is_empty() && COMMON_PASSWORDS.contains(&stem))

@@ -95,9 +95,12 @@ export const auditSection = {
       location.hash = `#/audit${next.toString() ? `?${next}` : ""}`;
     };
     const pages = Math.max(1, Math.ceil(data.total / PER_PAGE));
+    // Details as "key: value" lines (a change is [before, after]).
     const detail = (d) => {
-      if (!d || (typeof d === "object" && !Object.keys(d).length)) return "";
-      return JSON.stringify(d);
+      if (!d || typeof d !== "object" || !Object.keys(d).length) return "";
+      const v = (x) => (typeof x === "string" ? x : JSON.stringify(x));
+      return Object.entries(d).map(([k, x]) => (Array.isArray(x) && x.length === 2 && k !== "languages"
+        ? `${k}: ${v(x[0])} → ${v(x[1])}` : `${k}: ${v(x)}`)).join("\n");
     };
     const rows = data.entries.map((e) => h("tr", { "data-action": e.action },
       h("td", h("time", { datetime: new Date(e.at).toISOString() }, fmtDate(e.at))),

@@ -95,7 +95,7 @@ async function renderList(ctx) {
     h("td", p.languages.length ? p.languages.join(", ") : t.none),
     h("td", p.capacity == null ? t.defaultCap(data.default_capacity) : String(p.capacity)),
     h("td", h(`span.badge.st-${p.status}`, t.statuses[p.status] || p.status)),
-    h("td.row-actions",
+    h("td", h("div.row-actions",
       h("a.button", { href: `#/people/${p.id}`, "aria-label": `${t.edit} ${p.name}` }, t.edit),
       p.status === "invited" ? h("button", { type: "button", onclick: () => act(
         () => api("POST", `/people/${p.id}/invite`, { lang }), t.resent(p.email)) }, t.resend) : null,
@@ -103,7 +103,7 @@ async function renderList(ctx) {
         ? h("button", { type: "button", onclick: () => act(() => api("POST", `/people/${p.id}/reactivate`, {}), t.reactivated(p.name)) }, t.reactivate)
         : p.id === me.operator.id ? null : h("button.danger", { type: "button", "aria-label": `${t.deactivate} ${p.name}`, onclick: () => {
           if (confirm(t.confirmDeactivate(p.name))) act(() => api("POST", `/people/${p.id}/deactivate`, {}), t.deactivated(p.name));
-        } }, t.deactivate))));
+        } }, t.deactivate)))));
 
   // Invitation form
   const inputs = {
