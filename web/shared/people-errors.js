@@ -63,7 +63,7 @@ registerErrors({
     account_deactivated: "This account has been deactivated: ask an admin.",
     supervisor_only: "For admins and supervisors only.",
     too_many_requests: "Too many attempts: wait a little and try again.",
-    unauthorized: "Wrong email address or password.",
+    unauthorized: "Invalid email or password.",
     forbidden: "You are not allowed to do this.",
   },
 });
