@@ -267,6 +267,7 @@ test('my account in the admin, and the invitation template with its preview', as
   await admin.locator('#tpl-invite_mail-fr-text').fill('Bonjour {{ name }}, lien : {{ link }}');
   await admin.getByRole('button', { name: 'Aperçu' }).click();
   await waitFor(async () => /Claire Martin/.test(await admin.locator('#tpl-preview').textContent()), { what: 'preview' });
+  assert.equal(await admin.locator('#tpl-invite_mail-fr-text-err').textContent(), '', 'the old error is gone');
   await admin.locator('#tpl-card').screenshot({ path: path.join(screenshotDir(), 'people-templates.png') });
   problems(admin);
 });

@@ -3,7 +3,7 @@
 // forgotten-password mail templates (edited like the monitored-conversation one: subject,
 // HTML, text, fr/en, preview). Registered by admin.js (SECTIONS).
 import { h } from "../shared/dom.js";
-import { problemBox, field } from "../shared/people-errors.js";
+import { problemBox, field, clearProblems } from "../shared/people-errors.js";
 
 const T = {
   fr: {
@@ -249,6 +249,7 @@ async function templatesCard(ctx) {
     h("div.actions",
       h("button", { type: "button", id: "tpl-preview-btn", onclick: async () => {
         msg.replaceChildren();
+        clearProblems(inputs);
         const template = Object.fromEntries(PARTS.map((p) => [p, inputs[`${kind}.${mailLang}.${p}`].value]));
         try {
           const r = await api("POST", "/livechat/mail-preview", { kind: kind === "invite_mail" ? "invite" : "reset", lang: mailLang, template });
@@ -262,6 +263,7 @@ async function templatesCard(ctx) {
       } }, t.preview),
       h("button.primary", { type: "button", id: "tpl-save", onclick: async () => {
         msg.replaceChildren();
+        clearProblems(inputs);
         try {
           await api("PUT", "/livechat/settings", { invite_mail: collect("invite_mail"), reset_mail: collect("reset_mail") });
           msg.replaceChildren(h("div.msg.ok", { role: "status" }, t.templatesSaved));

@@ -74,11 +74,7 @@ registerErrors({
  * the sentence in a `div.msg.error` returned for the page's message area.
  */
 export function problemBox(lang, err, inputs = {}, labels = {}) {
-  for (const el of Object.values(inputs)) {
-    el.removeAttribute("aria-invalid");
-    const out = document.getElementById(`${el.id}-err`);
-    if (out) out.textContent = "";
-  }
+  clearProblems(inputs);
   const fields = (err && err.body && err.body.fields) || [];
   if (!fields.length) return h("div.msg.error", { role: "alert" }, httpErrorSentence(lang, err));
   const lines = [];
@@ -99,6 +95,15 @@ export function problemBox(lang, err, inputs = {}, labels = {}) {
   }
   if (first) first.focus();
   return h("div.msg.error", { role: "alert" }, lines.length === 1 ? lines[0] : h("ul", lines.map((l) => h("li", l))));
+}
+
+/** Clears the error lines and marks of `inputs` (before a new try). */
+export function clearProblems(inputs = {}) {
+  for (const el of Object.values(inputs)) {
+    el.removeAttribute("aria-invalid");
+    const out = document.getElementById(`${el.id}-err`);
+    if (out) out.textContent = "";
+  }
 }
 
 /** A labelled input with its error line (`{id}-err`). */
