@@ -989,3 +989,73 @@ crate::both_backends!(
     token_scopes_are_enforced,
     the_audit_log_records_and_filters,
 );
+
+/// Migration 0009 on a database that has people and tokens: roles stay (the role column is
+/// replaced and renamed), existing tokens get full operator rights, sessions keep working.
+async fn the_migration_keeps_roles_tokens_and_sessions(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg_name) = fresh_database(backend, dir.path()).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut m = match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    m.migrations = m
+        .migrations
+        .iter()
+        .filter(|x| x.version < 9)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    m.run(&pool).await.unwrap();
+    let far = vigie::domain::now_ms() + 3_600_000;
+    for statement in [
+        "INSERT INTO operators (id, email, name, role, password_hash, created_at) VALUES (1, 'ada@example.com', 'Ada', 'admin', 'x', 0)".to_string(),
+        "INSERT INTO operators (id, email, name, role, password_hash, created_at) VALUES (2, 'bob@example.com', 'Bob', 'operator', 'x', 0)".to_string(),
+        format!("INSERT INTO api_tokens (token_hash, operator_id, label, created_at) VALUES ('{}', 2, 'crm', 0)", vigie::auth::token_hash("vgt_old")),
+        format!("INSERT INTO sessions (token_hash, operator_id, csrf_token, created_at, expires_at) VALUES ('{}', 1, 'c', 0, {far})", vigie::auth::token_hash("vgs_old")),
+    ] {
+        sqlx::query(&statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let store = vigie::store::Store::open(&url).await.unwrap();
+    let ada = store.operator_by_email("ada@example.com").await.unwrap();
+    assert_eq!(ada.role, vigie::domain::Role::Admin);
+    assert!(ada.languages.is_empty() && ada.deactivated_at.is_none());
+    assert_eq!(
+        store
+            .operator_by_email("bob@example.com")
+            .await
+            .unwrap()
+            .role,
+        vigie::domain::Role::Operator
+    );
+    let token = store
+        .api_token(&vigie::auth::token_hash("vgt_old"))
+        .await
+        .unwrap();
+    assert_eq!(token.scope(), vigie::domain::operator::TokenScope::Operator);
+    let session = store
+        .session(&vigie::auth::token_hash("vgs_old"))
+        .await
+        .unwrap();
+    assert_eq!(session.operator.email, "ada@example.com");
+    // The new role is accepted, an unknown one refused by the schema.
+    let change = vigie::store::OperatorChange {
+        role: Some(vigie::domain::Role::Supervisor),
+        ..Default::default()
+    };
+    assert!(store
+        .change_operator(vigie::domain::OperatorId(2), &change)
+        .await
+        .unwrap()
+        .is_ok());
+    store.close().await;
+    if let Some(name) = pg_name {
+        drop_database(&name).await;
+    }
+}
+
+with_smtp!(the_migration_keeps_roles_tokens_and_sessions);
