@@ -1,5 +1,6 @@
 //! Bots: a slug used in URLs, a name, a default language.
 
+use super::Problem;
 use vigie_bot::Lang;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -7,16 +8,18 @@ pub struct BotSlug(String);
 
 impl BotSlug {
     /// 2 to 40 characters of `a-z`, `0-9` and `-`, starting with a letter or digit.
-    pub fn parse(raw: &str) -> Result<BotSlug, String> {
+    pub fn parse(raw: &str) -> Result<BotSlug, Problem> {
         let s = raw.trim();
         let ok = (2..=40).contains(&s.len())
             && s.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.starts_with('-');
         if !ok {
-            return Err(format!(
-                "`{s}` is not a valid slug (2 to 40 characters among a-z, 0-9 and -)"
-            ));
+            return Err(Problem::new(
+                "slug_invalid",
+                format!("`{s}` is not a valid slug (2 to 40 characters among a-z, 0-9 and -)"),
+            )
+            .param("value", s));
         }
         Ok(BotSlug(s.to_string()))
     }
@@ -35,19 +38,23 @@ pub struct NewBot {
 impl NewBot {
     pub fn parse(slug: &str, name: &str, lang: &str) -> Result<NewBot, Vec<super::FieldError>> {
         let mut errors = Vec::new();
-        let slug = BotSlug::parse(slug).map_err(|m| errors.push(super::FieldError::new("slug", m)));
+        let slug = BotSlug::parse(slug).map_err(|m| errors.push(super::FieldError::of("slug", m)));
         let name_t = name.trim();
         if name_t.is_empty() || name_t.chars().count() > 100 || name_t.chars().any(char::is_control)
         {
-            errors.push(super::FieldError::new(
-                "name",
-                "name is required (100 characters at most, no line breaks)",
-            ));
+            errors.push(
+                super::FieldError::new(
+                    "name",
+                    "name is required (100 characters at most, no line breaks)",
+                )
+                .code("name_invalid")
+                .param("max", 100),
+            );
         }
         let lang = Lang::parse(lang).ok_or_else(|| {
-            errors.push(super::FieldError::new(
+            errors.push(super::FieldError::of(
                 "lang",
-                format!("unknown language `{lang}` (expected fr or en)"),
+                super::Problem::bad_lang(lang),
             ))
         });
         match (slug, lang) {

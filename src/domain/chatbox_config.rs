@@ -11,7 +11,7 @@
 //! deployment never finds a hole.
 
 use super::closed::closed_set;
-use super::FieldError;
+use super::{FieldError, Problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use vigie_bot::Lang;
@@ -303,18 +303,19 @@ impl From<ConfigDoc> for ChatboxConfig {
     }
 }
 
-fn check_text(text: &str) -> Result<(), String> {
+fn check_text(text: &str) -> Result<(), Problem> {
     let n = text.chars().count();
     if text.trim().is_empty() {
-        return Err("the text is empty".into());
+        return Err(Problem::new("required", "the text is empty"));
     }
     if n > MAX_RESOURCE {
-        return Err(format!(
-            "the text is too long ({n} characters, {MAX_RESOURCE} at most)"
-        ));
+        return Err(Problem::too_long("the text", MAX_RESOURCE).param("length", n));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err("the text holds a control character (only line breaks are allowed)".into());
+        return Err(Problem::new(
+            "control_char",
+            "the text holds a control character (only line breaks are allowed)",
+        ));
     }
     Ok(())
 }
@@ -327,28 +328,36 @@ impl ConfigDoc {
         for name in self.modules.keys() {
             if Module::parse(name).is_none() {
                 let known: Vec<&str> = MODULES.iter().map(|m| m.module.as_str()).collect();
-                errors.push(FieldError::new(
-                    format!("modules.{name}"),
-                    format!("unknown module `{name}` (known: {})", known.join(", ")),
-                ));
+                errors.push(
+                    FieldError::new(
+                        format!("modules.{name}"),
+                        format!("unknown module `{name}` (known: {})", known.join(", ")),
+                    )
+                    .code("module_unknown")
+                    .param("value", name.as_str()),
+                );
             }
         }
         for (key, texts) in &self.resources {
             if resource_def(key).is_none() {
-                errors.push(FieldError::new(
-                    format!("resources.{key}"),
-                    format!("unknown resource key `{key}`"),
-                ));
+                errors.push(
+                    FieldError::new(
+                        format!("resources.{key}"),
+                        format!("unknown resource key `{key}`"),
+                    )
+                    .code("resource_unknown")
+                    .param("value", key.as_str()),
+                );
                 continue;
             }
             for (lang, text) in texts {
                 if Lang::parse(lang).is_none() {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::of(
                         format!("resources.{key}.{lang}"),
-                        format!("unknown language `{lang}` (expected fr or en)"),
+                        Problem::bad_lang(lang),
                     ));
                 } else if let Err(m) = check_text(text) {
-                    errors.push(FieldError::new(format!("resources.{key}.{lang}"), m));
+                    errors.push(FieldError::of(format!("resources.{key}.{lang}"), m));
                 }
             }
         }

@@ -149,7 +149,7 @@ pub struct Message {
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// A client id: what a client attaches to a message so that a retry is stored once.
-pub fn check_client_id(id: &str) -> Result<(), String> {
+pub fn check_client_id(id: &str) -> Result<(), super::Problem> {
     let ok = (1..=64).contains(&id.len())
         && id
             .chars()
@@ -157,20 +157,25 @@ pub fn check_client_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("client_id must be 1 to 64 characters among letters, digits, - and _".into())
+        Err(super::Problem::new(
+            "client_id_invalid",
+            "client_id must be 1 to 64 characters among letters, digits, - and _",
+        ))
     }
 }
 
 /// Text typed by a visitor or an operator: trimmed, 1 to 1000 characters.
-pub fn check_text(text: &str) -> Result<&str, String> {
+pub fn check_text(text: &str) -> Result<&str, super::Problem> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("the message is empty".into());
+        return Err(super::Problem::new("message_empty", "the message is empty"));
     }
     if t.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(format!(
-            "the message is too long ({MAX_MESSAGE_CHARS} characters at most)"
-        ));
+        return Err(super::Problem::new(
+            "message_too_long",
+            format!("the message is too long ({MAX_MESSAGE_CHARS} characters at most)"),
+        )
+        .param("max", MAX_MESSAGE_CHARS));
     }
     Ok(t)
 }

@@ -1,5 +1,6 @@
 //! A syntactically valid email address, the only way to hold one in Vigie.
 
+use super::Problem;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,16 +10,24 @@ impl Email {
     /// Accepts `local@domain.tld` with a conservative character set. Newlines, spaces,
     /// angle brackets and commas are refused, which also makes header injection impossible
     /// wherever an address is used in a mail.
-    pub fn parse(raw: &str) -> Result<Email, String> {
+    pub fn parse(raw: &str) -> Result<Email, Problem> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err("email address is required".into());
+            return Err(Problem::new("required", "email address is required"));
         }
         if s.len() > 254 {
-            return Err("email address is too long (254 characters at most)".into());
+            return Err(Problem::new(
+                "too_long",
+                "email address is too long (254 characters at most)",
+            )
+            .param("max", 254));
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
-            return Err(format!("`{s}` is not an email address (no @)"));
+            return Err(Problem::new(
+                "email_invalid",
+                format!("`{s}` is not an email address (no @)"),
+            )
+            .param("value", s));
         };
         let local_ok = !local.is_empty()
             && local.len() <= 64
@@ -41,7 +50,11 @@ impl Email {
                 .last()
                 .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
         if !local_ok || !domain_ok {
-            return Err(format!("`{s}` is not a valid email address"));
+            return Err(Problem::new(
+                "email_invalid",
+                format!("`{s}` is not a valid email address"),
+            )
+            .param("value", s));
         }
         Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
     }

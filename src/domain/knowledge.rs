@@ -3,6 +3,7 @@
 //! is published. This module holds the raw shape used by the API and import files, and the
 //! validation that turns it into a `KnowledgeItem`.
 
+use super::Problem;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use vigie_bot::Lang;
@@ -36,6 +37,16 @@ impl FieldError {
             code: "invalid",
             params: serde_json::Map::new(),
             message: message.into(),
+        }
+    }
+
+    /// A field error from a parser's problem (`Email::parse`, `check_text`, …).
+    pub fn of(field: impl Into<String>, problem: super::Problem) -> FieldError {
+        FieldError {
+            field: field.into(),
+            code: problem.code,
+            params: problem.params,
+            message: problem.message,
         }
     }
 
@@ -133,20 +144,22 @@ impl KnowledgeItem {
     }
 }
 
-pub fn check_id(id: &str) -> Result<(), String> {
+pub fn check_id(id: &str) -> Result<(), Problem> {
     if id.is_empty() {
-        return Err("id is required".into());
+        return Err(Problem::required("id"));
     }
     if id.len() > MAX_ID {
-        return Err(format!("id is too long ({MAX_ID} characters at most)"));
+        return Err(Problem::too_long("id", MAX_ID));
     }
     if !id
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
-        return Err(format!(
-            "id `{id}` may only hold letters, digits, `-`, `_` and `.`"
-        ));
+        return Err(Problem::new(
+            "id_invalid",
+            format!("id `{id}` may only hold letters, digits, `-`, `_` and `.`"),
+        )
+        .param("value", id));
     }
     Ok(())
 }
@@ -154,17 +167,13 @@ pub fn check_id(id: &str) -> Result<(), String> {
 fn one_line(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
     if v.is_empty() {
-        errors.push(FieldError::new(field, format!("{field} is required")));
+        errors.push(FieldError::of(field, Problem::required(field)));
     } else if v.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("{field} is too long ({max} characters at most)"),
-        ));
+        errors.push(FieldError::of(field, Problem::too_long(field, max)));
     } else if v.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            format!("{field} must be a single line"),
-        ));
+        errors.push(
+            FieldError::new(field, format!("{field} must be a single line")).code("single_line"),
+        );
     }
     v.to_string()
 }
@@ -176,21 +185,22 @@ impl KnowledgeDoc {
         let mut errors = Vec::new();
         let id = self.id.trim().to_string();
         if let Err(m) = check_id(&id) {
-            errors.push(FieldError::new("id", m));
+            errors.push(FieldError::of("id", m));
         }
         let title = one_line("title", &self.title, MAX_TITLE, &mut errors);
         let lang = Lang::parse(self.lang.trim());
         if lang.is_none() {
-            errors.push(FieldError::new(
-                "lang",
-                format!("unknown language `{}` (expected fr or en)", self.lang),
-            ));
+            errors.push(FieldError::of("lang", Problem::bad_lang(&self.lang)));
         }
         if self.formulations.len() > MAX_FORMULATIONS {
-            errors.push(FieldError::new(
-                "formulations",
-                format!("too many formulations ({MAX_FORMULATIONS} at most)"),
-            ));
+            errors.push(
+                FieldError::new(
+                    "formulations",
+                    format!("too many formulations ({MAX_FORMULATIONS} at most)"),
+                )
+                .code("too_many")
+                .param("max", MAX_FORMULATIONS),
+            );
         }
         let mut formulations = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -207,32 +217,36 @@ impl KnowledgeDoc {
         }
         let answer = self.answer.trim().to_string();
         if answer.is_empty() {
-            errors.push(FieldError::new("answer", "answer is required"));
+            errors.push(FieldError::of("answer", Problem::required("answer")));
         } else if answer.chars().count() > MAX_ANSWER {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 "answer",
-                format!("answer is too long ({MAX_ANSWER} characters at most)"),
+                Problem::too_long("answer", MAX_ANSWER),
             ));
         }
         let mut related = Vec::new();
         for (i, r) in self.related.iter().enumerate() {
             let r = r.trim().to_string();
             if let Err(m) = check_id(&r) {
-                errors.push(FieldError::new(format!("related[{i}]"), m));
+                errors.push(FieldError::of(format!("related[{i}]"), m));
             } else if r == id {
-                errors.push(FieldError::new(
-                    format!("related[{i}]"),
-                    "an item cannot be related to itself",
-                ));
+                errors.push(
+                    FieldError::new(
+                        format!("related[{i}]"),
+                        "an item cannot be related to itself",
+                    )
+                    .code("related_self"),
+                );
             } else if !related.contains(&r) {
                 related.push(r);
             }
         }
         if self.tags.len() > MAX_TAGS {
-            errors.push(FieldError::new(
-                "tags",
-                format!("too many tags ({MAX_TAGS} at most)"),
-            ));
+            errors.push(
+                FieldError::new("tags", format!("too many tags ({MAX_TAGS} at most)"))
+                    .code("too_many")
+                    .param("max", MAX_TAGS),
+            );
         }
         let mut tags = Vec::new();
         for (i, t) in self.tags.iter().enumerate() {
@@ -246,22 +260,22 @@ impl KnowledgeDoc {
             let field = format!("translations.{l}");
             let twin = twin.trim().to_string();
             match Lang::parse(l.trim()) {
-                None => errors.push(FieldError::new(
-                    field,
-                    format!("unknown language `{l}` (expected fr or en)"),
-                )),
-                Some(tl) if Some(tl) == lang => errors.push(FieldError::new(
-                    field,
-                    "a translation is in another language than the item's own",
-                )),
+                None => errors.push(FieldError::of(field, Problem::bad_lang(l))),
+                Some(tl) if Some(tl) == lang => errors.push(
+                    FieldError::new(
+                        field,
+                        "a translation is in another language than the item's own",
+                    )
+                    .code("translation_same_lang"),
+                ),
                 Some(tl) => {
                     if let Err(m) = check_id(&twin) {
-                        errors.push(FieldError::new(field, m));
+                        errors.push(FieldError::of(field, m));
                     } else if twin == id {
-                        errors.push(FieldError::new(
-                            field,
-                            "an item cannot be its own translation",
-                        ));
+                        errors.push(
+                            FieldError::new(field, "an item cannot be its own translation")
+                                .code("translation_self"),
+                        );
                     } else {
                         translations.insert(tl, twin);
                     }
@@ -294,7 +308,25 @@ pub struct ImportError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub field: String,
+    /// A stable reason with its parameters, as in [`FieldError`].
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub params: serde_json::Map<String, serde_json::Value>,
     pub message: String,
+}
+
+impl ImportError {
+    /// A located field error.
+    pub fn at(location: impl Into<String>, id: Option<String>, e: FieldError) -> ImportError {
+        ImportError {
+            location: location.into(),
+            id,
+            field: e.field,
+            code: e.code,
+            params: e.params,
+            message: e.message,
+        }
+    }
 }
 
 /// The problems of an item's translation links: each twin must exist and be in the
@@ -308,18 +340,25 @@ pub fn translation_errors(
     for (l, twin) in &item.translations {
         let field = format!("translations.{}", l.as_str());
         match lang_of(twin) {
-            None => errors.push(FieldError::new(
-                field,
-                format!("translation id `{twin}` does not exist"),
-            )),
-            Some(Some(tl)) if tl != *l => errors.push(FieldError::new(
-                field,
-                format!(
-                    "translation `{twin}` is in `{}`, not in `{}`",
-                    tl.as_str(),
-                    l.as_str()
-                ),
-            )),
+            None => errors.push(
+                FieldError::new(field, format!("translation id `{twin}` does not exist"))
+                    .code("translation_unknown")
+                    .param("id", twin.as_str()),
+            ),
+            Some(Some(tl)) if tl != *l => errors.push(
+                FieldError::new(
+                    field,
+                    format!(
+                        "translation `{twin}` is in `{}`, not in `{}`",
+                        tl.as_str(),
+                        l.as_str()
+                    ),
+                )
+                .code("translation_lang")
+                .param("id", twin.as_str())
+                .param("found", tl.as_str())
+                .param("expected", l.as_str()),
+            ),
             Some(_) => {}
         }
     }
@@ -345,41 +384,45 @@ pub fn validate_import(
         let id = doc.id.trim().to_string();
         let id_opt = (!id.is_empty()).then(|| id.clone());
         if !id.is_empty() && !seen.insert(id.clone()) {
-            errors.push(ImportError {
-                location: location.clone(),
-                id: id_opt.clone(),
-                field: "id".into(),
-                message: format!("id `{id}` appears more than once in the file"),
-            });
+            errors.push(ImportError::at(
+                location.clone(),
+                id_opt.clone(),
+                FieldError::new(
+                    "id",
+                    format!("id `{id}` appears more than once in the file"),
+                )
+                .code("id_repeated")
+                .param("id", id.as_str()),
+            ));
         }
         match doc.validate() {
             Ok(item) => {
                 for (i, r) in item.related.iter().enumerate() {
                     if lang_of(r).is_none() {
-                        errors.push(ImportError {
-                            location: location.clone(),
-                            id: id_opt.clone(),
-                            field: format!("related[{i}]"),
-                            message: format!("related id `{r}` does not exist"),
-                        });
+                        errors.push(ImportError::at(
+                            location.clone(),
+                            id_opt.clone(),
+                            FieldError::new(
+                                format!("related[{i}]"),
+                                format!("related id `{r}` does not exist"),
+                            )
+                            .code("related_unknown")
+                            .param("id", r.as_str()),
+                        ));
                     }
                 }
-                errors.extend(translation_errors(&item, lang_of).into_iter().map(|e| {
-                    ImportError {
-                        location: location.clone(),
-                        id: id_opt.clone(),
-                        field: e.field,
-                        message: e.message,
-                    }
-                }));
+                errors.extend(
+                    translation_errors(&item, lang_of)
+                        .into_iter()
+                        .map(|e| ImportError::at(location.clone(), id_opt.clone(), e)),
+                );
                 items.push(item);
             }
-            Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| ImportError {
-                location: location.clone(),
-                id: id_opt.clone(),
-                field: e.field,
-                message: e.message,
-            })),
+            Err(field_errors) => errors.extend(
+                field_errors
+                    .into_iter()
+                    .map(|e| ImportError::at(location.clone(), id_opt.clone(), e)),
+            ),
         }
     }
     if errors.is_empty() {

@@ -2,7 +2,7 @@
 //! per line; list fields separated by `|`). Parsing reports every problem with where it
 //! is (item index or line), so a file can be fixed in one go.
 
-use super::knowledge::{ImportError, KnowledgeDoc, KnowledgeItem};
+use super::knowledge::{FieldError, ImportError, KnowledgeDoc, KnowledgeItem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -11,13 +11,12 @@ struct ExportFile<'a> {
     knowledge: Vec<&'a KnowledgeDoc>,
 }
 
-fn file_error(message: String) -> Vec<ImportError> {
-    vec![ImportError {
-        location: "file".into(),
-        id: None,
-        field: "file".into(),
-        message,
-    }]
+fn file_error(code: &'static str, message: String) -> Vec<ImportError> {
+    vec![ImportError::at(
+        "file",
+        None,
+        FieldError::new("file", message).code(code),
+    )]
 }
 
 /// Documents read from a file (not yet validated), and the problems met reading it.
@@ -38,9 +37,10 @@ pub fn parse_json(text: &str) -> Result<Parsed, Vec<ImportError>> {
         knowledge: Vec<serde_json::Value>,
     }
     let file: File = serde_json::from_str(text).map_err(|e| {
-        file_error(format!(
-            "not a valid knowledge file: {e} (expected {{\"knowledge\": [...]}})"
-        ))
+        file_error(
+            "file_not_json",
+            format!("not a valid knowledge file: {e} (expected {{\"knowledge\": [...]}})"),
+        )
     })?;
     let mut parsed = Parsed::default();
     for (i, value) in file.knowledge.into_iter().enumerate() {
@@ -49,12 +49,13 @@ pub fn parse_json(text: &str) -> Result<Parsed, Vec<ImportError>> {
             Ok(doc) => parsed.docs.push((format!("item {i}"), doc)),
             Err(e) => {
                 parsed.unreadable_ids.extend(id.clone());
-                parsed.errors.push(ImportError {
-                    location: format!("item {i}"),
+                parsed.errors.push(ImportError::at(
+                    format!("item {i}"),
                     id,
-                    field: "item".into(),
-                    message: e.to_string(),
-                })
+                    FieldError::new("item", e.to_string())
+                        .code("item_unreadable")
+                        .param("detail", e.to_string()),
+                ))
             }
         }
     }
@@ -114,7 +115,7 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| file_error(format!("cannot read the CSV header: {e}")))?
+        .map_err(|e| file_error("csv_header", format!("cannot read the CSV header: {e}")))?
         .clone();
     let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let missing: Vec<&str> = ["id", "title", "lang", "answer"]
@@ -122,11 +123,14 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
         .filter(|c| col(c).is_none())
         .collect();
     if !missing.is_empty() {
-        return Err(file_error(format!(
-            "missing CSV column(s): {} (columns: {})",
-            missing.join(", "),
-            CSV_HEADERS.join(",")
-        )));
+        return Err(file_error(
+            "csv_columns",
+            format!(
+                "missing CSV column(s): {} (columns: {})",
+                missing.join(", "),
+                CSV_HEADERS.join(",")
+            ),
+        ));
     }
     let mut docs = Vec::new();
     let mut errors = Vec::new();
@@ -135,12 +139,13 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(ImportError {
-                    location: format!("line {line}"),
-                    id: None,
-                    field: "line".into(),
-                    message: e.to_string(),
-                });
+                errors.push(ImportError::at(
+                    format!("line {line}"),
+                    None,
+                    FieldError::new("line", e.to_string())
+                        .code("line_unreadable")
+                        .param("detail", e.to_string()),
+                ));
                 continue;
             }
         };
@@ -156,12 +161,11 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
         let mut bool_field = |name: &str, default: bool| match parse_bool(&get(name), default) {
             Ok(b) => b,
             Err(m) => {
-                errors.push(ImportError {
-                    location: location.clone(),
-                    id: Some(id.clone()),
-                    field: name.into(),
-                    message: m,
-                });
+                errors.push(ImportError::at(
+                    location.clone(),
+                    Some(id.clone()),
+                    FieldError::new(name, m).code("bool_invalid"),
+                ));
                 default
             }
         };
@@ -170,12 +174,11 @@ pub fn parse_csv(text: &str) -> Result<Parsed, Vec<ImportError>> {
         let translations = match split_translations(&get("translations")) {
             Ok(t) => t,
             Err(m) => {
-                errors.push(ImportError {
-                    location: location.clone(),
-                    id: Some(id.clone()),
-                    field: "translations".into(),
-                    message: m,
-                });
+                errors.push(ImportError::at(
+                    location.clone(),
+                    Some(id.clone()),
+                    FieldError::new("translations", m).code("translations_invalid"),
+                ));
                 BTreeMap::new()
             }
         };

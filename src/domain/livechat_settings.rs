@@ -2,7 +2,7 @@
 //! section holds the monitored-conversation fields: the prefix URL of the links sent to
 //! visitors, how long a link stays valid, and the mail template (fr/en).
 
-use super::FieldError;
+use super::{FieldError, Problem};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,21 +236,34 @@ pub fn check_capacity(field: &str, c: i64) -> Result<(), FieldError> {
     if (1..=MAX_CAPACITY).contains(&c) {
         Ok(())
     } else {
-        Err(FieldError::new(
+        Err(FieldError::of(
             field,
-            format!("capacity is between 1 and {MAX_CAPACITY}"),
+            Problem::out_of_range(1, MAX_CAPACITY, ""),
         ))
     }
 }
 
 /// An absolute http(s) URL with a host, without a fragment (the link's query is appended).
-pub fn check_prefix_url(raw: &str) -> Result<(), String> {
-    let u = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not an absolute URL ({e})"))?;
+pub fn check_prefix_url(raw: &str) -> Result<(), Problem> {
+    let u = url::Url::parse(raw).map_err(|e| {
+        Problem::new(
+            "url_not_absolute",
+            format!("`{raw}` is not an absolute URL ({e})"),
+        )
+        .param("value", raw)
+    })?;
     if !matches!(u.scheme(), "http" | "https") || u.host().is_none() {
-        return Err("must be an http:// or https:// URL with a host".into());
+        return Err(Problem::new(
+            "url_not_http",
+            "must be an http:// or https:// URL with a host",
+        )
+        .param("value", raw));
     }
     if u.fragment().is_some() {
-        return Err("must not have a #fragment (the link adds ?vigie_mc=… to it)".into());
+        return Err(Problem::new(
+            "url_fragment",
+            "must not have a #fragment (the link adds ?vigie_mc=… to it)",
+        ));
     }
     Ok(())
 }
@@ -263,35 +276,35 @@ impl LivechatSettings {
             errors.push(e);
         }
         if !(30..=3600).contains(&self.presence_timeout_seconds) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 "presence_timeout_seconds",
-                "between 30 and 3600 seconds (the console refreshes its presence every 20 s)",
+                Problem::out_of_range(30, 3600, "seconds"),
             ));
         }
         if !(30..=86_400).contains(&self.queue_timeout_seconds) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 "queue_timeout_seconds",
-                "between 30 seconds and 24 hours (86400)",
+                Problem::out_of_range(30, 86_400, "seconds"),
             ));
         }
         let prefix = self.monitored_prefix_url.trim();
         if !prefix.is_empty() {
             if let Err(m) = check_prefix_url(prefix) {
-                errors.push(FieldError::new("monitored_prefix_url", m));
+                errors.push(FieldError::of("monitored_prefix_url", m));
             }
         }
         for (bot, url) in &self.monitored_prefix_urls {
             let url = url.trim();
             if !url.is_empty() {
                 if let Err(m) = check_prefix_url(url) {
-                    errors.push(FieldError::new(format!("monitored_prefix_urls.{bot}"), m));
+                    errors.push(FieldError::of(format!("monitored_prefix_urls.{bot}"), m));
                 }
             }
         }
         if !(1..=3650).contains(&self.monitored_link_days) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 "monitored_link_days",
-                "between 1 and 3650 days",
+                Problem::out_of_range(1, 3650, "days"),
             ));
         }
         for (name, lang, t) in [
@@ -309,11 +322,11 @@ impl LivechatSettings {
             ] {
                 let field = format!("{name}.{lang}.{part}");
                 if src.trim().is_empty() {
-                    errors.push(FieldError::new(&field, "must not be empty"));
+                    errors.push(FieldError::new(&field, "must not be empty").code("required"));
                 } else if src.len() > MAX_TEMPLATE_LEN {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::of(
                         &field,
-                        format!("at most {MAX_TEMPLATE_LEN} characters"),
+                        Problem::too_long("the template", MAX_TEMPLATE_LEN),
                     ));
                 }
             }

@@ -2,6 +2,7 @@
 //! answer), their passwords, the languages they speak, and what an API token may do.
 
 use super::closed::closed_set;
+use super::Problem;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -16,14 +17,16 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn parse(s: &str) -> Result<Role, String> {
+    pub fn parse(s: &str) -> Result<Role, Problem> {
         match s {
             "admin" => Ok(Role::Admin),
             "supervisor" => Ok(Role::Supervisor),
             "operator" => Ok(Role::Operator),
-            other => Err(format!(
-                "unknown role `{other}` (expected admin, supervisor or operator)"
-            )),
+            other => Err(Problem::new(
+                "role_invalid",
+                format!("unknown role `{other}` (expected admin, supervisor or operator)"),
+            )
+            .param("value", other)),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -53,16 +56,19 @@ impl fmt::Display for Role {
 pub struct OperatorName(String);
 
 impl OperatorName {
-    pub fn parse(raw: &str) -> Result<OperatorName, String> {
+    pub fn parse(raw: &str) -> Result<OperatorName, Problem> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err("name is required".into());
+            return Err(Problem::required("name"));
         }
         if s.chars().count() > 100 {
-            return Err("name is too long (100 characters at most)".into());
+            return Err(Problem::too_long("name", 100));
         }
         if s.chars().any(char::is_control) {
-            return Err("name must not contain control characters or line breaks".into());
+            return Err(Problem::new(
+                "single_line",
+                "name must not contain control characters or line breaks",
+            ));
         }
         Ok(OperatorName(s.to_string()))
     }
@@ -155,34 +161,28 @@ const COMMON_PASSWORDS: &[&str] = &[
 
 /// Passwords: at least `MIN_PASSWORD` characters, at most 1,000 (argon2 work is bounded),
 /// not the account's email (or its part before the @), not a well-known password. The
-/// error carries its code (`too_short {min}`, `too_long {max}`, `password_is_email`,
+/// problem carries its code (`too_short {min}`, `too_long {max}`, `password_is_email`,
 /// `password_common`) for the pages.
-pub fn check_password(field: &str, pw: &str, email: &str) -> Result<(), super::FieldError> {
-    use super::FieldError;
+pub fn check_password(pw: &str, email: &str) -> Result<(), Problem> {
     let n = pw.chars().count();
     if n < MIN_PASSWORD {
-        return Err(FieldError::new(
-            field,
+        return Err(Problem::new(
+            "too_short",
             format!("password must have at least {MIN_PASSWORD} characters"),
         )
-        .code("too_short")
         .param("min", MIN_PASSWORD));
     }
     if n > 1000 {
-        return Err(
-            FieldError::new(field, "password is too long (1000 characters at most)")
-                .code("too_long")
-                .param("max", 1000),
-        );
+        return Err(Problem::too_long("password", 1000));
     }
     let folded = pw.trim().to_lowercase();
     let email = email.trim().to_lowercase();
     let local = email.split('@').next().unwrap_or("");
     if !email.is_empty() && (folded == email || (local.chars().count() >= 4 && folded == local)) {
-        return Err(
-            FieldError::new(field, "the password must not be the email address")
-                .code("password_is_email"),
-        );
+        return Err(Problem::new(
+            "password_is_email",
+            "the password must not be the email address",
+        ));
     }
     let stem = folded.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
     let one_char = folded.chars().all(|c| folded.starts_with(c));
@@ -190,10 +190,10 @@ pub fn check_password(field: &str, pw: &str, email: &str) -> Result<(), super::F
         || COMMON_PASSWORDS.contains(&folded.as_str())
         || (!stem.is_empty() && COMMON_PASSWORDS.contains(&stem))
     {
-        return Err(
-            FieldError::new(field, "this password is too common, choose another one")
-                .code("password_common"),
-        );
+        return Err(Problem::new(
+            "password_common",
+            "this password is too common, choose another one",
+        ));
     }
     Ok(())
 }

@@ -28,4 +28,35 @@ impl Problem {
         self.params.insert(name.to_owned(), value.into());
         self
     }
+
+    /// A language that is neither fr nor en.
+    pub fn bad_lang(value: &str) -> Problem {
+        Problem::new(
+            "lang_invalid",
+            format!("unknown language `{value}` (expected fr or en)"),
+        )
+        .param("value", value)
+    }
+
+    /// A required value left empty.
+    pub fn required(what: &str) -> Problem {
+        Problem::new("required", format!("{what} is required"))
+    }
+
+    /// More than `max` characters.
+    pub fn too_long(what: &str, max: usize) -> Problem {
+        Problem::new(
+            "too_long",
+            format!("{what} is too long ({max} characters at most)"),
+        )
+        .param("max", max)
+    }
+
+    /// A number outside `min..=max` (`unit`: "days", "seconds", "" …).
+    pub fn out_of_range(min: i64, max: i64, unit: &str) -> Problem {
+        Problem::new("out_of_range", format!("between {min} and {max} {unit}"))
+            .param("min", min)
+            .param("max", max)
+            .param("unit", unit)
+    }
 }

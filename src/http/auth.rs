@@ -7,7 +7,7 @@ use super::AppState;
 use crate::auth::{new_token, token_hash, verify_password};
 use crate::service::Core;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -51,7 +51,11 @@ async fn login(
     }
     let state = &limits.core;
     if body.password.len() > 1000 {
-        return Err(ApiError::Unauthorized("invalid email or password"));
+        return Err(ApiError::coded(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "invalid email or password",
+        ));
     }
     let operator = match state.store.operator_by_email(&email).await {
         Ok(op) => Some(op),
@@ -62,7 +66,11 @@ async fn login(
     let ok = verify_password(body.password, hash).await;
     let Some(operator) = operator.filter(|_| ok) else {
         tracing::info!("login refused");
-        return Err(ApiError::Unauthorized("invalid email or password"));
+        return Err(ApiError::coded(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "invalid email or password",
+        ));
     };
     if operator.deactivated_at.is_some() {
         tracing::info!(
@@ -120,6 +128,19 @@ async fn logout(
     Ok((headers, Json(json!({"status": "logged_out"}))).into_response())
 }
 
-async fn me(Authed(rec): Authed) -> Json<serde_json::Value> {
-    Json(json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token}))
+/// Who is signed in: `{"operator": null}` (200) when nobody is, so that a page asks
+/// without an error in the browser's console before its login form; a wrong API token is
+/// still a 401.
+async fn me(who: Result<Authed, ApiError>) -> ApiResult<Json<serde_json::Value>> {
+    match who {
+        Ok(Authed(rec)) => Ok(Json(
+            json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token}),
+        )),
+        Err(ApiError::Coded(StatusCode::UNAUTHORIZED, p))
+            if matches!(p.code, "login_required" | "session_expired") =>
+        {
+            Ok(Json(json!({"operator": null})))
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -4,7 +4,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Admin, ApiJson, Authed, Peer};
 use super::AppState;
-use crate::domain::{chatbox_config, chatbox_config::ConfigDoc, FieldError};
+use crate::domain::{chatbox_config, chatbox_config::ConfigDoc, FieldError, Problem};
 use crate::service::actions;
 use crate::service::audit;
 use crate::service::{Core, OrNotFound};
@@ -95,19 +95,18 @@ async fn chatbox(
         .current(&state.store, bot.id)
         .await
         .map_err(|e| match e {
-            crate::store::StoreError::NotFound => {
-                ApiError::NotFound("this bot has not been deployed yet".into())
-            }
+            crate::store::StoreError::NotFound => ApiError::coded(
+                StatusCode::NOT_FOUND,
+                "not_deployed",
+                "this bot has not been deployed yet",
+            )
+            .param("bot", slug.as_str()),
             other => other.into(),
         })?;
     let lang = match query.lang.as_deref() {
         None | Some("") => served.snapshot.default_lang,
-        Some(l) => Lang::parse(l).ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "lang",
-                format!("unknown language `{l}` (expected fr or en)"),
-            )])
-        })?,
+        Some(l) => Lang::parse(l)
+            .ok_or_else(|| ApiError::Invalid(vec![FieldError::of("lang", Problem::bad_lang(l))]))?,
     };
     let resolved = served.snapshot.config.resolve(lang);
     let body = json!({
@@ -127,9 +126,10 @@ async fn restore(
     Path((slug, version)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::bot(&state, &slug).await?;
-    let version: i64 = version
-        .parse()
-        .map_err(|_| ApiError::NotFound("deployment not found".into()))?;
+    let version: i64 = version.parse().map_err(|_| {
+        ApiError::coded(StatusCode::NOT_FOUND, "not_found", "deployment not found")
+            .param("what", "deployment")
+    })?;
     let d = actions::restore(&state, &bot, version, Some(who.operator.id)).await?;
     audit::record(
         &state,

@@ -122,8 +122,17 @@ impl From<ActionError> for ApiError {
         match e {
             ActionError::Invalid(f) => ApiError::Invalid(f),
             ActionError::InvalidImport(e) => ApiError::InvalidImport(e),
-            ActionError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
-            ActionError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            ActionError::NotFound(what) => ApiError::coded(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} not found"),
+            )
+            .param("what", what),
+            ActionError::Conflict(what) => ApiError::coded(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{what} already exists"),
+            ),
             ActionError::Forbidden(why) => ApiError::Forbidden(why),
             ActionError::Refused(kind, problem) => ApiError::Coded(
                 match kind {
@@ -151,32 +160,47 @@ impl From<crate::store::StoreError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
-            JsonRejection::JsonDataError(e) => ApiError::Invalid(vec![FieldError::new(
-                "body",
-                e.body_text().replace(
+            JsonRejection::JsonDataError(e) => {
+                let detail = e.body_text().replace(
                     "Failed to deserialize the JSON body into the target type: ",
                     "",
-                ),
-            )]),
-            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!(
-                "malformed JSON: {}",
-                e.body_text()
-                    .replace("Failed to parse the request body as JSON: ", "")
-            )),
-            JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(
-                "expected a JSON body with `Content-Type: application/json`".into(),
+                );
+                ApiError::Invalid(vec![FieldError::new("body", detail.clone())
+                    .code("body_invalid")
+                    .param("detail", detail)])
+            }
+            JsonRejection::JsonSyntaxError(e) => {
+                let detail = e
+                    .body_text()
+                    .replace("Failed to parse the request body as JSON: ", "");
+                ApiError::coded(
+                    StatusCode::BAD_REQUEST,
+                    "json_malformed",
+                    format!("malformed JSON: {detail}"),
+                )
+                .param("detail", detail)
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::coded(
+                StatusCode::BAD_REQUEST,
+                "json_expected",
+                "expected a JSON body with `Content-Type: application/json`",
             ),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 ApiError::PayloadTooLarge("the request body is too large".into())
             }
-            other => ApiError::BadRequest(other.body_text()),
+            other => ApiError::coded(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
         }
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        ApiError::BadRequest(format!("bad query string: {}", r.body_text()))
+        ApiError::coded(
+            StatusCode::BAD_REQUEST,
+            "query_invalid",
+            format!("bad query string: {}", r.body_text()),
+        )
+        .param("detail", r.body_text())
     }
 }
 

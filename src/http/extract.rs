@@ -163,17 +163,29 @@ impl Authed {
         if let Some(token) = bearer {
             return match state.store.api_token(&token_hash(token)).await {
                 Ok(rec) => Ok(Authed(rec)),
-                Err(StoreError::NotFound) => Err(ApiError::Unauthorized("invalid API token")),
+                Err(StoreError::NotFound) => Err(ApiError::coded(
+                    StatusCode::UNAUTHORIZED,
+                    "token_invalid",
+                    "invalid API token",
+                )),
                 Err(e) => Err(e.into()),
             };
         }
         let Some(cookie) = session_cookie(&parts.headers) else {
-            return Err(ApiError::Unauthorized("log in first"));
+            return Err(ApiError::coded(
+                StatusCode::UNAUTHORIZED,
+                "login_required",
+                "log in first",
+            ));
         };
         let rec = match state.store.session(&token_hash(&cookie)).await {
             Ok(rec) => rec,
             Err(StoreError::NotFound) => {
-                return Err(ApiError::Unauthorized("session expired, log in again"))
+                return Err(ApiError::coded(
+                    StatusCode::UNAUTHORIZED,
+                    "session_expired",
+                    "session expired, log in again",
+                ))
             }
             Err(e) => return Err(e.into()),
         };
@@ -182,7 +194,9 @@ impl Authed {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             let expected = rec.csrf_token.as_deref();
             if sent.is_none() || sent != expected {
-                return Err(ApiError::Forbidden(
+                return Err(ApiError::coded(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
                     "missing or wrong CSRF token (X-CSRF-Token header)",
                 ));
             }
@@ -201,7 +215,11 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let rec = authenticate(parts, state, None).await?;
         if rec.operator.role != Role::Admin {
-            return Err(ApiError::Forbidden("this needs the admin role"));
+            return Err(ApiError::coded(
+                StatusCode::FORBIDDEN,
+                "admin_only",
+                "this needs the admin role",
+            ));
         }
         Ok(Admin(rec))
     }

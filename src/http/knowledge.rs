@@ -62,7 +62,10 @@ async fn list(
     let mut items = state.store.list_knowledge(bot.id).await?;
     if let Some(l) = query.lang.as_deref().filter(|l| !l.is_empty()) {
         let lang = vigie_bot::Lang::parse(l).ok_or_else(|| {
-            ApiError::Invalid(vec![crate::domain::FieldError::new("lang", "fr or en")])
+            ApiError::Invalid(vec![crate::domain::FieldError::of(
+                "lang",
+                crate::domain::Problem::bad_lang(l),
+            )])
         })?;
         items.retain(|k| k.lang == lang);
     }
@@ -72,9 +75,9 @@ async fn list(
         return Ok(Json(json!({"knowledge": list, "total": items.len()})));
     }
     if q.chars().count() > actions::MAX_QUESTION_CHARS {
-        return Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
+        return Err(ApiError::Invalid(vec![crate::domain::FieldError::of(
             "q",
-            "search text is too long",
+            crate::domain::Problem::too_long("search text", actions::MAX_QUESTION_CHARS),
         )]));
     }
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
@@ -193,14 +196,21 @@ async fn import(
             } else if ct.starts_with("application/json") {
                 FileFormat::Json
             } else {
-                return Err(ApiError::BadRequest(
-                    "send the file as application/json or text/csv, or add ?format=json|csv".into(),
+                return Err(ApiError::coded(
+                    StatusCode::BAD_REQUEST,
+                    "import_format",
+                    "send the file as application/json or text/csv, or add ?format=json|csv",
                 ));
             }
         }
     };
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::coded(
+            StatusCode::BAD_REQUEST,
+            "not_utf8",
+            "the file is not UTF-8 text",
+        )
+    })?;
     let bot = actions::bot(&state, &slug).await?;
     let summary = actions::import_knowledge(&state, &bot, format, text).await?;
     audit::record(

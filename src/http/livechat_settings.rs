@@ -10,6 +10,7 @@ use crate::service::audit;
 use crate::service::{livechat, settings};
 use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -35,8 +36,10 @@ async fn update(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<LivechatSettings>> {
     if !body.is_object() {
-        return Err(ApiError::BadRequest(
-            "the body must be a JSON object".into(),
+        return Err(ApiError::coded(
+            StatusCode::BAD_REQUEST,
+            "json_object_expected",
+            "the body must be a JSON object",
         ));
     }
     let current = settings::livechat(&state).await?;
@@ -46,7 +49,9 @@ async fn update(
         ApiError::Invalid(vec![crate::domain::FieldError::new(
             "settings",
             e.to_string(),
-        )])
+        )
+        .code("body_invalid")
+        .param("detail", e.to_string())])
     })?;
     let saved = livechat::save_settings(&state, settings).await?;
     // One entry for the settings, one per template: which fields changed (templates by name).

@@ -23,6 +23,7 @@ mod state;
 pub mod views;
 pub mod ws;
 
+use axum::http::StatusCode;
 use axum::Router;
 use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
 
@@ -48,7 +49,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(config::router())
                 .merge(ask::router()),
         )
-        .fallback(|| async { error::ApiError::NotFound("no such route".into()) })
+        .fallback(|| async { error::ApiError::coded(StatusCode::NOT_FOUND, "no_route", "no such route") })
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         .layer(CatchPanicLayer::new())
         // Spans name the path only: a query may hold a secret (a monitored conversation's

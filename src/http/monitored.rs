@@ -106,7 +106,9 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query?;
     let bad = |field: &str, message: &str| {
-        ApiError::Invalid(vec![crate::domain::FieldError::new(field, message)])
+        ApiError::Invalid(vec![
+            crate::domain::FieldError::new(field, message).code("filter_invalid")
+        ])
     };
     let mine = match q.whose.as_deref() {
         None | Some("") | Some("all") => false,

@@ -108,15 +108,24 @@ fn line_of(source: &str, name: &str) -> Option<usize> {
     source.lines().position(|l| l.contains(name)).map(|i| i + 1)
 }
 
-fn describe(e: &minijinja::Error) -> String {
+/// A template error for `field`: code `template_error` with the line (when known) and
+/// minijinja's own words (`detail`, English) as parameters.
+fn describe(field: String, e: &minijinja::Error) -> FieldError {
     let what = match e.detail() {
         Some(d) => format!("{d} ({})", e.kind()),
         None => e.kind().to_string(),
     };
-    match e.line() {
+    let message = match e.line() {
         Some(l) => format!("line {l}: {what}"),
-        None => what,
+        None => what.clone(),
+    };
+    let mut error = FieldError::new(field, message)
+        .code("template_error")
+        .param("detail", what);
+    if let Some(l) = e.line() {
+        error = error.param("line", l);
     }
+    error
 }
 
 /// Renders the three parts; errors are named `{prefix}.subject|html|text`.
@@ -219,7 +228,7 @@ fn render_parts(
         let tpl = match env.template_from_named_str(name, src) {
             Ok(tpl) => tpl,
             Err(e) => {
-                errors.push(FieldError::new(field, describe(&e)));
+                errors.push(describe(field, &e));
                 out.push(String::new());
                 continue;
             }
@@ -231,23 +240,29 @@ fn render_parts(
             .collect();
         unknown.sort();
         if let Some(v) = unknown.first() {
-            let at = line_of(src, v)
-                .map(|l| format!("line {l}: "))
-                .unwrap_or_default();
-            errors.push(FieldError::new(
+            let line = line_of(src, v);
+            let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            let mut error = FieldError::new(
                 field,
                 format!(
                     "{at}unknown variable `{v}` (available: {})",
                     variables.join(", ")
                 ),
-            ));
+            )
+            .code("template_variable")
+            .param("name", v.as_str())
+            .param("available", VARIABLES.join(", "));
+            if let Some(l) = line {
+                error = error.param("line", l);
+            }
+            errors.push(error);
             out.push(String::new());
             continue;
         }
         match tpl.render(ctx.clone()) {
             Ok(s) => out.push(s),
             Err(e) => {
-                errors.push(FieldError::new(field, describe(&e)));
+                errors.push(describe(field, &e));
                 out.push(String::new());
             }
         }
@@ -263,13 +278,15 @@ fn render_parts(
         return Err(vec![FieldError::new(
             format!("{prefix}.subject"),
             "the subject must be a single line (it renders with a line break)",
-        )]);
+        )
+        .code("subject_multiline")]);
     }
     if subject.is_empty() {
         return Err(vec![FieldError::new(
             format!("{prefix}.subject"),
             "the subject renders empty",
-        )]);
+        )
+        .code("subject_empty")]);
     }
     Ok(Rendered {
         subject,

@@ -9,7 +9,8 @@ use crate::domain::{
     knowledge::{translation_errors, validate_import, KnowledgeDoc},
     knowledge_file,
     operator::check_password,
-    ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorId, OperatorName, Role,
+    ChatboxConfig, Email, FieldError, KnowledgeItem, NewBot, OperatorId, OperatorName, Problem,
+    Role,
 };
 use crate::engines::{BuildReport, Served};
 use crate::store::{Bot, Deployment, ImportSummary, Operator, StoredChatboxConfig};
@@ -25,11 +26,11 @@ pub async fn add_operator(
 ) -> Result<Operator, ActionError> {
     let mut errors = Vec::new();
     let email_raw = email;
-    let email = Email::parse(email).map_err(|m| errors.push(FieldError::new("email", m)));
-    let name = OperatorName::parse(name).map_err(|m| errors.push(FieldError::new("name", m)));
-    let role = Role::parse(role).map_err(|m| errors.push(FieldError::new("role", m)));
-    if let Err(e) = check_password("password", &password, email_raw) {
-        errors.push(e);
+    let email = Email::parse(email).map_err(|m| errors.push(FieldError::of("email", m)));
+    let name = OperatorName::parse(name).map_err(|m| errors.push(FieldError::of("name", m)));
+    let role = Role::parse(role).map_err(|m| errors.push(FieldError::of("role", m)));
+    if let Err(m) = check_password(&password, email_raw) {
+        errors.push(FieldError::of("password", m));
     }
     let (Ok(email), Ok(name), Ok(role)) = (email, name, role) else {
         return Err(ActionError::Invalid(errors));
@@ -103,6 +104,8 @@ async fn check_related(core: &Core, bot: &Bot, item: &KnowledgeItem) -> Result<(
                 format!("related[{i}]"),
                 format!("related id `{r}` does not exist"),
             )
+            .code("related_unknown")
+            .param("id", r.as_str())
         })
         .collect();
     errors.extend(translation_errors(item, |id| {
@@ -135,9 +138,12 @@ pub async fn update_knowledge(
     if doc.id.trim() != id {
         return Err(invalid(
             "id",
-            format!(
-                "the id in the body (`{}`) differs from the id in the address (`{id}`)",
-                doc.id
+            Problem::new(
+                "id_mismatch",
+                format!(
+                    "the id in the body (`{}`) differs from the id in the address (`{id}`)",
+                    doc.id
+                ),
             ),
         ));
     }
@@ -163,7 +169,11 @@ impl FileFormat {
             "csv" => Ok(FileFormat::Csv),
             other => Err(invalid(
                 "format",
-                format!("unknown format `{other}` (expected json or csv)"),
+                Problem::new(
+                    "format_invalid",
+                    format!("unknown format `{other}` (expected json or csv)"),
+                )
+                .param("value", other),
             )),
         }
     }
@@ -402,12 +412,19 @@ fn sentence(lang: Lang, fr: &str, en: &str) -> String {
 pub fn check_question(text: &str) -> Result<&str, ActionError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(invalid("text", "the question is empty"));
+        return Err(invalid(
+            "text",
+            Problem::new("message_empty", "the question is empty"),
+        ));
     }
     if t.chars().count() > MAX_QUESTION_CHARS {
         return Err(invalid(
             "text",
-            format!("the question is too long ({MAX_QUESTION_CHARS} characters at most)"),
+            Problem::new(
+                "message_too_long",
+                format!("the question is too long ({MAX_QUESTION_CHARS} characters at most)"),
+            )
+            .param("max", MAX_QUESTION_CHARS),
         ));
     }
     Ok(t)
@@ -423,12 +440,7 @@ pub async fn ask(
     let text = check_question(text)?;
     let lang = match lang {
         None => None,
-        Some(l) => Some(Lang::parse(l).ok_or_else(|| {
-            invalid(
-                "lang",
-                format!("unknown language `{l}` (expected fr or en)"),
-            )
-        })?),
+        Some(l) => Some(Lang::parse(l).ok_or_else(|| invalid("lang", Problem::bad_lang(l)))?),
     };
     let served = core
         .engines

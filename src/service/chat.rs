@@ -13,6 +13,7 @@ use crate::domain::conversation::{
     check_text, Author, ConversationKind, KnowledgeLink, MessageBody, MessageKind, NewMessage,
     SystemEvent,
 };
+use crate::domain::Problem;
 use crate::engines::Served;
 use crate::store::{Appended, Conversation};
 use std::sync::Arc;
@@ -314,7 +315,10 @@ pub async fn visitor_handoff(
     if !served.snapshot.config.module_on(Module::Livechat) {
         return Err(invalid(
             "handoff",
-            resource(served, "no_operator_available", conv.lang),
+            Problem::new(
+                "livechat_off",
+                resource(served, "no_operator_available", conv.lang),
+            ),
         ));
     }
     if let Some(done) = already_stored(core, conv, client_id).await? {

@@ -47,15 +47,28 @@ impl ActionError {
 impl From<StoreError> for ActionError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(what) => ActionError::Conflict(what),
+            StoreError::Conflict(what) => {
+                // The store names what clashed; the pages get a stable code for it.
+                let code = match what.as_str() {
+                    "a bot with this slug" => "slug_taken",
+                    "an operator with this email" => "email_taken",
+                    "a knowledge item with this id" => "id_taken",
+                    "a concurrent deployment" => "deploy_concurrent",
+                    _ => "conflict",
+                };
+                ActionError::Refused(
+                    Refusal::Conflict,
+                    Problem::new(code, format!("{what} already exists")),
+                )
+            }
             other => ActionError::Store(other),
         }
     }
 }
 
-/// One field's error.
-pub fn invalid(field: &str, message: impl Into<String>) -> ActionError {
-    ActionError::Invalid(vec![FieldError::new(field, message)])
+/// One field's error, with its stable reason.
+pub fn invalid(field: &str, problem: Problem) -> ActionError {
+    ActionError::Invalid(vec![FieldError::of(field, problem)])
 }
 
 /// A store read whose `NotFound` means "no such `what`" to the caller.

@@ -15,7 +15,7 @@ use crate::domain::conversation::{
 use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::now_ms;
 use crate::domain::operator::Availability;
-use crate::domain::OperatorId;
+use crate::domain::{OperatorId, Problem};
 use crate::engines::Served;
 use crate::store::{
     Appended, Conversation, MonitoredItem, Operator, Presence, QueuedConversation, StoreError,
@@ -121,7 +121,10 @@ pub async fn route(
     if !served.snapshot.config.module_on(Module::Livechat) {
         return Err(invalid(
             "handoff",
-            chat::resource(served, "no_operator_available", lang),
+            Problem::new(
+                "livechat_off",
+                chat::resource(served, "no_operator_available", lang),
+            ),
         ));
     }
     if conv.state.handed_over() {
@@ -245,10 +248,13 @@ fn must_hold(operator: &Operator, conv: &Conversation) -> Result<(), ActionError
     if conv.state.with_operator() && conv.operator_id == Some(operator.id) {
         Ok(())
     } else {
-        Err(ActionError::Invalid(vec![crate::domain::FieldError::new(
+        Err(invalid(
             "conversation",
-            "this conversation is not one of yours (take it from the queue first)",
-        )]))
+            Problem::new(
+                "not_yours",
+                "this conversation is not one of yours (take it from the queue first)",
+            ),
+        ))
     }
 }
 
@@ -311,7 +317,10 @@ pub async fn take(
     if !conv.state.may_take() {
         return Err(invalid(
             "conversation",
-            "this conversation is not waiting in the queue",
+            Problem::new(
+                "not_queued",
+                "this conversation is not waiting in the queue",
+            ),
         ));
     }
     match core
@@ -327,7 +336,10 @@ pub async fn take(
         }
         None => Err(invalid(
             "conversation",
-            "you cannot take it: you are offline or at your capacity",
+            Problem::new(
+                "cannot_take",
+                "you cannot take it: you are offline or at your capacity",
+            ),
         )),
     }
 }
@@ -349,9 +361,10 @@ pub async fn end(
             .release(conv.id, operator.id)
             .await
             .map_err(|e| match e {
-                StoreError::NotFound => {
-                    invalid("conversation", "this conversation is not one of yours")
-                }
+                StoreError::NotFound => invalid(
+                    "conversation",
+                    Problem::new("not_yours", "this conversation is not one of yours"),
+                ),
                 other => other.into(),
             })?;
     }
@@ -398,7 +411,11 @@ pub async fn transfer(
     {
         return Err(invalid(
             "to",
-            format!("{} is not available to take it", target.name),
+            Problem::new(
+                "operator_unavailable",
+                format!("{} is not available to take it", target.name),
+            )
+            .param("name", target.name.as_str()),
         ));
     }
     let mut moved = event(

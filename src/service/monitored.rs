@@ -7,12 +7,12 @@
 
 use super::chat::{self, already_stored, store_and_publish};
 use super::livechat::{self, event, text};
-use super::{invalid, ActionError, Core, OrNotFound};
+use super::{invalid, ActionError, Core, OrNotFound, Refusal};
 use crate::auth::{new_token, token_hash};
 use crate::domain::chatbox_config::Module;
 use crate::domain::conversation::{ConversationKind, SystemEvent};
 use crate::domain::now_ms;
-use crate::domain::Email;
+use crate::domain::{Email, Problem};
 use crate::engines::Served;
 use crate::mail::template::{self, MailVars, Rendered};
 use crate::store::{
@@ -71,16 +71,16 @@ impl LinkProblem {
     }
 }
 
-fn check_name(raw: Option<&str>) -> Result<String, String> {
+fn check_name(raw: Option<&str>) -> Result<String, Problem> {
     let name = raw.unwrap_or("").trim();
     if name.is_empty() {
-        return Err("the conversation name is required".into());
+        return Err(Problem::required("the conversation name"));
     }
     if name.chars().count() > MAX_NAME {
-        return Err(format!("at most {MAX_NAME} characters"));
+        return Err(Problem::too_long("the conversation name", MAX_NAME));
     }
     if name.chars().any(char::is_control) {
-        return Err("must be a single line of text".into());
+        return Err(Problem::new("single_line", "must be a single line of text"));
     }
     Ok(name.to_string())
 }
@@ -130,7 +130,11 @@ async fn configured(
     let served = chat::served(core, bot_id).await.map_err(|e| match e {
         ActionError::NotFound(_) => invalid(
             "bot",
-            format!("bot `{slug}` has not been deployed yet: deploy it first"),
+            Problem::new(
+                "not_deployed",
+                format!("bot `{slug}` has not been deployed yet: deploy it first"),
+            )
+            .param("bot", slug),
         ),
         other => other,
     })?;
@@ -140,18 +144,26 @@ async fn configured(
         .config
         .module_on(Module::MonitoredConversations)
     {
-        errors.push(crate::domain::FieldError::new(
-            "bot",
-            format!("the module Monitored conversations is off for bot `{slug}`: switch it on in Integration > Web > Dialog box (advanced view), then deploy"),
-        ));
+        errors.push(
+            crate::domain::FieldError::new(
+                "bot",
+                format!("the module Monitored conversations is off for bot `{slug}`: switch it on in Integration > Web > Dialog box (advanced view), then deploy"),
+            )
+            .code("module_off")
+            .param("bot", slug)
+            .param("module", Module::MonitoredConversations.as_str()),
+        );
     }
     let settings = super::settings::livechat(core).await?;
     let prefix = settings.prefix_for(slug).to_string();
     if prefix.is_empty() {
-        errors.push(crate::domain::FieldError::new(
-            "monitored_prefix_url",
-            "no prefix URL is set: fill in Monitored conversations – Prefix URL in Livechat settings > General > Misc",
-        ));
+        errors.push(
+            crate::domain::FieldError::new(
+                "monitored_prefix_url",
+                "no prefix URL is set: fill in Monitored conversations – Prefix URL in Livechat settings > General > Misc",
+            )
+            .code("prefix_url_missing"),
+        );
     }
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
@@ -202,7 +214,11 @@ fn prepare(
     let k = served.item(knowledge_id).ok_or_else(|| {
         invalid(
             "starting_knowledge",
-            format!("no knowledge `{knowledge_id}` in the deployed bot"),
+            Problem::new(
+                "knowledge_not_deployed",
+                format!("no knowledge `{knowledge_id}` in the deployed bot"),
+            )
+            .param("id", knowledge_id),
         )
     })?;
     if k.lang != lang {
@@ -210,13 +226,19 @@ fn prepare(
         // starting answer must all be in it (translations are not there yet).
         return Err(invalid(
             "starting_knowledge",
-            format!(
-                "the knowledge `{}` is in {}, the conversation in {}: choose a knowledge item in {}",
-                k.id,
-                lang_name(k.lang),
-                lang_name(lang),
-                lang_name(lang)
-            ),
+            Problem::new(
+                "knowledge_lang",
+                format!(
+                    "the knowledge `{}` is in {}, the conversation in {}: choose a knowledge item in {}",
+                    k.id,
+                    lang_name(k.lang),
+                    lang_name(lang),
+                    lang_name(lang)
+                ),
+            )
+            .param("id", k.id.as_str())
+            .param("found", k.lang.as_str())
+            .param("expected", lang.as_str()),
         ));
     }
     let token = new_token("mc_");
@@ -258,30 +280,30 @@ pub async fn create(
 ) -> Result<Created, ActionError> {
     let slug = req.bot.unwrap_or_default();
     if slug.trim().is_empty() {
-        return Err(invalid("bot", "the bot is required"));
+        return Err(invalid("bot", Problem::required("the bot")));
     }
     // Field errors first, all at once.
     let mut errors = Vec::new();
     let name = check_name(req.name)
-        .map_err(|m| errors.push(crate::domain::FieldError::new("name", m)))
+        .map_err(|m| errors.push(crate::domain::FieldError::of("name", m)))
         .ok();
     let email = match req.email {
         None => {
-            errors.push(crate::domain::FieldError::new(
+            errors.push(crate::domain::FieldError::of(
                 "email",
-                "the visitor's email address is required",
+                Problem::required("the visitor's email address"),
             ));
             None
         }
         Some(raw) => Email::parse(raw)
-            .map_err(|m| errors.push(crate::domain::FieldError::new("email", m)))
+            .map_err(|m| errors.push(crate::domain::FieldError::of("email", m)))
             .ok(),
     };
     let knowledge_id = req.starting_knowledge.unwrap_or_default();
     if knowledge_id.trim().is_empty() {
-        errors.push(crate::domain::FieldError::new(
+        errors.push(crate::domain::FieldError::of(
             "starting_knowledge",
-            "the starting knowledge is required",
+            Problem::required("the starting knowledge"),
         ));
     }
     let lang = match req.lang {
@@ -289,7 +311,7 @@ pub async fn create(
         Some(l) => match Lang::parse(l) {
             Some(l) => Some(l),
             None => {
-                errors.push(crate::domain::FieldError::new("lang", "fr or en"));
+                errors.push(crate::domain::FieldError::of("lang", Problem::bad_lang(l)));
                 None
             }
         },
@@ -471,13 +493,19 @@ pub async fn offer_help(
     if !conv.state.with_bot() {
         return Err(invalid(
             "conversation",
-            "the visitor is already in livechat (or waiting for an operator)",
+            Problem::new(
+                "already_livechat",
+                "the visitor is already in livechat (or waiting for an operator)",
+            ),
         ));
     }
     if !core.store.offer_help(item.id, operator.id).await? {
         return Err(invalid(
             "conversation",
-            "an offer of help is already waiting for the visitor's answer",
+            Problem::new(
+                "offer_pending",
+                "an offer of help is already waiting for the visitor's answer",
+            ),
         ));
     }
     let name = &operator.name;
@@ -495,6 +523,10 @@ pub async fn offer_help(
     Ok(appended)
 }
 
+fn no_offer() -> Problem {
+    Problem::new("no_offer", "no offer of help is waiting for an answer")
+}
+
 /// The visitor's answer to an offer of help.
 pub async fn help_reply(
     core: &Core,
@@ -508,12 +540,9 @@ pub async fn help_reply(
     }
     let (conv, item) = find(core, &conv.public_id)
         .await
-        .map_err(|_| invalid("help_reply", "no offer of help is waiting for an answer"))?;
+        .map_err(|_| invalid("help_reply", no_offer()))?;
     let Some(operator_id) = core.store.take_offer(item.id).await? else {
-        return Err(invalid(
-            "help_reply",
-            "no offer of help is waiting for an answer",
-        ));
+        return Err(invalid("help_reply", no_offer()));
     };
     let name = core
         .store
@@ -563,7 +592,7 @@ pub fn preview(
     lang: &str,
     t: &crate::domain::livechat_settings::MailTemplate,
 ) -> Result<Rendered, ActionError> {
-    let lang = Lang::parse(lang).ok_or_else(|| invalid("lang", "fr or en"))?;
+    let lang = Lang::parse(lang).ok_or_else(|| invalid("lang", Problem::bad_lang(lang)))?;
     template::check(t, lang, "template").map_err(ActionError::Invalid)
 }
 
@@ -617,8 +646,12 @@ pub fn must_act(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionE
     if may_act(operator, item) {
         Ok(())
     } else {
-        Err(ActionError::Forbidden(
-            "only its creator, an admin or the operator it was handed over to may act on this monitored conversation",
+        Err(ActionError::refused(
+            Refusal::Forbidden,
+            Problem::new(
+                "monitored_not_yours",
+                "only its creator, an admin or the operator it was handed over to may act on this monitored conversation",
+            ),
         ))
     }
 }

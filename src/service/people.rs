@@ -185,17 +185,9 @@ pub async fn invite(
     input: &Invite,
 ) -> Result<Person, ActionError> {
     let mut errors = Vec::new();
-    let email = Email::parse(&input.email)
-        .map_err(|m| errors.push(FieldError::new("email", m).code("bad_email")));
-    let name = OperatorName::parse(&input.name)
-        .map_err(|m| errors.push(FieldError::new("name", m).code("bad_name")));
-    let role = Role::parse(input.role.trim()).map_err(|m| {
-        errors.push(
-            FieldError::new("role", m)
-                .code("bad_choice")
-                .param("choices", "admin, supervisor, operator"),
-        )
-    });
+    let email = Email::parse(&input.email).map_err(|m| errors.push(FieldError::of("email", m)));
+    let name = OperatorName::parse(&input.name).map_err(|m| errors.push(FieldError::of("name", m)));
+    let role = Role::parse(input.role.trim()).map_err(|m| errors.push(FieldError::of("role", m)));
     let languages = parse_languages("languages", &input.languages).map_err(|e| errors.push(e));
     if let Some(c) = input.capacity {
         if let Err(e) = check_capacity("capacity", c) {
@@ -334,19 +326,13 @@ pub async fn update(
         .as_deref()
         .map(|n| OperatorName::parse(n).map(|n| n.as_str().to_string()))
         .transpose()
-        .map_err(|m| errors.push(FieldError::new("name", m).code("bad_name")));
+        .map_err(|m| errors.push(FieldError::of("name", m)));
     let role = change
         .role
         .as_deref()
         .map(|r| Role::parse(r.trim()))
         .transpose()
-        .map_err(|m| {
-            errors.push(
-                FieldError::new("role", m)
-                    .code("bad_choice")
-                    .param("choices", "admin, supervisor, operator"),
-            )
-        });
+        .map_err(|m| errors.push(FieldError::of("role", m)));
     let languages = change
         .languages
         .as_deref()
@@ -533,12 +519,12 @@ pub async fn use_link(
     let name = match name.filter(|_| info.purpose == LinkPurpose::Invite) {
         Some(n) => OperatorName::parse(n)
             .map(Some)
-            .map_err(|m| errors.push(FieldError::new("name", m).code("bad_name")))
+            .map_err(|m| errors.push(FieldError::of("name", m)))
             .unwrap_or(None),
         None => None,
     };
-    if let Err(e) = check_password("password", &password, &info.email) {
-        errors.push(e);
+    if let Err(m) = check_password(&password, &info.email) {
+        errors.push(FieldError::of("password", m));
     }
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
@@ -612,7 +598,8 @@ pub async fn change_password(
         )
         .code("wrong_password")]));
     }
-    check_password("password", &new, &op.email).map_err(|e| ActionError::Invalid(vec![e]))?;
+    check_password(&new, &op.email)
+        .map_err(|m| ActionError::Invalid(vec![FieldError::of("password", m)]))?;
     let hash = auth::hash_password(new).await?;
     core.store.set_operator_password(op.id, &hash).await?;
     let keep = match &rec.credential {
@@ -626,7 +613,7 @@ pub async fn change_password(
 
 pub async fn rename_self(core: &Core, op: &Operator, name: &str) -> Result<Operator, ActionError> {
     let name = OperatorName::parse(name)
-        .map_err(|m| ActionError::Invalid(vec![FieldError::new("name", m).code("bad_name")]))?;
+        .map_err(|m| ActionError::Invalid(vec![FieldError::of("name", m)]))?;
     core.store.set_operator_name(op.id, &name).await?;
     livechat::changed(core);
     Ok(core.store.operator_by_id(op.id).await?)

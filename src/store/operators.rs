@@ -37,7 +37,7 @@ impl Operator {
             id: row.try_get("id")?,
             email: row.try_get("email")?,
             name: row.try_get("name")?,
-            role: Role::parse(&role).map_err(StoreError::Corrupt)?,
+            role: Role::parse(&role).map_err(|p| StoreError::Corrupt(p.message))?,
             password_hash: row.try_get("password_hash")?,
             languages: parse_list(row, "languages")?,
             deactivated_at: row.try_get("deactivated_at")?,

@@ -85,7 +85,7 @@ async fn health_and_openapi(app: &TestApp) {
         );
     }
     let unknown = expect(s.get("/api/v1/nothing-here").await, 404).await;
-    assert_eq!(unknown["error"], "not_found");
+    assert_eq!(unknown["error"], "no_route");
 }
 
 async fn readyz_reports_a_lost_database(app: &TestApp) {

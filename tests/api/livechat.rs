@@ -586,7 +586,7 @@ async fn an_operator_frame_missing_a_field_is_malformed(app: &TestApp) {
     op.send(json!({"type": "availability", "status": "busy"}))
         .await;
     let e = op.until(|f| f["type"] == "error").await;
-    assert_eq!(e["code"], "invalid", "{e}");
+    assert_eq!(e["code"], "availability_invalid", "{e}");
     op.send(json!({"type": "dance"})).await;
     assert_eq!(
         op.until(|f| f["type"] == "error").await["code"],

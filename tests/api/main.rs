@@ -7,6 +7,7 @@ mod auth;
 mod bots;
 mod cli;
 mod config;
+mod errors;
 mod knowledge;
 mod livechat;
 mod mail_sink;

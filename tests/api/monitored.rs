@@ -445,7 +445,7 @@ async fn the_operator_guides_offers_help_and_takes_over(backend: Backend) {
     let refused = console
         .until(|v| v["type"] == "error" && v["client_id"] == "t-0")
         .await;
-    assert_eq!(refused["code"], "invalid");
+    assert_eq!(refused["code"], "not_yours");
 
     // Offer help; a second offer while the first waits is refused.
     console
@@ -480,7 +480,7 @@ async fn the_operator_guides_offers_help_and_takes_over(backend: Backend) {
         .send(json!({"type": "help_reply", "client_id": "h-2", "accept": true}))
         .await;
     let e = visitor.expect("error").await;
-    assert_eq!(e["code"], "invalid");
+    assert_eq!(e["code"], "no_offer");
     // A retried answer is the same answer, stored once.
     visitor
         .send(json!({"type": "help_reply", "client_id": "h-1", "accept": false}))
@@ -668,7 +668,7 @@ async fn only_the_creator_an_admin_or_the_holder_may_act(app: &TestApp) {
         403,
     )
     .await;
-    assert_eq!(e["error"], "forbidden");
+    assert_eq!(e["error"], "monitored_not_yours");
     expect(
         bob.post(
             &format!("/api/v1/monitored-conversations/{conv}/resend"),
@@ -820,7 +820,7 @@ async fn bad_input_names_the_field(backend: Backend) {
         400,
     )
     .await;
-    assert_eq!(r["error"], "bad_request");
+    assert_eq!(r["error"], "json_malformed");
     expect(
         app.anonymous()
             .post("/api/v1/monitored-conversations", &request("a@b.org", true))

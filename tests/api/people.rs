@@ -259,9 +259,9 @@ async fn bad_invitations_change_nothing(app: &TestApp) {
         .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
         .collect();
     for want in [
-        ("email", "bad_email"),
-        ("name", "bad_name"),
-        ("role", "bad_choice"),
+        ("email", "email_invalid"),
+        ("name", "required"),
+        ("role", "role_invalid"),
         ("languages", "bad_language"),
         ("capacity", "out_of_range"),
     ] {
@@ -322,7 +322,7 @@ async fn the_last_admin_stays(app: &TestApp) {
         422,
     )
     .await;
-    assert_eq!(bad["fields"][0]["code"], "bad_choice");
+    assert_eq!(bad["fields"][0]["code"], "role_invalid");
     expect(
         admin
             .patch(
@@ -498,7 +498,7 @@ async fn everyone_manages_their_own_account(app: &TestApp) {
     assert_eq!(login_status(app, OPERATOR_EMAIL, GOOD).await.0, 200);
 
     let body = expect(s.put("/api/v1/me", &json!({"name": "  "})).await, 422).await;
-    assert_eq!(body["fields"][0]["code"], "bad_name");
+    assert_eq!(body["fields"][0]["code"], "required");
     let me = expect(
         s.put("/api/v1/me", &json!({"name": "Claire Martin"})).await,
         200,

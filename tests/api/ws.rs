@@ -146,14 +146,14 @@ async fn bad_clients_get_errors_and_disturb_nobody(app: &TestApp) {
     let e = v.expect("error").await;
     assert_eq!(
         (e["code"].as_str(), e["client_id"].as_str()),
-        (Some("invalid"), Some("long"))
+        (Some("message_too_long"), Some("long"))
     );
     v.send(json!({"type": "send", "client_id": "bad id!", "text": "x"}))
         .await;
-    assert_eq!(v.expect("error").await["code"], "invalid");
+    assert_eq!(v.expect("error").await["code"], "client_id_invalid");
     v.send(json!({"type": "choose", "client_id": "c1", "knowledge_id": "does-not-exist"}))
         .await;
-    assert_eq!(v.expect("error").await["code"], "invalid");
+    assert_eq!(v.expect("error").await["code"], "not_found");
     v.send(json!({"type": "ping"})).await;
     v.expect("pong").await;
     // Still usable.
@@ -237,7 +237,7 @@ async fn the_deployed_configuration_drives_the_chatbox(app: &TestApp) {
     let e = v.expect("error").await;
     assert_eq!(
         (e["code"].as_str(), e["message"].as_str()),
-        (Some("invalid"), Some("Pas de conseiller ici."))
+        (Some("livechat_off"), Some("Pas de conseiller ici."))
     );
     let (_, _, bot) = v.say("h-2", "je veux parler à un conseiller").await;
     assert_eq!(bot["text"], "Pas de conseiller ici.");

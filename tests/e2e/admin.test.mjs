@@ -105,7 +105,7 @@ test('login: a wrong password is refused clearly, the printed one lets the admin
   await admin.getByRole('button', { name: 'Log in' }).click();
   const alert = admin.getByRole('alert');
   await alert.waitFor();
-  assert.match(await alert.textContent(), /invalid email or password/i);
+  assert.match(await alert.textContent(), /wrong email address or password/i);
   assert.equal(await admin.locator('#login-password').count(), 1, 'still on the login form');
 
   await admin.getByLabel('Password').fill(server.password);

@@ -89,3 +89,70 @@ test('admin, in French: a text field grows with a longer text instead of clippin
   assert.deepEqual(admin.problems, []);
   await ctx.close();
 });
+
+test('admin and console, in French: server errors in French, each field named by its label; a bot\'s own prefix URL saved', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+  const admin = await frenchPage(ctx);
+  await admin.goto(`${server.url}/console/`);
+  await admin.locator('#login-email').fill(adminEmail);
+  await admin.locator('#login-password').fill('pas le bon mot de passe');
+  await admin.getByRole('button', { name: 'Se connecter' }).click();
+  await admin.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' }).waitFor();
+  admin.errors.length = 0; // the refused login's 401 is expected
+
+  await admin.goto(`${server.url}/admin/`);
+  await admin.locator('#login-email').fill(adminEmail);
+  await admin.locator('#login-password').fill(server.password);
+  await admin.getByRole('button', { name: 'Se connecter' }).click();
+  await admin.getByRole('heading', { name: 'Bots' }).waitFor();
+  // A second bot: each bot then gets its own prefix URL field.
+  const created = await admin.evaluate(async () => {
+    const r = await fetch('/api/v1/bots', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': sessionStorage.getItem('vigie.admin.csrf') },
+      body: JSON.stringify({ slug: 'rh', name: 'RH', lang: 'fr' }),
+    });
+    return r.status;
+  });
+  assert.equal(created, 201);
+  await admin.goto(`${server.url}/admin/#/livechat`);
+  const perBot = admin.locator('#lc-prefix-demo');
+  await perBot.waitFor();
+  const save = admin.getByRole('button', { name: 'Mettre à jour' });
+
+  // A relative URL for the demo bot and a validity of 0 days: both named, in French.
+  await perBot.fill('intranet/aide');
+  await admin.locator('#lc-monitored-link-days').fill('0');
+  await save.click();
+  const box = admin.locator('#lc-msg [role="alert"]');
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /Prefix URL du bot .+ : « intranet\/aide » n'est pas une URL absolue/, text);
+  assert.match(text, /Validité des liens \(jours\) : entre 1 et 3650 jours/, text);
+  assert.doesNotMatch(text, /monitored_|not an absolute|between/, text);
+  assert.match(await admin.locator('#lc-prefix-demo-err').innerText(), /n'est pas une URL absolue/);
+  assert.equal(await perBot.getAttribute('aria-invalid'), 'true');
+
+  // A template that does not compile: the line, in French, under its field's label.
+  await admin.locator('#lc-monitored-link-days').fill('30');
+  await perBot.fill('https://intranet.exemple.fr/aide-demo');
+  const html = admin.locator('#lc-mail-fr-html');
+  const before = await html.inputValue();
+  await html.fill(`${before}\n{% if lang %}`);
+  await save.click();
+  await waitFor(async () => /ligne \d+ : erreur dans le modèle/.test(await box.innerText()), { what: 'the template error' });
+  assert.match(await box.innerText(), /\(français\) – Corps HTML : ligne \d+ : erreur dans le modèle/);
+  await admin.screenshot({ path: path.join(screenshotDir(), 'admin-fr-errors.png') });
+
+  // Fixed: saved, and the bot's own prefix URL is kept across a reload.
+  await html.fill(before);
+  await save.click();
+  await admin.locator('#lc-msg [role="status"]').filter({ hasText: 'Paramètres Livechat mis à jour' }).waitFor();
+  await admin.reload();
+  await admin.locator('#lc-prefix-demo').waitFor();
+  assert.equal(await admin.locator('#lc-prefix-demo').inputValue(), 'https://intranet.exemple.fr/aide-demo');
+  // The refused saves (422) are the only errors in the browser's console.
+  assert.deepEqual(admin.errors.filter((e) => !/status of 422/.test(e)), []);
+  assert.deepEqual(admin.problems, []);
+  await ctx.close();
+});

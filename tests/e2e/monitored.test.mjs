@@ -244,7 +244,7 @@ test('admin: Livechat settings, prefix URL = the deployed URL, mail template edi
   await admin.getByRole('button', { name: 'Aperçu', exact: true }).click();
   const htmlErr = admin.locator('#lc-mail-fr-html-err');
   await waitFor(async () => /nope/.test(await htmlErr.textContent()), { what: 'the preview error next to the HTML body' });
-  assert.match(await htmlErr.textContent(), new RegExp(`line ${lines + 1}\\b`));
+  assert.match(await htmlErr.textContent(), new RegExp(`ligne ${lines + 1}\\b`));
   assert.equal(await html.getAttribute('aria-invalid'), 'true');
   await admin.getByRole('button', { name: 'Mettre à jour', exact: true }).click();
   await waitFor(async () => /nope/.test(await htmlErr.textContent()) && (await admin.locator('#lc-msg .msg.error').count()) === 1,

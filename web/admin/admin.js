@@ -4,7 +4,8 @@
 import { T, RESOURCE_LABELS, MODULE_TEXT } from "./i18n.js";
 import { h } from "../shared/dom.js";
 import { pickLang, translator } from "../shared/i18n.js";
-import { API, createApi, mayHaveSession } from "../shared/api.js";
+import { API, createApi } from "../shared/api.js";
+import { errorSentence, fieldSentence, httpErrorSentence } from "../shared/errors.js";
 import { problemBox } from "../shared/people-errors.js";
 // Sections in their own modules (issue 12): each says its nav label, who sees it, which
 // routes are its own, and renders with the context `sectionContext()` gives.
@@ -36,16 +37,38 @@ const api = createApi({
   },
 });
 
-// ---- Messages
-function errorBox(err) {
-  const box = h("div.msg.error", { role: "alert" }, err.message || String(err));
+// ---- Messages: the server's errors by code, in the page's language, each field named by
+// the label of its input in the page (or by its name in the knowledge file's vocabulary).
+/** The visible text of the label of `el` (its hint left out). */
+function labelOf(el) {
+  const l = el && el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
+  if (!l) return null;
+  const c = l.cloneNode(true);
+  for (const x of c.querySelectorAll(".hint")) x.remove();
+  return c.textContent.trim();
+}
+/** A field's label: its input's in `inputs` (by full name, then base name), else a known name. */
+function fieldLabel(field, inputs = {}) {
+  const base = String(field).split(/[.[]/)[0];
+  const mail = /^monitored_mail\.(fr|en)\.(subject|html|text)$/.exec(field);
+  if (mail) return `${t("mailTemplate")} (${mail[1] === "fr" ? "français" : "English"}) – ${t(`mail_${mail[2]}`)}`;
+  const label = labelOf(inputs[field]) || labelOf(inputs[base]);
+  if (label) return label;
+  const index = /\[(\d+)\]$/.exec(field);
+  const named = t(`field_${base}`);
+  if (named === `field_${base}`) return field;
+  return index ? `${named} (${t("nth", Number(index[1]) + 1)})` : named;
+}
+function errorBox(err, inputs = {}) {
   const b = err.body || {};
+  const box = h("div.msg.error", { role: "alert" }, b.error ? httpErrorSentence(lang, err) : (err.message || String(err)));
   if (Array.isArray(b.fields) && b.fields.length) {
-    box.replaceChildren(t("invalid"), h("ul", b.fields.map((f) => h("li", h("code", f.field), " : ", f.message))));
+    box.replaceChildren(t("invalid"), h("ul", b.fields.map((f) => h("li", fieldSentence(lang, f, fieldLabel(f.field, inputs))))));
   }
   if (Array.isArray(b.errors) && b.errors.length) {
-    box.replaceChildren(b.message || t("importRejected"),
-      h("ul", b.errors.map((e) => h("li", `${e.location}${e.id ? ` (${e.id})` : ""} – `, h("code", e.field), ` : ${e.message}`))));
+    box.replaceChildren(httpErrorSentence(lang, err),
+      h("ul", b.errors.map((e) => h("li", `${t("where", e.location)}${e.id ? ` (${e.id})` : ""} – `,
+        fieldSentence(lang, e, fieldLabel(e.field))))));
   }
   return box;
 }
@@ -265,10 +288,10 @@ async function renderKnowledgeForm(slug, id) {
       msg.replaceChildren(okBox(t("saved")));
       if (!id) location.hash = `#/bots/${s}/knowledge/${encodeURIComponent(body.id)}`;
     } catch (err) {
-      msg.replaceChildren(errorBox(err));
+      msg.replaceChildren(errorBox(err, fields));
       for (const f of (err.body && err.body.fields) || []) {
         const base = f.field.split(/[.[]/)[0];
-        if (errs[base]) { errs[base].textContent = f.message; fields[base].setAttribute("aria-invalid", "true"); }
+        if (errs[base]) { errs[base].textContent = errorSentence(lang, f); fields[base].setAttribute("aria-invalid", "true"); }
       }
     }
   } },
@@ -406,14 +429,16 @@ async function renderConfig(slug) {
       msg.replaceChildren(okBox(t("configSaved")));
       return true;
     } catch (err) {
-      msg.replaceChildren(errorBox(err));
+      const byField = {};
+      for (const [k, el] of Object.entries(inputs)) byField[`resources.${k}`] = el;
+      msg.replaceChildren(errorBox(err, byField));
       let first = null;
       for (const f of (err.body && err.body.fields) || []) {
         const m = /^resources\.([^.]+)\.(fr|en)$/.exec(f.field);
         const ta = m && inputs[`${m[1]}.${m[2]}`];
         if (ta) {
           ta.setAttribute("aria-invalid", "true");
-          document.getElementById(`${ta.id}-err`).textContent = f.message;
+          document.getElementById(`${ta.id}-err`).textContent = errorSentence(lang, f);
           first = first || ta;
         }
       }
@@ -499,7 +524,7 @@ function showFieldErrors(err, inputs) {
     const el = inputs[f.field];
     if (!el) continue;
     el.setAttribute("aria-invalid", "true");
-    document.getElementById(`${el.id}-err`).textContent = f.message;
+    document.getElementById(`${el.id}-err`).textContent = errorSentence(lang, f);
     first = first || el;
   }
   if (first) first.focus();
@@ -618,9 +643,16 @@ async function renderLivechatSettings() {
         ));
     } catch (err) {
       if (err.status === 401) return;
-      out.replaceChildren(errorBox(err));
+      out.replaceChildren(errorBox(mailFieldsOf(err, l), inputs));
       showMailErrors(err, l);
     }
+  }
+
+  // A preview's errors name "template.html": as the settings' "monitored_mail.fr.html".
+  function mailFieldsOf(err, l) {
+    const fields = (err.body && err.body.fields) || [];
+    const named = fields.map((f) => ({ ...f, field: f.field.replace(/^template\./, `monitored_mail.${l}.`) }));
+    return { message: err.message, body: { ...(err.body || {}), fields: named } };
   }
 
   // 422 `fields` of a template: "monitored_mail.fr.html" (or "template.html" in a preview).
@@ -629,11 +661,11 @@ async function renderLivechatSettings() {
     for (const f of (err.body && err.body.fields) || []) {
       const m = /^(?:monitored_mail\.(fr|en)\.|template\.)?(subject|html|text)$/.exec(f.field);
       const key = m ? `monitored_mail.${m[1] || previewLang}.${m[2]}` : f.field;
-      mapped[key] = f.message;
+      mapped[key] = { ...f, field: key };
     }
     const first = Object.keys(mapped).find((k) => k.startsWith("monitored_mail.") && inputs[k]);
     if (first) selectMailLang(first.split(".")[1]);
-    showFieldErrors({ body: { fields: Object.entries(mapped).map(([field, message]) => ({ field, message })) } }, inputs);
+    showFieldErrors({ body: { fields: Object.values(mapped) } }, inputs);
   }
 
   const msg = h("div", { id: "lc-msg", "aria-live": "polite" });
@@ -674,7 +706,7 @@ async function renderLivechatSettings() {
       msg.replaceChildren(okBox(t("livechatSaved")));
     } catch (err) {
       if (err.status === 401) return;
-      msg.replaceChildren(errorBox(err));
+      msg.replaceChildren(errorBox(err, inputs));
       showMailErrors(err, mailLang);
     }
   } },
@@ -736,9 +768,10 @@ window.addEventListener("hashchange", () => { route().then(() => document.getEle
 
 (async function start() {
   renderHeader();
-  // No session hint in this browser: the login at once, without a 401 asking /auth/me.
+  // Signed out: /auth/me answers {"operator": null} (no 401 in the browser's console).
   try {
-    me = mayHaveSession() ? await api("GET", "/auth/me") : null;
+    const r = await api("GET", "/auth/me");
+    me = r && r.operator ? r : null;
     if (me) sessionStorage.setItem("vigie.admin.csrf", me.csrf_token || "");
   } catch { me = null; }
   renderHeader();

@@ -566,12 +566,6 @@ function persistMessagesSoon() {
 
 function onError(f) {
   switch (f.code) {
-    case 'invalid':
-      if (f.client_id) {
-        markPending(f.client_id, 'failed');
-        dropFromOutbox(f.client_id);
-      }
-      break;
     case 'rate_limited':
     case 'internal':
       retryOutboxSoon(2_000);
@@ -601,6 +595,11 @@ function onError(f) {
       conn.lost(0);
       break;
     default:
+      // A refused message (empty, too long, invalid…): shown as failed, not sent again.
+      if (f.client_id) {
+        markPending(f.client_id, 'failed');
+        dropFromOutbox(f.client_id);
+      }
       break;
   }
 }

@@ -7,6 +7,12 @@ import { reduce, initialState } from "./state.js";
 import { translator } from "../shared/i18n.js";
 import { $, announce as announceIn } from "../shared/dom.js";
 import { tabTitle, shortId } from "./format.js";
+import { errorSentence, httpErrorSentence } from "../shared/errors.js";
+
+/** An API error (HttpError or network failure) as a sentence in the console's language. */
+export const errText = (err) => httpErrorSentence(app.state.lang, err);
+/** A field error `{field, code, params, message}` as a sentence (shown next to its input). */
+export const fieldText = (f) => errorSentence(app.state.lang, f);
 
 export const TABS_KEY = "vigie.console.tabs";
 export const OUTBOX_KEY = "vigie.console.outbox";
@@ -130,7 +136,9 @@ function runEffect(e, state) {
     case "later": setTimeout(() => dispatch(e.action), e.ms); break;
     case "announce": announce(announceText(e, state)); break;
     case "notice":
-      showNotice(e.key ? t(e.key, tabTitle(e.conversation, state)) : ((T[state.lang] && T[state.lang].errors) || {})[e.code] || e.message || t("error"));
+      showNotice(e.key ? t(e.key, tabTitle(e.conversation, state))
+        : e.code ? errorSentence(state.lang, { code: e.code, message: e.message || t("error") })
+        : e.message || t("error"));
       break;
     default: break;
   }

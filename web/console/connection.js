@@ -26,7 +26,9 @@ export const conn = createSocket({
   },
   onLost: () => dispatch({ type: "local/lost" }),
   // Refused before `welcome`: maybe the session is gone (401 on the upgrade).
-  onRefused: () => { app.api("GET", "/auth/me").catch(() => {}); },
+  onRefused: () => {
+    app.api("GET", "/auth/me").then((r) => { if (!r || !r.operator) app.signedOut(); }).catch(() => {});
+  },
 });
 app.conn = conn;
 

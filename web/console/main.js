@@ -13,9 +13,9 @@
 // again with the same client_ids after a reconnection.
 import { h, fill, $ } from "../shared/dom.js";
 import { pickLang } from "../shared/i18n.js";
-import { createApi, mayHaveSession } from "../shared/api.js";
+import { createApi } from "../shared/api.js";
 import {
-  app, t, dispatch, render, loadJson, seenKey,
+  app, t, dispatch, render, loadJson, seenKey, errText,
   TABS_KEY, OUTBOX_KEY, CURRENT_KEY, MUTE_KEY, SIDE_KEY, LANG_KEY,
 } from "./app.js";
 import { initialState } from "./state.js";
@@ -32,7 +32,6 @@ import { tabs } from "./views/tabs.js";
 import { pane } from "./views/pane.js";
 import { knowledge } from "./views/knowledge.js";
 import { openAccount } from "./views/account.js";
-import { problemBox } from "../shared/people-errors.js";
 
 app.state = initialState({
   lang: pickLang({ saved: [LANG_KEY, "vigie.admin.lang"] }),
@@ -60,13 +59,13 @@ function renderLogin(error) {
   const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
   const msg = h("div", { "aria-live": "polite" }, error === true
     ? h("div#signed-out.msg.error", { role: "alert" }, t("signedOutMsg"))
-    : error ? problemBox(app.state.lang, error) : null);
+    : error ? h("div.msg.error", { role: "alert" }, errText(error)) : null);
   const form = h("form.card.narrow", { onsubmit: async (e) => {
     e.preventDefault();
     fill(msg);
     try {
       signedIn(await app.api("POST", "/auth/login", { email: email.value, password: pass.value }));
-    } catch (err) { fill(msg, problemBox(app.state.lang, err)); }
+    } catch (err) { fill(msg, h("div.msg.error", { role: "alert" }, errText(err))); }
   } },
   h("h1", t("login")),
   h("label", { for: "login-email" }, t("email")), email,
@@ -109,10 +108,11 @@ async function logout() {
 (async function start() {
   render();
   let me = null;
-  // No session hint in this browser: the login at once, without a 401 asking /auth/me.
-  if (mayHaveSession()) {
-    try { me = await app.api("GET", "/auth/me"); } catch { me = null; }
-  }
+  // Signed out: /auth/me answers {"operator": null} (no 401 in the browser's console).
+  try {
+    const r = await app.api("GET", "/auth/me");
+    me = r && r.operator ? r : null;
+  } catch { me = null; }
   if (me) signedIn(me);
   else renderLogin();
 })();

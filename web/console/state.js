@@ -310,7 +310,7 @@ function onError(state, f) {
     if (f.code === "rate_limited" || f.code === "internal") return fx(state, { fx: "retry", client_id: f.client_id, ms: 2_000 });
     if (item) {
       state = { ...state, outbox: state.outbox.filter((i) => i !== item) };
-      state = setEcho(state, item.conversation, item.client_id, { state: "failed", error: f.message || "" });
+      state = setEcho(state, item.conversation, item.client_id, { state: "failed", error: f.message || "", code: f.code || null });
     }
   }
   if (f.code === "hello_first") return fx(state, { fx: "reconnect" });

@@ -2,16 +2,6 @@
 
 export const API = "/api/v1";
 
-// A hint, kept in this browser, that a session may be open (the session cookie itself is
-// HttpOnly): without it, a page shows its login at once instead of asking /auth/me, which
-// would answer 401 and put an error in the browser's console before every login.
-const SESSION_HINT = "vigie.session";
-export function mayHaveSession() {
-  try { return localStorage.getItem(SESSION_HINT) === "1"; } catch { return true; }
-}
-function setSessionHint(on) {
-  try { if (on) localStorage.setItem(SESSION_HINT, "1"); else localStorage.removeItem(SESSION_HINT); } catch { /* blocked storage */ }
-}
 
 export class HttpError extends Error {
   constructor(status, body) {
@@ -42,13 +32,10 @@ export function createApi({ csrf = () => null, onUnauthorized = () => {} } = {})
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
     if (r.status === 401 && path !== "/auth/login") {
-      setSessionHint(false);
       onUnauthorized();
       throw new HttpError(401, data);
     }
     if (!r.ok) throw new HttpError(r.status, data);
-    if (path === "/auth/login" || path === "/auth/me") setSessionHint(true);
-    else if (path === "/auth/logout") setSessionHint(false);
     return data;
   };
 }

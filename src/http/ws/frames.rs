@@ -336,17 +336,25 @@ impl Refusal {
     }
 }
 
+impl From<crate::domain::Problem> for Refusal {
+    fn from(p: crate::domain::Problem) -> Refusal {
+        Refusal::new(p.code, p.message)
+    }
+}
+
 impl From<ActionError> for Refusal {
     fn from(e: ActionError) -> Refusal {
         match e {
-            ActionError::Invalid(fields) => Refusal::invalid(
+            // The first field's reason is the frame's code (a frame has one problem).
+            ActionError::Invalid(fields) => Refusal::new(
+                fields.first().map_or("invalid", |f| f.code),
                 fields
                     .iter()
                     .map(|f| f.message.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            ActionError::NotFound(what) => Refusal::invalid(format!("{what} not found")),
+            ActionError::NotFound(what) => Refusal::new("not_found", format!("{what} not found")),
             ActionError::Forbidden(why) => Refusal::invalid(why),
             ActionError::Refused(_, problem) => Refusal::new(problem.code, problem.message),
             other => {

@@ -14,7 +14,7 @@ use super::wire::{self, Step, Wire};
 use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
 use crate::domain::operator::Availability;
-use crate::domain::OperatorId;
+use crate::domain::{OperatorId, Problem};
 use crate::http::extract::Authed;
 use crate::http::views::{MonitoredView, OperatorView, QueuedView};
 use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
@@ -158,7 +158,11 @@ impl Endpoint for Console {
                         .map(|()| a),
                     None => Err(invalid(
                         "status",
-                        format!("unknown availability `{status}` (available, away or offline)"),
+                        Problem::new(
+                            "availability_invalid",
+                            format!("unknown availability `{status}` (available, away or offline)"),
+                        )
+                        .param("value", status.as_str()),
                     )),
                 };
                 match set {
@@ -346,7 +350,7 @@ impl Console {
     ) -> Step {
         if let Err(m) = check_client_id(client_id) {
             let shown: String = client_id.chars().take(64).collect();
-            return wire.refuse(Refusal::invalid(m), Some(&shown)).await;
+            return wire.refuse(Refusal::from(m), Some(&shown)).await;
         }
         let Some(c) = self
             .conversation(wire, conversation, Some(client_id))
@@ -385,8 +389,11 @@ impl Console {
         {
             Ok(c) => Ok(Some(c)),
             Err(ActionError::NotFound(_)) => {
-                wire.refuse(Refusal::invalid("unknown conversation"), client_id)
-                    .await?;
+                wire.refuse(
+                    Refusal::new("conversation_unknown", "unknown conversation"),
+                    client_id,
+                )
+                .await?;
                 Ok(None)
             }
             Err(e) => {

@@ -169,7 +169,7 @@ async fn checked(
     client_id: &str,
     action: impl std::future::Future<Output = Result<Appended, ActionError>>,
 ) -> Result<Appended, Refusal> {
-    check_client_id(client_id).map_err(Refusal::invalid)?;
+    check_client_id(client_id).map_err(Refusal::from)?;
     action.await.map_err(Refusal::from)
 }
 

@@ -2,7 +2,7 @@
 // else the tab's conversation), send a result to the visitor, or pick it as the starting
 // knowledge of the monitored conversation being created.
 import { h, fill, $ } from "../../shared/dom.js";
-import { app, t, dispatch, showNotice } from "../app.js";
+import { app, t, dispatch, showNotice, errText, fieldText } from "../app.js";
 import { canSendKnowledge, monitoredItem } from "../state.js";
 import { submit } from "../outbox.js";
 import { pickStartingKnowledge } from "./monitored-form.js";
@@ -80,7 +80,7 @@ async function search() {
     found = (data && data.knowledge) || [];
   } catch (err) {
     if (mine !== kbSeq) return;
-    showNotice(err.message);
+    showNotice(errText(err));
   }
   dispatch({ type: "local/kb", patch: { results: found, searched: true, searchedQuery: q } });
 }

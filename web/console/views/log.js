@@ -4,7 +4,8 @@
 // Nothing from the server goes through innerHTML except the bot answers' `html`, which the
 // server sanitizes.
 import { h } from "../../shared/dom.js";
-import { t } from "../app.js";
+import { t, app } from "../app.js";
+import { errorSentence } from "../../shared/errors.js";
 import { clock, fullDate, operatorName } from "../format.js";
 
 const logs = new Map(); // tab id → {ol, nodes: Map key → {node, ver}, messages, echoes}
@@ -117,5 +118,5 @@ function renderEcho(s, e) {
   return h("li", { class: cls, "data-pending": e.client_id, "data-state": e.state, "data-author": "operator", "data-ack-seq": e.state === "sent" ? e.seq : null },
     h("div.who", s.me ? s.me.operator.name : t("operatorWho")),
     h("div.bubble", e.label),
-    e.state === "pending" ? h("div.meta", t("pending")) : e.state === "failed" ? h("div.meta", `${t("failed")} — ${e.error || ""}`) : null);
+    e.state === "pending" ? h("div.meta", t("pending")) : e.state === "failed" ? h("div.meta", `${t("failed")} — ${e.code ? errorSentence(app.state.lang, { code: e.code, message: e.error }) : e.error || ""}`) : null);
 }

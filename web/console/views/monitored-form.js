@@ -3,7 +3,7 @@
 // email (checked here before anything is sent), strong monitoring, the bot when there are
 // several. The inputs keep what is typed; the state keeps the form's fields and the combobox.
 import { h, fill, $, cssEscape } from "../../shared/dom.js";
-import { app, t, dispatch, announce, showNotice } from "../app.js";
+import { app, t, dispatch, announce, showNotice, errText, fieldText } from "../app.js";
 import { loadBots, botSlug } from "./knowledge.js";
 import { eyeIcon } from "../icons.js";
 import { setSideView } from "./layout.js";
@@ -309,10 +309,10 @@ async function submitForm() {
     const general = [];
     for (const fe of (err.body && err.body.fields) || []) {
       const el = inputs[fe.field];
-      if (el) { setFieldError(el, fe.message); first = first || el; }
-      else general.push(fe.message);
+      if (el) { setFieldError(el, fieldText(fe)); first = first || el; }
+      else general.push(fieldText(fe));
     }
-    if (!first && !general.length) general.push(err.message);
+    if (!first && !general.length) general.push(errText(err));
     if ($("mc-form-err")) $("mc-form-err").textContent = general.join(" ");
     (first || $("mc-form-err"))?.focus?.();
   }

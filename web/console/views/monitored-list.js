@@ -3,7 +3,7 @@
 // mail status, link opened and valid until, last activity; a click opens its tab; its link
 // can be revoked (POST /monitored-conversations/{id}/revoke, after a confirmation).
 import { h, fill, $, cssEscape } from "../../shared/dom.js";
-import { app, t, dispatch, showNotice } from "../app.js";
+import { app, t, dispatch, showNotice, errText, fieldText } from "../app.js";
 import { filteredMonitored } from "../state.js";
 import { ago, shortId, mailStatus, stateText, when, expiryText, creatorText, langTag, deadLinkText } from "../format.js";
 import { eyeIcon } from "../icons.js";
@@ -54,7 +54,7 @@ async function revoke(it) {
     dispatch({ type: "local/monitored_upsert", item: { ...now, ...fresh, mine: now.mine } });
     showNotice(t("mcRevokedNotice", it.name || shortId(id)), "ok");
   } catch (err) {
-    if (err.status !== 401) showNotice(err.message);
+    if (err.status !== 401) showNotice(errText(err));
   } finally {
     revoking.delete(id);
     if (asking === id) asking = null;

@@ -6,7 +6,7 @@
 // monitored or not): an open box, the composer's focus and text stay as they are while
 // frames come; the parts inside are redrawn from the state when their inputs change.
 import { h, fill, $ } from "../../shared/dom.js";
-import { app, t, dispatch, showNotice } from "../app.js";
+import { app, t, dispatch, showNotice, errText, fieldText } from "../app.js";
 import { monitoredItem, offerPending } from "../state.js";
 import { tabTitle, mailStatus, stateText, when, expiryText, creatorText, langTag, deadLinkText } from "../format.js";
 import { eyeIcon } from "../icons.js";
@@ -186,7 +186,7 @@ function resendBox(box, tab) {
     } catch (ex) {
       if (ex.status === 401) return;
       const f = ((ex.body && ex.body.fields) || []).find((x) => x.field === "email");
-      setFieldError(email, f ? f.message : ex.message);
+      setFieldError(email, f ? fieldText(f) : errText(ex));
       email.focus();
     } finally { busy.disabled = false; }
   } },
