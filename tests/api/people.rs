@@ -411,7 +411,7 @@ async fn deactivation_ends_everything_at_once(app: &TestApp) {
         "{frames:?}"
     );
     assert_eq!(code, Some(4401));
-    expect(session.get("/api/v1/auth/me").await, 401).await;
+    expect(session.get("/api/v1/tokens").await, 401).await;
     let r = reqwest::Client::new()
         .get(app.url("/api/v1/bots"))
         .bearer_auth(&token)
@@ -494,7 +494,7 @@ async fn everyone_manages_their_own_account(app: &TestApp) {
     .await;
     // This session stays, the other one ended.
     expect(s.get("/api/v1/auth/me").await, 200).await;
-    expect(other.get("/api/v1/auth/me").await, 401).await;
+    expect(other.get("/api/v1/tokens").await, 401).await;
     assert_eq!(login_status(app, OPERATOR_EMAIL, GOOD).await.0, 200);
 
     let body = expect(s.put("/api/v1/me", &json!({"name": "  "})).await, 422).await;
@@ -511,8 +511,8 @@ async fn everyone_manages_their_own_account(app: &TestApp) {
     console.hello(json!({})).await;
     let done = expect(s.post("/api/v1/me/sessions/end", &json!({})).await, 200).await;
     assert!(done["sessions"].as_u64().unwrap() >= 3, "{done}");
-    expect(s.get("/api/v1/auth/me").await, 401).await;
-    expect(third.get("/api/v1/auth/me").await, 401).await;
+    expect(s.get("/api/v1/tokens").await, 401).await;
+    expect(third.get("/api/v1/tokens").await, 401).await;
     let (frames, _) = console.until_closed().await;
     assert!(
         frames.iter().any(|f| f["code"] == "signed_out"),
@@ -553,7 +553,7 @@ async fn a_forgotten_password_by_mail(backend: Backend) {
     assert!(token.starts_with("vgr_"));
     let old_session = app.operator().await;
     expect(set_password(&app, &token, GOOD, None).await, 200).await;
-    expect(old_session.get("/api/v1/auth/me").await, 401).await;
+    expect(old_session.get("/api/v1/tokens").await, 401).await;
     assert_eq!(login_status(&app, OPERATOR_EMAIL, GOOD).await.0, 200);
     assert_eq!(
         login_status(&app, OPERATOR_EMAIL, OPERATOR_PASSWORD)
