@@ -67,6 +67,7 @@ pub async fn launch(
     }
     let draining = core.draining.clone();
     let store = core.store.clone();
+    let audit_sweeper = crate::service::audit::spawn_sweeper(core.clone());
     let router = http::router(http::AppState::new(core));
     // Chat frames are small and often written back to back (ack, then messages): without
     // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
@@ -111,6 +112,7 @@ pub async fn launch(
     if let Some(events) = events {
         events.abort();
     }
+    audit_sweeper.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -5,7 +5,7 @@
 use crate::app;
 use crate::config::{redact_url, Settings};
 use crate::service::actions::{self, FileFormat};
-use crate::service::{ActionError, Core};
+use crate::service::{ActionError, Core, OrNotFound};
 use crate::store::Store;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -117,6 +117,10 @@ pub enum TokenCommand {
         email: String,
         #[arg(long, default_value = "cli")]
         label: String,
+        /// What the token may do: operator (full rights), monitored:create, knowledge:read,
+        /// knowledge:write, conversations:read.
+        #[arg(long, default_value = "operator")]
+        scope: String,
     },
 }
 
@@ -256,12 +260,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { email, label },
+            command:
+                TokenCommand::Create {
+                    email,
+                    label,
+                    scope,
+                },
         } => {
             let core = core(&settings).await?;
-            let token = actions::create_api_token(&core, &email, &label)
+            let owner = core
+                .store
+                .operator_by_email(&email)
                 .await
+                .or_not_found("operator")
                 .map_err(explain)?;
+            let (token, _) = crate::service::people::create_token(
+                &core,
+                &owner,
+                &crate::service::audit::Actor::system("cli"),
+                &label,
+                &scope,
+            )
+            .await
+            .map_err(explain)?;
             println!("{token}");
             eprintln!("Keep this token: it is shown only once. Use it as `Authorization: Bearer <token>`.");
             Ok(())

@@ -35,6 +35,8 @@ struct RawSettings {
     mail_retry_seconds: Option<u64>,
     model_dir: Option<String>,
     metrics_listen: Option<String>,
+    account_link_hours: Option<u32>,
+    audit_retention_days: Option<u32>,
 }
 
 /// Validated settings.
@@ -70,6 +72,10 @@ pub struct Settings {
     /// Where Prometheus metrics are served (`GET /metrics`), on a listener of their own
     /// (keep it private). None: no metrics.
     pub metrics_listen: Option<SocketAddr>,
+    /// How long an invitation or password-reset link works (72 h by default).
+    pub account_link_hours: u32,
+    /// How long audit-log entries are kept (400 days by default, at least 365).
+    pub audit_retention_days: u32,
 }
 
 /// Reads a standard model2vec directory: its `model.safetensors` and `tokenizer.json`,
@@ -241,8 +247,24 @@ impl Settings {
             Some(dir) => Arc::new(load_model_dir(dir)?),
             None => Embeddings::shipped(),
         };
+        let account_link_hours = raw.account_link_hours.unwrap_or(72);
+        if !(1..=24 * 30).contains(&account_link_hours) {
+            return Err(bad(
+                "VIGIE_ACCOUNT_LINK_HOURS",
+                "between 1 and 720 hours (30 days)",
+            ));
+        }
+        let audit_retention_days = raw.audit_retention_days.unwrap_or(400);
+        if !(365..=3650 * 3).contains(&audit_retention_days) {
+            return Err(bad(
+                "VIGIE_AUDIT_RETENTION_DAYS",
+                "between 365 days (a year) and 10950 days",
+            ));
+        }
         Ok(Settings {
             metrics_listen,
+            account_link_hours,
+            audit_retention_days,
             model_dir,
             model,
             smtp_url,
@@ -278,6 +300,8 @@ impl Settings {
             model_dir: None,
             model: Embeddings::shipped(),
             metrics_listen: None,
+            account_link_hours: 72,
+            audit_retention_days: 400,
         }
     }
 

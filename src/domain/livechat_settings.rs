@@ -29,6 +29,10 @@ pub struct LivechatSettings {
     /// The mail that carries a conversation's transcript to the visitor (asked from the
     /// chatbox's transcript module, or sent from the history), per language.
     pub transcript_mail: MailTemplates,
+    /// The invitation mail a new colleague gets (variables: `mail::template::ACCOUNT_VARIABLES`).
+    pub invite_mail: MailTemplates,
+    /// The forgotten-password mail (same variables as the invitation).
+    pub reset_mail: MailTemplates,
 }
 
 /// A mail template: minijinja sources (see `mail::template` for the variables).
@@ -130,6 +134,94 @@ Open the conversation to read it and ask your questions, whenever you like:
 
 This link is personal and works until {{ expires_at }}."#;
 
+impl MailTemplates {
+    /// The default invitation mail.
+    pub fn invite_default() -> MailTemplates {
+        MailTemplates {
+            fr: MailTemplate {
+                subject: "{{ inviter_name }} vous invite sur Vigie".into(),
+                html: INVITE_HTML_FR.into(),
+                text: INVITE_TEXT_FR.into(),
+            },
+            en: MailTemplate {
+                subject: "{{ inviter_name }} invites you to Vigie".into(),
+                html: INVITE_HTML_EN.into(),
+                text: INVITE_TEXT_EN.into(),
+            },
+        }
+    }
+
+    /// The default forgotten-password mail.
+    pub fn reset_default() -> MailTemplates {
+        MailTemplates {
+            fr: MailTemplate {
+                subject: "Vigie : choisir un nouveau mot de passe".into(),
+                html: RESET_HTML_FR.into(),
+                text: RESET_TEXT_FR.into(),
+            },
+            en: MailTemplate {
+                subject: "Vigie: choose a new password".into(),
+                html: RESET_HTML_EN.into(),
+                text: RESET_TEXT_EN.into(),
+            },
+        }
+    }
+}
+
+const INVITE_HTML_FR: &str = r#"<p>Bonjour {{ name }},</p>
+<p>{{ inviter_name }} vous a créé un compte sur Vigie ({{ email }}).</p>
+<p><a href="{{ link }}">Choisir mon mot de passe</a></p>
+<p style="color:#666">Ce lien ne sert qu'une fois et reste valable jusqu'au {{ expires_at }}.</p>"#;
+
+const INVITE_TEXT_FR: &str = r#"Bonjour {{ name }},
+
+{{ inviter_name }} vous a créé un compte sur Vigie ({{ email }}).
+Choisissez votre mot de passe ici :
+{{ link }}
+
+Ce lien ne sert qu'une fois et reste valable jusqu'au {{ expires_at }}."#;
+
+const INVITE_HTML_EN: &str = r#"<p>Hello {{ name }},</p>
+<p>{{ inviter_name }} created an account for you on Vigie ({{ email }}).</p>
+<p><a href="{{ link }}">Choose my password</a></p>
+<p style="color:#666">This link works once, until {{ expires_at }}.</p>"#;
+
+const INVITE_TEXT_EN: &str = r#"Hello {{ name }},
+
+{{ inviter_name }} created an account for you on Vigie ({{ email }}).
+Choose your password here:
+{{ link }}
+
+This link works once, until {{ expires_at }}."#;
+
+const RESET_HTML_FR: &str = r#"<p>Bonjour {{ name }},</p>
+<p>Quelqu'un a demandé un nouveau mot de passe pour votre compte Vigie ({{ email }}).</p>
+<p><a href="{{ link }}">Choisir un nouveau mot de passe</a></p>
+<p style="color:#666">Ce lien ne sert qu'une fois et reste valable jusqu'au {{ expires_at }}. Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.</p>"#;
+
+const RESET_TEXT_FR: &str = r#"Bonjour {{ name }},
+
+Quelqu'un a demandé un nouveau mot de passe pour votre compte Vigie ({{ email }}).
+Choisissez-le ici :
+{{ link }}
+
+Ce lien ne sert qu'une fois et reste valable jusqu'au {{ expires_at }}.
+Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas."#;
+
+const RESET_HTML_EN: &str = r#"<p>Hello {{ name }},</p>
+<p>Someone asked for a new password for your Vigie account ({{ email }}).</p>
+<p><a href="{{ link }}">Choose a new password</a></p>
+<p style="color:#666">This link works once, until {{ expires_at }}. If you did not ask, ignore this mail: your password does not change.</p>"#;
+
+const RESET_TEXT_EN: &str = r#"Hello {{ name }},
+
+Someone asked for a new password for your Vigie account ({{ email }}).
+Choose it here:
+{{ link }}
+
+This link works once, until {{ expires_at }}.
+If you did not ask, ignore this mail: your password does not change."#;
+
 impl Default for LivechatSettings {
     fn default() -> Self {
         LivechatSettings {
@@ -141,6 +233,8 @@ impl Default for LivechatSettings {
             monitored_link_days: 90,
             monitored_mail: MailTemplates::default(),
             transcript_mail: MailTemplates::transcript(),
+            invite_mail: MailTemplates::invite_default(),
+            reset_mail: MailTemplates::reset_default(),
         }
     }
 }
@@ -235,18 +329,22 @@ impl LivechatSettings {
                 Problem::out_of_range(1, 3650, "days"),
             ));
         }
-        for (lang, t) in [
-            ("monitored_mail.fr", &self.monitored_mail.fr),
-            ("monitored_mail.en", &self.monitored_mail.en),
-            ("transcript_mail.fr", &self.transcript_mail.fr),
-            ("transcript_mail.en", &self.transcript_mail.en),
+        for (name, lang, t) in [
+            ("monitored_mail", "fr", &self.monitored_mail.fr),
+            ("monitored_mail", "en", &self.monitored_mail.en),
+            ("invite_mail", "fr", &self.invite_mail.fr),
+            ("invite_mail", "en", &self.invite_mail.en),
+            ("reset_mail", "fr", &self.reset_mail.fr),
+            ("reset_mail", "en", &self.reset_mail.en),
+            ("transcript_mail", "fr", &self.transcript_mail.fr),
+            ("transcript_mail", "en", &self.transcript_mail.en),
         ] {
             for (part, src) in [
                 ("subject", &t.subject),
                 ("html", &t.html),
                 ("text", &t.text),
             ] {
-                let field = format!("{lang}.{part}");
+                let field = format!("{name}.{lang}.{part}");
                 if src.trim().is_empty() {
                     errors.push(FieldError::new(&field, "must not be empty").code("required"));
                 } else if src.len() > MAX_TEMPLATE_LEN {

@@ -72,6 +72,17 @@ async fn login(
             "invalid email or password",
         ));
     };
+    if operator.deactivated_at.is_some() {
+        tracing::info!(
+            operator = operator.id.0,
+            "login of a deactivated account refused"
+        );
+        return Err(ApiError::coded(
+            axum::http::StatusCode::FORBIDDEN,
+            "account_deactivated",
+            "this account has been deactivated: ask an admin",
+        ));
+    }
     let token = new_token("vgs_");
     let csrf = new_token("");
     let ttl_ms = state.settings.session_hours as i64 * 3_600_000;

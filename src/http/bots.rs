@@ -1,8 +1,9 @@
 //! Bots and their deployments.
 
 use super::error::ApiResult;
-use super::extract::{Admin, ApiJson, Authed};
+use super::extract::{Admin, ApiJson, Authed, KnowledgeRead, Peer, Scoped};
 use super::AppState;
+use crate::service::audit;
 use crate::service::Core;
 use crate::service::{actions, bots};
 use axum::extract::rejection::QueryRejection;
@@ -67,7 +68,7 @@ fn bot_json(state: &Core, bot: &crate::store::Bot) -> Value {
 
 async fn list(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<KnowledgeRead>,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query?;
@@ -82,41 +83,77 @@ async fn list(
 
 async fn create(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     ApiJson(body): ApiJson<NewBotBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = bots::create(&state, &body.slug, &body.name, &body.lang, &body.langs).await?;
     tracing::info!(bot = %bot.slug, "bot created");
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.create",
+        &format!("bot:{}", bot.slug),
+        json!({"name": bot.name, "lang": body.lang, "langs": body.langs}),
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(bot_json(&state, &bot))))
 }
 
 /// Renames the bot and sets its languages (the slug, used in URLs, stays).
 async fn update(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<BotChangeBody>,
 ) -> ApiResult<Json<Value>> {
     let bot = bots::update(&state, &slug, &body.name, &body.lang, &body.langs).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.update",
+        &format!("bot:{}", bot.slug),
+        json!({"name": bot.name, "lang": body.lang, "langs": body.langs}),
+    )
+    .await;
     Ok(Json(bot_json(&state, &bot)))
 }
 
 async fn archive(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let bot = bots::set_archived(&state, &slug, true).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.archive",
+        &format!("bot:{}", bot.slug),
+        json!({}),
+    )
+    .await;
     tracing::info!(bot = %bot.slug, "bot archived");
     Ok(Json(bot_json(&state, &bot)))
 }
 
 async fn unarchive(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let bot = bots::set_archived(&state, &slug, false).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.unarchive",
+        &format!("bot:{}", bot.slug),
+        json!({}),
+    )
+    .await;
     tracing::info!(bot = %bot.slug, "bot brought back from the archive");
     Ok(Json(bot_json(&state, &bot)))
 }
@@ -147,11 +184,20 @@ async fn deployments(
 async fn deploy(
     State(state): State<Core>,
     Admin(who): Admin,
+    peer: Peer,
     Path(slug): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::bot(&state, &slug).await?;
     let done = actions::deploy(&state, &bot, Some(who.operator.id)).await?;
     let d = &done.deployment;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.deploy",
+        &format!("bot:{}", bot.slug),
+        json!({"version": d.version, "knowledge": d.snapshot.knowledge.len()}),
+    )
+    .await;
     tracing::info!(bot = %bot.slug, version = d.version, "deployed");
     Ok((
         StatusCode::CREATED,

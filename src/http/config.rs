@@ -2,10 +2,11 @@
 //! public view of what the latest deployment serves, and restoring an older deployment.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Admin, ApiJson, Authed};
+use super::extract::{Admin, ApiJson, Authed, Peer};
 use super::AppState;
 use crate::domain::{chatbox_config, chatbox_config::ConfigDoc, FieldError, Problem};
 use crate::service::actions;
+use crate::service::audit;
 use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -54,11 +55,20 @@ async fn show(
 async fn save(
     State(state): State<Core>,
     Admin(who): Admin,
+    peer: Peer,
     Path(slug): Path<String>,
     ApiJson(doc): ApiJson<ConfigDoc>,
 ) -> ApiResult<Json<Value>> {
     let bot = actions::bot(&state, &slug).await?;
     actions::save_chatbox_config(&state, &bot, &doc, Some(who.operator.id)).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.config",
+        &format!("bot:{}", bot.slug),
+        json!({"modules": doc.modules}),
+    )
+    .await;
     tracing::info!(bot = %bot.slug, "chatbox configuration saved");
     Ok(Json(draft_json(&state, &bot).await?))
 }
@@ -112,6 +122,7 @@ async fn chatbox(
 async fn restore(
     State(state): State<Core>,
     Admin(who): Admin,
+    peer: Peer,
     Path((slug, version)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::bot(&state, &slug).await?;
@@ -120,6 +131,14 @@ async fn restore(
             .param("what", "deployment")
     })?;
     let d = actions::restore(&state, &bot, version, Some(who.operator.id)).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "bot.restore",
+        &format!("bot:{}", bot.slug),
+        json!({"restored_from": version, "version": d.version}),
+    )
+    .await;
     tracing::info!(bot = %bot.slug, from = version, version = d.version, "deployment restored");
     Ok((
         StatusCode::CREATED,

@@ -3,7 +3,7 @@
 //! whole record read-only, its transcript (txt, json) and the transcript sent by mail.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, Authed};
+use super::extract::{ApiJson, Authed, ConversationsRead, Peer, Scoped};
 use super::views::MonitoredView;
 use super::ws::frames::Outbound;
 use super::AppState;
@@ -68,7 +68,7 @@ impl SearchQuery {
 
 async fn search(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<ConversationsRead>,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = query?;
@@ -85,7 +85,7 @@ const EXPORT_MAX: usize = 10_000;
 /// The search as CSV (one line per conversation, at most 10,000), walked page by page.
 async fn export(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<ConversationsRead>,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
     let Query(mut q) = query?;
@@ -193,7 +193,7 @@ fn record_json(r: &history::Record, reader: &crate::store::Operator) -> Value {
 
 async fn show(
     State(state): State<Core>,
-    Authed(who): Authed,
+    Scoped(who, _): Scoped<ConversationsRead>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let r = history::record(&state, &id).await?;
@@ -210,7 +210,7 @@ struct FormatQuery {
 /// The transcript as plain text (one line per message) or JSON (the whole record).
 async fn transcript(
     State(state): State<Core>,
-    Authed(who): Authed,
+    Scoped(who, _): Scoped<ConversationsRead>,
     Path(id): Path<String>,
     query: Result<Query<FormatQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
@@ -277,6 +277,7 @@ struct MailBody {
 async fn mail(
     State(state): State<Core>,
     Authed(who): Authed,
+    peer: Peer,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MailBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
@@ -293,5 +294,13 @@ async fn mail(
     )
     .await?;
     tracing::info!(conversation = %conv.public_id, "transcript queued by mail");
+    crate::service::audit::record(
+        &state,
+        &peer.actor(&who),
+        "transcript.mail",
+        &format!("conversation:{}", conv.public_id),
+        json!({}),
+    )
+    .await;
     Ok((StatusCode::ACCEPTED, Json(json!(done))))
 }

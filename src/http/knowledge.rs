@@ -1,10 +1,12 @@
 //! The knowledge base API: operators read and search, admins write, import and export.
+//! API tokens of scope `knowledge:read` may read, `knowledge:write` (an admin's) also write.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Admin, ApiJson, Authed};
+use super::extract::{AdminScoped, ApiJson, KnowledgeRead, KnowledgeWrite, Peer, Scoped};
 use super::AppState;
 use crate::domain::{knowledge::KnowledgeDoc, markdown, KnowledgeItem};
 use crate::service::actions::{self, FileFormat};
+use crate::service::audit;
 use crate::service::{Core, OrNotFound};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -51,7 +53,7 @@ struct ListQuery {
 
 async fn list(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<KnowledgeRead>,
     Path(slug): Path<String>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Value>> {
@@ -94,7 +96,7 @@ async fn list(
 
 async fn show(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<KnowledgeRead>,
     Path((slug, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     let bot = actions::bot(&state, &slug).await?;
@@ -104,29 +106,48 @@ async fn show(
 
 async fn create(
     State(state): State<Core>,
-    _admin: Admin,
+    AdminScoped(who, _): AdminScoped<KnowledgeWrite>,
+    peer: Peer,
     Path(slug): Path<String>,
     ApiJson(doc): ApiJson<KnowledgeDoc>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let bot = actions::bot(&state, &slug).await?;
     let item = actions::create_knowledge(&state, &bot, &doc).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "knowledge.create",
+        &format!("knowledge:{}/{}", bot.slug, item.id),
+        json!({"title": item.title, "lang": item.lang}),
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(item_json(&item))))
 }
 
 async fn update(
     State(state): State<Core>,
-    _admin: Admin,
+    AdminScoped(who, _): AdminScoped<KnowledgeWrite>,
+    peer: Peer,
     Path((slug, id)): Path<(String, String)>,
     ApiJson(doc): ApiJson<KnowledgeDoc>,
 ) -> ApiResult<Json<Value>> {
     let bot = actions::bot(&state, &slug).await?;
     let item = actions::update_knowledge(&state, &bot, &id, &doc).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "knowledge.update",
+        &format!("knowledge:{}/{}", bot.slug, item.id),
+        json!({"title": item.title, "published": item.published}),
+    )
+    .await;
     Ok(Json(item_json(&item)))
 }
 
 async fn remove(
     State(state): State<Core>,
-    _admin: Admin,
+    AdminScoped(who, _): AdminScoped<KnowledgeWrite>,
+    peer: Peer,
     Path((slug, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let bot = actions::bot(&state, &slug).await?;
@@ -135,6 +156,14 @@ async fn remove(
         .delete_knowledge(bot.id, &id)
         .await
         .or_not_found("knowledge")?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "knowledge.delete",
+        &format!("knowledge:{}/{id}", bot.slug),
+        json!({}),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -147,7 +176,8 @@ struct FormatQuery {
 /// (`text/csv`), or say which with `?format=json|csv`.
 async fn import(
     State(state): State<Core>,
-    _admin: Admin,
+    AdminScoped(who, _): AdminScoped<KnowledgeWrite>,
+    peer: Peer,
     Path(slug): Path<String>,
     query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
@@ -183,12 +213,20 @@ async fn import(
     })?;
     let bot = actions::bot(&state, &slug).await?;
     let summary = actions::import_knowledge(&state, &bot, format, text).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "knowledge.import",
+        &format!("bot:{}", bot.slug),
+        json!({"summary": summary, "bytes": body.len()}),
+    )
+    .await;
     Ok(Json(json!({"imported": summary})))
 }
 
 async fn export(
     State(state): State<Core>,
-    _who: Authed,
+    _who: Scoped<KnowledgeRead>,
     Path(slug): Path<String>,
     query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {

@@ -1,11 +1,12 @@
 //! Livechat settings ("Paramètres Livechat > Général") and per-operator capacity.
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{Admin, ApiJson, Authed};
+use super::extract::{Admin, ApiJson, Authed, Peer};
 use super::AppState;
 use crate::domain::livechat_settings::{check_capacity, LivechatSettings, MailTemplate};
 use crate::domain::OperatorId;
 use crate::mail::template::Rendered;
+use crate::service::audit;
 use crate::service::{livechat, settings};
 use crate::service::{Core, OrNotFound};
 use axum::extract::{Path, State};
@@ -30,7 +31,8 @@ async fn show(State(state): State<Core>, _who: Authed) -> ApiResult<Json<Livecha
 /// only knows some settings cannot wipe the others; unknown fields are refused.
 async fn update(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<LivechatSettings>> {
     if !body.is_object() {
@@ -51,7 +53,47 @@ async fn update(
         .code("body_invalid")
         .param("detail", e.to_string())])
     })?;
-    Ok(Json(livechat::save_settings(&state, settings).await?))
+    let saved = livechat::save_settings(&state, settings).await?;
+    // One entry for the settings, one per template: which fields changed (templates by name).
+    let (before, after) = (
+        serde_json::to_value(&current).expect("settings serialize"),
+        serde_json::to_value(&saved).expect("settings serialize"),
+    );
+    let changed: Vec<&String> = after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    let actor = peer.actor(&who);
+    let (templates, plain): (Vec<&String>, Vec<&String>) =
+        changed.into_iter().partition(|k| k.ends_with("_mail"));
+    if !plain.is_empty() {
+        let details: serde_json::Map<String, Value> = plain
+            .iter()
+            .map(|k| ((*k).clone(), json!([before[k.as_str()], after[k.as_str()]])))
+            .collect();
+        audit::record(
+            &state,
+            &actor,
+            "settings.update",
+            "livechat_settings",
+            details.into(),
+        )
+        .await;
+    }
+    for t in templates {
+        audit::record(
+            &state,
+            &actor,
+            "template.update",
+            &format!("template:{t}"),
+            json!({}),
+        )
+        .await;
+    }
+    Ok(Json(saved))
 }
 
 fn merge(into: &mut Value, from: Value) {
@@ -79,7 +121,8 @@ struct CapacityBody {
 
 async fn capacity(
     State(state): State<Core>,
-    _admin: Admin,
+    Admin(who): Admin,
+    peer: Peer,
     Path(id): Path<OperatorId>,
     ApiJson(body): ApiJson<CapacityBody>,
 ) -> ApiResult<Json<Value>> {
@@ -98,6 +141,14 @@ async fn capacity(
         .await?;
     livechat::changed(&state);
     livechat::dispatch_queue(&state).await?;
+    audit::record(
+        &state,
+        &peer.actor(&who),
+        "person.update",
+        &format!("operator:{} {}", op.id, op.email),
+        json!({"capacity": body.capacity}),
+    )
+    .await;
     Ok(Json(
         json!({"operator_id": op.id, "capacity": body.capacity.unwrap_or(default), "own": body.capacity.is_some()}),
     ))
@@ -108,15 +159,15 @@ async fn capacity(
 struct PreviewBody {
     lang: String,
     template: MailTemplate,
-    /// `monitored` (the default) or `transcript`.
+    /// Which template: `monitored` (the default), `transcript`, `invite` or `reset`.
     #[serde(default)]
     kind: Option<String>,
 }
 
-/// The monitored-dialog mail template rendered with sample values (nothing is saved).
+/// A mail template rendered with sample values (nothing is saved).
 async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult<Json<Rendered>> {
     match body.kind.as_deref() {
-        None | Some("monitored") => Ok(Json(crate::service::monitored::preview(
+        None | Some("") | Some("monitored") => Ok(Json(crate::service::monitored::preview(
             &body.lang,
             &body.template,
         )?)),
@@ -124,10 +175,15 @@ async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult
             &body.lang,
             &body.template,
         )?)),
+        Some("invite") | Some("reset") => Ok(Json(crate::service::people::preview(
+            &body.lang,
+            &body.template,
+        )?)),
         Some(other) => Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
             "kind",
-            format!("unknown template `{other}` (monitored or transcript)"),
+            format!("unknown template `{other}` (monitored, transcript, invite or reset)"),
         )
-        .code("filter_invalid")])),
+        .code("bad_choice")
+        .param("choices", "monitored, transcript, invite, reset")])),
     }
 }

@@ -19,6 +19,7 @@ pub mod metrics;
 mod monitored;
 mod openapi;
 mod pages;
+mod people;
 mod state;
 pub mod views;
 pub mod ws;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(knowledge::router())
                 .merge(livechat_settings::router())
                 .merge(monitored::router())
+                .merge(people::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

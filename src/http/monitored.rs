@@ -2,11 +2,12 @@
 //! resend to another address, revoke. Any signed-in operator (session + CSRF, or token).
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, Authed};
+use super::extract::{ApiJson, Authed, MonitoredCreate, Peer, Scoped};
 use super::views::MonitoredView;
 use super::AppState;
 use crate::domain::conversation::ConversationState;
 use crate::domain::mail::MailStatus;
+use crate::service::audit;
 use crate::service::monitored::{self, Created, Draft};
 use crate::service::Core;
 use axum::extract::rejection::QueryRejection;
@@ -81,7 +82,7 @@ fn created(status: StatusCode, c: &Created, reader: &crate::store::Operator) -> 
 
 async fn create(
     State(state): State<Core>,
-    Authed(rec): Authed,
+    Scoped(rec, _): Scoped<MonitoredCreate>,
     ApiJson(body): ApiJson<CreateRequest>,
 ) -> ApiResult<Response> {
     let done = monitored::create(&state, &rec.operator, body.draft()).await?;
@@ -180,19 +181,37 @@ struct ResendBody {
 async fn resend(
     State(state): State<Core>,
     Authed(rec): Authed,
+    peer: Peer,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ResendBody>,
 ) -> ApiResult<Response> {
     let done = monitored::resend(&state, &rec.operator, &id, body.email.as_deref()).await?;
+    audit::record(
+        &state,
+        &peer.actor(&rec),
+        "monitored.resend",
+        &format!("monitored:{} {}", done.id, done.item.name),
+        json!({"email": done.item.email}),
+    )
+    .await;
     Ok(created(StatusCode::OK, &done, &rec.operator))
 }
 
 async fn revoke(
     State(state): State<Core>,
     Authed(rec): Authed,
+    peer: Peer,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let item = monitored::revoke(&state, &rec.operator, &id).await?;
+    audit::record(
+        &state,
+        &peer.actor(&rec),
+        "monitored.revoke",
+        &format!("monitored:{id} {}", item.name),
+        json!({"email": item.email}),
+    )
+    .await;
     Ok(Json(
         json!({ "item": MonitoredView::new(&item, &rec.operator) }),
     ))

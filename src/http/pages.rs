@@ -4,6 +4,8 @@
 //!   site's iframe, so no `frame-ancestors` restriction);
 //! - `/c/{bot}/loader.js`: the small script a host page includes to get the launcher;
 //! - `/admin/…`: the admin pages (never framed);
+//! - `/account/`: the public page of invitation and password-reset links, and of the
+//!   forgotten-password request (never framed);
 //! - `/static/…`: the files these pages load.
 
 use super::AppState;
@@ -24,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/c/{bot}/loader.js", get(|State(s): State<Core>| async move { file(&s, "chatbox/loader.js", Framing::Anywhere) }))
         .route("/admin", get(|| async { axum::response::Redirect::permanent("/admin/") }))
         .route("/admin/", get(|State(s): State<Core>| async move { page(&s, "admin/index.html", Framing::Never) }))
+        .route("/account", get(|| async { axum::response::Redirect::permanent("/account/") }))
+        .route("/account/", get(|State(s): State<Core>| async move { page(&s, "account/index.html", Framing::Never) }))
         .route("/console", get(|| async { axum::response::Redirect::permanent("/console/") }))
         .route("/console/", get(|State(s): State<Core>| async move { page(&s, "console/index.html", Framing::Never) }))
         .route("/console/history", get(|State(s): State<Core>| async move { page(&s, "console/history.html", Framing::Never) }))

@@ -14,6 +14,9 @@ pub struct AppState {
     pub core: Core,
     pub login_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub login_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Forgotten-password requests, per client and per address.
+    pub forgot_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub forgot_by_email: Arc<DefaultKeyedRateLimiter<String>>,
     /// Frames per visitor over the WebSocket (all of a visitor's connections together).
     pub visitor_frames: Arc<DefaultKeyedRateLimiter<i64>>,
 }
@@ -26,6 +29,12 @@ impl AppState {
             core,
             login_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             login_by_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            forgot_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            // A few mails an hour to one address at most, whoever asks.
+            forgot_by_email: Arc::new(RateLimiter::keyed(
+                Quota::per_hour(NonZeroU32::new(5).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(3).expect("non-zero")),
+            )),
             visitor_frames: Arc::new(RateLimiter::keyed(
                 Quota::per_second(NonZeroU32::new(10).expect("non-zero"))
                     .allow_burst(NonZeroU32::new(20).expect("non-zero")),

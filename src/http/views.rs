@@ -85,6 +85,7 @@ pub struct OperatorView<'a> {
     email: &'a str,
     name: &'a str,
     role: Role,
+    languages: &'a [String],
 }
 
 impl<'a> OperatorView<'a> {
@@ -94,6 +95,7 @@ impl<'a> OperatorView<'a> {
             email: &o.email,
             name: &o.name,
             role: o.role,
+            languages: &o.languages,
         }
     }
 }

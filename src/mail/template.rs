@@ -137,6 +137,79 @@ pub fn render(
     render_with(t, VARIABLES, vars.context(), prefix)
 }
 
+/// The variables of the account mails (invitation, password reset).
+pub const ACCOUNT_VARIABLES: &[&str] = &[
+    "link",
+    "name",
+    "email",
+    "inviter_name",
+    "expires_at",
+    "lang",
+];
+
+/// What an account mail (invitation, password reset) is rendered with.
+#[derive(Clone, Debug)]
+pub struct AccountVars {
+    /// The single-use link that sets the password.
+    pub link: String,
+    /// The person's display name.
+    pub name: String,
+    pub email: String,
+    /// Who invited them (the admin), or who asked (themselves) for a reset.
+    pub inviter_name: String,
+    /// When the link stops working, written out in the mail's language with the hour.
+    pub expires_at: String,
+    pub lang: String,
+}
+
+impl AccountVars {
+    pub fn sample(lang: Lang) -> AccountVars {
+        let fr = lang == Lang::Fr;
+        AccountVars {
+            link: "https://chat.example.com/account/#invite=vgi_EXAMPLE".into(),
+            name: "Claire Martin".into(),
+            email: "claire.martin@example.com".into(),
+            inviter_name: "Ada".into(),
+            expires_at: if fr {
+                "5 mars 2027 à 14:00 UTC"
+            } else {
+                "5 March 2027 at 14:00 UTC"
+            }
+            .into(),
+            lang: lang.as_str().into(),
+        }
+    }
+
+    fn context(&self) -> Value {
+        minijinja::context! {
+            link => &self.link,
+            name => &self.name,
+            email => &self.email,
+            inviter_name => &self.inviter_name,
+            expires_at => &self.expires_at,
+            lang => &self.lang,
+        }
+    }
+}
+
+/// Renders an account mail; errors are named `{prefix}.subject|html|text`.
+pub fn render_account(
+    t: &MailTemplate,
+    vars: &AccountVars,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    render_with(t, ACCOUNT_VARIABLES, vars.context(), prefix)
+}
+
+/// `check` for the account mails.
+pub fn check_account(
+    t: &MailTemplate,
+    lang: Lang,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    render_account(t, &AccountVars::sample(lang), prefix)
+}
+
 /// Renders a template that may use only `variables`, with `ctx`.
 pub fn render_with(
     t: &MailTemplate,

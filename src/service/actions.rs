@@ -24,10 +24,11 @@ pub async fn add_operator(
     password: String,
 ) -> Result<Operator, ActionError> {
     let mut errors = Vec::new();
+    let email_raw = email;
     let email = Email::parse(email).map_err(|m| errors.push(FieldError::of("email", m)));
     let name = OperatorName::parse(name).map_err(|m| errors.push(FieldError::of("name", m)));
     let role = Role::parse(role).map_err(|m| errors.push(FieldError::of("role", m)));
-    if let Err(m) = check_password(&password) {
+    if let Err(m) = check_password(&password, email_raw) {
         errors.push(FieldError::of("password", m));
     }
     let (Ok(email), Ok(name), Ok(role)) = (email, name, role) else {
@@ -57,7 +58,12 @@ pub async fn create_api_token(
         .or_not_found("operator")?;
     let token = auth::new_token("vgt_");
     core.store
-        .create_api_token(&auth::token_hash(&token), operator.id, label)
+        .create_api_token(
+            &auth::token_hash(&token),
+            operator.id,
+            label,
+            crate::domain::operator::TokenScope::Operator,
+        )
         .await?;
     Ok(token)
 }

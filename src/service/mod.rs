@@ -12,17 +12,22 @@
 //! - `monitored`: monitored conversations (creation, links, guide, offer of help);
 //! - `bots`: creating, renaming and archiving bots;
 //! - `history`: the conversation history (search, transcripts, transcripts by mail);
+//! - `people`: invitations, roles, deactivation, one's own password and sessions,
+//!   forgotten passwords, API tokens;
+//! - `audit`: the audit log (`audit::record`, called after every admin or supervisor act);
 //! - `settings`: the livechat settings and their short-lived cache;
 //! - `first_start`: an empty database gets an admin and the demo bot.
 
 pub mod actions;
 pub mod bots;
+pub mod audit;
 pub mod chat;
 mod error;
 pub mod first_start;
 pub mod history;
 pub mod livechat;
 pub mod monitored;
+pub mod people;
 pub mod settings;
 
 pub use error::{invalid, ActionError, OrNotFound, Refusal};

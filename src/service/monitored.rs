@@ -650,11 +650,11 @@ pub async fn seen(
 }
 
 /// Who may act on a monitored conversation (guide it, offer help, resend, revoke): its
-/// creator, an admin (the supervisors), and the operator who holds it once it is handed
+/// creator, an admin or a supervisor, and the operator who holds it once it is handed
 /// over. Every operator sees the list; the others only read. Once handed over, writing,
 /// transferring and ending follow the livechat rule (the holder only).
 pub fn may_act(operator: &Operator, item: &MonitoredItem) -> bool {
-    operator.role == crate::domain::Role::Admin
+    operator.role.supervises()
         || item.creator.as_ref().is_some_and(|c| c.id == operator.id)
         || item.operator.as_ref().is_some_and(|o| o.id == operator.id)
 }

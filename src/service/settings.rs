@@ -43,6 +43,7 @@ pub async fn livechat(core: &Core) -> Result<LivechatSettings, ActionError> {
 pub(super) async fn save_livechat(core: &Core, s: &LivechatSettings) -> Result<(), ActionError> {
     s.validate().map_err(ActionError::Invalid)?;
     super::monitored::check_templates(s)?;
+    super::people::check_templates(s)?;
     core.store.save_livechat_settings(s).await?;
     core.livechat_settings.put(s);
     Ok(())

@@ -74,7 +74,8 @@ impl Store {
     pub async fn presences(&self, fresh_after: i64) -> Result<Vec<Presence>> {
         let rows = sqlx::query(
             "SELECT p.operator_id, o.name, p.status, p.capacity, p.load, p.last_seen_at \
-             FROM operator_presence p JOIN operators o ON o.id = p.operator_id ORDER BY o.name",
+             FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
+             WHERE o.deactivated_at IS NULL ORDER BY o.name",
         )
         .fetch_all(&self.reader)
         .await?;

@@ -9,6 +9,7 @@
 //! against both backends.
 
 mod backup;
+mod audit;
 mod bots;
 mod chatbox_config;
 mod conversations;
@@ -24,6 +25,7 @@ mod stats;
 mod writer;
 
 pub use backup::{check_sqlite_backup, restore_sqlite, sqlite_file};
+pub use audit::{AuditEntry, AuditQuery};
 pub use bots::Bot;
 pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation};
@@ -35,9 +37,11 @@ pub use mail::{MailReport, NewMail, OutboxMail};
 pub use monitored::{
     DeadLink, FoundLink, KnowledgeRef, LinkInfo, MonitoredItem, Named, NewLink, NewMonitored,
 };
-pub use operators::Operator;
-pub use sessions::AuthRecord;
 pub use stats::Gauges;
+pub use operators::{AccountStatus, ChangeRefused, Operator, OperatorChange, OperatorListed};
+pub use sessions::{
+    AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
+};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};

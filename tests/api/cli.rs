@@ -115,6 +115,32 @@ async fn admin_workflow(backend: Backend) {
         &["token", "create", "--email", "ghost@example.com"],
         None,
     ));
+    let narrow = ok(&run(
+        &[
+            "token",
+            "create",
+            "--email",
+            "lea@example.com",
+            "--label",
+            "crm",
+            "--scope",
+            "monitored:create",
+        ],
+        None,
+    ));
+    assert!(narrow.trim().starts_with("vgt_"), "{narrow}");
+    assert!(fails(&run(
+        &[
+            "token",
+            "create",
+            "--email",
+            "lea@example.com",
+            "--scope",
+            "everything"
+        ],
+        None,
+    ))
+    .contains("scope"));
 
     ok(&run(
         &[

@@ -330,6 +330,12 @@ impl Session {
             .await
             .unwrap()
     }
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.with_csrf(self.client.patch(format!("{}{path}", self.base)).json(body))
+            .send()
+            .await
+            .unwrap()
+    }
     pub async fn delete(&self, path: &str) -> Response {
         self.with_csrf(self.client.delete(format!("{}{path}", self.base)))
             .send()
@@ -536,6 +542,23 @@ impl Console {
             .send(Message::Text(v.to_string().into()))
             .await
             .unwrap();
+    }
+
+    /// Reads until the server closes the socket; the frames seen before, and the close
+    /// code (None: closed without a close frame).
+    pub async fn until_closed(&mut self) -> (Vec<Value>, Option<u16>) {
+        let mut seen = Vec::new();
+        loop {
+            let f = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("the socket closes within 10 s");
+            match f {
+                Some(Ok(Message::Text(t))) => seen.push(serde_json::from_str(&t).unwrap()),
+                Some(Ok(Message::Close(c))) => return (seen, c.map(|c| u16::from(c.code))),
+                None | Some(Err(_)) => return (seen, None),
+                _ => {}
+            }
+        }
     }
 
     pub async fn next(&mut self) -> Value {

@@ -15,6 +15,7 @@ mod livechat;
 mod mail_sink;
 mod monitored;
 mod operations;
+mod people;
 mod store;
 mod understanding;
 mod ws;

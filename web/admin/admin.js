@@ -8,6 +8,15 @@ import { API, createApi } from "../shared/api.js";
 import { errorSentence, fieldSentence, httpErrorSentence } from "../shared/errors.js";
 import { renderHistory } from "./history.js";
 import { renderBotsAdmin } from "./bots-admin.js";
+import { problemBox } from "../shared/people-errors.js";
+// Sections in their own modules (issue 12): each says its nav label, who sees it, which
+// routes are its own, and renders with the context `sectionContext()` gives.
+import { peopleSection } from "./people.js";
+import { tokensSection } from "./tokens.js";
+import { auditSection } from "./audit.js";
+import { meSection } from "./me.js";
+
+const SECTIONS = [peopleSection, tokensSection, auditSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -87,7 +96,9 @@ function renderHeader() {
       h("a", { href: "#/bots", "data-section": "bots" }, t("bots")),
       h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings")),
       h("a", { href: "#/manage-bots", "data-section": "manage-bots" }, lang === "fr" ? "Gestion des bots" : "Manage bots"),
-      h("a", { href: "#/history", "data-section": "history" }, lang === "fr" ? "Historique" : "History")) : null,
+      h("a", { href: "#/history", "data-section": "history" }, lang === "fr" ? "Historique" : "History"),
+
+      SECTIONS.filter((sec) => sec.visible(me)).map((sec) => h("a", { href: `#/${sec.key}`, "data-section": sec.key }, sec.nav(lang)))) : null,
     me ? h("span.who", `${me.operator.name} (${t(me.operator.role)})`) : null,
     h("label", { for: "ui-lang", class: "sr", style: "margin:0;font-weight:400" }, t("language")),
     langSel,
@@ -139,13 +150,14 @@ function renderLogin(error) {
       renderHeader();
       if (!location.hash || location.hash === "#/login") location.hash = "#/bots";
       else route();
-    } catch (err) { msg.replaceChildren(errorBox(err)); }
+    } catch (err) { msg.replaceChildren(problemBox(lang, err)); }
   } },
   h("h1", t("login")),
   h("label", { for: "login-email" }, t("email")), email,
   h("label", { for: "login-password" }, t("password")), pass,
   msg,
-  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton"))));
+  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton")),
+    h("a#forgot-link", { href: `/account/?lang=${lang}#forgot` }, lang === "fr" ? "Mot de passe oublié ?" : "Forgotten password?")));
   show(t("login"), form);
   email.focus();
 }
@@ -721,6 +733,15 @@ async function renderLivechatSettings() {
   show(t("livechatSettings"), h("h1", t("livechatSettingsLong")), form);
 }
 
+// ---- Sections in their own modules
+function sectionContext() {
+  return {
+    api, lang, me, show, fmtDate, route,
+    setMe: (r) => { me = { ...me, ...r, csrf_token: (r && r.csrf_token) || me.csrf_token }; renderHeader(); },
+    signedOut: () => { me = null; sessionStorage.removeItem("vigie.admin.csrf"); renderHeader(); renderLogin(); },
+  };
+}
+
 // ---- Router
 // What a section in its own module (history.js, bots-admin.js) gets from the page.
 const sectionContext = { api, lang: () => lang, isAdmin, show };
@@ -736,6 +757,8 @@ async function route() {
     else a.removeAttribute("aria-current");
   }
   try {
+    const section = SECTIONS.find((sec) => sec.match(parts));
+    if (section && section.visible(me)) return await section.render(sectionContext(), parts, params);
     if (parts[0] === "livechat" && parts.length === 1) return await renderLivechatSettings();
     if (parts[0] === "history" && parts.length === 1) return await renderHistory(sectionContext);
     if (parts[0] === "manage-bots" && parts.length === 1) return await renderBotsAdmin(sectionContext);

@@ -19,6 +19,8 @@ export const conn = createSocket({
     // Whether the operator looks at the page decides what is news (unread, beep).
     if (app.state.focused !== looking()) dispatch({ type: "local/focus", focused: looking() });
     if (f.type === "replay_done") conn.ready = true;
+    // The session ended (signed out everywhere, account deactivated): stop, say so.
+    if (f.type === "error" && f.code === "signed_out") { app.signedOut(true); return; }
     // The monitored list: its arrival time tells which links have expired (the reducer has no clock).
     dispatch(f.type === "monitored" ? { ...f, at: Date.now() } : f);
   },

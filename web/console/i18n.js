@@ -5,6 +5,8 @@ export const T = {
   fr: {
     brand: "Vigie – pupitre opérateur", language: "Langue", logout: "Se déconnecter",
     login: "Connexion", email: "Adresse e-mail", password: "Mot de passe", loginButton: "Se connecter",
+    signedOutMsg: "Vous avez été déconnecté·e : votre session a été fermée ou votre compte désactivé.",
+    myAccount: "Mon compte", close: "Fermer", forgot: "Mot de passe oublié ?",
     menu: "Menu", menuLivechat: "Livechat",
     availability: "Disponibilité", available: "Disponible", away: "Absent", offline: "Hors ligne",
     queue: "File d'attente", queueCount: (n) => `${n} en attente`, queueEmpty: "Personne n'attend.",
@@ -90,6 +92,8 @@ export const T = {
   en: {
     brand: "Vigie – operator console", language: "Language", logout: "Log out",
     login: "Log in", email: "Email address", password: "Password", loginButton: "Log in",
+    signedOutMsg: "You have been signed out: your session was closed or your account deactivated.",
+    myAccount: "My account", close: "Close", forgot: "Forgotten password?",
     menu: "Menu", menuLivechat: "Livechat",
     availability: "Availability", available: "Available", away: "Away", offline: "Offline",
     queue: "Queue", queueCount: (n) => `${n} waiting`, queueEmpty: "Nobody is waiting.",

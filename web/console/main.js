@@ -31,6 +31,7 @@ import { monitoredForm } from "./views/monitored-form.js";
 import { tabs } from "./views/tabs.js";
 import { pane } from "./views/pane.js";
 import { knowledge } from "./views/knowledge.js";
+import { openAccount } from "./views/account.js";
 
 app.state = initialState({
   lang: pickLang({ saved: [LANG_KEY, "vigie.admin.lang"] }),
@@ -41,9 +42,10 @@ app.state = initialState({
   focused: document.hasFocus() && !document.hidden,
 });
 app.views = [top, layout, side, queue, colleagues, monitoredList, monitoredForm, tabs, pane, knowledge];
-app.api = createApi({ csrf: () => app.state.me && app.state.me.csrf_token, onUnauthorized: signedOut });
+app.api = createApi({ csrf: () => app.state.me && app.state.me.csrf_token, onUnauthorized: () => signedOut(true) });
 app.logout = logout;
 app.signedOut = signedOut;
+app.openAccount = openAccount;
 
 setInterval(tickDurations, 1_000);
 window.addEventListener("focus", () => dispatch({ type: "local/focus", focused: !document.hidden, window: true }));
@@ -55,7 +57,9 @@ document.addEventListener("visibilitychange", () => dispatch({ type: "local/focu
 function renderLogin(error) {
   const email = h("input", { type: "email", id: "login-email", autocomplete: "username", required: true });
   const pass = h("input", { type: "password", id: "login-password", autocomplete: "current-password", required: true });
-  const msg = h("div", { "aria-live": "polite" }, error ? h("div.msg.error", { role: "alert" }, errText(error)) : null);
+  const msg = h("div", { "aria-live": "polite" }, error === true
+    ? h("div#signed-out.msg.error", { role: "alert" }, t("signedOutMsg"))
+    : error ? h("div.msg.error", { role: "alert" }, errText(error)) : null);
   const form = h("form.card.narrow", { onsubmit: async (e) => {
     e.preventDefault();
     fill(msg);
@@ -67,7 +71,8 @@ function renderLogin(error) {
   h("label", { for: "login-email" }, t("email")), email,
   h("label", { for: "login-password" }, t("password")), pass,
   msg,
-  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton"))));
+  h("div.actions", h("button.primary", { type: "submit" }, t("loginButton")),
+    h("a#forgot-link", { href: `/account/?lang=${app.state.lang}#forgot` }, t("forgot"))));
   const main = $("main");
   main.className = "";
   fill(main, form);
@@ -80,11 +85,14 @@ function signedIn(me) {
   connect();
 }
 
-function signedOut() {
+/** The session is gone (a 401, or the server said `signed_out`): `told` shows why. */
+function signedOut(told) {
   if (!app.state.me) return;
   disconnect();
+  const dialog = document.getElementById("account-dialog");
+  if (dialog) dialog.remove();
   dispatch({ type: "local/signed_out" });
-  renderLogin();
+  renderLogin(told === true ? true : undefined);
 }
 
 async function logout() {

@@ -361,6 +361,8 @@ function onLocal(state, a) {
       return { ...state, current: current || firstTab(state.tabs) };
     }
     case "local/signed_out": return { ...state, me: null, ready: false };
+    // The operator renamed themselves (my account).
+    case "local/me": return { ...state, me: a.me };
     case "local/logout": {
       const fresh = initialState({ lang: state.lang, muted: state.muted, sideView: state.sideView, focused: state.focused });
       return { ...fresh, kb: state.kb, lastSideView: state.lastSideView };

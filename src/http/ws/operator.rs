@@ -18,7 +18,7 @@ use crate::domain::{OperatorId, Problem};
 use crate::http::extract::Authed;
 use crate::http::views::{MonitoredView, OperatorView, QueuedView};
 use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
-use crate::store::{Appended, Conversation, Operator};
+use crate::store::{Appended, Conversation, Credential, Operator};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -62,6 +62,7 @@ pub(super) async fn upgrade(
             Console {
                 core,
                 operator: rec.operator,
+                credential: rec.credential,
                 follows: HashMap::new(),
                 tx,
                 rx,
@@ -93,6 +94,9 @@ enum Wake {
 struct Console {
     core: Core,
     operator: Operator,
+    /// The session or token the connection was opened with: once it ends (sign-out
+    /// everywhere, deactivation, revocation) the connection is closed.
+    credential: Credential,
     follows: HashMap<Topic, Follow>,
     tx: mpsc::Sender<BusEvent>,
     rx: mpsc::Receiver<BusEvent>,
@@ -473,6 +477,24 @@ impl Console {
     /// follows any conversation newly assigned to this operator), then the monitored list.
     async fn refresh(&mut self, wire: &mut Wire) -> Step {
         self.last_refresh = Some(Instant::now());
+        // Every account change (deactivation, sign-out everywhere, a revoked token)
+        // announces itself as a livechat change: a credential that no longer works ends
+        // the connection, saying why.
+        if let Ok(false) = self.core.store.credential_alive(&self.credential).await {
+            tracing::info!(
+                operator = self.operator.id.0,
+                "credential ended: console closed"
+            );
+            wire.refuse(
+                Refusal::new(
+                    "signed_out",
+                    "you have been signed out (session ended or account deactivated)",
+                ),
+                None,
+            )
+            .await?;
+            return wire.close(4401, "signed out").await;
+        }
         let snap = match livechat::snapshot(&self.core, self.operator.id).await {
             Ok(s) => s,
             Err(e) => return wire.refuse(e.into(), None).await,

@@ -112,6 +112,18 @@ impl Wire {
         .await
     }
 
+    /// Ends the connection with a WebSocket close frame (`code`, `reason`).
+    pub async fn close(&mut self, code: u16, reason: &'static str) -> Step {
+        let _ = self
+            .socket
+            .send(WsMessage::Close(Some(axum::extract::ws::CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(reason),
+            })))
+            .await;
+        Err(Closed)
+    }
+
     /// The first checks of an incoming frame. `Ok(Some(frame))`: a frame to read;
     /// `Ok(None)`: handled here (control frames, or refused with an error frame); `Err`:
     /// the peer closed.

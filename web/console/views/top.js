@@ -28,7 +28,7 @@ function renderHeader(s) {
     h("span.spacer"),
     s.me ? h("a#history-link", { href: "/console/history", target: "_blank", rel: "noopener", style: "color:inherit" },
       s.lang === "fr" ? "Historique" : "History") : null,
-    s.me ? h("span.who", s.me.operator.name) : null,
+    s.me ? h("button.who", { type: "button", id: "my-account", title: t("myAccount"), onclick: () => app.openAccount() }, s.me.operator.name) : null,
     h("label.sr", { for: "ui-lang" }, t("language")),
     langSel,
     s.me ? h("button", { type: "button", id: "logout", onclick: () => app.logout() }, t("logout")) : null,
