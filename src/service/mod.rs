@@ -19,8 +19,8 @@
 //! - `first_start`: an empty database gets an admin and the demo bot.
 
 pub mod actions;
-pub mod bots;
 pub mod audit;
+pub mod bots;
 pub mod chat;
 mod error;
 pub mod first_start;

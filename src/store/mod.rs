@@ -8,8 +8,8 @@
 //! path (PostgreSQL LISTEN/NOTIFY) lives beside it when needed. Every repository test runs
 //! against both backends.
 
-mod backup;
 mod audit;
+mod backup;
 mod bots;
 mod chatbox_config;
 mod conversations;
@@ -24,8 +24,8 @@ mod sessions;
 mod stats;
 mod writer;
 
-pub use backup::{check_sqlite_backup, restore_sqlite, sqlite_file};
 pub use audit::{AuditEntry, AuditQuery};
+pub use backup::{check_sqlite_backup, restore_sqlite, sqlite_file};
 pub use bots::Bot;
 pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation};
@@ -37,11 +37,11 @@ pub use mail::{MailReport, NewMail, OutboxMail};
 pub use monitored::{
     DeadLink, FoundLink, KnowledgeRef, LinkInfo, MonitoredItem, Named, NewLink, NewMonitored,
 };
-pub use stats::Gauges;
 pub use operators::{AccountStatus, ChangeRefused, Operator, OperatorChange, OperatorListed};
 pub use sessions::{
     AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
 };
+pub use stats::Gauges;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
