@@ -174,7 +174,7 @@ struct Sql {
     stored: &'static str,
     /// `[[conversation_id, count], …]`, `$2` = now → `id, last_seq` after the bump.
     bump: &'static str,
-    /// `[[conversation_id, seq, author, kind, client_id, body, created_at], …]`.
+    /// `[[conversation_id, seq, author, kind, client_id, body, created_at, search_text], …]`.
     insert: &'static str,
 }
 
@@ -185,10 +185,10 @@ const SQLITE: Sql = Sql {
     bump: "UPDATE conversations SET last_seq = last_seq + u.n, updated_at = $2 \
            FROM (SELECT json_extract(value, '$[0]') AS cid, json_extract(value, '$[1]') AS n FROM json_each($1)) AS u \
            WHERE conversations.id = u.cid RETURNING id, last_seq",
-    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at) \
+    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
              SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
              json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), \
-             json_extract(value, '$[6]') FROM json_each($1) ORDER BY key",
+             json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each($1) ORDER BY key",
 };
 
 const POSTGRES: Sql = Sql {
@@ -197,8 +197,8 @@ const POSTGRES: Sql = Sql {
     bump: "UPDATE conversations c SET last_seq = c.last_seq + u.n, updated_at = $2 \
            FROM (SELECT (e->>0)::bigint AS cid, (e->>1)::bigint AS n FROM json_array_elements($1::json) AS e) u \
            WHERE c.id = u.cid RETURNING c.id, c.last_seq",
-    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at) \
-             SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, e->>5, (e->>6)::bigint \
+    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
+             SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, e->>5, (e->>6)::bigint, e->>7 \
              FROM json_array_elements($1::json) AS e",
 };
 
@@ -291,7 +291,8 @@ async fn try_batch(store: &Store, jobs: &[Job]) -> Result<Vec<Result<Option<supe
                     m.kind.as_str(),
                     cid,
                     body,
-                    now
+                    now,
+                    m.body.search_text()
                 ]));
             }
         }
