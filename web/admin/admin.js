@@ -744,7 +744,7 @@ function sectionContext() {
 
 // ---- Router
 // What a section in its own module (history.js, bots-admin.js) gets from the page.
-const sectionContext = { api, lang: () => lang, isAdmin, show };
+const pageContext = { api, lang: () => lang, isAdmin, show };
 
 async function route() {
   if (!me) return renderLogin();
@@ -760,8 +760,8 @@ async function route() {
     const section = SECTIONS.find((sec) => sec.match(parts));
     if (section && section.visible(me)) return await section.render(sectionContext(), parts, params);
     if (parts[0] === "livechat" && parts.length === 1) return await renderLivechatSettings();
-    if (parts[0] === "history" && parts.length === 1) return await renderHistory(sectionContext);
-    if (parts[0] === "manage-bots" && parts.length === 1) return await renderBotsAdmin(sectionContext);
+    if (parts[0] === "history" && parts.length === 1) return await renderHistory(pageContext);
+    if (parts[0] === "manage-bots" && parts.length === 1) return await renderBotsAdmin(pageContext);
     if (parts[0] === "bots" && parts.length === 1) return await renderBots();
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts.length === 3) return await renderKnowledge(parts[1], params.get("q"));
     if (parts[0] === "bots" && parts[2] === "knowledge" && parts[3] === "new") return await renderKnowledgeForm(parts[1], null);
