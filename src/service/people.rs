@@ -137,6 +137,49 @@ async fn account_mail(
     template::render_account(t, vars, purpose.as_str()).map_err(ActionError::Invalid)
 }
 
+/// A new single-use link of `purpose` for an existing account, mailed to it through the
+/// outbox (the previous link of that purpose stops working); `sender`: the name the mail
+/// gives as the inviter (the admin, or the person for a reset).
+async fn mail_link(
+    core: &Core,
+    op: &Operator,
+    purpose: LinkPurpose,
+    sender: &str,
+    lang: Lang,
+) -> Result<(), ActionError> {
+    let token = auth::new_token(match purpose {
+        LinkPurpose::Invite => "vgi_",
+        LinkPurpose::Reset => "vgr_",
+    });
+    let ttl = link_ttl_ms(core);
+    let vars = AccountVars {
+        link: account_url(core, purpose, &token, lang),
+        name: op.name.clone(),
+        email: op.email.clone(),
+        inviter_name: sender.to_string(),
+        expires_at: when(now_ms() + ttl, lang),
+        lang: lang.as_str().into(),
+    };
+    let mail = account_mail(core, purpose, lang, &vars).await?;
+    core.store
+        .create_account_link(
+            LinkTarget::Existing(op.id),
+            purpose,
+            &auth::token_hash(&token),
+            ttl,
+            Some(&NewMail {
+                to_addr: &op.email,
+                subject: &mail.subject,
+                html: &mail.html,
+                text: &mail.text,
+            }),
+            &mail_domain(core),
+        )
+        .await?;
+    core.mailer.wake();
+    Ok(())
+}
+
 fn email_taken(email: &str) -> ActionError {
     ActionError::refused(
         Refusal::Conflict,
@@ -280,33 +323,7 @@ pub async fn resend_invite(
             ),
         ));
     }
-    let token = auth::new_token("vgi_");
-    let ttl = link_ttl_ms(core);
-    let vars = AccountVars {
-        link: account_url(core, LinkPurpose::Invite, &token, lang),
-        name: op.name.clone(),
-        email: op.email.clone(),
-        inviter_name: by.name.clone(),
-        expires_at: when(now_ms() + ttl, lang),
-        lang: lang.as_str().into(),
-    };
-    let mail = account_mail(core, LinkPurpose::Invite, lang, &vars).await?;
-    core.store
-        .create_account_link(
-            LinkTarget::Existing(op.id),
-            LinkPurpose::Invite,
-            &auth::token_hash(&token),
-            ttl,
-            Some(&NewMail {
-                to_addr: &op.email,
-                subject: &mail.subject,
-                html: &mail.html,
-                text: &mail.text,
-            }),
-            &mail_domain(core),
-        )
-        .await?;
-    core.mailer.wake();
+    mail_link(core, &op, LinkPurpose::Invite, &by.name, lang).await?;
     audit::record(core, actor, "person.invite_resend", &target(&op), json!({})).await;
     person(core, op.id).await
 }
@@ -551,33 +568,7 @@ pub async fn forgot(core: &Core, email: &str, lang: &str) -> Result<(), ActionEr
         Ok(_) | Err(StoreError::NotFound) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
-    let token = auth::new_token("vgr_");
-    let ttl = link_ttl_ms(core);
-    let vars = AccountVars {
-        link: account_url(core, LinkPurpose::Reset, &token, lang),
-        name: op.name.clone(),
-        email: op.email.clone(),
-        inviter_name: op.name.clone(),
-        expires_at: when(now_ms() + ttl, lang),
-        lang: lang.as_str().into(),
-    };
-    let mail = account_mail(core, LinkPurpose::Reset, lang, &vars).await?;
-    core.store
-        .create_account_link(
-            LinkTarget::Existing(op.id),
-            LinkPurpose::Reset,
-            &auth::token_hash(&token),
-            ttl,
-            Some(&NewMail {
-                to_addr: &op.email,
-                subject: &mail.subject,
-                html: &mail.html,
-                text: &mail.text,
-            }),
-            &mail_domain(core),
-        )
-        .await?;
-    core.mailer.wake();
+    mail_link(core, &op, LinkPurpose::Reset, &op.name, lang).await?;
     Ok(())
 }
 
