@@ -11,11 +11,8 @@ use serde::Serialize;
 
 #[derive(Debug)]
 pub enum ApiError {
-    BadRequest(String),
     Unauthorized(&'static str),
     Forbidden(&'static str),
-    NotFound(String),
-    Conflict(String),
     Invalid(Vec<FieldError>),
     InvalidImport(Vec<ImportError>),
     TooManyRequests,
@@ -55,11 +52,8 @@ struct Body<'a> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = match &self {
-            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.to_string()),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.to_string()),
-            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.clone()),
-            ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
             ApiError::Invalid(fields) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -128,12 +122,6 @@ impl From<ActionError> for ApiError {
                 format!("{what} not found"),
             )
             .param("what", what),
-            ActionError::Conflict(what) => ApiError::coded(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{what} already exists"),
-            ),
-            ActionError::Forbidden(why) => ApiError::Forbidden(why),
             ActionError::Refused(kind, problem) => ApiError::Coded(
                 match kind {
                     Refusal::BadRequest => StatusCode::BAD_REQUEST,

@@ -12,11 +12,6 @@ pub enum ActionError {
     InvalidImport(Vec<ImportError>),
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("{0} already exists")]
-    Conflict(String),
-    /// The operator may not do this (see docs/monitored-conversations.md, "Who may act").
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
     /// A refusal with a stable code the pages translate (see `domain::Problem`).
     #[error("{}", .1.message)]
     Refused(Refusal, Problem),

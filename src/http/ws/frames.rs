@@ -367,7 +367,6 @@ impl From<ActionError> for Refusal {
                     .join("; "),
             ),
             ActionError::NotFound(what) => Refusal::new("not_found", format!("{what} not found")),
-            ActionError::Forbidden(why) => Refusal::invalid(why),
             ActionError::Refused(_, problem) => Refusal::new(problem.code, problem.message),
             other => {
                 tracing::error!(error = %other, "realtime connection error");
