@@ -33,6 +33,9 @@ pub struct LivechatSettings {
     pub invite_mail: MailTemplates,
     /// The forgotten-password mail (same variables as the invitation).
     pub reset_mail: MailTemplates,
+    /// The reasons an operator may give with the *Absent* status (shown to colleagues and
+    /// supervisors, counted in the statistics).
+    pub away_reasons: Vec<String>,
 }
 
 /// A mail template: minijinja sources (see `mail::template` for the variables).
@@ -235,6 +238,7 @@ impl Default for LivechatSettings {
             transcript_mail: MailTemplates::transcript(),
             invite_mail: MailTemplates::invite_default(),
             reset_mail: MailTemplates::reset_default(),
+            away_reasons: super::statuses::default_away_reasons(),
         }
     }
 }
@@ -322,6 +326,9 @@ impl LivechatSettings {
                     errors.push(FieldError::of(format!("monitored_prefix_urls.{bot}"), m));
                 }
             }
+        }
+        if let Err(e) = super::statuses::check_away_reasons("away_reasons", &self.away_reasons) {
+            errors.push(e);
         }
         if !(1..=3650).contains(&self.monitored_link_days) {
             errors.push(FieldError::of(

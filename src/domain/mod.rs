@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod operator;
 pub mod problem;
+pub mod statuses;
 
 pub use bot::{BotProfile, BotSlug, NewBot};
 pub use chatbox_config::ChatboxConfig;

@@ -21,6 +21,7 @@ mod openapi;
 mod pages;
 mod people;
 mod state;
+mod statuses;
 pub mod views;
 pub mod ws;
 
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(livechat_settings::router())
                 .merge(monitored::router())
                 .merge(people::router())
+                .merge(statuses::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

@@ -228,20 +228,36 @@ pub fn spawn_queue_sweeper(core: Core) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// An operator sets their status, with a reason from the admins' list when away. Returns
+/// the reason as stored (trimmed, spelled as listed).
 pub async fn set_availability(
     core: &Core,
     operator: &Operator,
     status: Availability,
-) -> Result<(), ActionError> {
-    let default_capacity = settings::livechat(core).await?.default_capacity;
+    reason: Option<&str>,
+) -> Result<Option<String>, ActionError> {
+    let settings = settings::livechat(core).await?;
+    let reason = crate::domain::statuses::check_reason(
+        status == Availability::Away,
+        reason,
+        &settings.away_reasons,
+    )
+    .map_err(|p| invalid("reason", p))?;
+    let fresh = fresh_after(core).await?;
     core.store
-        .set_presence(operator.id, status, default_capacity)
+        .set_presence(
+            operator.id,
+            status,
+            reason.as_deref(),
+            settings.default_capacity,
+            fresh,
+        )
         .await?;
     changed(core);
     if status == Availability::Available {
         dispatch_queue(core).await?;
     }
-    Ok(())
+    Ok(reason)
 }
 
 fn must_hold(operator: &Operator, conv: &Conversation) -> Result<(), ActionError> {
@@ -457,20 +473,65 @@ pub async fn snapshot(core: &Core, operator_id: OperatorId) -> Result<Snapshot, 
     })
 }
 
-/// An operator's console connects: their presence is refreshed, and their availability
-/// (offline when they have none yet) returned.
-pub async fn console_opened(
-    core: &Core,
-    operator_id: OperatorId,
-) -> Result<Availability, ActionError> {
-    let _ = core.store.touch_presence(operator_id).await;
+/// What a console needs when it connects, besides the snapshot.
+#[derive(Clone, Debug)]
+pub struct ConsoleStart {
+    /// The operator's status (offline when they have none yet) and its reason.
+    pub availability: Availability,
+    pub reason: Option<String>,
+    /// The reasons the admins listed for the away status.
+    pub away_reasons: Vec<String>,
+}
+
+/// An operator's console connects: their presence is refreshed (a stale one starts a new
+/// interval in the status log), and their status returned.
+pub async fn console_opened(core: &Core, operator_id: OperatorId) -> Result<ConsoleStart, ActionError> {
     let fresh = fresh_after(core).await?;
-    Ok(core
+    core.store.resume_presence(operator_id, fresh).await?;
+    let mine = core
         .store
         .presences(fresh)
         .await?
         .into_iter()
-        .find(|p| p.operator_id == operator_id)
-        .map(|p| p.status)
-        .unwrap_or(Availability::Offline))
+        .find(|p| p.operator_id == operator_id);
+    Ok(ConsoleStart {
+        availability: mine.as_ref().map_or(Availability::Offline, |p| p.status),
+        reason: mine.and_then(|p| p.reason),
+        away_reasons: settings::livechat(core).await?.away_reasons,
+    })
+}
+
+/// Seconds each operator spent in each status over `[from, to)` (ms), for supervisors and
+/// admins (the statistics).
+pub async fn status_times(
+    core: &Core,
+    from: i64,
+    to: i64,
+) -> Result<Vec<crate::store::StatusTime>, ActionError> {
+    if from >= to {
+        return Err(invalid(
+            "to",
+            Problem::new("period_invalid", "the end of the period is before its start"),
+        ));
+    }
+    Ok(core.store.status_times(from, to).await?)
+}
+
+/// An operator's console preferences (sound, desktop notifications).
+pub async fn preferences(
+    core: &Core,
+    operator_id: OperatorId,
+) -> Result<crate::domain::statuses::ConsolePreferences, ActionError> {
+    let json = core.store.operator_preferences(operator_id).await?;
+    Ok(crate::domain::statuses::ConsolePreferences::from_stored(&json))
+}
+
+pub async fn set_preferences(
+    core: &Core,
+    operator_id: OperatorId,
+    prefs: &crate::domain::statuses::ConsolePreferences,
+) -> Result<(), ActionError> {
+    let json = serde_json::to_string(prefs).map_err(|e| ActionError::Internal(e.into()))?;
+    core.store.set_operator_preferences(operator_id, &json).await?;
+    Ok(())
 }

@@ -21,6 +21,10 @@ pub struct Presence {
     pub status: Availability,
     pub capacity: i64,
     pub load: i64,
+    /// Why they are away (one of the listed reasons), when they said.
+    pub reason: Option<String>,
+    /// Since when the status holds (ms; 0 when unknown).
+    pub since: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -38,25 +42,63 @@ pub struct AssignedOperator {
 }
 
 impl Store {
-    /// Sets an operator's availability; a first presence gets `default_capacity`.
+    /// Sets an operator's availability and its reason (away only); a first presence gets
+    /// `default_capacity`. A change of status or reason (or a presence gone stale before
+    /// `fresh_after`) ends the operator's open interval in the status log and starts one.
     pub async fn set_presence(
         &self,
         operator_id: OperatorId,
         status: Availability,
+        reason: Option<&str>,
         default_capacity: i64,
+        fresh_after: i64,
     ) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let before = sqlx::query(
+            "SELECT status, away_reason, last_seen_at, status_since FROM operator_presence WHERE operator_id = $1",
+        )
+        .bind(operator_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (changed, ended_at, since) = match &before {
+            None => (true, now, now),
+            Some(r) => {
+                let was: String = r.try_get("status")?;
+                let was_reason: Option<String> = r.try_get("away_reason")?;
+                let seen: i64 = r.try_get("last_seen_at")?;
+                let stale = seen <= fresh_after;
+                let changed = stale || was != status.as_str() || was_reason.as_deref() != reason;
+                let since: i64 = r.try_get("status_since")?;
+                (
+                    changed,
+                    if stale { seen } else { now },
+                    if changed { now } else { since },
+                )
+            }
+        };
         sqlx::query(
-            "INSERT INTO operator_presence (operator_id, status, last_seen_at, capacity) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (operator_id) DO UPDATE SET status = $5, last_seen_at = $6",
+            "INSERT INTO operator_presence (operator_id, status, last_seen_at, capacity, away_reason, status_since) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (operator_id) DO UPDATE SET status = $7, last_seen_at = $8, away_reason = $9, status_since = $10",
         )
         .bind(operator_id)
         .bind(status.as_str())
-        .bind(now_ms())
+        .bind(now)
         .bind(default_capacity)
+        .bind(reason)
+        .bind(since)
         .bind(status.as_str())
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(now)
+        .bind(reason)
+        .bind(since)
+        .execute(&mut *tx)
         .await?;
+        if changed {
+            super::statuses::log_status(&mut tx, operator_id, status, reason, ended_at, now)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -73,7 +115,7 @@ impl Store {
     /// still counts as connected.
     pub async fn presences(&self, fresh_after: i64) -> Result<Vec<Presence>> {
         let rows = sqlx::query(
-            "SELECT p.operator_id, o.name, p.status, p.capacity, p.load, p.last_seen_at \
+            "SELECT p.operator_id, o.name, p.status, p.capacity, p.load, p.last_seen_at, p.away_reason, p.status_since \
              FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
              WHERE o.deactivated_at IS NULL ORDER BY o.name",
         )
@@ -93,6 +135,16 @@ impl Store {
                     },
                     capacity: r.try_get("capacity")?,
                     load: r.try_get("load")?,
+                    reason: if seen > fresh_after && status == Availability::Away {
+                        r.try_get("away_reason")?
+                    } else {
+                        None
+                    },
+                    since: if seen > fresh_after {
+                        r.try_get("status_since")?
+                    } else {
+                        seen
+                    },
                 })
             })
             .collect()

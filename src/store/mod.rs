@@ -22,6 +22,7 @@ mod monitored;
 mod operators;
 mod sessions;
 mod stats;
+mod statuses;
 mod writer;
 
 pub use audit::{AuditEntry, AuditQuery};
@@ -42,6 +43,7 @@ pub use sessions::{
     AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
 };
 pub use stats::Gauges;
+pub use statuses::StatusTime;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};

@@ -65,6 +65,8 @@ pub struct MonitoredItem {
     pub expires_at: Option<i64>,
     pub opened_at: Option<i64>,
     pub last_activity_at: i64,
+    /// The visitor's latest message (what a "visitor replied" notification follows).
+    pub last_visitor_at: Option<i64>,
     pub state: ConversationState,
     /// Who holds it (live only).
     pub operator: Option<Named>,
@@ -110,7 +112,8 @@ pub struct FoundLink {
 
 const ITEM_SELECT: &str = "SELECT m.id, m.conversation_id, m.bot_id, c.public_id, m.name, b.slug, m.email, m.strong, c.lang, \
      m.starting_knowledge, m.starting_title, m.creator_id, cr.name AS creator_name, m.created_at, \
-     l.expires_at, l.opened_at, l.revoked_at, c.updated_at, c.state, c.operator_id, op.name AS operator_name, \
+     l.expires_at, l.opened_at, l.revoked_at, c.updated_at, c.state, \
+     (SELECT MAX(mv.created_at) FROM messages mv WHERE mv.conversation_id = m.conversation_id AND mv.author = 'visitor') AS last_visitor_at, c.operator_id, op.name AS operator_name, \
      m.offer_operator_id, m.dead_link_at, m.dead_link_reason, mo.status AS mail_status, mo.attempts AS mail_attempts, mo.last_error AS mail_last_error, mo.sent_at AS mail_sent_at \
      FROM monitored_conversations m \
      JOIN conversations c ON c.id = m.conversation_id \
@@ -149,6 +152,7 @@ fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
         expires_at: r.try_get("expires_at")?,
         opened_at: r.try_get("opened_at")?,
         last_activity_at: r.try_get("updated_at")?,
+        last_visitor_at: r.try_get("last_visitor_at")?,
         operator: if state.with_operator() {
             operator_id
                 .zip(operator_name)

@@ -82,6 +82,8 @@ async fn health_and_openapi(app: &TestApp) {
         "/api/v1/monitored-conversations/{id}",
         "/api/v1/monitored-conversations/{id}/resend",
         "/api/v1/monitored-conversations/{id}/revoke",
+        "/api/v1/livechat/status-times",
+        "/api/v1/me/preferences",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),

@@ -316,7 +316,9 @@ async fn stale_presence_reads_as_offline(app: &TestApp) {
         .set_presence(
             claire.id,
             vigie::domain::operator::Availability::Available,
+            None,
             3,
+            0,
         )
         .await
         .unwrap();

@@ -16,6 +16,7 @@ mod mail_sink;
 mod monitored;
 mod operations;
 mod people;
+mod statuses;
 mod store;
 mod understanding;
 mod ws;

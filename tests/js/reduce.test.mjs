@@ -119,7 +119,8 @@ test('messages: keyed by seq, in order, once; unread and news', () => {
   ({ state, effects } = run([{ type: 'local/focus', focused: false }, msg(C1, 4, 'visitor')], { state }));
   assert.equal(state.tabs[C1].unread, 1);
   assert.equal(state.unseen, 1);
-  assert.deepEqual(kinds(effects), ['announce', 'beep']);
+  assert.deepEqual(kinds(effects), ['announce', 'beep', 'notify']);
+  assert.equal(effects[2].kind, 'message');
   // The window gets the focus back: seen.
   ({ state } = run([{ type: 'local/focus', focused: true, window: true }], { state }));
   assert.equal(state.unseen, 0);
@@ -324,4 +325,58 @@ test('monitored: no knowledge into a colleague\'s conversation this operator may
   assert.equal(canSendKnowledge(state, tab), false);
   const { state: ok } = run([{ type: 'monitored', items: [it(true)] }], { state });
   assert.equal(canSendKnowledge(ok, tab), true);
+});
+
+test('notifications: a new visitor in the queue, not one already there nor the first list', () => {
+  const q = (...ids) => ({ type: 'queue', items: ids.map((c, i) => ({ conversation: c, position: i + 1, queued_at: 1 })) });
+  let { state, effects } = run([q(C1)]);
+  assert.ok(!kinds(effects).includes('notify'), 'before replay_done: not news');
+  ({ state, effects } = run([{ type: 'replay_done' }, q(C1), q(C1, C2)], { state }));
+  const n = effects.filter((e) => e.fx === 'notify');
+  assert.deepEqual(n.map((e) => [e.kind, e.conversation, e.count]), [['queue', C2, 2]]);
+  // Someone left the queue: nothing.
+  ({ effects } = run([q(C2)], { state }));
+  assert.ok(!kinds(effects).includes('notify'));
+});
+
+test('notifications: a message in the tab in front of a looking operator is not news', () => {
+  let { state, effects } = run([{ type: 'assigned', conversations: [C1, C2] }, { type: 'replay_done' }, { type: 'local/select', id: C1 }]);
+  ({ state, effects } = run([msg(C1, 1, 'visitor')], { state }));
+  assert.ok(!kinds(effects).includes('notify'), 'in front and looked at');
+  ({ state, effects } = run([msg(C2, 1, 'visitor')], { state }));
+  assert.deepEqual(effects.filter((e) => e.fx === 'notify').map((e) => e.conversation), [C2]);
+  // The operator's own messages: never.
+  ({ effects } = run([msg(C2, 2, 'operator')], { state }));
+  assert.ok(!kinds(effects).includes('notify'));
+});
+
+test('notifications: my monitored conversation first opened; a weak one answered', () => {
+  const item = (extra) => ({ conversation: C1, name: 'Badge de Léa', strong: false, mine: true, opened_at: null, last_visitor_at: null, ...extra });
+  const other = { ...item({}), conversation: C2, mine: false };
+  let { state, effects } = run([{ type: 'replay_done' }, { type: 'monitored', items: [item({}), other] }]);
+  assert.ok(!kinds(effects).includes('notify'), 'the first list is a catch-up');
+  ({ state, effects } = run([{ type: 'monitored', items: [item({ opened_at: 5 }), { ...other, opened_at: 5 }] }], { state }));
+  assert.deepEqual(effects.filter((e) => e.fx === 'notify').map((e) => [e.kind, e.conversation]), [['monitored_opened', C1]]);
+  ({ state, effects } = run([{ type: 'monitored', items: [item({ opened_at: 5, last_visitor_at: 9 }), { ...other, opened_at: 5, last_visitor_at: 9 }] }], { state }));
+  assert.deepEqual(effects.filter((e) => e.fx === 'notify').map((e) => [e.kind, e.name]), [['weak_reply', 'Badge de Léa']]);
+  // The same list again (another change elsewhere): nothing new.
+  ({ effects } = run([{ type: 'monitored', items: [item({ opened_at: 5, last_visitor_at: 9 })] }], { state }));
+  assert.ok(!kinds(effects).includes('notify'));
+});
+
+test('statuses: the welcome brings the reasons; away carries its reason, available drops it', () => {
+  let { state } = run([{ ...welcome, availability: 'away', reason: 'Pause', away_reasons: ['Pause', 'Réunion', 3] }]);
+  assert.deepEqual(state.awayReasons, ['Pause', 'Réunion']);
+  assert.equal(state.awayReason, 'Pause');
+  ({ state } = run([{ type: 'availability', status: 'available', reason: null }], { state }));
+  assert.equal(state.awayReason, null);
+  // Sound off is a preference saved on the server.
+  let effects;
+  ({ state, effects } = run([{ type: 'local/mute' }], { state }));
+  assert.equal(state.prefs.sound, false);
+  assert.ok(kinds(effects).includes('save_prefs'));
+  ({ state } = run([{ type: 'local/prefs', prefs: { sound: true, desktop: { weak_replies: true } } }], { state }));
+  assert.equal(state.muted, false);
+  assert.equal(state.prefs.desktop.queue, true, 'left out: the default');
+  assert.equal(state.prefs.desktop.weak_replies, true);
 });

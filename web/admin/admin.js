@@ -557,6 +557,11 @@ async function renderLivechatSettings() {
     presence_timeout_seconds: num("presence_timeout_seconds", 30, 3600),
   };
   if ("queue_timeout_seconds" in data) inputs.queue_timeout_seconds = num("queue_timeout_seconds", 30, 86400);
+  // The reasons an operator gives with "Absent" (issue 13): one a line.
+  if (Array.isArray(data.away_reasons)) {
+    inputs.away_reasons = h("textarea", { name: "away_reasons", rows: Math.max(3, data.away_reasons.length + 1),
+      value: data.away_reasons.join("\n"), disabled: ro, spellcheck: "true" });
+  }
   const hasMonitored = "monitored_prefix_url" in data;
   let prefixField = null;
   if (hasMonitored) {
@@ -680,6 +685,7 @@ async function renderLivechatSettings() {
     body.default_capacity = toInt(inputs.default_capacity.value);
     body.presence_timeout_seconds = toInt(inputs.presence_timeout_seconds.value);
     if (inputs.queue_timeout_seconds) body.queue_timeout_seconds = toInt(inputs.queue_timeout_seconds.value);
+    if (inputs.away_reasons) body.away_reasons = inputs.away_reasons.value.split("\n").map((r) => r.trim()).filter(Boolean);
     if (hasMonitored) {
       body.monitored_prefix_url = inputs.monitored_prefix_url.value.trim();
       body.monitored_link_days = toInt(inputs.monitored_link_days.value);
@@ -704,6 +710,7 @@ async function renderLivechatSettings() {
       inputs.default_capacity.value = String(data.default_capacity);
       inputs.presence_timeout_seconds.value = String(data.presence_timeout_seconds);
       if (inputs.queue_timeout_seconds) inputs.queue_timeout_seconds.value = String(data.queue_timeout_seconds);
+      if (inputs.away_reasons) inputs.away_reasons.value = data.away_reasons.join("\n");
       if (hasMonitored) {
         inputs.monitored_prefix_url.value = data.monitored_prefix_url || "";
         inputs.monitored_link_days.value = String(data.monitored_link_days);
@@ -722,6 +729,7 @@ async function renderLivechatSettings() {
     inputs.queue_timeout_seconds
       ? fieldInput("lc-queue-timeout", t("queueTimeout"), inputs.queue_timeout_seconds, t("queueTimeoutHint"))
       : null,
+    inputs.away_reasons ? fieldInput("lc-away-reasons", t("awayReasons"), inputs.away_reasons, t("awayReasonsHint")) : null,
     h("h2", t("misc")),
     hasMonitored ? [
       prefixField,

@@ -32,6 +32,8 @@ import { tabs } from "./views/tabs.js";
 import { pane } from "./views/pane.js";
 import { knowledge } from "./views/knowledge.js";
 import { openAccount } from "./views/account.js";
+import { loadPrefs, notified, permission } from "./notify.js";
+import "./keyboard.js";
 
 app.state = initialState({
   lang: pickLang({ saved: [LANG_KEY, "vigie.admin.lang"] }),
@@ -82,6 +84,7 @@ function renderLogin(error) {
 function signedIn(me) {
   const seen = loadJson(localStorage, seenKey(me), []);
   dispatch({ type: "local/signed_in", me, tabs: loadJson(sessionStorage, TABS_KEY, {}), seen: Array.isArray(seen) ? seen : [] });
+  loadPrefs();
   connect();
 }
 
@@ -129,6 +132,8 @@ window.vigieConsole = {
       })),
       outbox: s.outbox.map((i) => i.client_id),
       monitored: s.monitored.list, sideView: s.sideView,
+      awayReason: s.awayReason, awayReasons: s.awayReasons, prefs: s.prefs,
+      notified: notified.slice(), permission: permission(),
     };
   },
 };

@@ -32,6 +32,9 @@ export function initialState({ lang = "fr", current = null, outbox = [], muted =
     ready: false, // welcome and replay done on the current connection
     everReady: false, // ready once since the sign-in: later replays are news
     availability: null,
+    awayReason: null, // with availability "away": the reason given, one of awayReasons
+    awayReasons: [], // the admins' list (welcome)
+    prefs: defaultPrefs(), // the operator's console preferences (GET /me/preferences)
     queue: [],
     presence: [],
     tabs: {}, // conversation id → tab, in the order of the tab strip
@@ -50,6 +53,14 @@ export function initialState({ lang = "fr", current = null, outbox = [], muted =
     effects: [],
   };
 }
+
+/** The console preferences before the server's are read (same defaults as the server). */
+export function defaultPrefs() {
+  return { sound: true, desktop: { queue: true, messages: true, monitored_opened: true, weak_replies: false } };
+}
+
+/** Unread messages over every tab (the document title). */
+export const unreadTotal = (state) => Object.values(state.tabs).reduce((n, tb) => n + (tb.unread || 0), 0);
 
 /** A tab; `lastSeq`: what a previous page of this session had shown (replayed, not news). */
 export function newTab(id, { lastSeq = 0, flash = false, outbox = [] } = {}) {
@@ -212,6 +223,8 @@ function onMessage(state, m) {
     if (fresh && state.ready) {
       effects.push({ fx: "announce", key: "message", conversation: tab.id, text: (m.text || "").slice(0, 200) });
       if (!state.focused) { unseen += 1; effects.push(BEEP); }
+      // Not in front (another tab, or the page not looked at): a desktop notification.
+      if (!looking) effects.push({ fx: "notify", kind: "message", conversation: tab.id, text: (m.text || "").slice(0, 200) });
     }
   }
   return fx({ ...setTab(state, tab), unseen }, ...effects);
@@ -253,7 +266,20 @@ function onMonitored(state, items, at = null) {
   const prev = state;
   const list = items.filter((it) => it && typeof it.conversation === "string");
   const catchUp = !state.monitored.known;
+  const before = new Map(prev.monitored.list.map((it) => [it.conversation, it]));
   state = { ...state, monitored: { known: true, list } };
+  if (!catchUp && state.everReady) {
+    // News of my monitored conversations since the previous list: first opened by the
+    // visitor; the visitor wrote in a weak one (a strong one has a tab: `message` covers it).
+    for (const it of list) {
+      const was = before.get(it.conversation);
+      if (!it.mine || !was) continue;
+      if (it.opened_at && !was.opened_at) state = fx(state, { fx: "notify", kind: "monitored_opened", conversation: it.conversation, name: it.name || "" });
+      else if (!it.strong && !state.tabs[it.conversation] && (it.last_visitor_at || 0) > (was.last_visitor_at || 0)) {
+        state = fx(state, { fx: "notify", kind: "weak_reply", conversation: it.conversation, name: it.name || "" });
+      }
+    }
+  }
   let opened = null;
   for (const it of list) {
     if (!it.strong || !it.mine || state.seen.includes(it.conversation)) continue;
@@ -321,10 +347,17 @@ function onFrame(state, f) {
   switch (f.type) {
     case "welcome": {
       if (f.operator && state.me) state = { ...state, me: { ...state.me, operator: { ...state.me.operator, ...f.operator } } };
-      return f.availability ? { ...state, availability: f.availability } : state;
+      if (Array.isArray(f.away_reasons)) state = { ...state, awayReasons: f.away_reasons.filter((r) => typeof r === "string") };
+      return f.availability ? { ...state, availability: f.availability, awayReason: f.reason || null } : state;
     }
     case "message": return onMessage(state, f);
-    case "queue": return { ...state, queue: Array.isArray(f.items) ? f.items : [] };
+    case "queue": {
+      const items = Array.isArray(f.items) ? f.items : [];
+      const known = new Set(state.queue.map((q) => q.conversation));
+      const fresh = state.everReady && state.ready ? items.filter((q) => !known.has(q.conversation)) : [];
+      state = { ...state, queue: items };
+      return fresh.length ? fx(state, { fx: "notify", kind: "queue", conversation: fresh[0].conversation, count: items.length }) : state;
+    }
     case "presence": return { ...state, presence: Array.isArray(f.operators) ? f.operators : [] };
     case "assigned": return onAssigned(state, Array.isArray(f.conversations) ? f.conversations : []);
     case "monitored": return onMonitored(state, Array.isArray(f.items) ? f.items : [], typeof f.at === "number" ? f.at : null);
@@ -334,7 +367,7 @@ function onFrame(state, f) {
       state = withTab(state, f.conversation);
       return patchTab(state, f.conversation, { bot: typeof f.bot === "string" ? f.bot : null, lang: typeof f.lang === "string" ? f.lang : null });
     }
-    case "availability": return f.status ? { ...state, availability: f.status } : state;
+    case "availability": return f.status ? { ...state, availability: f.status, awayReason: f.reason || null } : state;
     case "typing": {
       const tab = f.author === "visitor" && f.conversation && state.tabs[f.conversation];
       if (!tab) return state;
@@ -365,6 +398,7 @@ function onLocal(state, a) {
     case "local/me": return { ...state, me: a.me };
     case "local/logout": {
       const fresh = initialState({ lang: state.lang, muted: state.muted, sideView: state.sideView, focused: state.focused });
+      fresh.prefs = state.prefs;
       return { ...fresh, kb: state.kb, lastSideView: state.lastSideView };
     }
     case "local/lost": return state.ready ? { ...state, ready: false } : state;
@@ -376,7 +410,16 @@ function onLocal(state, a) {
       return tab && tab.unread ? patchTab(state, tab.id, { unread: 0 }) : state;
     }
     case "local/lang": return { ...state, lang: a.lang };
-    case "local/mute": return { ...state, muted: !state.muted };
+    case "local/mute": {
+      const prefs = { ...state.prefs, sound: state.muted };
+      return fx({ ...state, muted: !state.muted, prefs }, { fx: "save_prefs" });
+    }
+    // The server's preferences (read at sign-in), or the operator changed them (saved).
+    case "local/prefs": {
+      const prefs = { ...defaultPrefs(), ...a.prefs, desktop: { ...defaultPrefs().desktop, ...(a.prefs && a.prefs.desktop) } };
+      state = { ...state, prefs, muted: !prefs.sound };
+      return a.save ? fx(state, { fx: "save_prefs" }) : state;
+    }
     case "local/select": return select(state, a.id);
     case "local/follow": {
       // Opened by the operator (the monitored list, a conversation just created): selected.

@@ -113,6 +113,9 @@ pub enum OperatorFrame {
         /// Read as `Availability` by the handler, so that an unknown value is `invalid`
         /// (with the known ones listed) rather than `malformed`.
         status: String,
+        /// With `away`: one of the reasons the admins listed (`away_reasons` in `welcome`).
+        #[serde(default)]
+        reason: Option<String>,
     },
     /// Follow any conversation in a tab.
     Open {
@@ -180,6 +183,10 @@ pub enum Outbound<'a> {
         v: u32,
         operator: OperatorView<'a>,
         availability: Availability,
+        /// The away reason, when away with one.
+        reason: Option<&'a str>,
+        /// The reasons the admins listed for the away status.
+        away_reasons: &'a [String],
     },
     /// The replay is over, live from now on (`last_seq`: visitor side only).
     ReplayDone {
@@ -240,6 +247,7 @@ pub enum Outbound<'a> {
     },
     Availability {
         status: Availability,
+        reason: Option<String>,
     },
 }
 

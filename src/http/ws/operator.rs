@@ -130,15 +130,16 @@ impl Endpoint for Console {
         match frame {
             OperatorFrame::Hello { conversations } => {
                 self.hello = true;
-                let availability =
-                    match livechat::console_opened(&self.core, self.operator.id).await {
-                        Ok(a) => a,
-                        Err(e) => return wire.refuse(e.into(), None).await,
-                    };
+                let start = match livechat::console_opened(&self.core, self.operator.id).await {
+                    Ok(a) => a,
+                    Err(e) => return wire.refuse(e.into(), None).await,
+                };
                 wire.send(&Outbound::OperatorWelcome {
                     v: PROTOCOL_VERSION,
                     operator: OperatorView::new(&self.operator),
-                    availability,
+                    availability: start.availability,
+                    reason: start.reason.as_deref(),
+                    away_reasons: &start.away_reasons,
                 })
                 .await?;
                 self.follow(wire, Topic::Livechat, String::new(), 0).await?;
@@ -154,11 +155,16 @@ impl Endpoint for Console {
                 wire.send(&Outbound::ReplayDone { last_seq: None }).await
             }
             _ if !self.hello => wire.refuse(Refusal::hello_first(), None).await,
-            OperatorFrame::Availability { status } => {
+            OperatorFrame::Availability { status, reason } => {
                 let set = match Availability::parse(&status) {
-                    Some(a) => livechat::set_availability(&self.core, &self.operator, a)
-                        .await
-                        .map(|()| a),
+                    Some(a) => livechat::set_availability(
+                        &self.core,
+                        &self.operator,
+                        a,
+                        reason.as_deref(),
+                    )
+                    .await
+                    .map(|reason| (a, reason)),
                     None => Err(invalid(
                         "status",
                         Problem::new(
@@ -169,7 +175,9 @@ impl Endpoint for Console {
                     )),
                 };
                 match set {
-                    Ok(status) => wire.send(&Outbound::Availability { status }).await,
+                    Ok((status, reason)) => {
+                        wire.send(&Outbound::Availability { status, reason }).await
+                    }
                     Err(e) => wire.refuse(e.into(), None).await,
                 }
             }

@@ -1,6 +1,7 @@
 // The colleagues on duty: status and load.
 import { h, fill, $ } from "../../shared/dom.js";
 import { t } from "../app.js";
+import { sinceText } from "../format.js";
 
 let drawnIn = null; // the list last drawn (the side column may have been rebuilt)
 
@@ -17,6 +18,9 @@ export const colleagues = {
         h("span.dot", { class: `dot st-${o.status}`, "aria-hidden": "true" }),
         h("span.name", o.name, self ? ` (${t("you")})` : ""),
         h("span.status", t(o.status) || o.status),
+        // Away: the reason they gave (one of the admins' list), and since when.
+        o.reason ? h("span.reason", o.reason) : null,
+        o.since ? h("span.since", { "data-since": o.since, "data-fmt": "status" }, sinceText("status", o.since)) : null,
         h("span.load", { title: t("loadTitle") }, t("load", o.load ?? 0, o.capacity ?? 0)));
     }));
     return false;

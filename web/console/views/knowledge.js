@@ -45,7 +45,22 @@ function build(s) {
       clearTimeout(kbTimer);
       kbTimer = setTimeout(search, 250);
     },
-    onkeydown: (e) => { if (e.key === "Enter") { e.preventDefault(); clearTimeout(kbTimer); search(); } },
+    // ↓/↑ pick a result, Enter sends the picked one (else searches): the keyboard alone
+    // finds and sends knowledge (issue 13, see keyboard.js).
+    onkeydown: (e) => {
+      const n = app.state.kb.results.length;
+      if ((e.key === "ArrowDown" || e.key === "ArrowUp") && n) {
+        e.preventDefault();
+        const cur = app.state.kb.active ?? -1;
+        const next = e.key === "ArrowDown" ? Math.min(n - 1, cur + 1) : Math.max(-1, cur - 1);
+        dispatch({ type: "local/kb", patch: { active: next } });
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        if ((app.state.kb.active ?? -1) >= 0 && !e.shiftKey) { sendActiveKnowledge(); return; }
+        clearTimeout(kbTimer);
+        search();
+      }
+    },
   });
   return [
     h("h2#kb-h", t("knowledge")),
@@ -82,7 +97,24 @@ async function search() {
     if (mine !== kbSeq) return;
     showNotice(errText(err));
   }
-  dispatch({ type: "local/kb", patch: { results: found, searched: true, searchedQuery: q } });
+  dispatch({ type: "local/kb", patch: { results: found, searched: true, searchedQuery: q, active: -1 } });
+}
+
+/**
+ * Sends the result picked with the keyboard to the visitor of the tab in front (or picks it
+ * as the starting knowledge in the creation form). False when nothing is picked or it may
+ * not be sent here.
+ */
+export function sendActiveKnowledge() {
+  const s = app.state;
+  const k = s.kb.results[s.kb.active ?? -1];
+  if (!k) return false;
+  const title = k.title || k.id;
+  if (s.sideView === "create") { pickStartingKnowledge({ id: k.id, title, lang: k.lang }); return true; }
+  const tb = s.tabs[s.current];
+  if (!canSendKnowledge(s, tb)) return false;
+  submit("knowledge", tb.id, { knowledge_id: k.id }, title);
+  return true;
 }
 
 function results(s) {
@@ -98,10 +130,11 @@ function results(s) {
   }
   fill(list,
     picking ? h("li.hint.pick", { role: "note" }, t("knowledgePickHint")) : canSend ? null : h("li.hint", { role: "note" }, t("knowledgeNoTab")),
-    ...found.map((k) => {
+    ...found.map((k, i) => {
       const excerpt = excerptOf(k.answer);
       const title = k.title || k.id;
-      return h("li", { "data-knowledge": k.id, "data-lang": k.lang || null },
+      return h("li", { "data-knowledge": k.id, "data-lang": k.lang || null, class: i === s.kb.active ? "active" : null,
+        "aria-current": i === s.kb.active ? "true" : null },
         h("div.kn-title", h("span", title), langTag(k.lang)),
         excerpt ? h("div.kn-excerpt", excerpt) : null,
         picking

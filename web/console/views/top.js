@@ -3,16 +3,23 @@
 import { h, fill, $ } from "../../shared/dom.js";
 import { app, t, dispatch, beep } from "../app.js";
 import { icon, ICON_BELL, ICON_MUTED } from "../icons.js";
+import { unreadTotal } from "../state.js";
+import { openNotifications, permission } from "../notify.js";
+import { openKeyboardHelp } from "../keyboard.js";
 
 export const top = {
   render(s, p) {
     if (!p || s.me !== p.me || s.lang !== p.lang) renderHeader(s);
     if (s.me && (!p || s.me !== p.me || s.lang !== p.lang || s.availability !== p.availability || s.ready !== p.ready
+      || s.awayReason !== p.awayReason || s.awayReasons !== p.awayReasons
       || s.queue.length !== p.queue.length || s.muted !== p.muted || s.sideView !== p.sideView)) renderBar(s);
     if (!p || s.me !== p.me || s.lang !== p.lang || s.ready !== p.ready || s.everReady !== p.everReady) renderBanner(s);
-    if (!p || s.unseen !== p.unseen || s.lang !== p.lang) {
-      document.title = s.unseen > 0 ? `${t("newMessages", s.unseen)} – ${t("brand")}` : t("brand");
-    }
+    // The title: unread messages over every tab, then who waits in the queue.
+    const unread = unreadTotal(s);
+    const waiting = s.me ? s.queue.length : 0;
+    const title = [unread > 0 ? t("newMessages", unread) : null, waiting > 0 ? t("queueCount", waiting) : null, t("brand")]
+      .filter(Boolean).join(" – ");
+    if (document.title !== title) document.title = title;
     return false;
   },
 };
@@ -48,6 +55,14 @@ export function renderBar(s = app.state) {
         onchange: () => { if (!app.conn.raw({ type: "availability", status: st })) renderBar(); },
       }), h("label", { for: id, class: `st-${st}` }, t(st)));
     }));
+  // Away: why (one of the admins' reasons), shown to colleagues and supervisors.
+  const reasons = s.awayReasons || [];
+  const reason = s.availability === "away" && reasons.length ? h("span.away-reason",
+    h("label.sr", { for: "away-reason" }, t("awayReason")),
+    h("select", { id: "away-reason", disabled: !s.ready, title: t("awayReason"),
+      onchange: (e) => { if (!app.conn.raw({ type: "availability", status: "away", reason: e.target.value || null })) renderBar(); } },
+    h("option", { value: "", selected: !s.awayReason }, t("awayNoReason")),
+    ...reasons.map((r) => h("option", { value: r, selected: s.awayReason === r }, r)))) : null;
   const waiting = s.queue.length;
   const soundBtn = h("button.sound", {
     type: "button", id: "mute", "aria-pressed": s.muted ? "false" : "true", title: s.muted ? t("soundOff") : t("soundOn"),
@@ -56,14 +71,23 @@ export function renderBar(s = app.state) {
       if (!app.state.muted) beep();
     },
   }, s.muted ? icon(ICON_BELL, ICON_MUTED) : icon(ICON_BELL), h("span", t("sound")));
+  const perm = permission();
+  const notifyBtn = h("button.notify", { type: "button", id: "notify-open", onclick: () => openNotifications(),
+    title: t("notifyTitle"), "data-permission": perm }, perm === "default" ? t("notifyHint") : t("notifications"));
+  const helpBtn = h("button.kbd-open", { type: "button", id: "kbd-open", title: t("kbdOpen"), "aria-label": t("kbdOpen"),
+    onclick: () => openKeyboardHelp() }, "?");
   fill(bar,
     group,
+    reason,
     h("a.queue-count", { href: "#queue", id: "queue-count", "data-count": waiting, class: waiting ? "queue-count busy" : "queue-count",
       onclick: () => { if (app.state.sideView !== "livechat") dispatch({ type: "local/side", view: "livechat" }); } },
     t("queueCount", waiting)),
     soundBtn,
+    notifyBtn,
+    helpBtn,
   );
 }
+app.redrawBar = () => renderBar();
 
 function renderBanner(s) {
   const b = $("banner");
