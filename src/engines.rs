@@ -130,6 +130,26 @@ impl Engines {
         Ok(bot)
     }
 
+    /// The bot with this id (from the cache when it is there).
+    pub async fn bot_by_id(&self, store: &Store, id: i64) -> Result<Bot, StoreError> {
+        let cached = self
+            .bots
+            .read()
+            .expect("bots lock")
+            .values()
+            .find(|b| b.id == id)
+            .cloned();
+        if let Some(bot) = cached {
+            return Ok(bot);
+        }
+        let bot = store.bot_by_id(id).await?;
+        self.bots
+            .write()
+            .expect("bots lock")
+            .insert(bot.slug.clone(), bot.clone());
+        Ok(bot)
+    }
+
     /// Drops a bot from the slug cache (renamed, archived): the next lookup reads the store.
     pub fn forget_bot(&self, slug: &str) {
         self.bots.write().expect("bots lock").remove(slug);

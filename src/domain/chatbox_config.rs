@@ -139,6 +139,40 @@ pub const MODULES: &[ModuleDef] = &[
                 "Aucun conseiller n'est disponible pour le moment. Veuillez réessayer plus tard.",
                 "No operator is available at the moment. Please try again later.",
             ),
+            // Office hours and the offline form (issue 13, item 5).
+            r(
+                "offline_closed",
+                "Nos conseillers ne sont pas disponibles en ce moment. Horaires : {hours}.",
+                "Our operators are not available at the moment. Opening hours: {hours}.",
+            ),
+            r(
+                "offline_intro",
+                "Laissez-nous un message : nous vous répondrons par e-mail.",
+                "Leave us a message: we will answer you by email.",
+            ),
+            r("offline_email_label", "Votre adresse e-mail", "Your email address"),
+            r("offline_message_label", "Votre message", "Your message"),
+            r("offline_send", "Envoyer le message", "Send the message"),
+            r(
+                "offline_thanks",
+                "Merci, votre message a été transmis. Nous vous répondrons à {email}.",
+                "Thank you, your message was passed on. We will answer you at {email}.",
+            ),
+            r(
+                "offline_invalid_email",
+                "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
+                "Enter a valid email address, for example name@example.com.",
+            ),
+            r(
+                "offline_empty",
+                "Écrivez votre message avant de l'envoyer.",
+                "Write your message before sending it.",
+            ),
+            r(
+                "offline_failed",
+                "Le message n'a pas pu être envoyé. Réessayez dans un instant.",
+                "The message could not be sent. Try again in a moment.",
+            ),
         ],
     },
     ModuleDef {
@@ -439,6 +473,15 @@ mod tests {
             "talk_to_operator",
             "handoff_requested",
             "no_operator_available",
+            "offline_closed",
+            "offline_intro",
+            "offline_email_label",
+            "offline_message_label",
+            "offline_send",
+            "offline_thanks",
+            "offline_invalid_email",
+            "offline_empty",
+            "offline_failed",
             "monitored_intro",
             "monitored_link_expired",
             "monitored_link_invalid",
@@ -463,7 +506,7 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 32);
+        assert_eq!(cfg.resources.len(), 41);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
         assert!(!cfg.module_on(Module::MonitoredConversations));
         assert!(!cfg.module_on(Module::Transcript), "off by default");
@@ -515,6 +558,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 32);
+        assert_eq!(resolved.resources.len(), 41);
     }
 }

@@ -92,6 +92,11 @@ closed_set! {
         HelpOffered = "help_offered",
         HelpAccepted = "help_accepted",
         HelpDeclined = "help_declined",
+        /// The livechat cannot take the visitor (outside hours, nobody on duty): the
+        /// chatbox offers the offline form under this event.
+        OfflineOffered = "offline_offered",
+        /// The visitor's offline message was passed on to the team.
+        OfflineSent = "offline_sent",
     }
 }
 

@@ -36,6 +36,14 @@ pub struct LivechatSettings {
     /// The reasons an operator may give with the *Absent* status (shown to colleagues and
     /// supervisors, counted in the statistics).
     pub away_reasons: Vec<String>,
+    /// Office hours and the offline form, per bot (by slug). A bot not listed has no hours:
+    /// its livechat is open whenever an operator is on duty, and has no offline form.
+    pub office_hours: std::collections::BTreeMap<String, super::office_hours::OfficeHours>,
+    /// The mail the team address gets for a message left in the offline form.
+    pub offline_mail: MailTemplates,
+    /// The mail that carries an operator's answer to an offline message, with the link that
+    /// opens the conversation.
+    pub offline_reply_mail: MailTemplates,
 }
 
 /// A mail template: minijinja sources (see `mail::template` for the variables).
@@ -138,6 +146,38 @@ Open the conversation to read it and ask your questions, whenever you like:
 This link is personal and works until {{ expires_at }}."#;
 
 impl MailTemplates {
+    /// The default mail to the team for a message left in the offline form.
+    pub fn offline_default() -> MailTemplates {
+        MailTemplates {
+            fr: MailTemplate {
+                subject: "Message hors ligne pour {{ bot_name }} de {{ visitor_email }}".into(),
+                html: OFFLINE_HTML_FR.into(),
+                text: OFFLINE_TEXT_FR.into(),
+            },
+            en: MailTemplate {
+                subject: "Offline message for {{ bot_name }} from {{ visitor_email }}".into(),
+                html: OFFLINE_HTML_EN.into(),
+                text: OFFLINE_TEXT_EN.into(),
+            },
+        }
+    }
+
+    /// The default mail carrying an operator's answer to an offline message.
+    pub fn offline_reply_default() -> MailTemplates {
+        MailTemplates {
+            fr: MailTemplate {
+                subject: "Réponse à votre message – {{ bot_name }}".into(),
+                html: OFFLINE_REPLY_HTML_FR.into(),
+                text: OFFLINE_REPLY_TEXT_FR.into(),
+            },
+            en: MailTemplate {
+                subject: "Answer to your message – {{ bot_name }}".into(),
+                html: OFFLINE_REPLY_HTML_EN.into(),
+                text: OFFLINE_REPLY_TEXT_EN.into(),
+            },
+        }
+    }
+
     /// The default invitation mail.
     pub fn invite_default() -> MailTemplates {
         MailTemplates {
@@ -183,6 +223,64 @@ Choisissez votre mot de passe ici :
 {{ link }}
 
 Ce lien ne sert qu'une fois et reste valable jusqu'au {{ expires_at }}."#;
+
+const OFFLINE_HTML_FR: &str = r#"<p>Un visiteur a laissé un message à {{ bot_name }} le {{ received_at }}, en dehors des horaires ou quand aucun conseiller n'était disponible.</p>
+<p><strong>De :</strong> {{ visitor_email }}</p>
+<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px">{{ message_html }}</blockquote>
+<p><a href="{{ conversation_link }}">Ouvrir la conversation et répondre</a></p>"#;
+
+const OFFLINE_TEXT_FR: &str = r#"Un visiteur a laissé un message à {{ bot_name }} le {{ received_at }}.
+
+De : {{ visitor_email }}
+
+{{ message }}
+
+Ouvrir la conversation et répondre : {{ conversation_link }}"#;
+
+const OFFLINE_HTML_EN: &str = r#"<p>A visitor left a message for {{ bot_name }} on {{ received_at }}, outside office hours or when no operator was available.</p>
+<p><strong>From:</strong> {{ visitor_email }}</p>
+<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px">{{ message_html }}</blockquote>
+<p><a href="{{ conversation_link }}">Open the conversation and answer</a></p>"#;
+
+const OFFLINE_TEXT_EN: &str = r#"A visitor left a message for {{ bot_name }} on {{ received_at }}.
+
+From: {{ visitor_email }}
+
+{{ message }}
+
+Open the conversation and answer: {{ conversation_link }}"#;
+
+const OFFLINE_REPLY_HTML_FR: &str = r#"<p>Bonjour,</p>
+<p>{{ operator_name }} a répondu au message que vous avez laissé à {{ bot_name }} :</p>
+<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px">{{ reply_html }}</blockquote>
+<p><a href="{{ link }}">Continuer la conversation</a></p>
+<p style="color:#666">Votre message : « {{ message }} ». Ce lien est personnel et reste valable jusqu'au {{ expires_at }}.</p>"#;
+
+const OFFLINE_REPLY_TEXT_FR: &str = r#"Bonjour,
+
+{{ operator_name }} a répondu au message que vous avez laissé à {{ bot_name }} :
+
+{{ reply }}
+
+Continuer la conversation : {{ link }}
+
+Votre message : « {{ message }} ». Ce lien est personnel et reste valable jusqu'au {{ expires_at }}."#;
+
+const OFFLINE_REPLY_HTML_EN: &str = r#"<p>Hello,</p>
+<p>{{ operator_name }} answered the message you left for {{ bot_name }}:</p>
+<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px">{{ reply_html }}</blockquote>
+<p><a href="{{ link }}">Continue the conversation</a></p>
+<p style="color:#666">Your message: “{{ message }}”. This link is personal and works until {{ expires_at }}.</p>"#;
+
+const OFFLINE_REPLY_TEXT_EN: &str = r#"Hello,
+
+{{ operator_name }} answered the message you left for {{ bot_name }}:
+
+{{ reply }}
+
+Continue the conversation: {{ link }}
+
+Your message: “{{ message }}”. This link is personal and works until {{ expires_at }}."#;
 
 const INVITE_HTML_EN: &str = r#"<p>Hello {{ name }},</p>
 <p>{{ inviter_name }} created an account for you on Vigie ({{ email }}).</p>
@@ -239,11 +337,19 @@ impl Default for LivechatSettings {
             invite_mail: MailTemplates::invite_default(),
             reset_mail: MailTemplates::reset_default(),
             away_reasons: super::statuses::default_away_reasons(),
+            office_hours: Default::default(),
+            offline_mail: MailTemplates::offline_default(),
+            offline_reply_mail: MailTemplates::offline_reply_default(),
         }
     }
 }
 
 impl LivechatSettings {
+    /// `bot`'s office hours, when it has some.
+    pub fn hours_for(&self, bot: &str) -> Option<&super::office_hours::OfficeHours> {
+        self.office_hours.get(bot)
+    }
+
     /// The prefix URL of `bot`'s monitored-conversation links: its own, else the global one
     /// (empty when neither is set).
     pub fn prefix_for(&self, bot: &str) -> &str {
@@ -330,6 +436,9 @@ impl LivechatSettings {
         if let Err(e) = super::statuses::check_away_reasons("away_reasons", &self.away_reasons) {
             errors.push(e);
         }
+        for (bot, hours) in &self.office_hours {
+            errors.extend(hours.validate(&format!("office_hours.{bot}")));
+        }
         if !(1..=3650).contains(&self.monitored_link_days) {
             errors.push(FieldError::of(
                 "monitored_link_days",
@@ -345,6 +454,10 @@ impl LivechatSettings {
             ("reset_mail", "en", &self.reset_mail.en),
             ("transcript_mail", "fr", &self.transcript_mail.fr),
             ("transcript_mail", "en", &self.transcript_mail.en),
+            ("offline_mail", "fr", &self.offline_mail.fr),
+            ("offline_mail", "en", &self.offline_mail.en),
+            ("offline_reply_mail", "fr", &self.offline_reply_mail.fr),
+            ("offline_reply_mail", "en", &self.offline_reply_mail.en),
         ] {
             for (part, src) in [
                 ("subject", &t.subject),

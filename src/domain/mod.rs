@@ -14,6 +14,7 @@ pub mod knowledge_file;
 pub mod livechat_settings;
 pub mod mail;
 pub mod markdown;
+pub mod office_hours;
 pub mod operator;
 pub mod problem;
 pub mod statuses;

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}", get(show))
         .route("/conversations/{id}/transcript", get(transcript))
         .route("/conversations/{id}/transcript/mail", post(mail))
+        .route("/conversations/{id}/offline-reply", post(offline_reply))
 }
 
 #[derive(Deserialize)]
@@ -187,6 +188,7 @@ fn record_json(r: &history::Record, reader: &crate::store::Operator) -> Value {
             v
         }),
         "transcript_mails": r.transcript_mails,
+        "offline": r.offline,
         "messages": r.messages.iter().map(|m| Outbound::message(&conv.public_id, m)).collect::<Vec<_>>(),
     })
 }
@@ -303,4 +305,48 @@ async fn mail(
     )
     .await;
     Ok((StatusCode::ACCEPTED, Json(json!(done))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfflineReplyBody {
+    text: String,
+    /// Makes a retry harmless: the answer is stored once.
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+/// Answers a message left in the offline form, by mail (through the outbox), with a link
+/// that opens the conversation in the chatbox.
+async fn offline_reply(
+    State(state): State<Core>,
+    Authed(who): Authed,
+    peer: Peer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OfflineReplyBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    if let Some(c) = body.client_id.as_deref() {
+        crate::domain::conversation::check_client_id(c)
+            .map_err(|p| ApiError::Invalid(vec![crate::domain::FieldError::of("client_id", p)]))?;
+    }
+    let done = crate::service::offline::answer(
+        &state,
+        &who.operator,
+        &id,
+        body.client_id.as_deref(),
+        &body.text,
+    )
+    .await?;
+    crate::service::audit::record(
+        &state,
+        &peer.actor(&who),
+        "offline.answer",
+        &format!("conversation:{id}"),
+        json!({}),
+    )
+    .await;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"email": done.email, "expires_at": done.expires_at})),
+    ))
 }

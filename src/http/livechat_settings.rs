@@ -159,7 +159,8 @@ async fn capacity(
 struct PreviewBody {
     lang: String,
     template: MailTemplate,
-    /// Which template: `monitored` (the default), `transcript`, `invite` or `reset`.
+    /// Which template: `monitored` (the default), `transcript`, `invite`, `reset`,
+    /// `offline` or `offline_reply`.
     #[serde(default)]
     kind: Option<String>,
 }
@@ -175,15 +176,18 @@ async fn preview(_who: Authed, ApiJson(body): ApiJson<PreviewBody>) -> ApiResult
             &body.lang,
             &body.template,
         )?)),
+        Some(kind @ ("offline" | "offline_reply")) => Ok(Json(
+            crate::service::offline::preview(kind, &body.lang, &body.template)?,
+        )),
         Some("invite") | Some("reset") => Ok(Json(crate::service::people::preview(
             &body.lang,
             &body.template,
         )?)),
         Some(other) => Err(ApiError::Invalid(vec![crate::domain::FieldError::new(
             "kind",
-            format!("unknown template `{other}` (monitored, transcript, invite or reset)"),
+            format!("unknown template `{other}` (monitored, transcript, invite, reset, offline or offline_reply)"),
         )
         .code("bad_choice")
-        .param("choices", "monitored, transcript, invite, reset")])),
+        .param("choices", "monitored, transcript, invite, reset, offline, offline_reply")])),
     }
 }

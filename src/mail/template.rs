@@ -252,7 +252,7 @@ pub fn render_with(
             )
             .code("template_variable")
             .param("name", v.as_str())
-            .param("available", VARIABLES.join(", "));
+            .param("available", variables.join(", "));
             if let Some(l) = line {
                 error = error.param("line", l);
             }
@@ -381,6 +381,169 @@ pub fn check_transcript(
     prefix: &str,
 ) -> Result<Rendered, Vec<FieldError>> {
     render_transcript(t, &TranscriptVars::sample(lang), prefix)
+}
+
+/// Plain text as HTML: every character escaped, line breaks kept.
+pub fn text_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The variables of the mail the team gets for a message left in the offline form.
+pub const OFFLINE_VARIABLES: &[&str] = &[
+    "bot_name",
+    "visitor_email",
+    "message",
+    "message_html",
+    "received_at",
+    "conversation_link",
+    "lang",
+];
+
+/// What the team's offline-message mail is rendered with.
+#[derive(Clone, Debug)]
+pub struct OfflineVars {
+    pub bot_name: String,
+    pub visitor_email: String,
+    /// What the visitor wrote (plain text; escaped in the HTML part).
+    pub message: String,
+    /// When, written out in the mail's language.
+    pub received_at: String,
+    /// The conversation's record in the console.
+    pub conversation_link: String,
+    /// The visitor's language.
+    pub lang: String,
+}
+
+impl OfflineVars {
+    pub fn sample(lang: Lang) -> OfflineVars {
+        let fr = lang == Lang::Fr;
+        OfflineVars {
+            bot_name: "Assistant".into(),
+            visitor_email: "marie.martin@example.com".into(),
+            message: if fr {
+                "Bonjour, mon badge ne fonctionne plus depuis ce matin."
+            } else {
+                "Hello, my badge has not worked since this morning."
+            }
+            .into(),
+            received_at: if fr {
+                "3 décembre 2026 à 21:14"
+            } else {
+                "3 December 2026 at 21:14"
+            }
+            .into(),
+            conversation_link: "https://chat.example.com/console/history#c_EXAMPLE".into(),
+            lang: lang.as_str().into(),
+        }
+    }
+
+    pub fn context(&self) -> Value {
+        minijinja::context! {
+            bot_name => &self.bot_name,
+            visitor_email => &self.visitor_email,
+            message => &self.message,
+            message_html => Value::from_safe_string(text_to_html(&self.message)),
+            received_at => &self.received_at,
+            conversation_link => &self.conversation_link,
+            lang => &self.lang,
+        }
+    }
+}
+
+/// The variables of the mail carrying an operator's answer to an offline message.
+pub const OFFLINE_REPLY_VARIABLES: &[&str] = &[
+    "bot_name",
+    "operator_name",
+    "reply",
+    "reply_html",
+    "message",
+    "link",
+    "expires_at",
+    "lang",
+];
+
+/// What the answer to an offline message is rendered with.
+#[derive(Clone, Debug)]
+pub struct OfflineReplyVars {
+    pub bot_name: String,
+    pub operator_name: String,
+    /// The operator's answer (plain text; escaped in the HTML part).
+    pub reply: String,
+    /// The visitor's message it answers.
+    pub message: String,
+    /// Opens the conversation in the chatbox (like a monitored conversation's link).
+    pub link: String,
+    pub expires_at: String,
+    pub lang: String,
+}
+
+impl OfflineReplyVars {
+    pub fn sample(lang: Lang) -> OfflineReplyVars {
+        let fr = lang == Lang::Fr;
+        OfflineReplyVars {
+            bot_name: "Assistant".into(),
+            operator_name: "Claire".into(),
+            reply: if fr {
+                "Bonjour, votre badge est réactivé : passez-le deux fois sur le lecteur."
+            } else {
+                "Hello, your badge is active again: swipe it twice on the reader."
+            }
+            .into(),
+            message: if fr {
+                "Mon badge ne fonctionne plus depuis ce matin."
+            } else {
+                "My badge has not worked since this morning."
+            }
+            .into(),
+            link: "https://chat.example.com/c/demo/?vigie_mc=mc_EXAMPLE".into(),
+            expires_at: if fr { "3 mars 2027" } else { "3 March 2027" }.into(),
+            lang: lang.as_str().into(),
+        }
+    }
+
+    pub fn context(&self) -> Value {
+        minijinja::context! {
+            bot_name => &self.bot_name,
+            operator_name => &self.operator_name,
+            reply => &self.reply,
+            reply_html => Value::from_safe_string(text_to_html(&self.reply)),
+            message => &self.message,
+            link => &self.link,
+            expires_at => &self.expires_at,
+            lang => &self.lang,
+        }
+    }
+}
+
+/// Renders the team's offline-message mail.
+pub fn render_offline(
+    t: &MailTemplate,
+    vars: &OfflineVars,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    render_with(t, OFFLINE_VARIABLES, vars.context(), prefix)
+}
+
+/// Renders the answer to an offline message.
+pub fn render_offline_reply(
+    t: &MailTemplate,
+    vars: &OfflineReplyVars,
+    prefix: &str,
+) -> Result<Rendered, Vec<FieldError>> {
+    render_with(t, OFFLINE_REPLY_VARIABLES, vars.context(), prefix)
 }
 
 /// Compiles and renders with sample values: what the admin's preview shows, and the

@@ -89,14 +89,19 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
             }
         },
     };
-    let kind = match present(s.kind) {
+    // "offline": a message left in the offline form (a mark, not a kind of its own).
+    let offline = present(s.kind) == Some("offline");
+    let kind = match present(s.kind).filter(|_| !offline) {
         None => None,
         Some(v) => match ConversationKind::parse(v) {
             Some(k) => Some(k),
             None => {
                 errors.push(FieldError::of(
                     "kind",
-                    Problem::new("filter_invalid", "kind is one of bot, livechat, monitored"),
+                    Problem::new(
+                        "filter_invalid",
+                        "kind is one of bot, livechat, monitored, offline",
+                    ),
                 ));
                 None
             }
@@ -174,6 +179,7 @@ pub async fn query(core: &Core, s: &Search<'_>) -> Result<HistoryQuery, ActionEr
         bot_id,
         state,
         kind,
+        offline,
         operator_id,
         visitor,
         from_ms: s.from,
@@ -197,6 +203,8 @@ pub struct Record {
     pub visitor_email: Option<String>,
     pub monitored: Option<(MonitoredItem, Vec<LinkInfo>)>,
     pub transcript_mails: Vec<TranscriptMail>,
+    /// Messages left in the offline form, with their answers.
+    pub offline: Vec<crate::store::OfflineMessage>,
     pub created_at: i64,
 }
 
@@ -243,6 +251,7 @@ pub async fn record(core: &Core, public_id: &str) -> Result<Record, ActionError>
         operators: core.store.conversation_operators(conversation.id).await?,
         visitor_email: core.store.visitor_email(conversation.id).await?,
         transcript_mails: core.store.transcript_mails(conversation.id).await?,
+        offline: core.store.offline_messages(conversation.id).await?,
         monitored,
         created_at,
         bot,

@@ -6,6 +6,7 @@
 //! `Topic::Livechat`; every operator connection then re-reads what it shows from the store.
 
 use super::chat::{self, already_stored, store_and_publish};
+use super::offline::Unavailable;
 use super::{invalid, settings, ActionError, Core, OrNotFound};
 use crate::bus::{Event, Topic};
 use crate::domain::chatbox_config::Module;
@@ -135,6 +136,16 @@ pub async fn route(
         );
         return Ok((vec![requested], Routed::Already));
     }
+    // Outside office hours nobody is assigned, whoever is on duty.
+    let hours = super::offline::hours(core, conv.bot_id).await?;
+    if hours
+        .as_ref()
+        .is_some_and(|h| !h.is_open(crate::domain::now_ms()))
+    {
+        let closed = Unavailable::Closed;
+        let said = super::offline::unavailable_message(served, lang, hours.as_ref(), closed);
+        return Ok((vec![said], Routed::Nobody));
+    }
     let fresh = fresh_after(core).await?;
     if let Some(op) = core.store.assign(conv.id, None, fresh).await? {
         changed(core);
@@ -154,7 +165,9 @@ pub async fn route(
         );
         return Ok((vec![queued], Routed::Queued));
     }
-    Ok((vec![nobody_available(served, lang)], Routed::Nobody))
+    let nobody = Unavailable::Nobody;
+    let said = super::offline::unavailable_message(served, lang, hours.as_ref(), nobody);
+    Ok((vec![said], Routed::Nobody))
 }
 
 /// "Aucun conseiller n'est disponible…": the bot says it, the visitor stays with it.
@@ -485,7 +498,10 @@ pub struct ConsoleStart {
 
 /// An operator's console connects: their presence is refreshed (a stale one starts a new
 /// interval in the status log), and their status returned.
-pub async fn console_opened(core: &Core, operator_id: OperatorId) -> Result<ConsoleStart, ActionError> {
+pub async fn console_opened(
+    core: &Core,
+    operator_id: OperatorId,
+) -> Result<ConsoleStart, ActionError> {
     let fresh = fresh_after(core).await?;
     core.store.resume_presence(operator_id, fresh).await?;
     let mine = core
@@ -511,7 +527,10 @@ pub async fn status_times(
     if from >= to {
         return Err(invalid(
             "to",
-            Problem::new("period_invalid", "the end of the period is before its start"),
+            Problem::new(
+                "period_invalid",
+                "the end of the period is before its start",
+            ),
         ));
     }
     Ok(core.store.status_times(from, to).await?)
@@ -523,7 +542,9 @@ pub async fn preferences(
     operator_id: OperatorId,
 ) -> Result<crate::domain::statuses::ConsolePreferences, ActionError> {
     let json = core.store.operator_preferences(operator_id).await?;
-    Ok(crate::domain::statuses::ConsolePreferences::from_stored(&json))
+    Ok(crate::domain::statuses::ConsolePreferences::from_stored(
+        &json,
+    ))
 }
 
 pub async fn set_preferences(
@@ -532,6 +553,8 @@ pub async fn set_preferences(
     prefs: &crate::domain::statuses::ConsolePreferences,
 ) -> Result<(), ActionError> {
     let json = serde_json::to_string(prefs).map_err(|e| ActionError::Internal(e.into()))?;
-    core.store.set_operator_preferences(operator_id, &json).await?;
+    core.store
+        .set_operator_preferences(operator_id, &json)
+        .await?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! - `livechat`: hand-over, queue, presence, what operators do in a conversation, and the
 //!   console's snapshot;
 //! - `monitored`: monitored conversations (creation, links, guide, offer of help);
+//! - `offline`: office hours and the offline form (messages left, answered by mail);
 //! - `bots`: creating, renaming and archiving bots;
 //! - `history`: the conversation history (search, transcripts, transcripts by mail);
 //! - `people`: invitations, roles, deactivation, one's own password and sessions,
@@ -27,6 +28,7 @@ pub mod first_start;
 pub mod history;
 pub mod livechat;
 pub mod monitored;
+pub mod offline;
 pub mod people;
 pub mod settings;
 

@@ -106,7 +106,7 @@ fn lang_name(lang: Lang) -> &'static str {
     }
 }
 
-fn mail_domain(core: &Core) -> String {
+pub(crate) fn mail_domain(core: &Core) -> String {
     url::Url::parse(&core.settings.public_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
@@ -624,6 +624,25 @@ pub fn check_templates(
     ] {
         let prefix = format!("transcript_mail.{}", lang.as_str());
         if let Err(e) = template::check_transcript(t, lang, &prefix) {
+            errors.extend(e);
+        }
+    }
+    for lang in [Lang::Fr, Lang::En] {
+        let l = lang.as_str();
+        let offline = template::OfflineVars::sample(lang);
+        if let Err(e) = template::render_offline(
+            s.offline_mail.get(lang),
+            &offline,
+            &format!("offline_mail.{l}"),
+        ) {
+            errors.extend(e);
+        }
+        let reply = template::OfflineReplyVars::sample(lang);
+        if let Err(e) = template::render_offline_reply(
+            s.offline_reply_mail.get(lang),
+            &reply,
+            &format!("offline_reply_mail.{l}"),
+        ) {
             errors.extend(e);
         }
     }

@@ -76,6 +76,16 @@ impl Store {
         Bot::from_row(&row)
     }
 
+    /// The bot with this id, archived or not.
+    pub async fn bot_by_id(&self, id: i64) -> Result<Bot> {
+        let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Bot::from_row(&row)
+    }
+
     /// The bots in use (archived ones left out).
     pub async fn list_bots(&self) -> Result<Vec<Bot>> {
         self.list_bots_with(false).await

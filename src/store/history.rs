@@ -30,6 +30,8 @@ pub struct ConversationSummary {
     pub visitor: Option<String>,
     /// The monitored conversation's name, if it is one.
     pub monitored: Option<String>,
+    /// A visitor left a message in the offline form ("message hors ligne").
+    pub offline: bool,
     pub messages: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -64,6 +66,8 @@ pub struct HistoryQuery {
     pub bot_id: Option<i64>,
     pub state: Option<ConversationState>,
     pub kind: Option<ConversationKind>,
+    /// Only conversations with a message left in the offline form.
+    pub offline: bool,
     /// Conversations this operator held, took part in, or created (monitored).
     pub operator_id: Option<OperatorId>,
     /// Part of the visitor's email address, any case.
@@ -177,6 +181,7 @@ impl Store {
                 operator: r.try_get("operator")?,
                 visitor: r.try_get("email")?,
                 monitored: r.try_get("monitored")?,
+                offline: r.try_get::<i64, _>("offline")? > 0,
                 messages: r.try_get("last_seq")?,
                 created_at: r.try_get("created_at")?,
                 updated_at: r.try_get("updated_at")?,
@@ -211,6 +216,9 @@ impl Store {
         }
         if let Some(kind) = q.kind {
             filters += &format!(" AND c.kind = {}", arg(Bind::S(kind.as_str().into())));
+        }
+        if q.offline {
+            filters += " AND c.id IN (SELECT f.conversation_id FROM offline_messages f)";
         }
         if let Some(op) = q.operator_id {
             let (a, b, c) = (arg(Bind::I(op.0)), arg(Bind::I(op.0)), arg(Bind::I(op.0)));
@@ -315,7 +323,9 @@ impl Store {
         let sql = format!(
             "SELECT c.id, c.public_id, b.slug, b.name AS bot_name, c.kind, c.state, c.lang, \
              COALESCE(o.name, (SELECT MIN(o3.name) FROM conversation_operators co3 JOIN operators o3 ON o3.id = co3.operator_id WHERE co3.conversation_id = c.id)) AS operator, \
-             COALESCE(mc.email, c.visitor_email) AS email, mc.name AS monitored, c.last_seq, c.created_at, c.updated_at \
+             COALESCE(mc.email, c.visitor_email) AS email, mc.name AS monitored, \
+             (SELECT COUNT(*) FROM offline_messages f2 WHERE f2.conversation_id = c.id) AS offline, \
+             c.last_seq, c.created_at, c.updated_at \
              FROM {from} JOIN bots b ON b.id = c.bot_id LEFT JOIN operators o ON o.id = c.operator_id \
              LEFT JOIN monitored_conversations mc ON mc.conversation_id = c.id \
              WHERE 1 = 1{filters}{text_filter} ORDER BY c.updated_at DESC, c.id DESC LIMIT {limit}"

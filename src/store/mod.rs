@@ -19,6 +19,7 @@ mod knowledge;
 mod livechat;
 mod mail;
 mod monitored;
+mod offline;
 mod operators;
 mod sessions;
 mod stats;
@@ -38,6 +39,7 @@ pub use mail::{MailReport, NewMail, OutboxMail};
 pub use monitored::{
     DeadLink, FoundLink, KnowledgeRef, LinkInfo, MonitoredItem, Named, NewLink, NewMonitored,
 };
+pub use offline::{NewOffline, OfflineMessage};
 pub use operators::{AccountStatus, ChangeRefused, Operator, OperatorChange, OperatorListed};
 pub use sessions::{
     AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,

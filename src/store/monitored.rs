@@ -173,7 +173,7 @@ fn item_from_row(r: &AnyRow) -> Result<MonitoredItem> {
     })
 }
 
-async fn insert_link(
+pub(super) async fn insert_link(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     monitored_id: i64,
     email: &str,

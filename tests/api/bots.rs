@@ -72,6 +72,7 @@ async fn health_and_openapi(app: &TestApp) {
         "/api/v1/conversations/{id}",
         "/api/v1/conversations/{id}/transcript",
         "/api/v1/conversations/{id}/transcript/mail",
+        "/api/v1/conversations/{id}/offline-reply",
         "/api/v1/conversations/export",
         "/api/v1/bots/{bot}/archive",
         "/api/v1/bots/{bot}/unarchive",

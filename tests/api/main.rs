@@ -14,6 +14,7 @@ mod knowledge;
 mod livechat;
 mod mail_sink;
 mod monitored;
+mod offline;
 mod operations;
 mod people;
 mod statuses;

@@ -15,8 +15,9 @@ import { peopleSection } from "./people.js";
 import { tokensSection } from "./tokens.js";
 import { auditSection } from "./audit.js";
 import { meSection } from "./me.js";
+import { officeHoursSection } from "./office-hours.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, officeHoursSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}

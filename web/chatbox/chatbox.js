@@ -16,6 +16,7 @@ import { h, $ } from '../shared/dom.js';
 import { pickLang, deName } from '../shared/i18n.js';
 import { createApi } from '../shared/api.js';
 import { createTranscriptOffer } from './transcript.js';
+import { createOfflineForm } from './offline.js';
 
 const api = createApi();
 const MAX_CHARS = 1000;
@@ -65,6 +66,12 @@ const FALLBACK = {
     transcript_sent: 'La transcription a été envoyée à {email}.',
     transcript_invalid_email: "Cette adresse mail n'est pas valide. Vérifiez-la et réessayez.",
     transcript_failed: "La transcription n'a pas pu être envoyée. Veuillez réessayer plus tard.",
+    offline_email_label: 'Votre adresse e-mail',
+    offline_message_label: 'Votre message',
+    offline_send: 'Envoyer le message',
+    offline_invalid_email: 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.',
+    offline_empty: "Écrivez votre message avant de l'envoyer.",
+    offline_failed: "Le message n'a pas pu être envoyé. Réessayez dans un instant.",
   },
   en: {
     title: 'Vigie Assistant',
@@ -87,6 +94,12 @@ const FALLBACK = {
     monitored_link_invalid: 'This link is not valid or was replaced by a newer one. You can ask a new question below.',
     help_accept: 'Yes, please',
     help_decline: 'No, thanks',
+    offline_email_label: 'Your email address',
+    offline_message_label: 'Your message',
+    offline_send: 'Send the message',
+    offline_invalid_email: 'Enter a valid email address, for example name@example.com.',
+    offline_empty: 'Write your message before sending it.',
+    offline_failed: 'The message could not be sent. Try again in a moment.',
   },
 };
 
@@ -189,6 +202,17 @@ const transcriptOffer = createTranscriptOffer({
   knowsEmail: () => !!monitoredCode,
 });
 
+// The offline form (office hours closed, nobody on duty), above the message field.
+const offlineWrap = h('div', { class: 'vg-offline-wrap' });
+el.foot.insertBefore(offlineWrap, el.form);
+const offlineForm = createOfflineForm({ el: offlineWrap, res, send: (frame) => conn.raw(frame) });
+const OFFLINE_EVENTS = new Set(['offline_offered', 'offline_sent', 'operator_joined']);
+let offlineTimer = 0;
+function updateOfflineSoon() {
+  clearTimeout(offlineTimer);
+  offlineTimer = setTimeout(() => offlineForm.update([...shown.values()]), 0);
+}
+
 function applyTexts() {
   document.documentElement.lang = lang;
   el.title.textContent = res('title');
@@ -202,6 +226,7 @@ function applyTexts() {
   el.close.title = res('close_label');
   el.handoff.textContent = res('talk_to_operator');
   transcriptOffer.relabel();
+  offlineForm.relabel();
   updateHandoff();
   const welcome = $('vg-welcome-text');
   if (welcome) welcome.textContent = res('welcome_message');
@@ -375,6 +400,7 @@ function showMessage(m, { fresh }) {
   const node = renderMessage(m);
   insertBySeq(node, m.seq);
   if (m.kind === 'event' && HELP_EVENTS.has(m.event)) updateHelpButtonsSoon();
+  if (m.kind === 'event' && OFFLINE_EVENTS.has(m.event)) updateOfflineSoon();
   if (m.kind === 'event' && STATE_EVENTS[m.event]) updateHandoff();
   if (m.author === 'operator') setTyping(false);
   if (fresh && (m.author === 'bot' || m.author === 'operator')) {
@@ -432,6 +458,7 @@ function resetView() {
   }
   persistMessages();
   updateHandoff();
+  updateOfflineSoon();
 }
 
 // Where the conversation stands, from its events (docs/protocol.md, "Hand-over"): "live"
@@ -549,6 +576,7 @@ function onFrame(f) {
       replayDone();
       break;
     case 'ack':
+      offlineForm.acked(f);
       if (f.client_id) {
         markPending(f.client_id, 'sent');
         dropFromOutbox(f.client_id);
@@ -564,6 +592,7 @@ function onFrame(f) {
       break;
     case 'error':
       if (transcriptOffer.refused(f)) break;
+      if (offlineForm.refused(f)) break;
       onError(f);
       break;
     default:

@@ -33,5 +33,8 @@ const view = mountHistory(main, { api, lang: () => lang });
   try { me = await api("GET", "/auth/me"); } catch { return; }
   if (!me || !me.operator) { location.assign("/console/"); return; }
   header();
-  await view.render();
+  // A link to one conversation (the offline-message mail to the team): `#c_…` opens it.
+  const id = decodeURIComponent(location.hash.replace(/^#/, ""));
+  if (/^c_[0-9a-z]{8,64}$/.test(id)) await view.open(id);
+  else await view.render();
 })();

@@ -22,7 +22,13 @@ const T = {
     results: "Résultats",
     colWhen: "Dernière activité", colBot: "Bot", colKind: "Type", colState: "État", colOperator: "Opérateur",
     colVisitor: "Visiteur", colMessages: "Messages", colName: "Conversation",
-    kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitorée" },
+    kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitorée", offline: "Message hors ligne" },
+    offlineBadge: "Message hors ligne",
+    offlineTitle: "Messages hors ligne", offlineFrom: "De", offlineLeft: "laissé le", offlineTeamMail: "mail à l'équipe",
+    offlineAnswered: (name, at) => `répondu par ${name || "un opérateur"} le ${at}`, offlineUnanswered: "sans réponse",
+    offlineReplyTitle: "Répondre par e-mail", offlineReply: "Votre réponse",
+    offlineReplyHint: "Le visiteur la reçoit par e-mail avec un lien qui rouvre cette conversation dans le chatbot ; il peut y répondre.",
+    offlineReplySend: "Envoyer la réponse", offlineReplied: (email) => `Réponse envoyée à ${email}.`,
     states: { bot: "Avec le bot", queued: "En attente", live: "Avec un opérateur", closed: "Terminée" },
     authors: { visitor: "Visiteur", bot: "Bot", operator: "Opérateur", system: "Système" },
     back: "Retour aux résultats",
@@ -57,7 +63,13 @@ const T = {
     results: "Results",
     colWhen: "Last activity", colBot: "Bot", colKind: "Kind", colState: "State", colOperator: "Operator",
     colVisitor: "Visitor", colMessages: "Messages", colName: "Conversation",
-    kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitored" },
+    kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitored", offline: "Offline message" },
+    offlineBadge: "Offline message",
+    offlineTitle: "Offline messages", offlineFrom: "From", offlineLeft: "left on", offlineTeamMail: "mail to the team",
+    offlineAnswered: (name, at) => `answered by ${name || "an operator"} on ${at}`, offlineUnanswered: "not answered",
+    offlineReplyTitle: "Answer by email", offlineReply: "Your answer",
+    offlineReplyHint: "The visitor gets it by email with a link that opens this conversation again in the chatbot, where they may answer.",
+    offlineReplySend: "Send the answer", offlineReplied: (email) => `Answer sent to ${email}.`,
     states: { bot: "With the bot", queued: "Waiting", live: "With an operator", closed: "Ended" },
     authors: { visitor: "Visitor", bot: "Bot", operator: "Operator", system: "System" },
     back: "Back to the results",
@@ -210,7 +222,8 @@ export function mountHistory(root, { api, lang }) {
       h("td", h("a", { href: "#", "data-conversation": c.conversation, onclick: (e) => { e.preventDefault(); openConversation(c.conversation); } },
         c.monitored || c.conversation)),
       h("td", c.bot_name || c.bot),
-      h("td", h("span.badge", T[lang()].kinds[c.kind] || c.kind)),
+      h("td", h("span.badge", T[lang()].kinds[c.kind] || c.kind),
+        c.offline ? [" ", h("span.badge.offline", t("offlineBadge"))] : null),
       h("td", T[lang()].states[c.state] || c.state),
       h("td", c.operator || ""),
       h("td", c.visitor || ""),
@@ -308,6 +321,36 @@ export function mountHistory(root, { api, lang }) {
         h("div.actions", h("button", { type: "submit" }, t("resendButton"))),
         resendMsg));
     }
+    // Messages left in the offline form, and the answer by mail (issue 13, item 5).
+    let offline = null;
+    if (r.offline && r.offline.length) {
+      const replyMsg = h("div", { "aria-live": "polite" });
+      const replyInput = h("textarea#hist-offline-text", { rows: 5, maxlength: 1000, "aria-describedby": "hist-offline-hint", spellcheck: "true" });
+      let replyId = null;
+      offline = h("section#hist-offline.card",
+        h("h2", t("offlineTitle")),
+        h("ul.hist-offline", r.offline.map((o) => h("li",
+          h("div.hist-meta", `${t("offlineFrom")} ${o.email} · ${t("offlineLeft")} ${when(o.created_at)}`,
+            o.team_mail ? ` · ${t("offlineTeamMail")} ${T[lang()].mailStatus[o.team_mail.status] || o.team_mail.status}` : "",
+            " · ", o.answered_at ? t("offlineAnswered", o.answered_by, when(o.answered_at)) : h("strong", t("offlineUnanswered"))),
+          h("blockquote.hist-offline-text", o.message)))),
+        h("form#hist-offline-reply", { novalidate: true, onsubmit: async (e) => {
+          e.preventDefault();
+          replyMsg.replaceChildren();
+          replyId = replyId || `ofr_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+          try {
+            const done = await api("POST", `/conversations/${s}/offline-reply`, { text: replyInput.value, client_id: replyId });
+            replyId = null;
+            replyMsg.replaceChildren(h("div.msg.ok", { role: "status" }, t("offlineReplied", done.email)));
+            setTimeout(() => openConversation(id, t("offlineReplied", done.email)), 1200);
+          } catch (err) { replyMsg.replaceChildren(errorBox(err, { text: t("offlineReply") })); }
+        } },
+        h("h3", t("offlineReplyTitle")),
+        h("label", { for: "hist-offline-text" }, t("offlineReply"), h("span.hint", { id: "hist-offline-hint" }, ` ${t("offlineReplyHint")}`)),
+        replyInput,
+        h("div.actions", h("button.primary", { type: "submit" }, t("offlineReplySend"))),
+        replyMsg));
+    }
     const mails = r.transcript_mails && r.transcript_mails.length ? h("section#hist-mails.card",
       h("h2", t("mailsTitle")),
       h("ul", r.transcript_mails.map((x) => h("li",
@@ -328,6 +371,7 @@ export function mountHistory(root, { api, lang }) {
         h("a#hist-export-txt.button", { href: `${API}/conversations/${s}/transcript?format=txt&lang=${lang()}`, download: `${r.conversation}.txt` }, t("exportTxt")),
         h("a#hist-export-json.button", { href: `${API}/conversations/${s}/transcript?format=json`, download: `${r.conversation}.json` }, t("exportJson"))),
       h("section#hist-transcript.card", h("h2", t("transcript")), h("ol.hist-msgs", r.messages.map(messageView))),
+      offline,
       monitored,
       mailForm,
       mails);

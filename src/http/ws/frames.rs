@@ -67,6 +67,15 @@ pub enum VisitorFrame {
         #[serde(default)]
         email: Option<String>,
     },
+    /// A message left in the offline form (office hours closed or nobody on duty): stored
+    /// in the conversation and mailed to the bot's team; acknowledged like `send`.
+    OfflineMessage {
+        client_id: String,
+        #[serde(default)]
+        email: Option<String>,
+        #[serde(default)]
+        text: Option<String>,
+    },
     Ping,
     #[serde(other)]
     Unknown,

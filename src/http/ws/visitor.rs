@@ -15,7 +15,7 @@ use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
-use crate::service::{history, monitored, ActionError, Core};
+use crate::service::{history, monitored, offline, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -112,6 +112,22 @@ impl Endpoint for Visitor {
             }
             VisitorFrame::Handoff { client_id } => {
                 let act = chat::visitor_handoff(core, served, conv, &client_id);
+                let result = checked(&client_id, act).await;
+                (client_id, result)
+            }
+            VisitorFrame::OfflineMessage {
+                client_id,
+                email,
+                text,
+            } => {
+                let act = offline::leave_message(
+                    core,
+                    served,
+                    conv,
+                    &client_id,
+                    email.as_deref(),
+                    text.as_deref(),
+                );
                 let result = checked(&client_id, act).await;
                 (client_id, result)
             }
