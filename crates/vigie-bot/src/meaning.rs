@@ -312,23 +312,32 @@ impl Meaning {
             }
             return s.into_iter().map(|x| x.1).collect();
         }
-        // large bases: the first PCA dimensions, one streaming pass each
-        let mut acc = vec![0f32; n];
-        for (col, &qd) in self.pre.chunks_exact(n).zip(&q.vec) {
-            for (a, &v) in acc.iter_mut().zip(col) {
-                *a += qd * v;
-            }
-        }
+        // large bases: the first PCA dimensions, by blocks of items so that
+        // the block's sums stay in the first-level cache while every
+        // dimension's column streams past once
+        const BLOCK: usize = 256;
+        let cols: Vec<(&[f32], f32)> = self.pre.chunks_exact(n).zip(q.vec.iter().copied()).collect();
+        let mut acc = [0f32; BLOCK];
         // the k best in one pass: a small sorted list and its floor
         let mut best: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
         let mut floor = f32::MIN;
-        for (i, &a) in acc.iter().enumerate() {
-            if a > floor || best.len() < k {
-                let at = best.partition_point(|b| b.0 >= a);
-                best.insert(at, (a, i as u32));
-                best.truncate(k);
-                if best.len() == k {
-                    floor = best[k - 1].0;
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
+            let acc = &mut acc[..len];
+            acc.fill(0.0);
+            for &(col, qd) in &cols {
+                for (a, &v) in acc.iter_mut().zip(&col[start..start + len]) {
+                    *a += qd * v;
+                }
+            }
+            for (j, &a) in acc.iter().enumerate() {
+                if a > floor || best.len() < k {
+                    let at = best.partition_point(|b| b.0 >= a);
+                    best.insert(at, (a, (start + j) as u32));
+                    best.truncate(k);
+                    if best.len() == k {
+                        floor = best[k - 1].0;
+                    }
                 }
             }
         }
