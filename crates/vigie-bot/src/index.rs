@@ -120,6 +120,13 @@ pub struct Params {
     /// Minimal confidence of a direct answer when the lexical decision
     /// alone answers the same item.
     pub p_keep: f32,
+    /// A direct answer is also given when the best two items together
+    /// hold [`Params::p_joint`] of the confidence (the question is in
+    /// scope, the two are close) and the best holds [`Params::p_joint_top`]:
+    /// answering the best is then right more often than not, and refusing
+    /// is always wrong.
+    pub p_joint: f32,
+    pub p_joint_top: f32,
     /// Minimal confidence of a suggestion, and how far below the best one.
     pub p_suggest: f32,
     pub p_window: f32,
@@ -164,7 +171,9 @@ impl Default for Params {
             weak: 0.12,
             p_answer: 0.55,
             p_margin: 0.1,
-            p_keep: 0.2,
+            p_keep: 0.25,
+            p_joint: 0.65,
+            p_joint_top: 0.3,
             p_suggest: 0.25,
             p_window: 0.2,
             p_weak: 0.1,
