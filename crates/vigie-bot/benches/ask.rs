@@ -361,9 +361,17 @@ fn main() {
             .collect();
         t.sort_unstable_by(|a, b| b.cmp(a));
         for (ns, i) in t.iter().take(40) {
-            println!("{:>7.1} µs  {:?} {:?}", *ns as f64 / 1e3, queries[*i].1, queries[*i].0);
+            println!(
+                "{:>7.1} µs  {:?} {:?}",
+                *ns as f64 / 1e3,
+                queries[*i].1,
+                queries[*i].0
+            );
         }
-        println!("p99 (best of three): {:.1} µs", t[t.len() / 100].0 as f64 / 1e3);
+        println!(
+            "p99 (best of three): {:.1} µs",
+            t[t.len() / 100].0 as f64 / 1e3
+        );
         return;
     }
     if std::env::var_os("VIGIE_BENCH_QUICK").is_some() {

@@ -857,8 +857,8 @@ impl SubIndex {
             for &f in &sc.f_touched {
                 let fu = f as usize;
                 let e = &mut sc.f[fu];
-                let sim = (self.form_factor[fu] * e.0 / (aq + (1.0 - a) * self.form_mass[fu]))
-                    .min(1.0);
+                let sim =
+                    (self.form_factor[fu] * e.0 / (aq + (1.0 - a) * self.form_mass[fu])).min(1.0);
                 *e = (0.0, NONE);
                 let b = &mut sc.i[self.form_item[fu] as usize].best;
                 if sim > b.0 {
@@ -886,9 +886,8 @@ impl SubIndex {
                     .iter()
                     .map(|&i| (of(&sc.i[i as usize]).0, self.item_global[i as usize], i)),
             );
-            let cmp = |a: &(f32, u32, u32), b: &(f32, u32, u32)| {
-                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-            };
+            let cmp =
+                |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
             if k > 0 && sc.top.len() > k {
                 sc.top.select_nth_unstable_by(k - 1, cmp);
                 sc.top.truncate(k);

@@ -316,7 +316,11 @@ impl Meaning {
         // the block's sums stay in the first-level cache while every
         // dimension's column streams past once
         const BLOCK: usize = 256;
-        let cols: Vec<(&[f32], f32)> = self.pre.chunks_exact(n).zip(q.vec.iter().copied()).collect();
+        let cols: Vec<(&[f32], f32)> = self
+            .pre
+            .chunks_exact(n)
+            .zip(q.vec.iter().copied())
+            .collect();
         let mut acc = [0f32; BLOCK];
         // the k best in one pass: a small sorted list and its floor
         let mut best: Vec<(f32, u32)> = Vec::with_capacity(k + 1);

@@ -242,8 +242,22 @@ const FILLER: &[&str] = &[
 /// Intensifiers that may stand inside a phrase without breaking it ("t'es
 /// *vraiment* nul", "you are *so* useless", "merci *encore* pour votre aide").
 const INSIDE: &[&str] = &[
-    "vraiment", "tres", "trop", "tellement", "completement", "totalement", "grave", "encore",
-    "really", "so", "very", "totally", "completely", "just", "truly", "such",
+    "vraiment",
+    "tres",
+    "trop",
+    "tellement",
+    "completement",
+    "totalement",
+    "grave",
+    "encore",
+    "really",
+    "so",
+    "very",
+    "totally",
+    "completely",
+    "just",
+    "truly",
+    "such",
 ];
 
 /// Does `phrase` match the words at the start of `words`, intensifiers
