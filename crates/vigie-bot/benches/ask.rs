@@ -374,6 +374,16 @@ fn main() {
         );
         return;
     }
+    if std::env::var_os("VIGIE_BENCH_CHECKSUM").is_some() {
+        // a fingerprint of every outcome: a speed-up must not change it
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (q, l) in &queries {
+            format!("{:?}", index.ask(q, *l)).hash(&mut h);
+        }
+        println!("outcomes checksum: {:016x}", h.finish());
+        return;
+    }
     if std::env::var_os("VIGIE_BENCH_QUICK").is_some() {
         // the engine only (profiling)
         println!(
