@@ -342,6 +342,48 @@ fn main() {
     let ours = measure(&queries, |q, l| {
         black_box(index.ask(q, l));
     });
+    if std::env::var_os("VIGIE_BENCH_SLOWEST").is_some() {
+        // which questions make the tail (CPU time, best of three runs)
+        let mut t: Vec<(i64, usize)> = queries
+            .iter()
+            .enumerate()
+            .map(|(i, (q, l))| {
+                let best = (0..3)
+                    .map(|_| {
+                        let c = thread_cpu_ns();
+                        black_box(index.ask(q, *l));
+                        thread_cpu_ns() - c
+                    })
+                    .min()
+                    .unwrap();
+                (best, i)
+            })
+            .collect();
+        t.sort_unstable_by(|a, b| b.cmp(a));
+        for (ns, i) in t.iter().take(40) {
+            println!(
+                "{:>7.1} µs  {:?} {:?}",
+                *ns as f64 / 1e3,
+                queries[*i].1,
+                queries[*i].0
+            );
+        }
+        println!(
+            "p99 (best of three): {:.1} µs",
+            t[t.len() / 100].0 as f64 / 1e3
+        );
+        return;
+    }
+    if std::env::var_os("VIGIE_BENCH_CHECKSUM").is_some() {
+        // a fingerprint of every outcome: a speed-up must not change it
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (q, l) in &queries {
+            format!("{:?}", index.ask(q, *l)).hash(&mut h);
+        }
+        println!("outcomes checksum: {:016x}", h.finish());
+        return;
+    }
     if std::env::var_os("VIGIE_BENCH_QUICK").is_some() {
         // the engine only (profiling)
         println!(
@@ -376,6 +418,10 @@ fn main() {
     );
 }
 
+/// Wall-clock latency percentiles (p50, p99, max), µs. Also prints the
+/// same percentiles of the thread's CPU time, which a shared, loaded
+/// machine disturbs far less (preemption does not count in it): compare
+/// runs on those when the load average is high.
 fn measure(
     queries: &[(String, Option<Lang>)],
     mut f: impl FnMut(&str, Option<Lang>),
@@ -383,17 +429,47 @@ fn measure(
     for (q, l) in queries.iter().take(500) {
         f(q, *l); // warm-up
     }
+    let mut cpu = Vec::with_capacity(queries.len());
     let mut lat: Vec<f64> = queries
         .iter()
         .map(|(q, l)| {
+            let c = thread_cpu_ns();
             let t = Instant::now();
             f(q, *l);
-            t.elapsed().as_secs_f64() * 1e6
+            let wall = t.elapsed().as_secs_f64() * 1e6;
+            cpu.push((thread_cpu_ns() - c) as f64 / 1e3);
+            wall
         })
         .collect();
-    lat.sort_by(f64::total_cmp);
-    let p = |x: f64| lat[((lat.len() as f64 * x) as usize).min(lat.len() - 1)];
-    (p(0.5), p(0.99), *lat.last().unwrap())
+    let pct = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let p = |x: f64| v[((v.len() as f64 * x) as usize).min(v.len() - 1)];
+        (p(0.5), p(0.99), *v.last().unwrap())
+    };
+    let c = pct(&mut cpu);
+    println!(
+        "  (thread CPU time: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs)",
+        c.0, c.1, c.2
+    );
+    pct(&mut lat)
+}
+
+/// This thread's CPU time, ns (Linux `CLOCK_THREAD_CPUTIME_ID`; libc is
+/// linked by std, so no dependency is needed).
+fn thread_cpu_ns() -> i64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: a valid pointer to a timespec-shaped struct, as the C API wants
+    unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.sec * 1_000_000_000 + ts.nsec
 }
 
 /// Resident memory of this process, KiB (Linux).

@@ -212,7 +212,8 @@ impl Index {
         };
         // the lexical decision answering the same item needs less confidence
         let lexical_agrees = top.x[14] > 0.0 && top.p >= p.p_keep;
-        if (top.p >= p.p_answer && top.p - second >= p.p_margin) || lexical_agrees {
+        let joint = top.p >= p.p_joint_top && top.p + second >= p.p_joint;
+        if (top.p >= p.p_answer && top.p - second >= p.p_margin) || lexical_agrees || joint {
             return Outcome::Answer {
                 id: self.items[top.item as usize].id.clone(),
                 score: top.p,

@@ -21,6 +21,12 @@ pub struct Fuzzy {
     words: Vec<(String, u32, u32)>,
     /// (hash of a deletion variant, word index), sorted
     keys: Vec<(u64, u32)>,
+    /// Where the keys whose hash begins with each `bits`-bit prefix start
+    /// (`dir[p]..dir[p + 1]`): a lookup reads one short run instead of
+    /// binary-searching the whole table (a long word has up to ~100
+    /// variants, each a dozen cache misses deep in a large base's table).
+    dir: Vec<u32>,
+    bits: u32,
 }
 
 fn hash_skip(chars: &[char], a: usize, b: usize) -> u64 {
@@ -31,7 +37,11 @@ fn hash_skip(chars: &[char], a: usize, b: usize) -> u64 {
         }
         h = (h ^ c as u64).wrapping_mul(0x0100_0000_01b3);
     }
-    h ^ (chars.len() as u64 - (a != usize::MAX) as u64 - (b != usize::MAX) as u64)
+    h ^= chars.len() as u64 - (a != usize::MAX) as u64 - (b != usize::MAX) as u64;
+    // mix the high bits (the directory is indexed by them)
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 fn variants(chars: &[char], two: bool, out: &mut Vec<u64>) {
@@ -64,7 +74,32 @@ impl Fuzzy {
         }
         keys.sort_unstable();
         keys.dedup();
-        Fuzzy { words, keys }
+        // about one key per directory slot
+        let bits = (usize::BITS - keys.len().max(1).leading_zeros()).clamp(1, 24);
+        let mut dir = Vec::with_capacity((1 << bits) + 1);
+        let mut at = 0usize;
+        for p in 0..(1u64 << bits) {
+            while at < keys.len() && keys[at].0 >> (64 - bits) < p {
+                at += 1;
+            }
+            dir.push(at as u32);
+        }
+        dir.push(keys.len() as u32);
+        Fuzzy {
+            words,
+            keys,
+            dir,
+            bits,
+        }
+    }
+
+    /// The keys with hash `h`.
+    fn run(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
+        let p = (h >> (64 - self.bits)) as usize;
+        self.keys[self.dir[p] as usize..self.dir[p + 1] as usize]
+            .iter()
+            .filter(move |k| k.0 == h)
+            .map(|k| k.1)
     }
 
     /// Closest vocabulary words to `word`: (term id, distance), all at the
@@ -79,13 +114,7 @@ impl Fuzzy {
         variants(&chars, max == 2, &mut hashes);
         let mut cands: Vec<u32> = Vec::new();
         for h in hashes {
-            let start = self.keys.partition_point(|k| k.0 < h);
-            for k in &self.keys[start..] {
-                if k.0 != h {
-                    break;
-                }
-                cands.push(k.1);
-            }
+            cands.extend(self.run(h));
         }
         cands.sort_unstable();
         cands.dedup();

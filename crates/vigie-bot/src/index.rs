@@ -120,6 +120,13 @@ pub struct Params {
     /// Minimal confidence of a direct answer when the lexical decision
     /// alone answers the same item.
     pub p_keep: f32,
+    /// A direct answer is also given when the best two items together
+    /// hold [`Params::p_joint`] of the confidence (the question is in
+    /// scope, the two are close) and the best holds [`Params::p_joint_top`]:
+    /// answering the best is then right more often than not, and refusing
+    /// is always wrong.
+    pub p_joint: f32,
+    pub p_joint_top: f32,
     /// Minimal confidence of a suggestion, and how far below the best one.
     pub p_suggest: f32,
     pub p_window: f32,
@@ -164,7 +171,9 @@ impl Default for Params {
             weak: 0.12,
             p_answer: 0.55,
             p_margin: 0.1,
-            p_keep: 0.2,
+            p_keep: 0.25,
+            p_joint: 0.65,
+            p_joint_top: 0.3,
             p_suggest: 0.25,
             p_window: 0.2,
             p_weak: 0.1,
@@ -284,16 +293,34 @@ const DERIVE_MAX: usize = 3;
 /// formulations, context), each with its similarity factor.
 pub(crate) type ItemForms = (u32, Vec<(Vec<Token>, f32)>);
 
+/// Per-question accumulators, reused between questions. Each entry keeps
+/// together what a posting updates (one cache line touched per posting,
+/// not two or three: the postings of a large base's common words are the
+/// bulk of a question's cost).
 #[derive(Default)]
 struct Scratch {
-    f_acc: Vec<f32>,
-    f_last: Vec<u32>,
+    /// Per formulation: matched mass, and the last slot that added to it.
+    f: Vec<(f32, u32)>,
     f_touched: Vec<u32>,
-    i_acc: Vec<f32>,
-    i_last: Vec<u32>,
+    /// Per item: matched mass, last slot, best two formulation similarities.
+    i: Vec<ItemAcc>,
     i_touched: Vec<u32>,
-    i_best: Vec<(f32, f32)>,
+    /// (score, global item, local item) of the touched items.
+    top: Vec<(f32, u32, u32)>,
 }
+
+#[derive(Clone, Copy)]
+struct ItemAcc {
+    acc: f32,
+    last: u32,
+    best: (f32, f32),
+}
+
+const ITEM_ACC0: ItemAcc = ItemAcc {
+    acc: 0.0,
+    last: NONE,
+    best: (0.0, 0.0),
+};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -766,13 +793,15 @@ impl SubIndex {
     }
 
     /// Score every item that shares at least one term with the slots;
-    /// `factor` multiplies the scores (language preference).
+    /// `factor` multiplies the scores (language preference). Only the best
+    /// `k` (by score, then item) are pushed to `out` (`k` = 0: all).
     pub fn score(
         &self,
         slots: &[Slot],
         unknown: f32,
         p: &Params,
         factor: f32,
+        k: usize,
         out: &mut Vec<Scored>,
     ) {
         let q_mass: f32 = slots.iter().map(|s| s.q).sum::<f32>() + unknown;
@@ -785,26 +814,23 @@ impl SubIndex {
             let sc = &mut *sc.borrow_mut();
             let nf = self.form_item.len();
             let ni = self.item_global.len();
-            if sc.f_acc.len() < nf {
-                sc.f_acc.resize(nf, 0.0);
-                sc.f_last.resize(nf, NONE);
+            if sc.f.len() < nf {
+                sc.f.resize(nf, (0.0, NONE));
             }
-            if sc.i_acc.len() < ni {
-                sc.i_acc.resize(ni, 0.0);
-                sc.i_last.resize(ni, NONE);
-                sc.i_best.resize(ni, (0.0, 0.0));
+            if sc.i.len() < ni {
+                sc.i.resize(ni, ITEM_ACC0);
             }
             for (si, slot) in slots.iter().enumerate() {
                 let si = si as u32;
                 for &(t, w) in &slot.alts {
                     for &f in self.postings(t) {
-                        let last = &mut sc.f_last[f as usize];
-                        if *last != si {
-                            if *last == NONE {
+                        let e = &mut sc.f[f as usize];
+                        if e.1 != si {
+                            if e.1 == NONE {
                                 sc.f_touched.push(f);
                             }
-                            *last = si;
-                            sc.f_acc[f as usize] += w;
+                            e.1 = si;
+                            e.0 += w;
                         }
                     }
                     // function words rank formulations but cover nothing
@@ -815,55 +841,75 @@ impl SubIndex {
                         w
                     };
                     for &i in self.ipostings(t) {
-                        let last = &mut sc.i_last[i as usize];
-                        if *last != si {
-                            if *last == NONE {
+                        let e = &mut sc.i[i as usize];
+                        if e.last != si {
+                            if e.last == NONE {
                                 sc.i_touched.push(i);
                             }
-                            *last = si;
-                            sc.i_acc[i as usize] += cw;
+                            e.last = si;
+                            e.acc += cw;
                         }
                     }
                 }
             }
             let a = p.alpha;
+            let aq = a * q_mass;
             for &f in &sc.f_touched {
                 let fu = f as usize;
-                let sim = (self.form_factor[fu] * sc.f_acc[fu]
-                    / (a * q_mass + (1.0 - a) * self.form_mass[fu]))
-                    .min(1.0);
-                let b = &mut sc.i_best[self.form_item[fu] as usize];
+                let e = &mut sc.f[fu];
+                let sim =
+                    (self.form_factor[fu] * e.0 / (aq + (1.0 - a) * self.form_mass[fu])).min(1.0);
+                *e = (0.0, NONE);
+                let b = &mut sc.i[self.form_item[fu] as usize].best;
                 if sim > b.0 {
                     b.1 = b.0;
                     b.0 = sim;
                 } else if sim > b.1 {
                     b.1 = sim;
                 }
-                sc.f_acc[fu] = 0.0;
-                sc.f_last[fu] = NONE;
             }
             sc.f_touched.clear();
-            for &i in &sc.i_touched {
-                let iu = i as usize;
-                let (s1, s2) = sc.i_best[iu];
-                let agg = s1 + p.kappa * (1.0 - s1) * s2;
-                let coverage = (sc.i_acc[iu] / cov_mass).min(1.0);
-                let score = (1.0 - p.lambda) * agg + p.lambda * coverage;
+            // the scores alone first (small pairs), the best k kept, and
+            // only those described in full
+            let kappa = p.kappa;
+            let lambda = p.lambda;
+            let of = |e: &ItemAcc| {
+                let (s1, s2) = e.best;
+                let agg = s1 + kappa * (1.0 - s1) * s2;
+                let coverage = (e.acc / cov_mass).min(1.0);
+                let score = ((1.0 - lambda) * agg + lambda * coverage) * factor;
+                (score, coverage, s1, agg)
+            };
+            sc.top.clear();
+            sc.top.extend(
+                sc.i_touched
+                    .iter()
+                    .map(|&i| (of(&sc.i[i as usize]).0, self.item_global[i as usize], i)),
+            );
+            let cmp =
+                |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if k > 0 && sc.top.len() > k {
+                sc.top.select_nth_unstable_by(k - 1, cmp);
+                sc.top.truncate(k);
+            }
+            out.reserve(sc.top.len());
+            for &(_, g, i) in &sc.top {
+                let (score, coverage, best, agg) = of(&sc.i[i as usize]);
                 out.push(Scored {
-                    item: self.item_global[iu],
-                    score: score * factor,
+                    item: g,
+                    score,
                     coverage,
                     main_cov: 0.0,
                     exact_cov: 0.0,
                     stop_central: 0.0,
                     matched: 0,
                     words: 0,
-                    best: s1,
+                    best,
                     agg,
                 });
-                sc.i_acc[iu] = 0.0;
-                sc.i_last[iu] = NONE;
-                sc.i_best[iu] = (0.0, 0.0);
+            }
+            for &i in &sc.i_touched {
+                sc.i[i as usize] = ITEM_ACC0;
             }
             sc.i_touched.clear();
         });
@@ -1072,7 +1118,7 @@ impl Index {
                 }
                 _ => 1.0,
             };
-            sub.score(&slots, unknown, &self.params, factor, &mut out);
+            sub.score(&slots, unknown, &self.params, factor, k, &mut out);
             per_sub.push((slots, unknown));
         }
         let cmp = |a: &Scored, b: &Scored| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item));

@@ -43,12 +43,23 @@ impl Lang {
     }
 }
 
-/// Guess the language of already-split folded words. `None` when there is no
-/// evidence either way (e.g. "outlook vpn").
-pub fn detect_words(words: &[String]) -> Option<Lang> {
+/// The language markers among folded words: (French, English) counts.
+/// A lone "t" is English after a negation ("don't", "can't": "don t") and
+/// French before a verb it elides into ("t'es", "t'as": "t es"), not a
+/// marker otherwise.
+fn markers(words: &[String]) -> (u32, u32) {
     let (mut fr, mut en) = (0u32, 0u32);
-    for w in words {
+    for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
+        if w == "t" {
+            let next = words.get(i + 1).map(String::as_str);
+            if matches!(next, Some("es" | "as" | "etais" | "avais" | "inquiete")) {
+                fr += 1;
+            } else if i > 0 && words[i - 1].ends_with('n') {
+                en += 1;
+            }
+            continue;
+        }
         if FR_MARKERS.contains(&w) {
             fr += 1;
         }
@@ -56,6 +67,13 @@ pub fn detect_words(words: &[String]) -> Option<Lang> {
             en += 1;
         }
     }
+    (fr, en)
+}
+
+/// Guess the language of already-split folded words. `None` when there is no
+/// evidence either way (e.g. "outlook vpn").
+pub fn detect_words(words: &[String]) -> Option<Lang> {
+    let (fr, en) = markers(words);
     match fr.cmp(&en) {
         std::cmp::Ordering::Greater => Some(Lang::Fr),
         std::cmp::Ordering::Less => Some(Lang::En),
@@ -75,16 +93,8 @@ pub struct Detected {
 /// for short evidence (one marker: 0.5, two: 0.67, three: 0.75...).
 pub fn detect_confidence(text: &str) -> Detected {
     let words = crate::normalize::words(text);
-    let (mut fr, mut en) = (0f32, 0f32);
-    for w in &words {
-        let w = w.as_str();
-        if FR_MARKERS.contains(&w) {
-            fr += 1.0;
-        }
-        if EN_MARKERS.contains(&w) {
-            en += 1.0;
-        }
-    }
+    let (fr, en) = markers(&words);
+    let (mut fr, en) = (fr as f32, en as f32);
     if text.chars().any(|c| {
         matches!(
             c,
@@ -144,5 +154,10 @@ mod tests {
         assert_eq!(d.lang, Some(Lang::En));
         assert!(d.confidence >= 0.6, "{d:?}");
         assert_eq!(detect_confidence("vpn").confidence, 0.0);
+        // "t" is French in "t'es", English in "don't"
+        assert_eq!(detect_confidence("t'es vraiment nul").lang, Some(Lang::Fr));
+        assert_eq!(detect_confidence("t'as pas compris").lang, Some(Lang::Fr));
+        assert_eq!(detect_confidence("it doesn't work").lang, Some(Lang::En));
+        assert_eq!(detect("don't know"), Some(Lang::En));
     }
 }

@@ -75,6 +75,8 @@ const PRE_DIM: usize = 32;
 const CENTROID_GRAMS: usize = 128;
 /// Per candidate, the texts closest in meaning whose n-grams are compared.
 const CHAR_TEXTS: usize = 3;
+/// Items per block of the pre-filter's table.
+const PRE_BLOCK: usize = 256;
 /// Bases with more items pre-filter on [`PRE_DIM`] dimensions.
 const PRE_FILTER: usize = 1500;
 /// Weight of a left-out item's question in the fit.
@@ -121,9 +123,11 @@ pub(crate) struct Meaning {
     text_scale: Vec<f32>,
     text_gram: Vec<Sparse>,
     item_vec: Vec<f32>,
-    /// The first [`PRE_DIM`] dimensions of the centroids, dimension-major
-    /// (`pre[d * n + i]`): the pre-filter of large bases reads them all for
-    /// every question, as one streaming pass per dimension.
+    /// The first [`PRE_DIM`] dimensions of the centroids, by blocks of
+    /// [`PRE_BLOCK`] items, dimension-major within a block
+    /// (`pre[(b * PRE_DIM + d) * PRE_BLOCK + j]` for item `b * PRE_BLOCK + j`,
+    /// the last block padded with zeros): the pre-filter of large bases
+    /// reads them all for every question, as one contiguous stream.
     pre: Vec<f32>,
     item_gram: Vec<Sparse>,
     idf: chargram::Idf,
@@ -230,9 +234,15 @@ impl Meaning {
         });
         let pd = PRE_DIM.min(dim);
         let pre = if items.len() > PRE_FILTER {
-            (0..pd)
-                .flat_map(|d| item_vec.chunks_exact(dim).map(move |r| r[d]))
-                .collect()
+            let n = items.len();
+            let mut pre = vec![0f32; n.div_ceil(PRE_BLOCK) * pd * PRE_BLOCK];
+            for (i, row) in item_vec.chunks_exact(dim).enumerate() {
+                let (b, j) = (i / PRE_BLOCK, i % PRE_BLOCK);
+                for (d, &v) in row[..pd].iter().enumerate() {
+                    pre[(b * pd + d) * PRE_BLOCK + j] = v;
+                }
+            }
+            pre
         } else {
             Vec::new()
         };
@@ -312,23 +322,32 @@ impl Meaning {
             }
             return s.into_iter().map(|x| x.1).collect();
         }
-        // large bases: the first PCA dimensions, one streaming pass each
-        let mut acc = vec![0f32; n];
-        for (col, &qd) in self.pre.chunks_exact(n).zip(&q.vec) {
-            for (a, &v) in acc.iter_mut().zip(col) {
-                *a += qd * v;
-            }
-        }
+        // large bases: the first PCA dimensions, by blocks of items so that
+        // the block's sums stay in the first-level cache while the block's
+        // dimensions stream past once
+        let pd = PRE_DIM.min(self.dim);
+        let mut acc = [0f32; PRE_BLOCK];
         // the k best in one pass: a small sorted list and its floor
         let mut best: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
         let mut floor = f32::MIN;
-        for (i, &a) in acc.iter().enumerate() {
-            if a > floor || best.len() < k {
-                let at = best.partition_point(|b| b.0 >= a);
-                best.insert(at, (a, i as u32));
-                best.truncate(k);
-                if best.len() == k {
-                    floor = best[k - 1].0;
+        for (b, block) in self.pre.chunks_exact(pd * PRE_BLOCK).enumerate() {
+            let start = b * PRE_BLOCK;
+            let len = PRE_BLOCK.min(n - start);
+            acc.fill(0.0);
+            for (col, &qd) in block.chunks_exact(PRE_BLOCK).zip(&q.vec) {
+                for (a, &v) in acc.iter_mut().zip(col) {
+                    *a += qd * v;
+                }
+            }
+            let acc = &acc[..len];
+            for (j, &a) in acc.iter().enumerate() {
+                if a > floor || best.len() < k {
+                    let at = best.partition_point(|b| b.0 >= a);
+                    best.insert(at, (a, (start + j) as u32));
+                    best.truncate(k);
+                    if best.len() == k {
+                        floor = best[k - 1].0;
+                    }
                 }
             }
         }

@@ -73,6 +73,17 @@ const PHRASES: &[(SmallTalkKind, Lang, &str)] = &[
     (Thanks, Lang::Fr, "genial"),
     (Thanks, Lang::Fr, "top"),
     (Thanks, Lang::Fr, "nickel"),
+    (Thanks, Lang::Fr, "merci infiniment"),
+    (Thanks, Lang::Fr, "merci mille fois"),
+    (Thanks, Lang::Fr, "mille fois merci"),
+    (Thanks, Lang::Fr, "mille mercis"),
+    (Thanks, Lang::Fr, "mille merci"),
+    (Thanks, Lang::Fr, "un grand merci"),
+    (Thanks, Lang::Fr, "merci pour tout"),
+    (Thanks, Lang::Fr, "merci pour votre aide"),
+    (Thanks, Lang::Fr, "merci pour ton aide"),
+    (Thanks, Lang::Fr, "merci de votre aide"),
+    (Thanks, Lang::Fr, "merci de ton aide"),
     (Thanks, Lang::En, "thanks"),
     (Thanks, Lang::En, "thank you"),
     (Thanks, Lang::En, "thx"),
@@ -80,6 +91,15 @@ const PHRASES: &[(SmallTalkKind, Lang, &str)] = &[
     (Thanks, Lang::En, "perfect"),
     (Thanks, Lang::En, "awesome"),
     (Thanks, Lang::En, "cheers"),
+    (Thanks, Lang::En, "thanks a lot"),
+    (Thanks, Lang::En, "thank you a lot"),
+    (Thanks, Lang::En, "many thanks"),
+    (Thanks, Lang::En, "thanks a million"),
+    (Thanks, Lang::En, "thanks for your help"),
+    (Thanks, Lang::En, "thanks for the help"),
+    (Thanks, Lang::En, "thank you for your help"),
+    (Thanks, Lang::En, "thank you for the help"),
+    (Thanks, Lang::En, "much appreciated"),
     (Goodbye, Lang::Fr, "au revoir"),
     (Goodbye, Lang::Fr, "a bientot"),
     (Goodbye, Lang::Fr, "a plus"),
@@ -143,6 +163,15 @@ const PHRASES: &[(SmallTalkKind, Lang, &str)] = &[
     (Insult, Lang::Fr, "tu sers a rien"),
     (Insult, Lang::Fr, "tu ne sers a rien"),
     (Insult, Lang::Fr, "inutile"),
+    (Insult, Lang::Fr, "t es con"),
+    (Insult, Lang::Fr, "tu es con"),
+    (Insult, Lang::Fr, "t es bete"),
+    (Insult, Lang::Fr, "tu es bete"),
+    (Insult, Lang::Fr, "t es nulle"),
+    (Insult, Lang::Fr, "tu es nulle"),
+    (Insult, Lang::Fr, "t es inutile"),
+    (Insult, Lang::Fr, "tu es inutile"),
+    (Insult, Lang::Fr, "t sers a rien"),
     (Insult, Lang::En, "stupid"),
     (Insult, Lang::En, "dumb"),
     (Insult, Lang::En, "idiot"),
@@ -156,6 +185,13 @@ const PHRASES: &[(SmallTalkKind, Lang, &str)] = &[
     (Insult, Lang::En, "crap"),
     (Insult, Lang::En, "you are useless"),
     (Insult, Lang::En, "you re useless"),
+    (Insult, Lang::En, "you are stupid"),
+    (Insult, Lang::En, "you re stupid"),
+    (Insult, Lang::En, "you are dumb"),
+    (Insult, Lang::En, "you re dumb"),
+    (Insult, Lang::En, "you are an idiot"),
+    (Insult, Lang::En, "you re an idiot"),
+    (Insult, Lang::En, "you are a moron"),
     (Vague, Lang::Fr, "ca marche pas"),
     (Vague, Lang::Fr, "ca ne marche pas"),
     (Vague, Lang::Fr, "ca marche plus"),
@@ -203,6 +239,45 @@ const FILLER: &[&str] = &[
     "plait", "s", "il", "vous", "te", "et", "and", "de", "rien", "mais", "but",
 ];
 
+/// Intensifiers that may stand inside a phrase without breaking it ("t'es
+/// *vraiment* nul", "you are *so* useless", "merci *encore* pour votre aide").
+const INSIDE: &[&str] = &[
+    "vraiment",
+    "tres",
+    "trop",
+    "tellement",
+    "completement",
+    "totalement",
+    "grave",
+    "encore",
+    "really",
+    "so",
+    "very",
+    "totally",
+    "completely",
+    "just",
+    "truly",
+    "such",
+];
+
+/// Does `phrase` match the words at the start of `words`, intensifiers
+/// allowed between its words? How many words it spans.
+fn matches_at(phrase: &[&str], words: &[String]) -> Option<usize> {
+    let mut j = 0;
+    for (n, p) in phrase.iter().enumerate() {
+        if n > 0 {
+            while j < words.len() && words[j] != *p && INSIDE.contains(&words[j].as_str()) {
+                j += 1;
+            }
+        }
+        if words.get(j).is_none_or(|w| w != p) {
+            return None;
+        }
+        j += 1;
+    }
+    Some(j)
+}
+
 /// A match of phrases over the words: per word, the phrase's kind and
 /// language that covers it.
 fn cover(words: &[String]) -> Vec<Option<(SmallTalkKind, Lang)>> {
@@ -219,19 +294,22 @@ fn cover(words: &[String]) -> Vec<Option<(SmallTalkKind, Lang)>> {
     let mut out = vec![None; words.len()];
     let mut i = 0;
     while i < words.len() {
-        let mut best: Option<(usize, SmallTalkKind, Lang)> = None;
+        // the longest phrase (in its own words) wins; `span` counts the
+        // intensifiers inside it too
+        let mut best: Option<(usize, usize, SmallTalkKind, Lang)> = None;
         for (k, l, ws) in table
             .get(words[i].as_str())
             .map_or(&[][..], |v| v.as_slice())
         {
             let (k, l) = (*k, *l);
-            if i + ws.len() <= words.len()
-                && ws.iter().zip(&words[i..]).all(|(a, b)| *a == b.as_str())
-                && best.is_none_or(|b| ws.len() > b.0)
-            {
-                best = Some((ws.len(), k, l));
+            if best.is_some_and(|b| ws.len() <= b.0) {
+                continue;
+            }
+            if let Some(span) = matches_at(ws, &words[i..]) {
+                best = Some((ws.len(), span, k, l));
             }
         }
+        let best = best.map(|(_, span, k, l)| (span, k, l));
         match best {
             Some((n, k, l)) => {
                 for o in out.iter_mut().skip(i).take(n) {
@@ -332,7 +410,19 @@ mod tests {
         assert_eq!(detect("Bonjour !"), Some((Greeting, Some(Lang::Fr))));
         assert_eq!(detect("merci beaucoup !"), Some((Thanks, Some(Lang::Fr))));
         assert_eq!(detect("au revoir"), Some((Goodbye, Some(Lang::Fr))));
-        assert_eq!(detect("Thanks a lot"), None); // "lot" is not small talk
+        assert_eq!(detect("Thanks a lot!"), Some((Thanks, Some(Lang::En))));
+        assert_eq!(detect("many thanks"), Some((Thanks, Some(Lang::En))));
+        assert_eq!(detect("thank you so much"), Some((Thanks, Some(Lang::En))));
+        assert_eq!(detect("merci infiniment"), Some((Thanks, Some(Lang::Fr))));
+        assert_eq!(detect("merci mille fois !"), Some((Thanks, Some(Lang::Fr))));
+        assert_eq!(detect("t'es vraiment nul"), Some((Insult, Some(Lang::Fr))));
+        assert_eq!(detect("tu es vraiment nul"), Some((Insult, Some(Lang::Fr))));
+        assert_eq!(detect("you are useless"), Some((Insult, Some(Lang::En))));
+        assert_eq!(
+            detect("you are really useless"),
+            Some((Insult, Some(Lang::En)))
+        );
+        assert_eq!(detect("a lot of printers"), None); // "a lot" alone is not thanks
         assert_eq!(
             detect("thank you very much"),
             Some((Thanks, Some(Lang::En)))

@@ -50,7 +50,7 @@ pub const FR_MARKERS: &[&str] = &[
     "je", "j", "le", "la", "les", "un", "une", "des", "du", "de", "mon", "ma", "mes", "est", "pas",
     "ne", "comment", "pour", "avec", "sur", "dans", "et", "qu", "que", "quoi", "vous", "nous",
     "il", "l", "d", "ai", "au", "aux", "ce", "ca", "svp", "merci", "bonjour", "veux", "puis",
-    "mot", "quel", "quelle", "ou", "faire", "marche", "plus",
+    "mot", "quel", "quelle", "ou", "faire", "marche", "plus", "tu",
 ];
 
 /// Words that are strong evidence of English (used by language detection).

@@ -757,6 +757,29 @@ fn small_talk_in_both_languages() {
         let o = idx.ask(q, None);
         assert_eq!(o, Outcome::SmallTalk { kind, lang }, "{q:?}");
     }
+    // siblings, in a conversation held in the other language too: the
+    // phrase's own language answers ("many thanks" once answered the
+    // leave-request item, "thanks a lot!" was not understood, "t'es
+    // vraiment nul" was read as English)
+    for (q, kind, lang) in [
+        ("thanks a lot!", Thanks, Lang::En),
+        ("many thanks", Thanks, Lang::En),
+        ("thank you so much", Thanks, Lang::En),
+        ("Thanks for your help!", Thanks, Lang::En),
+        ("merci infiniment", Thanks, Lang::Fr),
+        ("merci mille fois !", Thanks, Lang::Fr),
+        ("un grand merci", Thanks, Lang::Fr),
+        ("t'es vraiment nul", Insult, Lang::Fr),
+        ("t'es nul", Insult, Lang::Fr),
+        ("tu es vraiment nulle", Insult, Lang::Fr),
+        ("you are useless", Insult, Lang::En),
+        ("you're so useless", Insult, Lang::En),
+    ] {
+        for conv in [None, Some(Lang::Fr), Some(Lang::En)] {
+            let o = idx.ask(q, conv);
+            assert_eq!(o, Outcome::SmallTalk { kind, lang }, "{q:?} in {conv:?}");
+        }
+    }
     // a question wrapped in politeness is still answered
     let o = idx.ask("bonjour, mon VPN ne marche plus. merci !", Some(Lang::Fr));
     assert!(
