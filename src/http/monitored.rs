@@ -126,7 +126,7 @@ async fn list(
         None | Some("") => None,
         Some(s) => Some(
             MailStatus::parse(s)
-                .ok_or_else(|| bad("mail", "mail is one of queued, retrying, sent, failed"))?,
+                .ok_or_else(|| bad("mail", "mail is one of queued, sending, retrying, sent, failed"))?,
         ),
     };
     let text =
