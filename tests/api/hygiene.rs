@@ -511,8 +511,20 @@ async fn an_import_too_large_gets_a_json_413() {
         21 * 1024 * 1024
     );
     tcp.write_all(head.as_bytes()).await.unwrap();
+    let (mut rx, mut tx) = tcp.into_split();
+    // The body streamed until the server stops reading it.
+    let writer = tokio::spawn(async move {
+        let chunk = vec![b' '; 64 * 1024];
+        for _ in 0..(21 * 16) {
+            if tx.write_all(&chunk).await.is_err() {
+                break;
+            }
+        }
+        tx
+    });
     let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut answer)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), rx.read_to_end(&mut answer)).await;
+    writer.abort();
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(
