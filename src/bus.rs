@@ -122,7 +122,9 @@ impl Bus {
                     Ok(Some(n)) if n.payload().starts_with("links:") => {
                         match n.payload()["links:".len()..].parse::<i64>() {
                             Ok(id) => bus.publish(Topic::Conversation(id), Event::LinksChanged),
-                            Err(_) => tracing::warn!(payload = n.payload(), "unreadable notification"),
+                            Err(_) => {
+                                tracing::warn!(payload = n.payload(), "unreadable notification")
+                            }
                         }
                     }
                     Ok(Some(n)) => match Topic::from_notification(n.payload()) {

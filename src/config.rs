@@ -346,7 +346,10 @@ impl Settings {
             trusted_proxies.push(IpBlock::parse(item).ok_or_else(|| {
                 bad(
                     "VIGIE_TRUSTED_PROXIES",
-                    format!("`{}` is not an address or a block such as 10.0.0.0/8", item.trim()),
+                    format!(
+                        "`{}` is not an address or a block such as 10.0.0.0/8",
+                        item.trim()
+                    ),
                 )
             })?);
         }
@@ -483,7 +486,11 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.max_connections_per_address, 0);
-        let trusted = |ip: &str| s.trusted_proxies.iter().any(|b| b.contains(ip.parse().unwrap()));
+        let trusted = |ip: &str| {
+            s.trusted_proxies
+                .iter()
+                .any(|b| b.contains(ip.parse().unwrap()))
+        };
         assert!(trusted("10.1.2.3") && trusted("127.0.0.1") && trusted("::1"));
         assert!(trusted("::ffff:10.9.9.9"), "IPv4-mapped addresses are IPv4");
         assert!(!trusted("11.0.0.1") && !trusted("127.0.0.2") && !trusted("::2"));

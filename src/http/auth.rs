@@ -145,7 +145,9 @@ async fn me(who: Result<Authed, ApiError>) -> ApiResult<Response> {
     match who {
         Ok(Authed(rec)) => Ok((
             no_store,
-            Json(json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token})),
+            Json(
+                json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token}),
+            ),
         )
             .into_response()),
         Err(ApiError::Coded(StatusCode::UNAUTHORIZED, p))

@@ -138,7 +138,9 @@ mod tests {
             assert!(l.attempt(me, &format!("user{i}@x"), t0).is_ok());
         }
         assert!(l.attempt(me, "someone-new@x", t0).is_err());
-        assert!(l.attempt("10.0.0.9".parse().unwrap(), "someone-new@x", t0).is_ok());
+        assert!(l
+            .attempt("10.0.0.9".parse().unwrap(), "someone-new@x", t0)
+            .is_ok());
     }
 
     #[test]

@@ -711,8 +711,7 @@ pub fn must_act(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionE
 /// credential, and sending it to another address would let its holder post as the
 /// visitor.
 pub fn must_manage_links(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionError> {
-    if operator.role.supervises() || item.creator.as_ref().is_some_and(|c| c.id == operator.id)
-    {
+    if operator.role.supervises() || item.creator.as_ref().is_some_and(|c| c.id == operator.id) {
         Ok(())
     } else {
         Err(ActionError::refused(

@@ -122,7 +122,9 @@ async fn login_is_rate_limited(app: &TestApp) {
     let r = login(&admin, ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
     assert_eq!(r.status(), 200);
     // Nor is another account from the attacker's address.
-    let r = login(&attacker, OPERATOR_EMAIL, OPERATOR_PASSWORD).await.unwrap();
+    let r = login(&attacker, OPERATOR_EMAIL, OPERATOR_PASSWORD)
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }
 

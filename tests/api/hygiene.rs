@@ -195,7 +195,10 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_counted() {
             let body: Value = serde_json::from_slice(r.body().as_deref().unwrap()).unwrap();
             assert_eq!(body["error"], "too_many_connections", "{body}");
         }
-        other => panic!("a third socket of 203.0.113.7 is refused: {:?}", other.is_ok()),
+        other => panic!(
+            "a third socket of 203.0.113.7 is refused: {:?}",
+            other.is_ok()
+        ),
     }
     // Another client behind the same proxy is not affected, and plain requests neither.
     let b = ws(&app, "203.0.113.8").await.expect("another client");
@@ -331,10 +334,7 @@ async fn a_dead_link_closes_its_open_sockets(app: &TestApp) {
     )
     .await;
     let (seen, code) = rightful.until_closed().await;
-    assert!(
-        seen.iter().any(|f| f["type"] == "link_revoked"),
-        "{seen:?}"
-    );
+    assert!(seen.iter().any(|f| f["type"] == "link_revoked"), "{seen:?}");
     assert!(
         !seen.iter().any(|f| f["type"] == "ack"),
         "nothing after the revocation"
@@ -376,10 +376,7 @@ async fn a_revoked_link_closes_its_sockets_on_every_node() {
     stale.hello_mc(&old).await.unwrap();
     let new = resend(&admin, &conv, "right@example.com").await;
     let (seen, code) = stale.until_closed().await;
-    assert!(
-        seen.iter().any(|f| f["type"] == "link_revoked"),
-        "{seen:?}"
-    );
+    assert!(seen.iter().any(|f| f["type"] == "link_revoked"), "{seen:?}");
     assert_eq!(code, Some(4403));
     // The newer link works on the other node, and is closed there once revoked.
     let mut rightful = Visitor::connect(&node2).await;
@@ -468,7 +465,11 @@ async fn security_headers_and_the_operator_origin_scheme() {
     let r = admin.get("/api/v1/bots").await;
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     let r = admin.get("/api/v1/nope").await;
-    assert_eq!(r.headers()["x-content-type-options"], "nosniff", "errors too");
+    assert_eq!(
+        r.headers()["x-content-type-options"],
+        "nosniff",
+        "errors too"
+    );
     let r = admin.get("/api/v1/auth/me").await;
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
@@ -479,10 +480,8 @@ async fn security_headers_and_the_operator_origin_scheme() {
     let upgrade = |origin: String| {
         let url = format!("{}/ws/operator", app.base.replace("http://", "ws://"));
         let mut req = url.into_client_request().unwrap();
-        req.headers_mut()
-            .insert("cookie", cookie.parse().unwrap());
-        req.headers_mut()
-            .insert("origin", origin.parse().unwrap());
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        req.headers_mut().insert("origin", origin.parse().unwrap());
         tokio_tungstenite::connect_async(req)
     };
     // Same host, other scheme: refused.
@@ -528,7 +527,9 @@ async fn an_import_too_large_gets_a_json_413() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(
-        answer.to_lowercase().contains("content-type: application/json"),
+        answer
+            .to_lowercase()
+            .contains("content-type: application/json"),
         "{answer}"
     );
     let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
@@ -586,7 +587,11 @@ async fn bom_imports_and_knowledge_pages(app: &TestApp) {
     assert_eq!(pages, 3);
     let expected: Vec<String> = (0..25).map(|i| format!("item-{i:03}")).collect();
     assert_eq!(seen, expected, "every item once, in id order");
-    let en = expect(admin.get("/api/v1/bots/kb/knowledge?lang=en&limit=2").await, 200).await;
+    let en = expect(
+        admin.get("/api/v1/bots/kb/knowledge?lang=en&limit=2").await,
+        200,
+    )
+    .await;
     assert_eq!(en["total"], 5);
     assert_eq!(en["knowledge"].as_array().unwrap().len(), 2);
     assert_eq!(en["next_cursor"], "item-005");

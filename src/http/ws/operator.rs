@@ -16,15 +16,15 @@ use crate::domain::conversation::{check_client_id, Author};
 use crate::domain::operator::Availability;
 use crate::domain::{OperatorId, Problem};
 use crate::http::extract::Authed;
+use crate::http::serve::ClientSlot;
 use crate::http::views::{MonitoredView, OperatorView, QueuedView};
 use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
 use crate::store::{Appended, Conversation, Credential, Operator};
 use axum::extract::ws::WebSocketUpgrade;
-use crate::http::serve::ClientSlot;
 use axum::extract::State;
-use axum::Extension;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
@@ -169,14 +169,11 @@ impl Endpoint for Console {
             _ if !self.hello => wire.refuse(Refusal::hello_first(), None).await,
             OperatorFrame::Availability { status, reason } => {
                 let set = match Availability::parse(&status) {
-                    Some(a) => livechat::set_availability(
-                        &self.core,
-                        &self.operator,
-                        a,
-                        reason.as_deref(),
-                    )
-                    .await
-                    .map(|reason| (a, reason)),
+                    Some(a) => {
+                        livechat::set_availability(&self.core, &self.operator, a, reason.as_deref())
+                            .await
+                            .map(|reason| (a, reason))
+                    }
                     None => Err(invalid(
                         "status",
                         Problem::new(

@@ -13,15 +13,15 @@ use super::frames::{
 use super::wire::{self, Step, Wire};
 use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
+use crate::http::serve::ClientSlot;
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
 use crate::service::{history, monitored, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
-use crate::http::serve::ClientSlot;
 use axum::extract::State;
-use axum::Extension;
 use axum::response::Response;
+use axum::Extension;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 /// Frames a connection may send before `hello` (each answered `hello_first`).
