@@ -9,7 +9,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 cargo build --release -q
 dir=$(mktemp -d)
 port=18089
-VIGIE_DATA_DIR="$dir" VIGIE_LISTEN="127.0.0.1:$port" VIGIE_LOG=warn target/release/vigie serve >"$dir/out.log" 2>&1 &
+VIGIE_DATA_DIR="$dir" VIGIE_LISTEN="127.0.0.1:$port" VIGIE_LOG=warn VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0 target/release/vigie serve >"$dir/out.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done

@@ -7,8 +7,6 @@ use crate::http;
 use crate::service::{livechat, Core};
 
 pub use crate::service::first_start::{first_start, FirstStart};
-use axum::serve::ListenerExt;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -68,26 +66,18 @@ pub async fn launch(
     let draining = core.draining.clone();
     let store = core.store.clone();
     let audit_sweeper = crate::service::audit::spawn_sweeper(core.clone());
+    let limits = http::serve::Limits::from_settings(&core.settings);
     let router = http::router(http::AppState::new(core));
-    // Chat frames are small and often written back to back (ack, then messages): without
-    // TCP_NODELAY, Nagle's algorithm holds the second write until the client's delayed ACK
-    // (~40 ms).
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    // The shutdown future starts the draining: the accept loop stops, every socket is
+    // told to go.
+    tokio::spawn({
         let draining = draining.clone();
         async move {
             shutdown.await;
-            // Stop accepting (axum does once this resolves) and tell every socket to go.
             draining.start();
         }
-    })
-    .await?;
+    });
+    http::serve::serve(listener, router, limits, draining.clone(), DRAIN_LIMIT).await;
     // Graceful shutdown: the sockets close with 1012 (their clients reconnect, to another
     // node behind a load balancer); a message being handled finishes and is acknowledged
     // first (the loops end between frames), then what the writer holds is committed and

@@ -59,6 +59,14 @@ pub enum Event {
     LivechatChanged,
     /// Hints may have been lost: read whatever is new from the store.
     Resync,
+    /// A monitored conversation's links were revoked or replaced (on its conversation's
+    /// topic): a socket opened by a link re-reads whether its link still works.
+    LinksChanged,
+}
+
+/// The notification of `Event::LinksChanged` for conversation `id`, for every node.
+pub fn links_notification(conversation_id: i64) -> String {
+    format!("links:{conversation_id}")
 }
 
 /// The PostgreSQL notification channel.
@@ -111,6 +119,14 @@ impl Bus {
         Ok(tokio::spawn(async move {
             loop {
                 match listener.try_recv().await {
+                    Ok(Some(n)) if n.payload().starts_with("links:") => {
+                        match n.payload()["links:".len()..].parse::<i64>() {
+                            Ok(id) => bus.publish(Topic::Conversation(id), Event::LinksChanged),
+                            Err(_) => {
+                                tracing::warn!(payload = n.payload(), "unreadable notification")
+                            }
+                        }
+                    }
                     Ok(Some(n)) => match Topic::from_notification(n.payload()) {
                         Some((Topic::Livechat, _)) => {
                             bus.publish(Topic::Livechat, Event::LivechatChanged)

@@ -29,7 +29,12 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the server (API, pages, workers).
-    Serve,
+    Serve {
+        /// On the first start (empty database): the first admin's address (else
+        /// `admin@vigie.localhost`, the demo default). Also `VIGIE_ADMIN_EMAIL`.
+        #[arg(long)]
+        admin_email: Option<String>,
+    },
     /// Create or upgrade the database schema, then exit.
     Migrate,
     /// Operator accounts.
@@ -224,7 +229,13 @@ async fn core(settings: &Settings) -> anyhow::Result<Core> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Serve => serve(settings).await,
+        Command::Serve { admin_email } => {
+            let mut settings = settings;
+            if admin_email.is_some() {
+                settings.admin_email = admin_email;
+            }
+            serve(settings).await
+        }
         Command::Migrate => {
             init_tracing("warn");
             let store = open(&settings).await?;
@@ -582,6 +593,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Printed, never logged: the generated password must not end up in log files.
     if let Some((email, password)) = &first.admin {
         println!("\n  First start: an admin account was created.\n    email:    {email}\n    password: {password}\n  This password is shown only once.\n");
+        if first.admin_email_is_default {
+            println!("  This is the demo default address, easy to guess: for a real deployment start\n  with `vigie serve --admin-email you@your-helpdesk` (or VIGIE_ADMIN_EMAIL) on an\n  empty database, or change it in the admin pages.\n");
+        }
     }
     if first.demo_bot {
         println!("  The demo bot `demo` was created and deployed.");

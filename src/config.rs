@@ -6,9 +6,10 @@
 
 use std::{
     fmt,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
     sync::Arc,
+    time::Duration,
 };
 use vigie_bot::Embeddings;
 
@@ -37,6 +38,11 @@ struct RawSettings {
     metrics_listen: Option<String>,
     account_link_hours: Option<u32>,
     audit_retention_days: Option<u32>,
+    header_read_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
+    max_connections_per_address: Option<usize>,
+    trusted_proxies: Option<String>,
+    admin_email: Option<String>,
 }
 
 /// Validated settings.
@@ -76,7 +82,64 @@ pub struct Settings {
     pub account_link_hours: u32,
     /// How long audit-log entries are kept (400 days by default, at least 365).
     pub audit_retention_days: u32,
+    /// How long a client has to send a request's headers (and how long a kept-alive
+    /// connection may wait for its next request): past it the connection is closed.
+    pub header_read_timeout: Duration,
+    /// A connection that neither sends nor receives a byte for this long is closed
+    /// (WebSockets, once upgraded, have their own heartbeat instead).
+    pub idle_timeout: Duration,
+    /// Open connections (HTTP and WebSocket) one client address may hold; 0: no cap.
+    pub max_connections_per_address: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks):
+    /// behind them the client's address is the forwarded one.
+    pub trusted_proxies: Vec<IpBlock>,
+    /// The first admin's address, used once, on an empty database (`vigie serve
+    /// --admin-email`). None: `admin@vigie.localhost`, the demo default (guessable: the
+    /// start-up says so).
+    pub admin_email: Option<String>,
 }
+
+/// An address block (`10.0.0.0/8`, `::1/128`, or one address).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpBlock {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpBlock {
+    pub fn parse(text: &str) -> Option<IpBlock> {
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim().parse::<IpAddr>().ok()?, None),
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpBlock { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        let bits = |a: IpAddr| -> (u128, u32) {
+            match a {
+                IpAddr::V4(v) => (u32::from(v) as u128, 32),
+                IpAddr::V6(v) => (u128::from(v), 128),
+            }
+        };
+        let ((net, width), (host, host_width)) = (bits(self.addr), bits(ip));
+        if width != host_width {
+            return false;
+        }
+        let shift = width - self.prefix as u32;
+        shift >= width || (net >> shift) == (host >> shift)
+    }
+}
+
+/// Open connections one address may hold by default: far more than a browser's few
+/// tabs, far fewer than the file descriptors a process has.
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: usize = 256;
 
 /// Reads a standard model2vec directory: its `model.safetensors` and `tokenizer.json`,
 /// checked by the engine. Any problem names the setting.
@@ -261,7 +324,43 @@ impl Settings {
                 "between 365 days (a year) and 10950 days",
             ));
         }
+        let header_read_timeout = raw.header_read_timeout_seconds.unwrap_or(10);
+        if !(1..=3600).contains(&header_read_timeout) {
+            return Err(bad(
+                "VIGIE_HEADER_READ_TIMEOUT_SECONDS",
+                "between 1 and 3600 seconds",
+            ));
+        }
+        let idle_timeout = raw.idle_timeout_seconds.unwrap_or(60);
+        if !(1..=86400).contains(&idle_timeout) {
+            return Err(bad(
+                "VIGIE_IDLE_TIMEOUT_SECONDS",
+                "between 1 and 86400 seconds",
+            ));
+        }
+        let mut trusted_proxies = Vec::new();
+        for item in raw.trusted_proxies.as_deref().unwrap_or("").split(',') {
+            if item.trim().is_empty() {
+                continue;
+            }
+            trusted_proxies.push(IpBlock::parse(item).ok_or_else(|| {
+                bad(
+                    "VIGIE_TRUSTED_PROXIES",
+                    format!(
+                        "`{}` is not an address or a block such as 10.0.0.0/8",
+                        item.trim()
+                    ),
+                )
+            })?);
+        }
         Ok(Settings {
+            header_read_timeout: Duration::from_secs(header_read_timeout),
+            idle_timeout: Duration::from_secs(idle_timeout),
+            max_connections_per_address: raw
+                .max_connections_per_address
+                .unwrap_or(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+            trusted_proxies,
+            admin_email: raw.admin_email.filter(|e| !e.trim().is_empty()),
             metrics_listen,
             account_link_hours,
             audit_retention_days,
@@ -302,6 +401,11 @@ impl Settings {
             metrics_listen: None,
             account_link_hours: 72,
             audit_retention_days: 400,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            trusted_proxies: Vec::new(),
+            admin_email: None,
         }
     }
 
@@ -371,6 +475,32 @@ mod tests {
         .err()
         .unwrap();
         assert!(e.to_string().contains("VIGIE_PUBLIC_URL"), "{e}");
+    }
+
+    #[test]
+    fn proxy_blocks_and_connection_limits() {
+        let s = Settings::from_raw(RawSettings {
+            trusted_proxies: Some("10.0.0.0/8, 127.0.0.1,::1".into()),
+            max_connections_per_address: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.max_connections_per_address, 0);
+        let trusted = |ip: &str| {
+            s.trusted_proxies
+                .iter()
+                .any(|b| b.contains(ip.parse().unwrap()))
+        };
+        assert!(trusted("10.1.2.3") && trusted("127.0.0.1") && trusted("::1"));
+        assert!(trusted("::ffff:10.9.9.9"), "IPv4-mapped addresses are IPv4");
+        assert!(!trusted("11.0.0.1") && !trusted("127.0.0.2") && !trusted("::2"));
+        let e = Settings::from_raw(RawSettings {
+            trusted_proxies: Some("10.0.0.0/33".into()),
+            ..Default::default()
+        })
+        .err()
+        .unwrap();
+        assert!(e.to_string().contains("VIGIE_TRUSTED_PROXIES"), "{e}");
     }
 
     #[test]

@@ -6,7 +6,9 @@ closed_set! {
     pub enum MailStatus {
         /// Waiting for the worker.
         Queued = "queued",
-        /// Claimed by a worker (leased); operators see it as `Queued`.
+        /// Claimed by a worker (leased), in the middle of the SMTP exchange. Operators see
+        /// it: if the server stops now, the mail is sent again once the lease is over
+        /// (delivery is at least once, with the same Message-ID).
         Sending = "sending",
         /// The last attempt failed; another one is scheduled.
         Retrying = "retrying",
@@ -14,15 +16,5 @@ closed_set! {
         Sent = "sent",
         /// Given up after the last attempt.
         Failed = "failed",
-    }
-}
-
-impl MailStatus {
-    /// What operators are shown: a mail being sent is still queued to them.
-    pub fn shown(self) -> MailStatus {
-        match self {
-            MailStatus::Sending => MailStatus::Queued,
-            other => other,
-        }
     }
 }

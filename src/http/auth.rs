@@ -43,11 +43,17 @@ async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let email = body.email.trim().to_lowercase();
-    if limits.login_by_ip.check_key(&peer.ip()).is_err()
-        || limits.login_by_email.check_key(&email).is_err()
+    if let Err(wait) = limits
+        .login
+        .attempt(peer.ip(), &email, std::time::Instant::now())
     {
-        tracing::warn!(ip = %peer.ip(), "login rate limit hit");
-        return Err(ApiError::TooManyRequests);
+        tracing::warn!(ip = %peer.ip(), "login locked for this address and account");
+        return Err(ApiError::coded(
+            StatusCode::TOO_MANY_REQUESTS,
+            "login_locked",
+            "too many wrong passwords from this address for this account: try again later",
+        )
+        .param("seconds", wait.as_secs().max(1)));
     }
     let state = &limits.core;
     if body.password.len() > 1000 {
@@ -100,10 +106,12 @@ async fn login(
         }
     );
     let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).expect("cookie is ASCII"),
     );
+    limits.login.succeeded(peer.ip(), &email);
     tracing::info!(operator = operator.id.0, "logged in");
     Ok((
         headers,
@@ -131,15 +139,21 @@ async fn logout(
 /// Who is signed in: `{"operator": null}` (200) when nobody is, so that a page asks
 /// without an error in the browser's console before its login form; a wrong API token is
 /// still a 401.
-async fn me(who: Result<Authed, ApiError>) -> ApiResult<Json<serde_json::Value>> {
+async fn me(who: Result<Authed, ApiError>) -> ApiResult<Response> {
+    // The answer holds the CSRF token: no cache (shared or the browser's) may keep it.
+    let no_store = [(header::CACHE_CONTROL, "no-store")];
     match who {
-        Ok(Authed(rec)) => Ok(Json(
-            json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token}),
-        )),
+        Ok(Authed(rec)) => Ok((
+            no_store,
+            Json(
+                json!({"operator": OperatorView::new(&rec.operator), "csrf_token": rec.csrf_token}),
+            ),
+        )
+            .into_response()),
         Err(ApiError::Coded(StatusCode::UNAUTHORIZED, p))
             if matches!(p.code, "login_required" | "session_expired") =>
         {
-            Ok(Json(json!({"operator": null})))
+            Ok((no_store, Json(json!({"operator": null}))).into_response())
         }
         Err(e) => Err(e),
     }

@@ -49,7 +49,14 @@ struct ListQuery {
     /// the conversation on screen.
     #[serde(default)]
     lang: Option<String>,
+    /// Without `q`: the page after this id (a page's `next_cursor`).
+    #[serde(default)]
+    cursor: Option<String>,
 }
+
+/// Without `q`, the list comes in pages (`limit`, at most `MAX_PAGE`) in id order.
+const DEFAULT_PAGE: usize = 200;
+const MAX_PAGE: usize = 1000;
 
 async fn list(
     State(state): State<Core>,
@@ -59,20 +66,35 @@ async fn list(
 ) -> ApiResult<Json<Value>> {
     let Query(query) = query?;
     let bot = actions::bot(&state, &slug).await?;
-    let mut items = state.store.list_knowledge(bot.id).await?;
-    if let Some(l) = query.lang.as_deref().filter(|l| !l.is_empty()) {
-        let lang = vigie_bot::Lang::parse(l).ok_or_else(|| {
+    let lang = match query.lang.as_deref().filter(|l| !l.is_empty()) {
+        Some(l) => Some(vigie_bot::Lang::parse(l).ok_or_else(|| {
             ApiError::Invalid(vec![crate::domain::FieldError::of(
                 "lang",
                 crate::domain::Problem::bad_lang(l),
             )])
-        })?;
-        items.retain(|k| k.lang == lang);
-    }
+        })?),
+        None => None,
+    };
     let q = query.q.as_deref().map(str::trim).unwrap_or("");
     if q.is_empty() {
+        // A page at a time: a bot of 100,000 items is not read whole for each listing.
+        let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let cursor = query.cursor.as_deref().filter(|c| !c.is_empty());
+        let (items, total) = state
+            .store
+            .knowledge_page(bot.id, lang, cursor, limit as i64)
+            .await?;
+        let next_cursor = (items.len() == limit)
+            .then(|| items.last().map(|k| k.id.clone()))
+            .flatten();
         let list: Vec<Value> = items.iter().map(item_json).collect();
-        return Ok(Json(json!({"knowledge": list, "total": items.len()})));
+        return Ok(Json(
+            json!({"knowledge": list, "total": total, "next_cursor": next_cursor}),
+        ));
+    }
+    let mut items = state.store.list_knowledge(bot.id).await?;
+    if let Some(lang) = lang {
+        items.retain(|k| k.lang == lang);
     }
     if q.chars().count() > actions::MAX_QUESTION_CHARS {
         return Err(ApiError::Invalid(vec![crate::domain::FieldError::of(
@@ -181,8 +203,19 @@ async fn import(
     Path(slug): Path<String>,
     query: Result<Query<FormatQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<Value>> {
+    // Above the limit: the JSON error every API answer is, not axum's plain text.
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "the file is larger than {} MB",
+                MAX_IMPORT_BYTES / (1024 * 1024)
+            ))
+        } else {
+            ApiError::coded(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
+        }
+    })?;
     let Query(query) = query?;
     let format = match query.format.as_deref() {
         Some(f) => FileFormat::parse(f)?,

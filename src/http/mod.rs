@@ -15,11 +15,13 @@ pub mod extract;
 mod health;
 mod knowledge;
 mod livechat_settings;
+mod lockout;
 pub mod metrics;
 mod monitored;
 mod openapi;
 mod pages;
 mod people;
+pub mod serve;
 mod state;
 mod statuses;
 pub mod views;
@@ -31,6 +33,14 @@ use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
 
 pub use extract::{ApiJson, Authed, SESSION_COOKIE};
 pub use state::AppState;
+
+async fn nosniff(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -54,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { error::ApiError::coded(StatusCode::NOT_FOUND, "no_route", "no such route") })
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+        // JSON (and every other answer) is never sniffed into something else.
+        .layer(axum::middleware::map_response(nosniff))
         .layer(CatchPanicLayer::new())
         // Spans name the path only: a query may hold a secret (a monitored conversation's
         // `vigie_mc` link token), and secrets never reach the logs.

@@ -124,10 +124,12 @@ async fn list(
     };
     let mail = match q.mail.as_deref() {
         None | Some("") => None,
-        Some(s) => Some(
-            MailStatus::parse(s)
-                .ok_or_else(|| bad("mail", "mail is one of queued, retrying, sent, failed"))?,
-        ),
+        Some(s) => Some(MailStatus::parse(s).ok_or_else(|| {
+            bad(
+                "mail",
+                "mail is one of queued, sending, retrying, sent, failed",
+            )
+        })?),
     };
     let text =
         q.q.as_deref()

@@ -12,8 +12,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub core: Core,
-    pub login_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    pub login_by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Wrong passwords per (address, account), with backoff (`lockout`).
+    pub login: Arc<super::lockout::LoginLockout>,
     /// Forgotten-password requests, per client and per address.
     pub forgot_by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub forgot_by_email: Arc<DefaultKeyedRateLimiter<String>>,
@@ -25,10 +25,12 @@ impl AppState {
     pub fn new(core: Core) -> AppState {
         let per_minute =
             NonZeroU32::new(core.settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        let login = Arc::new(super::lockout::LoginLockout::new(
+            core.settings.login_attempts_per_minute,
+        ));
         AppState {
             core,
-            login_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
-            login_by_email: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            login,
             forgot_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             // A few mails an hour to one address at most, whoever asks.
             forgot_by_email: Arc::new(RateLimiter::keyed(

@@ -185,6 +185,8 @@ pub async fn import_knowledge(
     format: FileFormat,
     text: &str,
 ) -> Result<ImportSummary, ActionError> {
+    // Editors on Windows save UTF-8 with a byte order mark: it is not part of the data.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let parsed = match format {
         FileFormat::Json => knowledge_file::parse_json(text),
         FileFormat::Csv => knowledge_file::parse_csv(text),

@@ -367,6 +367,10 @@ pub struct Session {
     pub visitor_token: Option<String>,
     /// Opened by a monitored conversation's link: the name of the operator who created it.
     pub monitored_by: Option<Option<String>>,
+    /// Opened by a monitored conversation's link: that link (id, expiry in ms), which the
+    /// socket follows (`monitored::link_still_works`) and closes with once it is revoked
+    /// or expired.
+    pub link: Option<(i64, i64)>,
 }
 
 /// Why a `hello` opens no session.
@@ -455,6 +459,7 @@ pub async fn open_session(
         served,
         visitor_token,
         monitored_by: None,
+        link: None,
     }))
 }
 
@@ -480,6 +485,7 @@ async fn open_monitored(
         conversation,
         served,
         visitor_token: None,
+        link: Some((link.id, link.expires_at)),
         monitored_by: Some(link.creator_name),
     }))
 }

@@ -6,10 +6,15 @@ use crate::domain::chatbox_config::Module;
 /// The demo knowledge base shipped in the binary and seeded on first start.
 pub const DEMO_KNOWLEDGE: &str = include_str!("../../data/demo/knowledge.json");
 
+/// The first admin's address when none is chosen (`--admin-email`, `VIGIE_ADMIN_EMAIL`).
+pub const DEMO_ADMIN_EMAIL: &str = "admin@vigie.localhost";
+
 /// What the first start created, for the caller to show once.
 #[derive(Debug, Default)]
 pub struct FirstStart {
     pub admin: Option<(String, String)>,
+    /// The admin got the demo default address (`DEMO_ADMIN_EMAIL`): anyone can guess it.
+    pub admin_email_is_default: bool,
     pub demo_bot: bool,
 }
 
@@ -23,7 +28,13 @@ pub async fn first_start(core: &Core) -> anyhow::Result<FirstStart> {
     let mut done = FirstStart::default();
     if store.count_operators().await? == 0 {
         let password = crate::auth::generate_password();
-        let email = "admin@vigie.localhost";
+        let email = core
+            .settings
+            .admin_email
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or(DEMO_ADMIN_EMAIL);
+        done.admin_email_is_default = email == DEMO_ADMIN_EMAIL;
         actions::add_operator(core, email, "Admin", "admin", password.clone())
             .await
             .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;

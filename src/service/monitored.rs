@@ -9,6 +9,7 @@ use super::chat::{self, already_stored, store_and_publish};
 use super::livechat::{self, event, text};
 use super::{invalid, ActionError, Core, OrNotFound, Refusal};
 use crate::auth::{new_token, token_hash};
+use crate::bus::{Event, Topic};
 use crate::domain::chatbox_config::Module;
 use crate::domain::conversation::{ConversationKind, SystemEvent};
 use crate::domain::now_ms;
@@ -397,7 +398,7 @@ pub async fn resend(
     email: Option<&str>,
 ) -> Result<Created, ActionError> {
     let (conv, item) = find(core, public_id).await?;
-    must_act(operator, &item)?;
+    must_manage_links(operator, &item)?;
     let email = Email::parse(email.unwrap_or("")).map_err(|m| invalid("email", m))?;
     let (served, prefix, days, templates) = configured(core, item.bot_id, &item.bot).await?;
     let p = prepare(
@@ -414,6 +415,7 @@ pub async fn resend(
     core.store
         .resend_monitored(item.id, email.as_str(), p.link_to(email.as_str(), &domain))
         .await?;
+    links_changed(core, conv.id).await;
     core.mailer.wake();
     livechat::changed(core);
     let item = core.store.monitored_by_conversation(conv.id).await?;
@@ -432,10 +434,40 @@ pub async fn revoke(
     public_id: &str,
 ) -> Result<MonitoredItem, ActionError> {
     let (conv, item) = find(core, public_id).await?;
-    must_act(operator, &item)?;
+    must_manage_links(operator, &item)?;
     core.store.revoke_monitored_links(item.id).await?;
+    links_changed(core, conv.id).await;
     livechat::changed(core);
     Ok(core.store.monitored_by_conversation(conv.id).await?)
+}
+
+/// Tells the sockets of this conversation, on every node, that its links changed: those
+/// opened by a link that no longer works say so to their visitor and close.
+async fn links_changed(core: &Core, conversation_id: i64) {
+    core.bus
+        .publish(Topic::Conversation(conversation_id), Event::LinksChanged);
+    if let Err(e) = core.store.notify_links_changed(conversation_id).await {
+        tracing::warn!(error = %e, "could not tell the other nodes of a revoked link");
+    }
+}
+
+/// Whether the link a socket was opened with still works: `None`, or why not.
+pub async fn link_still_works(
+    core: &Core,
+    link_id: i64,
+) -> Result<Option<LinkProblem>, ActionError> {
+    let (expires_at, revoked_at) = match core.store.link_state(link_id).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound) => return Ok(Some(LinkProblem::Revoked)),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(if revoked_at.is_some() {
+        Some(LinkProblem::Revoked)
+    } else if expires_at <= now_ms() {
+        Some(LinkProblem::Expired)
+    } else {
+        None
+    })
 }
 
 /// The list operators see, most recent first.
@@ -688,6 +720,24 @@ pub fn must_act(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionE
             Problem::new(
                 "monitored_not_yours",
                 "only its creator, an admin or the operator it was handed over to may act on this monitored conversation",
+            ),
+        ))
+    }
+}
+
+/// Who may resend or revoke a monitored conversation's link: its creator, an admin or a
+/// supervisor. Not the operator it was handed over to: the link is the visitor's
+/// credential, and sending it to another address would let its holder post as the
+/// visitor.
+pub fn must_manage_links(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionError> {
+    if operator.role.supervises() || item.creator.as_ref().is_some_and(|c| c.id == operator.id) {
+        Ok(())
+    } else {
+        Err(ActionError::refused(
+            Refusal::Forbidden,
+            Problem::new(
+                "monitored_links_not_yours",
+                "only its creator, an admin or a supervisor may resend or revoke this monitored conversation's link",
             ),
         ))
     }

@@ -55,6 +55,37 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// One page of a bot's items in id order: those after `after` (a page's last id),
+    /// of `lang` if given; and how many there are in all (with `lang`).
+    pub async fn knowledge_page(
+        &self,
+        bot_id: i64,
+        lang: Option<Lang>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<(Vec<KnowledgeItem>, i64)> {
+        let lang = lang.map(|l| l.as_str().to_string());
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM knowledge WHERE bot_id = $1 AND ($2 IS NULL OR lang = $2) \
+             AND ($3 IS NULL OR ext_id > $3) ORDER BY ext_id LIMIT $4"
+        ))
+        .bind(bot_id)
+        .bind(lang.clone())
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM knowledge WHERE bot_id = $1 AND ($2 IS NULL OR lang = $2)",
+        )
+        .bind(bot_id)
+        .bind(lang)
+        .fetch_one(&self.reader)
+        .await?;
+        Ok((items, total))
+    }
+
     /// Every item's id and language (to check translation links).
     pub async fn knowledge_langs(&self, bot_id: i64) -> Result<HashMap<String, Lang>> {
         let rows = sqlx::query("SELECT ext_id, lang FROM knowledge WHERE bot_id = $1")

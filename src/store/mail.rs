@@ -48,7 +48,7 @@ pub(crate) fn mail_report_from_row(row: &AnyRow, prefix: &str) -> Result<Option<
         return Ok(None);
     }
     Ok(Some(MailReport {
-        status: closed(row, &col, MailStatus::parse)?.shown(),
+        status: closed(row, &col, MailStatus::parse)?,
         attempts: row.try_get(format!("{prefix}attempts").as_str())?,
         error: row.try_get(format!("{prefix}last_error").as_str())?,
         sent_at: row.try_get(format!("{prefix}sent_at").as_str())?,

@@ -248,6 +248,18 @@ impl Store {
         Ok(())
     }
 
+    /// PostgreSQL: tells every node's bus that a monitored conversation's links changed.
+    pub async fn notify_links_changed(&self, conversation_id: i64) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::bus::PG_CHANNEL)
+                .bind(crate::bus::links_notification(conversation_id))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.reader).await.is_ok()

@@ -400,6 +400,17 @@ impl Store {
         })
     }
 
+    /// A link's expiry and revocation (`expires_at`, `revoked_at`), read again by the
+    /// sockets it opened when the conversation's links change.
+    pub async fn link_state(&self, link_id: i64) -> Result<(i64, Option<i64>)> {
+        let r = sqlx::query("SELECT expires_at, revoked_at FROM monitored_links WHERE id = $1")
+            .bind(link_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((r.try_get("expires_at")?, r.try_get("revoked_at")?))
+    }
+
     /// Records a visitor's attempt with an expired or revoked link (the latest one).
     pub async fn dead_link_tried(&self, monitored_id: i64, reason: &str) -> Result<()> {
         sqlx::query(

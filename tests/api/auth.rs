@@ -91,29 +91,41 @@ async fn wrong_credentials_get_one_generic_error(app: &TestApp) {
     assert!(me["operator"].is_null(), "{me}");
 }
 
+/// Wrong passwords lock (address, account), not the account: exactly the limit (10) is
+/// admitted from one address, then that address is refused for that account, even with
+/// the right password, while the same account from another address and another account
+/// from this one still log in.
 async fn login_is_rate_limited(app: &TestApp) {
-    let s = app.anonymous();
-    for _ in 0..10 {
-        expect(
-            s.post(
-                "/api/v1/auth/login",
-                &json!({"email": "x@example.com", "password": "guess guess"}),
-            )
-            .await,
-            401,
-        )
-        .await;
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let login = |client: &reqwest::Client, email: &str, password: &str| {
+        client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    let attacker = from([127, 0, 0, 1]);
+    for i in 0..10 {
+        let r = login(&attacker, ADMIN_EMAIL, "guess guess").await.unwrap();
+        assert_eq!(r.status(), 401, "attempt {i} is checked");
     }
-    let body = expect(
-        s.post(
-            "/api/v1/auth/login",
-            &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
-        )
-        .await,
-        429,
-    )
-    .await;
-    assert_eq!(body["error"], "too_many_requests");
+    let r = login(&attacker, ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
+    let body = expect(r, 429).await;
+    assert_eq!(body["error"], "login_locked", "{body}");
+    assert!(body["params"]["seconds"].as_u64().unwrap() >= 50, "{body}");
+    // The admin, from their own address, is not kept out.
+    let admin = from([127, 0, 0, 2]);
+    let r = login(&admin, ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 200);
+    // Nor is another account from the attacker's address.
+    let r = login(&attacker, OPERATOR_EMAIL, OPERATOR_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 }
 
 async fn writes_need_the_csrf_token(app: &TestApp) {

@@ -502,6 +502,23 @@ impl Visitor {
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }
+
+    /// Reads until the server closes the socket; the frames seen before, and the close
+    /// code (None: closed without a close frame).
+    pub async fn until_closed(&mut self) -> (Vec<Value>, Option<u16>) {
+        let mut seen = Vec::new();
+        loop {
+            let f = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("the socket closes within 10 s");
+            match f {
+                Some(Ok(Message::Text(t))) => seen.push(serde_json::from_str(&t).unwrap()),
+                Some(Ok(Message::Close(c))) => return (seen, c.map(|c| u16::from(c.code))),
+                None | Some(Err(_)) => return (seen, None),
+                _ => {}
+            }
+        }
+    }
 }
 
 pub struct Console {

@@ -10,6 +10,7 @@ mod config;
 mod errors;
 mod group_commit;
 mod history;
+mod hygiene;
 mod knowledge;
 mod livechat;
 mod mail_sink;

@@ -668,7 +668,7 @@ async fn only_the_creator_an_admin_or_the_holder_may_act(app: &TestApp) {
         403,
     )
     .await;
-    assert_eq!(e["error"], "monitored_not_yours");
+    assert_eq!(e["error"], "monitored_links_not_yours");
     expect(
         bob.post(
             &format!("/api/v1/monitored-conversations/{conv}/resend"),

@@ -217,6 +217,27 @@ async function renderKnowledge(slug, q) {
   h("div.actions", h("button", { type: "submit" }, t("importButton"))),
   importMsg) : null;
 
+  // Without a search, the list comes a page at a time (`next_cursor`): "Show more".
+  const row = (k) => h("tr",
+    h("td", h("code", k.id)),
+    h("td", h("a", { href: `#/bots/${s}/knowledge/${encodeURIComponent(k.id)}` }, k.title)),
+    h("td", k.lang),
+    h("td", (k.tags || []).map((tag) => h("span.badge", tag))),
+    h("td", k.published ? t("published") : h("span.badge.no", t("draft"))));
+  const tbody = h("tbody", data.knowledge.map(row));
+  const more = h("div.actions");
+  const offerMore = (cursor) => {
+    more.replaceChildren();
+    if (!cursor || q) return;
+    more.append(h("button#kn-more", { type: "button", onclick: async () => {
+      try {
+        const page = await api("GET", `/bots/${s}/knowledge?cursor=${encodeURIComponent(cursor)}`);
+        tbody.append(...page.knowledge.map(row));
+        offerMore(page.next_cursor);
+      } catch (err) { more.replaceChildren(errorBox(err)); }
+    } }, t("showMore")));
+  };
+  offerMore(data.next_cursor);
   show(t("knowledge"),
     botTabs(bot, "knowledge"),
     h("h1", t("knowledge")),
@@ -233,13 +254,8 @@ async function renderKnowledge(slug, q) {
     h("p.status", { role: "status" }, t("count", data.total)),
     h("table",
       h("thead", h("tr", h("th", t("id")), h("th", t("titleField")), h("th", t("language")), h("th", t("tags")), h("th", t("state")))),
-      h("tbody", data.knowledge.map((k) => h("tr",
-        h("td", h("code", k.id)),
-        h("td", h("a", { href: `#/bots/${s}/knowledge/${encodeURIComponent(k.id)}` }, k.title)),
-        h("td", k.lang),
-        h("td", (k.tags || []).map((tag) => h("span.badge", tag))),
-        h("td", k.published ? t("published") : h("span.badge.no", t("draft"))),
-      )))),
+      tbody),
+    more,
     importForm);
 }
 

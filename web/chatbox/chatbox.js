@@ -590,6 +590,12 @@ function onFrame(f) {
     case 'transcript_sent':
       transcriptOffer.sent(f, conversation);
       break;
+    case 'link_revoked':
+    case 'link_expired':
+      // The link this page was opened with stopped working (a newer one was sent, or it
+      // was revoked, or it expired): the server closes the socket, no reconnection.
+      if (monitoredCode) showLinkError(f.type);
+      break;
     case 'error':
       if (transcriptOffer.refused(f)) break;
       if (offlineForm.refused(f)) break;

@@ -79,6 +79,7 @@ export function mailStatus(mail) {
   if (st === "sent") return t("mailSent", mail.sent_at ? when(mail.sent_at) : "");
   if (st === "retrying") return t("mailRetrying", mail.attempts || 0, mail.error || "");
   if (st === "failed") return t("mailFailed", mail.error || "");
+  if (st === "sending") return t("mailSending");
   return t("mailQueued");
 }
 export function stateText(item) {

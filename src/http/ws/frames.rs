@@ -228,6 +228,16 @@ pub enum Outbound<'a> {
         client_id: Option<&'a str>,
     },
     Pong,
+    /// Visitor side, opened by a monitored conversation's link: the link was revoked or
+    /// replaced by a newer one; the socket closes (4403).
+    LinkRevoked {
+        message: &'a str,
+    },
+    /// Visitor side, opened by a monitored conversation's link: the link expired; the
+    /// socket closes (4410).
+    LinkExpired {
+        message: &'a str,
+    },
     /// Visitor side: the transcript asked with `client_id` is queued for `email`.
     TranscriptSent {
         client_id: &'a str,

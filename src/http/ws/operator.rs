@@ -16,6 +16,7 @@ use crate::domain::conversation::{check_client_id, Author};
 use crate::domain::operator::Availability;
 use crate::domain::{OperatorId, Problem};
 use crate::http::extract::Authed;
+use crate::http::serve::ClientSlot;
 use crate::http::views::{MonitoredView, OperatorView, QueuedView};
 use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
 use crate::store::{Appended, Conversation, Credential, Operator};
@@ -23,6 +24,7 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
@@ -42,20 +44,29 @@ fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
         .get("host")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    origin == public_url || origin.split_once("://").map(|(_, h)| h) == Some(host)
+    // The Host header alone would let `http://vigie.example` ride on a cookie meant for
+    // `https://vigie.example`: the scheme must be Vigie's own too.
+    let scheme = public_url.split_once("://").map(|(s, _)| s);
+    origin == public_url
+        || origin
+            .split_once("://")
+            .is_some_and(|(s, h)| Some(s) == scheme && h == host)
 }
 
 pub(super) async fn upgrade(
     ws: WebSocketUpgrade,
     State(core): State<Core>,
     headers: HeaderMap,
+    slot: Option<Extension<ClientSlot>>,
     Authed(rec): Authed,
 ) -> Response {
     if !same_origin(&headers, core.public_url()) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
     let draining = core.draining.clone();
-    wire::configure(ws).on_upgrade(move |socket| {
+    wire::configure(ws).on_upgrade(move |socket| async move {
+        // Counted against the client's address for as long as the socket is open.
+        let _slot = slot;
         let (tx, rx) = mpsc::channel(256);
         conn::run(
             socket,
@@ -73,6 +84,7 @@ pub(super) async fn upgrade(
             draining,
             "operator",
         )
+        .await
     })
 }
 

@@ -10,9 +10,10 @@ use super::conn::{self, Cursor, Endpoint};
 use super::frames::{
     Hello, MonitoredWelcome, Outbound, Refusal, VisitorFrame, Welcome, PROTOCOL_VERSION,
 };
-use super::wire::{self, Closed, Step, Wire};
+use super::wire::{self, Step, Wire};
 use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
+use crate::http::serve::ClientSlot;
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
 use crate::service::{history, monitored, offline, ActionError, Core};
@@ -20,14 +21,21 @@ use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::response::Response;
+use axum::Extension;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 /// Frames a connection may send before `hello` (each answered `hello_first`).
 const MAX_BEFORE_HELLO: u32 = 5;
 
-pub(super) async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+pub(super) async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    slot: Option<Extension<ClientSlot>>,
+) -> Response {
     let draining = state.core.draining.clone();
-    wire::configure(ws).on_upgrade(move |socket| {
+    wire::configure(ws).on_upgrade(move |socket| async move {
+        // Counted against the client's address for as long as the socket is open.
+        let _slot = slot;
         conn::run(
             socket,
             Visitor {
@@ -38,6 +46,7 @@ pub(super) async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>)
             draining,
             "visitor",
         )
+        .await
     })
 }
 
@@ -53,14 +62,28 @@ struct Visitor {
     before_hello: u32,
 }
 
+/// What a visitor's connection follows: its conversation's bus events and, opened by a
+/// monitored conversation's link, the moment that link expires.
+enum Followed {
+    Bus(Result<Event, RecvError>),
+    LinkExpiry,
+}
+
 impl Endpoint for Visitor {
     type Inbound = VisitorFrame;
-    type Event = Result<Event, RecvError>;
+    type Event = Followed;
 
-    async fn next_event(&mut self) -> Self::Event {
-        match &mut self.session {
-            Some(s) => s.events.recv().await,
-            None => std::future::pending().await,
+    async fn next_event(&mut self) -> Followed {
+        let Some(s) = &mut self.session else {
+            return std::future::pending().await;
+        };
+        let Some((_, expires_at)) = s.open.link else {
+            return Followed::Bus(s.events.recv().await);
+        };
+        let left = (expires_at - crate::domain::now_ms()).max(0) as u64;
+        tokio::select! {
+            event = s.events.recv() => Followed::Bus(event),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(left)) => Followed::LinkExpiry,
         }
     }
 
@@ -79,7 +102,7 @@ impl Endpoint for Visitor {
         let Some(session) = &self.session else {
             self.before_hello += 1;
             if self.before_hello > MAX_BEFORE_HELLO {
-                return Err(Closed);
+                return wire.close(1008, "hello expected").await;
             }
             return wire.refuse(Refusal::hello_first(), client_id).await;
         };
@@ -178,7 +201,18 @@ impl Endpoint for Visitor {
         step
     }
 
-    async fn on_event(&mut self, wire: &mut Wire, event: Self::Event) -> Step {
+    async fn on_event(&mut self, wire: &mut Wire, event: Followed) -> Step {
+        let event = match event {
+            Followed::LinkExpiry => return self.check_link(wire).await,
+            Followed::Bus(e) => e,
+        };
+        // A revoked link (or a lost hint that may have been one): still valid?
+        if matches!(
+            event,
+            Ok(Event::LinksChanged | Event::Resync) | Err(RecvError::Lagged(_))
+        ) {
+            self.check_link(wire).await?;
+        }
         let core = &self.state.core;
         let Some(s) = self.session.as_mut() else {
             return Ok(());
@@ -200,7 +234,7 @@ impl Endpoint for Visitor {
             Ok(Event::Stored { seq }) if seq <= s.cursor.last_sent => Ok(()),
             Ok(Event::Stored { .. } | Event::Resync | Event::LivechatChanged)
             | Err(RecvError::Lagged(_)) => s.cursor.replay(wire, core).await,
-            Err(RecvError::Closed) => Ok(()),
+            Ok(Event::LinksChanged) | Err(RecvError::Closed) => Ok(()),
         }
     }
 
@@ -251,6 +285,34 @@ impl Visitor {
             drop(s);
             self.core().bus.release(topic);
         }
+    }
+
+    /// A session opened by a monitored conversation's link whose link was revoked (or
+    /// replaced by a newer one) or expired: the visitor is told (`link_revoked`,
+    /// `link_expired`) and the socket closed (4403, 4410); it no longer receives or
+    /// posts anything. Sessions without a link, or with a link still valid, go on.
+    async fn check_link(&mut self, wire: &mut Wire) -> Step {
+        let Some((link_id, _)) = self.session.as_ref().and_then(|s| s.open.link) else {
+            return Ok(());
+        };
+        let problem = match monitored::link_still_works(self.core(), link_id).await {
+            Ok(None) => return Ok(()),
+            Ok(Some(p)) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check a monitored link");
+                return Ok(());
+            }
+        };
+        let message = problem.message();
+        let (frame, code, reason) = match problem {
+            monitored::LinkProblem::Expired => {
+                (Outbound::LinkExpired { message }, 4410, "link expired")
+            }
+            _ => (Outbound::LinkRevoked { message }, 4403, "link revoked"),
+        };
+        self.leave();
+        wire.send(&frame).await?;
+        wire.close(code, reason).await
     }
 
     /// Opens the session (`service::chat::open_session`), then welcome, replay, live.
@@ -337,9 +399,18 @@ async fn refuse_opening(wire: &mut Wire, refused: chat::Refusal) -> Step {
         ),
         chat::Refusal::Link(problem) => (Refusal::new(problem.code(), problem.message()), true),
     };
+    let code = refusal.code;
     let sent = wire.refuse(refusal, None).await;
     if close {
-        Err(Closed)
+        sent?;
+        // 1008 (policy violation): the chatbox does not retry at once.
+        let reason = match code {
+            "unknown_bot" => "unknown bot",
+            "bot_archived" => "bot archived",
+            "not_deployed" => "not deployed",
+            _ => "link refused",
+        };
+        wire.close(1008, reason).await
     } else {
         sent
     }

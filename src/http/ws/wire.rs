@@ -58,14 +58,25 @@ impl Wire {
         }
     }
 
-    /// The next frame from the peer; `None` once it is gone.
+    /// The next frame from the peer; `None` once it is gone. A frame above `HARD_LIMIT`
+    /// ends the connection with close code 1009 (message too big).
     pub async fn recv(&mut self) -> Option<WsMessage> {
         match self.socket.recv().await {
             Some(Ok(frame)) => {
                 self.last_heard = Instant::now();
                 Some(frame)
             }
-            _ => None,
+            Some(Err(e)) => {
+                let too_big = e
+                    .into_inner()
+                    .downcast_ref::<tungstenite::Error>()
+                    .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)));
+                if too_big {
+                    let _ = self.close(1009, "frame too large").await;
+                }
+                None
+            }
+            None => None,
         }
     }
 

@@ -25,7 +25,7 @@ export function buildFilters(s) {
     select("mc-f-who", t("mcFilterWho"), "who", [["all", t("mcFilterAll")], ["mine", t("mcFilterMine")]]),
     select("mc-f-state", t("mcFilterState"), "state", [["", t("mcFilterAny")], ["bot", t("stateBot")], ["queued", t("stateQueued")],
       ["live", t("stLive")], ["revoked", t("mcFilterRevoked")]]),
-    select("mc-f-mail", t("mcFilterMail"), "mail", [["", t("mcFilterAny")], ["queued", t("mailStQueued")], ["sent", t("mailStSent")],
+    select("mc-f-mail", t("mcFilterMail"), "mail", [["", t("mcFilterAny")], ["queued", t("mailStQueued")], ["sending", t("mailStSending")], ["sent", t("mailStSent")],
       ["retrying", t("mailStRetrying")], ["failed", t("mailStFailed")]]),
     h("div.mc-filter.mc-filter-text", h("label", { for: "mc-f-text" }, t("mcFilterText")),
       h("input", { type: "search", id: "mc-f-text", value: f.text, placeholder: t("mcFilterTextHint"), autocomplete: "off",
