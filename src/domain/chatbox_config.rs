@@ -76,6 +76,12 @@ pub const CORE_RESOURCES: &[ResourceDef] = &[
     r("launcher_label", "Ouvrir l'assistant", "Open the assistant"),
     r("close_label", "Fermer", "Close"),
     r("new_message_label", "Nouveau message", "New message"),
+    // Blocking abuse (issue 13, item 8): what a blocked visitor reads instead of the input.
+    r(
+        "visitor_blocked",
+        "Vous ne pouvez plus écrire dans cette conversation pour le moment. Merci de votre compréhension.",
+        "You can no longer write in this conversation for now. Thank you for your understanding.",
+    ),
     // Small talk (issue 16): the bot's answer to each kind of global sentence.
     r(
         "small_talk_greeting",

@@ -19,4 +19,5 @@ mod people;
 mod statuses;
 mod store;
 mod understanding;
+mod workspace;
 mod ws;

@@ -25,6 +25,7 @@ const T = {
     kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitorée" },
     states: { bot: "Avec le bot", queued: "En attente", live: "Avec un opérateur", closed: "Terminée" },
     authors: { visitor: "Visiteur", bot: "Bot", operator: "Opérateur", system: "Système" },
+    note: "Note privée",
     back: "Retour aux résultats",
     open: "Ouvrir",
     transcript: "Transcription", readOnly: "Lecture seule",
@@ -60,6 +61,7 @@ const T = {
     kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitored" },
     states: { bot: "With the bot", queued: "Waiting", live: "With an operator", closed: "Ended" },
     authors: { visitor: "Visitor", bot: "Bot", operator: "Operator", system: "System" },
+    note: "Private note",
     back: "Back to the results",
     open: "Open",
     transcript: "Transcript", readOnly: "Read-only",
@@ -240,8 +242,9 @@ export function mountHistory(root, { api, lang }) {
       if (m.html) body.push(h("div.hist-answer", new DOMParser().parseFromString(m.html, "text/html").body.textContent.trim()));
     }
     if (m.suggestions && m.suggestions.length) body.push(h("div.hist-sugg", `${t("suggestions")} : `, m.suggestions.map((s) => s.title).join(" | ")));
-    return h(`li.hist-msg.hist-${m.author}`, { "data-seq": m.seq },
-      h("div.hist-meta", h("strong", who), " · ", when(m.at || m.created_at)),
+    const note = m.kind === "note";
+    return h(`li.hist-msg.hist-${note ? "note" : m.author}`, { "data-seq": m.seq, "data-kind": m.kind || null },
+      h("div.hist-meta", note ? h("span.badge.hist-note-badge", t("note")) : null, note ? " " : null, h("strong", who), " · ", when(m.at || m.created_at)),
       body);
   }
 
