@@ -72,7 +72,7 @@ test('canned answers, private notes and blocking, in French', async () => {
   await waitFor(async () => (await shownMessages(v)).some((m) => /rejoint/.test(m.text)), { what: 'the operator joined' });
   const conv = await v.evaluate(() => window.vigieChatbox.state.conversation);
   await waitFor(() => op.evaluate((c) => window.vigieConsole.state.tabs.some((t) => t.id === c && t.held), conv), { what: 'the tab held' });
-  const me = await op.evaluate(() => window.vigieConsole.state.me.operator.name);
+  const me = await op.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()).operator.name);
   const title = (await op.locator('#pane-title').textContent()).trim();
 
   // Item 1: Alt+R opens the list at "/", "vp" filters, ↓/↑ move, Entrée inserts.
@@ -85,8 +85,13 @@ test('canned answers, private notes and blocking, in French', async () => {
   await op.keyboard.press('Backspace');
   await op.keyboard.press('Backspace');
   await waitFor(async () => (await op.locator('#canned-list li[role="option"]').count()) === 2, { what: 'both again' });
+  // Sorted by shortcut: /merci first (highlighted), ↓ /vpn, ↓ back to /merci, ↑ /vpn.
+  await op.locator('#canned-list li[data-shortcut="/merci"][aria-selected="true"]').waitFor();
   await op.keyboard.press('ArrowDown');
+  await op.locator('#canned-list li[data-shortcut="/vpn"][aria-selected="true"]').waitFor();
   await op.keyboard.press('ArrowDown');
+  await op.locator('#canned-list li[data-shortcut="/merci"][aria-selected="true"]').waitFor();
+  await op.keyboard.press('ArrowUp');
   await op.locator('#canned-list li[data-shortcut="/vpn"][aria-selected="true"]').waitFor();
   await shot(op, 'console-fr-canned-list.png');
   await op.keyboard.press('Enter');
