@@ -108,7 +108,10 @@ impl CannedDoc {
         if body.is_empty() {
             errors.push(FieldError::of("body", Problem::required("a text")));
         } else if body.chars().count() > MAX_BODY {
-            errors.push(FieldError::of("body", Problem::too_long("the text", MAX_BODY)));
+            errors.push(FieldError::of(
+                "body",
+                Problem::too_long("the text", MAX_BODY),
+            ));
         }
         if let Some(name) = unknown_variables(body).first() {
             errors.push(FieldError::of(
@@ -166,7 +169,10 @@ mod tests {
         assert!(d.validate().is_ok());
         d.body = "Bonjour {prenom}".into();
         let e = d.validate().unwrap_err();
-        assert_eq!((e[0].field.as_str(), e[0].code), ("body", "canned_variable_unknown"));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code),
+            ("body", "canned_variable_unknown")
+        );
         d.body = "Un JSON {\"a\": 1} passe".into();
         assert!(d.validate().is_ok());
     }

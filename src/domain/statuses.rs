@@ -42,8 +42,7 @@ pub fn check_away_reasons(field: &str, reasons: &[String]) -> Result<(), FieldEr
         if !seen.insert(t.to_lowercase()) {
             return Err(FieldError::of(
                 field,
-                Problem::new("duplicate_value", format!("`{t}` is listed twice"))
-                    .param("value", t),
+                Problem::new("duplicate_value", format!("`{t}` is listed twice")).param("value", t),
             ));
         }
     }
@@ -155,7 +154,10 @@ mod tests {
     #[test]
     fn the_reason_list_is_checked() {
         assert!(check_away_reasons("r", &default_away_reasons()).is_ok());
-        assert_eq!(check_away_reasons("r", &[]).unwrap_err().code, "out_of_range");
+        assert_eq!(
+            check_away_reasons("r", &[]).unwrap_err().code,
+            "out_of_range"
+        );
         let twice = vec!["Pause".to_string(), "pause".to_string()];
         assert_eq!(
             check_away_reasons("r", &twice).unwrap_err().code,
@@ -172,7 +174,13 @@ mod tests {
         let p = ConsolePreferences::from_stored(r#"{"sound": false}"#);
         assert!(!p.sound);
         assert!(p.desktop.queue && !p.desktop.weak_replies);
-        assert_eq!(ConsolePreferences::from_stored("{}"), ConsolePreferences::default());
-        assert_eq!(ConsolePreferences::from_stored("nonsense"), ConsolePreferences::default());
+        assert_eq!(
+            ConsolePreferences::from_stored("{}"),
+            ConsolePreferences::default()
+        );
+        assert_eq!(
+            ConsolePreferences::from_stored("nonsense"),
+            ConsolePreferences::default()
+        );
     }
 }

@@ -203,4 +203,3 @@ pub fn blocked(b: &Block) -> ActionError {
     }
     ActionError::refused(Refusal::Forbidden, p)
 }
-

@@ -508,7 +508,10 @@ pub struct ConsoleStart {
 
 /// An operator's console connects: their presence is refreshed (a stale one starts a new
 /// interval in the status log), and their status returned.
-pub async fn console_opened(core: &Core, operator_id: OperatorId) -> Result<ConsoleStart, ActionError> {
+pub async fn console_opened(
+    core: &Core,
+    operator_id: OperatorId,
+) -> Result<ConsoleStart, ActionError> {
     let fresh = fresh_after(core).await?;
     core.store.resume_presence(operator_id, fresh).await?;
     let mine = core
@@ -534,7 +537,10 @@ pub async fn status_times(
     if from >= to {
         return Err(invalid(
             "to",
-            Problem::new("period_invalid", "the end of the period is before its start"),
+            Problem::new(
+                "period_invalid",
+                "the end of the period is before its start",
+            ),
         ));
     }
     Ok(core.store.status_times(from, to).await?)
@@ -546,7 +552,9 @@ pub async fn preferences(
     operator_id: OperatorId,
 ) -> Result<crate::domain::statuses::ConsolePreferences, ActionError> {
     let json = core.store.operator_preferences(operator_id).await?;
-    Ok(crate::domain::statuses::ConsolePreferences::from_stored(&json))
+    Ok(crate::domain::statuses::ConsolePreferences::from_stored(
+        &json,
+    ))
 }
 
 pub async fn set_preferences(
@@ -555,6 +563,8 @@ pub async fn set_preferences(
     prefs: &crate::domain::statuses::ConsolePreferences,
 ) -> Result<(), ActionError> {
     let json = serde_json::to_string(prefs).map_err(|e| ActionError::Internal(e.into()))?;
-    core.store.set_operator_preferences(operator_id, &json).await?;
+    core.store
+        .set_operator_preferences(operator_id, &json)
+        .await?;
     Ok(())
 }

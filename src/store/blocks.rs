@@ -113,9 +113,11 @@ impl Store {
     pub async fn list_blocks(&self, all: bool) -> Result<Vec<Block>> {
         let now = now_ms();
         let rows = if all {
-            sqlx::query(&format!("{BLOCK_SELECT} ORDER BY b.created_at DESC, b.id DESC LIMIT 500"))
-                .fetch_all(&self.pool)
-                .await?
+            sqlx::query(&format!(
+                "{BLOCK_SELECT} ORDER BY b.created_at DESC, b.id DESC LIMIT 500"
+            ))
+            .fetch_all(&self.pool)
+            .await?
         } else {
             sqlx::query(&format!(
                 "{BLOCK_SELECT} WHERE b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > $1) \

@@ -19,7 +19,8 @@ pub struct CannedAnswer {
     pub updated_at: i64,
 }
 
-const SELECT: &str = "SELECT ca.id, b.slug AS bot, ca.lang, ca.shortcut, ca.title, ca.body, ca.updated_at \
+const SELECT: &str =
+    "SELECT ca.id, b.slug AS bot, ca.lang, ca.shortcut, ca.title, ca.body, ca.updated_at \
      FROM canned_answers ca LEFT JOIN bots b ON b.id = ca.bot_id";
 
 fn from_row(row: &AnyRow) -> Result<CannedAnswer> {

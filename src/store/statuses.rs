@@ -115,9 +115,10 @@ impl Store {
             let operator_id: OperatorId = r.try_get("operator_id")?;
             let status: String = r.try_get("status")?;
             let reason: Option<String> = r.try_get("reason")?;
-            match out.iter_mut().find(|t| {
-                t.operator_id == operator_id && t.status == status && t.reason == reason
-            }) {
+            match out
+                .iter_mut()
+                .find(|t| t.operator_id == operator_id && t.status == status && t.reason == reason)
+            {
                 Some(t) => t.seconds += ms,
                 None => out.push(StatusTime {
                     operator_id,

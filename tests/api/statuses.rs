@@ -120,9 +120,7 @@ async fn time_in_each_status_is_recorded(app: &TestApp) {
     let secs = |status: &str, reason: Option<&str>| -> i64 {
         rows.iter()
             .filter(|r| {
-                r["name"] == "Claire"
-                    && r["status"] == status
-                    && r["reason"].as_str() == reason
+                r["name"] == "Claire" && r["status"] == status && r["reason"].as_str() == reason
             })
             .map(|r| r["seconds"].as_i64().unwrap())
             .sum()
@@ -154,7 +152,10 @@ async fn time_in_each_status_is_recorded(app: &TestApp) {
         422,
     )
     .await;
-    assert_eq!(reversed["fields"][0]["code"], "period_invalid", "{reversed}");
+    assert_eq!(
+        reversed["fields"][0]["code"], "period_invalid",
+        "{reversed}"
+    );
     let op = app.operator().await;
     let refused = expect(op.get("/api/v1/livechat/status-times").await, 403).await;
     assert_eq!(refused["error"], "supervisor_only");
@@ -187,7 +188,10 @@ async fn console_preferences_follow_the_operator(app: &TestApp) {
     assert_eq!(theirs["sound"], true);
     // Unknown fields and malformed JSON are refused and change nothing.
     let r = s
-        .put("/api/v1/me/preferences", &json!({"sound": true, "volume": 11}))
+        .put(
+            "/api/v1/me/preferences",
+            &json!({"sound": true, "volume": 11}),
+        )
         .await;
     assert!(r.status().is_client_error(), "{}", r.status());
     let read = expect(other.get("/api/v1/me/preferences").await, 200).await;

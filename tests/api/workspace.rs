@@ -42,10 +42,8 @@ async fn visitor_message(v: &mut Visitor) -> Value {
 }
 
 async fn op_ack(op: &mut Console, client_id: &str) -> Value {
-    op.until(|f| {
-        (f["type"] == "ack" || f["type"] == "error") && f["client_id"] == client_id
-    })
-    .await
+    op.until(|f| (f["type"] == "ack" || f["type"] == "error") && f["client_id"] == client_id)
+        .await
 }
 
 /// Item 3: a note is stored in the conversation's sequence, reaches every staff console
@@ -94,7 +92,11 @@ async fn private_notes_never_reach_the_visitor(backend: Backend) {
             .await;
         assert_eq!(
             (n["kind"].as_str(), n["author"].as_str(), n["text"].as_str()),
-            (Some("note"), Some("operator"), Some("Client pressé : code secret 4242")),
+            (
+                Some("note"),
+                Some("operator"),
+                Some("Client pressé : code secret 4242")
+            ),
             "{n}"
         );
         assert_eq!(n["operator"]["name"], "Claire");
@@ -112,8 +114,10 @@ async fn private_notes_never_reach_the_visitor(backend: Backend) {
 
     // The visitor's next message is the operator's next answer: the notes' numbers are
     // skipped, nothing else.
-    op.send(json!({"type": "send", "client_id": "o-2", "conversation": conv, "text": "C'est réparé."}))
-        .await;
+    op.send(
+        json!({"type": "send", "client_id": "o-2", "conversation": conv, "text": "C'est réparé."}),
+    )
+    .await;
     op_ack(&mut op, "o-2").await;
     let after = visitor_message(&mut v).await;
     assert_eq!(after["text"], "C'est réparé.");
@@ -131,8 +135,9 @@ async fn private_notes_never_reach_the_visitor(backend: Backend) {
         let (welcome, replay) = again.hello("demo").await;
         assert_eq!(welcome["conversation"], conv.as_str());
         assert!(
-            replay.iter().all(|m| m["kind"] != "note"
-                && !m["text"].as_str().unwrap_or("").contains("4242")),
+            replay
+                .iter()
+                .all(|m| m["kind"] != "note" && !m["text"].as_str().unwrap_or("").contains("4242")),
             "from {cursor}: {replay:?}"
         );
         assert!(
@@ -242,7 +247,10 @@ async fn a_blocked_visitor_cannot_write(app: &TestApp) {
     )
     .await;
     assert_eq!(
-        (bad["fields"][0]["field"].as_str(), bad["fields"][0]["code"].as_str()),
+        (
+            bad["fields"][0]["field"].as_str(),
+            bad["fields"][0]["code"].as_str()
+        ),
         (Some("duration"), Some("block_duration_invalid")),
         "{bad}"
     );
@@ -277,7 +285,10 @@ async fn a_blocked_visitor_cannot_write(app: &TestApp) {
     let before = vigie::domain::now_ms();
     let b = expect(
         claire
-            .post(&path, &json!({"duration": "24h", "reason": "Insultes répétées"}))
+            .post(
+                &path,
+                &json!({"duration": "24h", "reason": "Insultes répétées"}),
+            )
             .await,
         201,
     )
@@ -308,7 +319,11 @@ async fn a_blocked_visitor_cannot_write(app: &TestApp) {
         .await;
     assert_eq!(v.expect("error").await["code"], "visitor_blocked");
     // Nothing was stored: Claire sees no new visitor message.
-    let record = expect(claire.get(&format!("/api/v1/conversations/{conv}")).await, 200).await;
+    let record = expect(
+        claire.get(&format!("/api/v1/conversations/{conv}")).await,
+        200,
+    )
+    .await;
     assert!(
         !record.to_string().contains("encore une insulte"),
         "{record}"
@@ -403,7 +418,10 @@ async fn a_blocked_visitor_cannot_write(app: &TestApp) {
             assert_eq!(f["code"], "visitor_blocked", "{f}");
             break;
         }
-        assert_ne!(f["type"], "ack", "a blocked visitor's message was stored: {f}");
+        assert_ne!(
+            f["type"], "ack",
+            "a blocked visitor's message was stored: {f}"
+        );
     }
     let mut other = Visitor::connect(app).await;
     other.hello("demo").await;
@@ -435,7 +453,10 @@ async fn canned_answers_are_managed_and_listed(app: &TestApp) {
         "{created}"
     );
     assert!(
-        created["text"].as_str().unwrap().starts_with("Bonjour {visitor_name}, ici {operator_name}. Redémarrez"),
+        created["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bonjour {visitor_name}, ici {operator_name}. Redémarrez"),
         "{created}"
     );
     let id = created["id"].as_i64().unwrap();
@@ -453,14 +474,19 @@ async fn canned_answers_are_managed_and_listed(app: &TestApp) {
     .await;
     let html = evil["html"].as_str().unwrap();
     assert!(
-        !html.contains("<script") && !html.contains("href=\"javascript") && !html.contains("onerror"),
+        !html.contains("<script")
+            && !html.contains("href=\"javascript")
+            && !html.contains("onerror"),
         "{html}"
     );
 
     // Refusals, each field named with its code.
     let dup = expect(admin.post("/api/v1/canned-answers", &vpn).await, 422).await;
     assert_eq!(
-        (dup["fields"][0]["field"].as_str(), dup["fields"][0]["code"].as_str()),
+        (
+            dup["fields"][0]["field"].as_str(),
+            dup["fields"][0]["code"].as_str()
+        ),
         (Some("shortcut"), Some("canned_shortcut_taken")),
         "{dup}"
     );
@@ -549,7 +575,11 @@ async fn canned_answers_are_managed_and_listed(app: &TestApp) {
         .iter()
         .map(|a| a["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, vec!["Piège", "VPN à redémarrer", "VPN du démo"], "{l}");
+    assert_eq!(
+        titles,
+        vec!["Piège", "VPN à redémarrer", "VPN du démo"],
+        "{l}"
+    );
     let l = expect(
         claire.get("/api/v1/canned-answers?bot=autre&lang=en").await,
         200,
@@ -597,7 +627,11 @@ async fn canned_answers_are_managed_and_listed(app: &TestApp) {
 
     // Export, then import: all or nothing, each problem located.
     let file = expect(admin.get("/api/v1/canned-answers/export").await, 200).await;
-    assert_eq!(file["canned_answers"].as_array().unwrap().len(), 3, "{file}");
+    assert_eq!(
+        file["canned_answers"].as_array().unwrap().len(),
+        3,
+        "{file}"
+    );
     expect(claire.get("/api/v1/canned-answers/export").await, 403).await;
     let bad_file = json!({"canned_answers": [
         {"lang": "fr", "shortcut": "/merci", "title": "Merci", "body": "Merci {visitor_name} !"},
@@ -633,7 +667,10 @@ async fn canned_answers_are_managed_and_listed(app: &TestApp) {
         200,
     )
     .await;
-    assert_eq!((done["added"].as_u64(), done["replaced"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(
+        (done["added"].as_u64(), done["replaced"].as_u64()),
+        (Some(1), Some(3))
+    );
     let now = expect(admin.get("/api/v1/canned-answers/export").await, 200).await;
     assert_eq!(now["canned_answers"].as_array().unwrap().len(), 4, "{now}");
     expect(

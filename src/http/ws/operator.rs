@@ -157,14 +157,11 @@ impl Endpoint for Console {
             _ if !self.hello => wire.refuse(Refusal::hello_first(), None).await,
             OperatorFrame::Availability { status, reason } => {
                 let set = match Availability::parse(&status) {
-                    Some(a) => livechat::set_availability(
-                        &self.core,
-                        &self.operator,
-                        a,
-                        reason.as_deref(),
-                    )
-                    .await
-                    .map(|reason| (a, reason)),
+                    Some(a) => {
+                        livechat::set_availability(&self.core, &self.operator, a, reason.as_deref())
+                            .await
+                            .map(|reason| (a, reason))
+                    }
                     None => Err(invalid(
                         "status",
                         Problem::new(
