@@ -462,6 +462,7 @@ mod tests {
             "transcript_sent",
             "transcript_invalid_email",
             "transcript_failed",
+            "visitor_blocked",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -469,7 +470,7 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 32);
+        assert_eq!(cfg.resources.len(), 33);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
         assert!(!cfg.module_on(Module::MonitoredConversations));
         assert!(!cfg.module_on(Module::Transcript), "off by default");
@@ -521,6 +522,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 32);
+        assert_eq!(resolved.resources.len(), 33);
     }
 }
