@@ -76,6 +76,12 @@ pub const CORE_RESOURCES: &[ResourceDef] = &[
     r("launcher_label", "Ouvrir l'assistant", "Open the assistant"),
     r("close_label", "Fermer", "Close"),
     r("new_message_label", "Nouveau message", "New message"),
+    // Blocking abuse (issue 13, item 8): what a blocked visitor reads instead of the input.
+    r(
+        "visitor_blocked",
+        "Vous ne pouvez plus écrire dans cette conversation pour le moment. Merci de votre compréhension.",
+        "You can no longer write in this conversation for now. Thank you for your understanding.",
+    ),
     // Small talk (issue 16): the bot's answer to each kind of global sentence.
     r(
         "small_talk_greeting",
@@ -499,6 +505,7 @@ mod tests {
             "transcript_sent",
             "transcript_invalid_email",
             "transcript_failed",
+            "visitor_blocked",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -506,7 +513,7 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 41);
+        assert_eq!(cfg.resources.len(), 42);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
         assert!(!cfg.module_on(Module::MonitoredConversations));
         assert!(!cfg.module_on(Module::Transcript), "off by default");
@@ -558,6 +565,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 41);
+        assert_eq!(resolved.resources.len(), 42);
     }
 }

@@ -31,6 +31,16 @@ closed_set! {
         NotUnderstood = "not_understood",
         /// Something happened (`event`, maybe `text`).
         Event = "event",
+        /// A private note an operator or supervisor wrote in the conversation (`text`):
+        /// staff only, never sent to the visitor nor in the visitor's transcript.
+        Note = "note",
+    }
+}
+
+impl MessageKind {
+    /// Staff only: never on the visitor's socket, replay or mailed transcript.
+    pub fn staff_only(self) -> bool {
+        self == MessageKind::Note
     }
 }
 

@@ -3,6 +3,7 @@
 //! types once, at the edge ("parse, don't validate").
 
 pub mod bot;
+pub mod canned;
 pub mod chatbox_config;
 pub(crate) mod closed;
 pub mod conversation;

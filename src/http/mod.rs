@@ -7,7 +7,9 @@
 
 mod ask;
 mod auth;
+mod blocks;
 mod bots;
+mod canned;
 mod config;
 mod conversations;
 pub mod error;
@@ -52,7 +54,9 @@ pub fn router(state: AppState) -> Router {
             "/api/v1",
             Router::new()
                 .merge(auth::router())
+                .merge(blocks::router())
                 .merge(bots::router())
+                .merge(canned::router())
                 .merge(conversations::router())
                 .merge(knowledge::router())
                 .merge(livechat_settings::router())

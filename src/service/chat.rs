@@ -355,6 +355,9 @@ pub struct Opening<'a> {
     pub conversation: Option<&'a str>,
     /// A monitored conversation's link token (`vigie_mc`): the link is the credential.
     pub link: Option<&'a str>,
+    /// The client's address (the chatbox connection's TCP peer): remembered on the
+    /// visitor, and a blocked address may not start a conversation.
+    pub address: Option<&'a str>,
 }
 
 /// A visitor's session: who they are and which conversation they are in.
@@ -383,6 +386,8 @@ pub enum Refusal {
     /// The conversation to resume is not this visitor's (or the token is not valid).
     NotYours,
     Link(super::monitored::LinkProblem),
+    /// A blocked visitor or address may not start a conversation (`visitor_blocked`).
+    Blocked,
 }
 
 /// Opens a visitor's session: the visitor (the presented token if valid for this bot,
@@ -425,6 +430,15 @@ pub async fn open_session(
     if known.is_none() && opening.conversation.is_some() {
         return Ok(Err(Refusal::NotYours));
     }
+    // A blocked visitor may come back to their conversation (the chatbox then says they
+    // are blocked), never start a new one.
+    if opening.conversation.is_none()
+        && super::blocks::in_force(core, bot.id, known, opening.address)
+            .await?
+            .is_some()
+    {
+        return Ok(Err(Refusal::Blocked));
+    }
     let (visitor_id, visitor_token) = match known {
         Some(id) => (id, opening.visitor_token.map(str::to_string)),
         None => {
@@ -436,6 +450,9 @@ pub async fn open_session(
             (id, Some(token))
         }
     };
+    if let Some(address) = opening.address {
+        core.store.set_visitor_address(visitor_id, address).await?;
+    }
     let mut conversation = match opening.conversation {
         Some(public_id) => match core.store.conversation_by_public_id(public_id).await {
             Ok(c) if c.visitor_id == Some(visitor_id) && c.bot_id == bot.id => c,

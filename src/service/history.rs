@@ -282,6 +282,15 @@ fn who(m: &Message, lang: Lang) -> String {
     }
 }
 
+/// "[Note privée] " before a private note (staff transcripts only).
+fn note_mark(m: &Message, lang: Lang) -> &'static str {
+    match (m.kind.staff_only(), lang) {
+        (false, _) => "",
+        (true, Lang::Fr) => "[Note privée] ",
+        (true, _) => "[Private note] ",
+    }
+}
+
 /// What a message says, as one line of text.
 fn said(m: &Message) -> String {
     let mut out = m.body.text.clone().unwrap_or_default();
@@ -341,9 +350,10 @@ pub fn text(r: &Record, lang: Lang) -> String {
             continue;
         }
         out.push_str(&format!(
-            "{} {} : {}\n",
+            "{} {} : {}{}\n",
             clock(m.created_at),
             who(m, lang),
+            note_mark(m, lang),
             said(m)
         ));
     }
@@ -369,9 +379,10 @@ pub fn html(r: &Record, lang: Lang) -> String {
             continue;
         }
         out.push_str(&format!(
-            "<p><strong>{} {}</strong> : {}</p>\n",
+            "<p><strong>{} {}</strong> : {}{}</p>\n",
             clock(m.created_at),
             esc(&who(m, lang)),
+            esc(note_mark(m, lang)),
             esc(&said(m))
         ));
     }
@@ -463,7 +474,9 @@ pub async fn mail(
             ));
         }
     }
-    let r = record(core, &conversation.public_id).await?;
+    let mut r = record(core, &conversation.public_id).await?;
+    // A mailed transcript leaves the staff: never the private notes.
+    r.messages.retain(|m| !m.kind.staff_only());
     let lang = conversation.lang;
     let settings = super::settings::livechat(core).await?;
     let vars = TranscriptVars {

@@ -311,6 +311,29 @@ pub async fn operator_text(
 }
 
 /// Sends a knowledge item's answer into the conversation, as the operator's message.
+/// A private note in a conversation, by any operator or supervisor who can open it (not
+/// only the one holding it): stored as a `note` message, which the visitor's connection,
+/// replay and mailed transcript leave out.
+pub async fn operator_note(
+    core: &Core,
+    operator: &Operator,
+    conv: &Conversation,
+    client_id: &str,
+    text: &str,
+) -> Result<Appended, ActionError> {
+    let text = check_text(text).map_err(|m| invalid("text", m))?;
+    let message = NewMessage {
+        author: Author::Operator,
+        kind: MessageKind::Note,
+        body: MessageBody {
+            text: Some(text.to_string()),
+            operator: Some(operator.name.clone()),
+            ..Default::default()
+        },
+    };
+    store_and_publish(core, conv.id, Some(client_id), vec![message]).await
+}
+
 pub async fn operator_knowledge(
     core: &Core,
     served: &Served,

@@ -21,7 +21,9 @@
 
 pub mod actions;
 pub mod audit;
+pub mod blocks;
 pub mod bots;
+pub mod canned;
 pub mod chat;
 mod error;
 pub mod first_start;

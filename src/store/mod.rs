@@ -10,7 +10,9 @@
 
 mod audit;
 mod backup;
+mod blocks;
 mod bots;
+mod canned;
 mod chatbox_config;
 mod conversations;
 mod deployments;
@@ -28,7 +30,9 @@ mod writer;
 
 pub use audit::{AuditEntry, AuditQuery};
 pub use backup::{check_sqlite_backup, restore_sqlite, sqlite_file};
+pub use blocks::{Block, NewBlock};
 pub use bots::Bot;
+pub use canned::CannedAnswer;
 pub use chatbox_config::StoredChatboxConfig;
 pub use conversations::{Appended, Conversation};
 pub use deployments::Deployment;

@@ -85,6 +85,13 @@ async fn health_and_openapi(app: &TestApp) {
         "/api/v1/monitored-conversations/{id}/revoke",
         "/api/v1/livechat/status-times",
         "/api/v1/me/preferences",
+        "/api/v1/conversations/{id}/block",
+        "/api/v1/blocks",
+        "/api/v1/blocks/{id}",
+        "/api/v1/canned-answers",
+        "/api/v1/canned-answers/{id}",
+        "/api/v1/canned-answers/export",
+        "/api/v1/canned-answers/import",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),

@@ -21,4 +21,5 @@ mod people;
 mod statuses;
 mod store;
 mod understanding;
+mod workspace;
 mod ws;

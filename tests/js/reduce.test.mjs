@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { reduce, initialState, offerPending, canSendKnowledge, filteredMonitored, monitoredFinished } from '../../web/console/state.js';
+import { reduce, initialState, offerPending, canSendKnowledge, filteredMonitored, monitoredFinished, fillCanned } from '../../web/console/state.js';
 
 const C1 = 'c_3f0c9a11';
 const C2 = 'c_77be02d4';
@@ -379,4 +379,24 @@ test('statuses: the welcome brings the reasons; away carries its reason, availab
   assert.equal(state.muted, false);
   assert.equal(state.prefs.desktop.queue, true, 'left out: the default');
   assert.equal(state.prefs.desktop.weak_replies, true);
+});
+
+test('private notes: the composer mode is per tab, a pending note is echoed as a note', () => {
+  let { state } = run([{ type: 'assigned', conversations: [C1] }, { type: 'local/note_mode', conversation: C1, on: true }]);
+  assert.equal(state.tabs[C1].noteMode, true);
+  const item = { client_id: 'n-1', kind: 'note', conversation: C1, label: 'à rappeler', frame: { type: 'note', conversation: C1, client_id: 'n-1', text: 'à rappeler' } };
+  ({ state } = run([{ type: 'local/submit', item }], { state }));
+  assert.deepEqual(state.tabs[C1].echoes.map((e) => [e.client_id, e.note]), [['n-1', true]]);
+  // Stored: the echo gives way to the message; a note is not unread news.
+  ({ state } = run([{ type: 'message', conversation: C1, seq: 4, author: 'operator', kind: 'note', client_id: 'n-1', text: 'à rappeler', operator: { name: 'Claire' } }], { state }));
+  assert.deepEqual(state.tabs[C1].echoes, []);
+  assert.equal(state.tabs[C1].unread, 0);
+});
+
+test('canned answers: variables filled, an empty one leaves no stray space', () => {
+  const vars = { visitor_name: '', operator_name: 'Claire', conversation_name: 'Appel de M. Martin' };
+  assert.equal(fillCanned('Bonjour {visitor_name}, ici {operator_name} ({conversation_name}).', vars),
+    'Bonjour, ici Claire (Appel de M. Martin).');
+  assert.equal(fillCanned('Bonjour {visitor_name} !', { ...vars, visitor_name: 'Mme Durand' }), 'Bonjour Mme Durand !');
+  assert.equal(fillCanned('{unknown} reste', vars), '{unknown} reste');
 });

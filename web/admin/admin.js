@@ -14,10 +14,12 @@ import { problemBox } from "../shared/people-errors.js";
 import { peopleSection } from "./people.js";
 import { tokensSection } from "./tokens.js";
 import { auditSection } from "./audit.js";
+import { blocksSection } from "./blocks.js";
+import { cannedSection } from "./canned.js";
 import { meSection } from "./me.js";
 import { officeHoursSection } from "./office-hours.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, officeHoursSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, cannedSection, blocksSection, officeHoursSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}

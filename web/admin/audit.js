@@ -13,6 +13,8 @@ const ACTIONS = [
   "bot.", "bot.create", "bot.config", "bot.deploy", "bot.restore",
   "knowledge.", "knowledge.create", "knowledge.update", "knowledge.delete", "knowledge.import",
   "monitored.", "monitored.revoke", "monitored.resend",
+  "visitor.", "visitor.block", "visitor.unblock",
+  "canned.", "canned.create", "canned.update", "canned.delete", "canned.import",
 ];
 
 const T = {
@@ -31,6 +33,9 @@ const T = {
       "bot.deploy": "déploiement", "bot.restore": "version restaurée", "knowledge.create": "connaissance créée",
       "knowledge.update": "connaissance modifiée", "knowledge.delete": "connaissance supprimée", "knowledge.import": "import de connaissances",
       "monitored.revoke": "lien monitoré révoqué", "monitored.resend": "lien monitoré renvoyé",
+      "visitor.block": "visiteur bloqué", "visitor.unblock": "blocage levé",
+      "canned.create": "réponse type créée", "canned.update": "réponse type modifiée", "canned.delete": "réponse type supprimée",
+      "canned.import": "import de réponses types",
     },
   },
   en: {
@@ -48,6 +53,9 @@ const T = {
       "bot.deploy": "deployment", "bot.restore": "version restored", "knowledge.create": "knowledge created",
       "knowledge.update": "knowledge changed", "knowledge.delete": "knowledge deleted", "knowledge.import": "knowledge import",
       "monitored.revoke": "monitored link revoked", "monitored.resend": "monitored link resent",
+      "visitor.block": "visitor blocked", "visitor.unblock": "block lifted",
+      "canned.create": "canned answer created", "canned.update": "canned answer changed", "canned.delete": "canned answer deleted",
+      "canned.import": "canned answers import",
     },
   },
 };

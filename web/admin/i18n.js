@@ -185,7 +185,7 @@ export const MODULE_TEXT = {
 export const RESOURCE_LABELS = {
   fr: {
     title: "Titre", welcome_message: "Message d'accueil", input_placeholder: "Texte indicatif de la saisie",
-    send_label: "Bouton Envoyer", reconnecting: "Reconnexion en cours", error_generic: "Erreur",
+    send_label: "Bouton Envoyer", reconnecting: "Reconnexion en cours", error_generic: "Erreur", visitor_blocked: "Visiteur bloqué",
     not_understood: "Question non comprise", launcher_label: "Bouton d'ouverture", close_label: "Bouton Fermer",
     new_message_label: "Nouveau message", suggestions_intro: "Introduction des suggestions",
     related_intro: "Introduction des connaissances liées", talk_to_operator: "Parler à un conseiller",
@@ -206,7 +206,7 @@ export const RESOURCE_LABELS = {
   },
   en: {
     title: "Title", welcome_message: "Welcome message", input_placeholder: "Input placeholder",
-    send_label: "Send button", reconnecting: "Reconnecting", error_generic: "Error",
+    send_label: "Send button", reconnecting: "Reconnecting", error_generic: "Error", visitor_blocked: "Visitor blocked",
     not_understood: "Question not understood", launcher_label: "Launcher button", close_label: "Close button",
     new_message_label: "New message", suggestions_intro: "Suggestions intro",
     related_intro: "Related knowledge intro", talk_to_operator: "Talk to an operator",

@@ -55,6 +55,7 @@ const FALLBACK = {
     talk_to_operator: 'Parler à un conseiller',
     handoff_requested: 'Votre demande a été transmise. Un conseiller va vous répondre.',
     no_operator_available: "Aucun conseiller n'est disponible pour le moment. Veuillez réessayer plus tard.",
+    visitor_blocked: 'Vous ne pouvez plus écrire dans cette conversation pour le moment. Merci de votre compréhension.',
     monitored_intro: 'Votre conseiller vous a envoyé cette conversation. Vous pouvez continuer à poser vos questions ici.',
     monitored_link_expired: 'Ce lien a expiré. Vous pouvez poser une nouvelle question ci-dessous.',
     monitored_link_invalid: "Ce lien n'est pas valide ou a été remplacé par un lien plus récent. Vous pouvez poser une nouvelle question ci-dessous.",
@@ -89,6 +90,7 @@ const FALLBACK = {
     talk_to_operator: 'Talk to an operator',
     handoff_requested: 'Your request has been passed on. An operator will answer you.',
     no_operator_available: 'No operator is available at the moment. Please try again later.',
+    visitor_blocked: 'You can no longer write in this conversation for now. Thank you for your understanding.',
     monitored_intro: 'Your operator sent you this conversation. You can keep asking your questions here.',
     monitored_link_expired: 'This link has expired. You can ask a new question below.',
     monitored_link_invalid: 'This link is not valid or was replaced by a newer one. You can ask a new question below.',
@@ -490,6 +492,8 @@ let everConnected = false;
 let helloSeq = 0;
 let firstReplay = true; // the first replay of a page is history, not news
 let fatal = null;
+// Blocked by an operator (issue 13, item 8): the chatbox says so politely and offers no input.
+let blocked = false;
 let linkError = null; // link_expired / link_revoked / link_invalid: the link is dead, no reconnection
 let monitored = null; // welcome.monitored of a monitored conversation ({operator})
 let welcomeConfig = false; // the configuration came with `welcome`
@@ -545,6 +549,7 @@ function onFrame(f) {
     case 'welcome': {
       everConnected = true;
       fatal = null;
+      setBlocked(!!f.blocked);
       const changed = conversation && f.conversation && f.conversation !== conversation;
       conversation = f.conversation || conversation;
       // The interface follows the language asked for; else the conversation's.
@@ -655,6 +660,13 @@ function onError(f) {
     case 'hello_first':
       conn.lost(0);
       break;
+    case 'visitor_blocked':
+      if (f.client_id) {
+        markPending(f.client_id, 'failed');
+        dropFromOutbox(f.client_id);
+      }
+      setBlocked(true);
+      break;
     default:
       // A refused message (empty, too long, invalid…): shown as failed, not sent again.
       if (f.client_id) {
@@ -665,16 +677,26 @@ function onError(f) {
   }
 }
 
+function setBlocked(on) {
+  blocked = on;
+  el.input.disabled = on;
+  el.send.disabled = on || chars(el.input.value.trim()) === 0;
+  el.box.toggleAttribute('data-blocked', on);
+  updateBanner();
+}
+
 function updateBanner() {
   const online = conn.connected && conn.ready;
   document.documentElement.classList.toggle('vg-online', online);
   let text = '';
-  if (linkError) text = '';
+  if (blocked) text = res('visitor_blocked');
+  else if (linkError) text = '';
   else if (fatal) text = ui(fatal === 'bot_archived' ? 'archived' : 'unavailable');
   else if (!online && (everConnected || conn.attempt > 1 || outbox.length)) text = res('reconnecting');
   el.banner.textContent = text;
   el.banner.hidden = !text;
-  el.banner.classList.toggle('vg-error', !!fatal);
+  el.banner.classList.toggle('vg-error', !!fatal && !blocked);
+  el.banner.classList.toggle('vg-blocked', blocked);
   el.box.setAttribute('data-connection', online ? 'online' : 'offline');
 }
 
@@ -812,7 +834,7 @@ const chars = (s) => [...s].length;
 
 function sendText() {
   const text = el.input.value.trim();
-  if (!text || chars(text) > MAX_CHARS) return;
+  if (blocked || !text || chars(text) > MAX_CHARS) return;
   submit('send', { type: 'send', text }, text);
   el.input.value = '';
   autoGrow();
@@ -849,7 +871,7 @@ function updateCount() {
   el.count.textContent = over ? ui('too_long', { n, max: MAX_CHARS }) : ui('count', { n, max: MAX_CHARS });
   el.count.classList.toggle('vg-over', over);
   el.input.setAttribute('aria-invalid', over ? 'true' : 'false');
-  el.send.disabled = over || n === 0;
+  el.send.disabled = blocked || over || n === 0;
 }
 
 // Typing indicator sent to the operator: on at the first key, again every few seconds

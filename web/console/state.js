@@ -69,7 +69,8 @@ export function newTab(id, { lastSeq = 0, flash = false, outbox = [] } = {}) {
     lastSeq: 0, // highest seq shown
     helloSeq: lastSeq,
     messages: [], // sorted by seq, each seq once
-    echoes: outbox.filter((i) => i.conversation === id && i.kind === "send").map(echoOf), // own messages not stored yet
+    echoes: outbox.filter((i) => i.conversation === id && (i.kind === "send" || i.kind === "note")).map(echoOf), // own messages not stored yet
+    noteMode: false, // the composer writes a private note
     held: false,
     bot: null, // from the server's `conversation` frame
     lang: null,
@@ -84,9 +85,15 @@ export function newTab(id, { lastSeq = 0, flash = false, outbox = [] } = {}) {
     lastAnswerEvent: null,
   };
 }
-const echoOf = (item) => ({ client_id: item.client_id, label: item.label, state: "pending", seq: null, error: null });
+const echoOf = (item) => ({ client_id: item.client_id, label: item.label, state: "pending", seq: null, error: null, note: item.kind === "note" });
 
 // ---- selectors
+
+/** The answer's text with its variables filled, for this conversation. */
+export function fillCanned(text, vars) {
+  // An empty value takes the spaces before it along ("Bonjour {visitor_name}," → "Bonjour,").
+  return text.replace(/([ \t]*)\{(visitor_name|operator_name|conversation_name)\}/g, (_, sp, k) => (vars[k] ? `${sp}${vars[k]}` : ""));
+}
 
 export const monitoredItem = (state, id) => (id && state.monitored.list.find((it) => it.conversation === id)) || null;
 
@@ -437,7 +444,7 @@ function onLocal(state, a) {
     case "local/submit": {
       const item = a.item;
       state = { ...state, outbox: [...state.outbox, item] };
-      const tab = item.kind === "send" && state.tabs[item.conversation];
+      const tab = (item.kind === "send" || item.kind === "note") && state.tabs[item.conversation];
       if (tab) state = setTab(state, { ...tab, echoes: [...tab.echoes, echoOf(item)] });
       return fx(state, { fx: "send", frame: item.frame });
     }
@@ -445,6 +452,7 @@ function onLocal(state, a) {
       if (!state.ready) return state;
       return fx({ ...state, taking: a.id }, { fx: "raw", frame: { type: "take", conversation: a.id } });
     case "local/draft": return patchTab(state, a.conversation, { draft: a.text });
+    case "local/note_mode": return patchTab(state, a.conversation, { noteMode: !!a.on });
     case "local/typing_expired": {
       const tab = state.tabs[a.conversation];
       return tab && tab.typingSerial === a.serial && tab.typing ? patchTab(state, tab.id, { typing: false }) : state;

@@ -31,6 +31,7 @@ const T = {
     offlineReplySend: "Envoyer la réponse", offlineReplied: (email) => `Réponse envoyée à ${email}.`,
     states: { bot: "Avec le bot", queued: "En attente", live: "Avec un opérateur", closed: "Terminée" },
     authors: { visitor: "Visiteur", bot: "Bot", operator: "Opérateur", system: "Système" },
+    note: "Note privée",
     back: "Retour aux résultats",
     open: "Ouvrir",
     transcript: "Transcription", readOnly: "Lecture seule",
@@ -72,6 +73,7 @@ const T = {
     offlineReplySend: "Send the answer", offlineReplied: (email) => `Answer sent to ${email}.`,
     states: { bot: "With the bot", queued: "Waiting", live: "With an operator", closed: "Ended" },
     authors: { visitor: "Visitor", bot: "Bot", operator: "Operator", system: "System" },
+    note: "Private note",
     back: "Back to the results",
     open: "Open",
     transcript: "Transcript", readOnly: "Read-only",
@@ -253,8 +255,9 @@ export function mountHistory(root, { api, lang }) {
       if (m.html) body.push(h("div.hist-answer", new DOMParser().parseFromString(m.html, "text/html").body.textContent.trim()));
     }
     if (m.suggestions && m.suggestions.length) body.push(h("div.hist-sugg", `${t("suggestions")} : `, m.suggestions.map((s) => s.title).join(" | ")));
-    return h(`li.hist-msg.hist-${m.author}`, { "data-seq": m.seq },
-      h("div.hist-meta", h("strong", who), " · ", when(m.at || m.created_at)),
+    const note = m.kind === "note";
+    return h(`li.hist-msg.hist-${note ? "note" : m.author}`, { "data-seq": m.seq, "data-kind": m.kind || null },
+      h("div.hist-meta", note ? h("span.badge.hist-note-badge", t("note")) : null, note ? " " : null, h("strong", who), " · ", when(m.at || m.created_at)),
       body);
   }
 

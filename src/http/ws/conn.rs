@@ -103,21 +103,34 @@ async fn on_frame<E: Endpoint>(wire: &mut Wire, endpoint: &mut E, frame: WsMessa
 
 /// Where a connection is in one conversation: the last `seq` it sent. Bus events are
 /// hints: the next message is sent at once, a gap (or a lost hint) is read from the store.
+///
+/// A visitor's cursor (`staff == false`) passes over staff-only messages (private notes):
+/// their `seq` is consumed without sending anything, so the visitor's sequence numbers
+/// are increasing but may skip some (docs/protocol.md).
 pub(super) struct Cursor {
     pub id: i64,
     pub public_id: String,
     pub last_sent: i64,
+    /// An operator's console: it sees every message, notes included.
+    pub staff: bool,
 }
 
 const REPLAY_PAGE: i64 = 500;
 
 impl Cursor {
+    /// Whether this connection may see the message (a visitor never sees a note).
+    fn shows(&self, m: &Message) -> bool {
+        self.staff || !m.kind.staff_only()
+    }
+
     /// A stored message announced on the bus.
     pub async fn deliver(&mut self, wire: &mut Wire, core: &Core, m: &Message) -> Step {
         if m.seq <= self.last_sent {
             Ok(())
         } else if m.seq == self.last_sent + 1 {
-            wire.send(&Outbound::message(&self.public_id, m)).await?;
+            if self.shows(m) {
+                wire.send(&Outbound::message(&self.public_id, m)).await?;
+            }
             self.last_sent = m.seq;
             Ok(())
         } else {
@@ -137,7 +150,9 @@ impl Cursor {
                 Err(e) => return wire.refuse(ActionError::from(e).into(), None).await,
             };
             for m in &page {
-                wire.send(&Outbound::message(&self.public_id, m)).await?;
+                if self.shows(m) {
+                    wire.send(&Outbound::message(&self.public_id, m)).await?;
+                }
                 self.last_sent = m.seq;
             }
             if (page.len() as i64) < REPLAY_PAGE {

@@ -152,6 +152,12 @@ pub enum OperatorFrame {
         conversation: String,
         knowledge_id: String,
     },
+    /// A private note: staff only, never sent to the visitor.
+    Note {
+        client_id: String,
+        conversation: String,
+        text: String,
+    },
     End {
         client_id: String,
         conversation: String,
@@ -284,6 +290,15 @@ pub struct Welcome<'a> {
     /// Opened by a monitored conversation's link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitored: Option<MonitoredWelcome<'a>>,
+    /// The visitor (or its address) is blocked: the chatbox says so and offers no input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<BlockedWelcome>,
+}
+
+#[derive(Serialize)]
+pub struct BlockedWelcome {
+    /// When the block ends (ms), `null` when permanent.
+    pub until: Option<i64>,
 }
 
 #[derive(Serialize)]

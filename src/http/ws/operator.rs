@@ -255,6 +255,11 @@ impl Endpoint for Console {
                 conversation: c,
                 knowledge_id,
             } => self.act(wire, &id, &c, Act::Knowledge(knowledge_id)).await,
+            OperatorFrame::Note {
+                client_id: id,
+                conversation: c,
+                text,
+            } => self.act(wire, &id, &c, Act::Note(text)).await,
             OperatorFrame::End {
                 client_id: id,
                 conversation: c,
@@ -330,6 +335,8 @@ impl Endpoint for Console {
 /// What an operator does to a conversation that stores a message (and gets an `ack`).
 enum Act {
     Send(String),
+    /// A private note (staff only).
+    Note(String),
     /// A knowledge item's answer, by id.
     Knowledge(String),
     End,
@@ -348,6 +355,7 @@ impl Act {
     ) -> Result<Appended, ActionError> {
         match self {
             Act::Send(text) => livechat::operator_text(core, operator, c, client_id, &text).await,
+            Act::Note(text) => livechat::operator_note(core, operator, c, client_id, &text).await,
             Act::Knowledge(id) => {
                 let served = chat::served(core, c.bot_id).await?;
                 livechat::operator_knowledge(core, &served, operator, c, client_id, &id).await
@@ -450,6 +458,7 @@ impl Console {
                 id,
                 public_id,
                 last_sent: last_seq,
+                staff: true,
             }),
             Topic::Livechat => None,
         };

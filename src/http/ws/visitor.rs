@@ -8,15 +8,17 @@
 
 use super::conn::{self, Cursor, Endpoint};
 use super::frames::{
-    Hello, MonitoredWelcome, Outbound, Refusal, VisitorFrame, Welcome, PROTOCOL_VERSION,
+    BlockedWelcome, Hello, MonitoredWelcome, Outbound, Refusal, VisitorFrame, Welcome,
+    PROTOCOL_VERSION,
 };
 use super::wire::{self, Step, Wire};
 use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
+use crate::http::extract::Peer;
 use crate::http::serve::ClientSlot;
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
-use crate::service::{history, monitored, offline, ActionError, Core};
+use crate::service::{blocks, history, monitored, offline, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -31,6 +33,7 @@ pub(super) async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     slot: Option<Extension<ClientSlot>>,
+    Peer(address): Peer,
 ) -> Response {
     let draining = state.core.draining.clone();
     wire::configure(ws).on_upgrade(move |socket| async move {
@@ -42,6 +45,7 @@ pub(super) async fn upgrade(
                 state,
                 session: None,
                 before_hello: 0,
+                address,
             },
             draining,
             "visitor",
@@ -60,6 +64,8 @@ struct Visitor {
     state: AppState,
     session: Option<Session>,
     before_hello: u32,
+    /// The client's address (the TCP peer, as the audit log records it), for blocks.
+    address: Option<String>,
 }
 
 /// What a visitor's connection follows: its conversation's bus events and, opened by a
@@ -118,6 +124,20 @@ impl Endpoint for Visitor {
         }
         let core = &self.state.core;
         let (served, conv) = (&session.open.served, &session.open.conversation);
+        // A blocked visitor (or address) writes nothing: `visitor_blocked`.
+        if let VisitorFrame::Send { client_id, .. }
+        | VisitorFrame::Choose { client_id, .. }
+        | VisitorFrame::Handoff { client_id }
+        | VisitorFrame::HelpReply { client_id, .. }
+        | VisitorFrame::OfflineMessage { client_id, .. } = &frame
+        {
+            let visitor = Some(session.open.visitor_id);
+            let address = self.address.as_deref();
+            if let Err(e) = blocks::check(core, conv.bot_id, visitor, address).await {
+                let shown: String = client_id.chars().take(64).collect();
+                return wire.refuse(Refusal::from(e), Some(&shown)).await;
+            }
+        }
         let started = std::time::Instant::now();
         let (client_id, result) = match frame {
             VisitorFrame::Send { client_id, text } => {
@@ -327,6 +347,7 @@ impl Visitor {
             visitor_token: h.visitor_token.as_deref(),
             conversation: h.conversation.as_deref(),
             link: h.mc.as_deref(),
+            address: self.address.as_deref(),
         };
         let open = match chat::open_session(self.core(), &opening).await {
             Ok(Ok(open)) => open,
@@ -340,6 +361,19 @@ impl Visitor {
             .subscribe(Topic::Conversation(open.conversation.id));
         self.leave();
         let conv = &open.conversation;
+        let blocked = match blocks::in_force(
+            self.core(),
+            conv.bot_id,
+            Some(open.visitor_id),
+            self.address.as_deref(),
+        )
+        .await
+        {
+            Ok(b) => b.map(|b| BlockedWelcome {
+                until: b.expires_at,
+            }),
+            Err(e) => return wire.refuse(e.into(), None).await,
+        };
         let welcome = Welcome {
             v: PROTOCOL_VERSION,
             visitor_token: open.visitor_token.as_deref(),
@@ -352,12 +386,14 @@ impl Visitor {
             monitored: open.monitored_by.as_ref().map(|creator| MonitoredWelcome {
                 operator: creator.as_deref(),
             }),
+            blocked,
         };
         wire.send(&Outbound::Welcome(Box::new(welcome))).await?;
         let cursor = Cursor {
             id: open.conversation.id,
             public_id: open.conversation.public_id.clone(),
             last_sent: h.last_seq.max(0),
+            staff: false,
         };
         let core = self.state.core.clone();
         let session = self.session.insert(Session {
@@ -398,6 +434,13 @@ async fn refuse_opening(wire: &mut Wire, refused: chat::Refusal) -> Step {
             false,
         ),
         chat::Refusal::Link(problem) => (Refusal::new(problem.code(), problem.message()), true),
+        chat::Refusal::Blocked => (
+            Refusal::new(
+                "visitor_blocked",
+                "you have been blocked from writing in this chat",
+            ),
+            false,
+        ),
     };
     let code = refusal.code;
     let sent = wire.refuse(refusal, None).await;

@@ -3,18 +3,35 @@
 import { h } from "../../shared/dom.js";
 import { app, t, dispatch } from "../app.js";
 import { submit } from "../outbox.js";
+import { monitoredItem, fillCanned } from "../state.js";
+import { tabTitle } from "../format.js";
 
 const MAX_CHARS = 1000;
 const TYPING_RESEND_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 
-/** The composer of `tab` (null when it has none), and the note that says why it is off. */
+/**
+ * The composer of `tab`, and the note that says why it is off. Two modes: the answer to the
+ * visitor (only in a conversation this operator holds) and the private note (any tab:
+ * operators and supervisors read it, the visitor never), shown in yellow.
+ */
 export function buildComposer(tab, item) {
-  const live = tab.held; // writing only makes sense in a conversation this operator holds
+  const note = !!tab.noteMode;
+  const live = tab.held || note; // answering only makes sense in a conversation this operator holds
+  const mode = (on) => () => {
+    dispatch({ type: "local/note_mode", conversation: tab.id, on });
+    setTimeout(() => document.getElementById("composer-input")?.focus(), 0);
+  };
+  const modes = h("div.composer-modes", { role: "group", "aria-label": t("composerMode") },
+    h("button", { type: "button", id: "composer-mode-reply", "aria-pressed": note ? "false" : "true", onclick: mode(false) }, t("modeReply")),
+    h("button", { type: "button", id: "composer-mode-note", class: "mode-note", "aria-pressed": note ? "true" : "false", onclick: mode(true) }, t("modeNote")));
   const input = h("textarea", {
-    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: live ? t("composerHint") : "",
+    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: note ? t("noteHint") : live ? t("composerHint") : "",
     "aria-describedby": live ? "composer-hint" : "composer-off", disabled: !live,
+    role: "combobox", "aria-autocomplete": "list", "aria-controls": "canned-list", "aria-expanded": "false",
+    onblur: () => setTimeout(closeCanned, 150),
     onkeydown: (e) => {
+      if (cannedKey(e, tab)) { e.preventDefault(); e.stopPropagation(); return; }
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
         e.preventDefault();
         sendText();
@@ -22,18 +39,23 @@ export function buildComposer(tab, item) {
     },
     oninput: (e) => {
       dispatch({ type: "local/draft", conversation: tab.id, text: e.target.value });
-      operatorTyping(tab.id, e.target.value.trim() !== "");
+      cannedInput(e.target, app.state.tabs[tab.id] || tab);
+      // A note is not shown to the visitor, nor is its typing.
+      if (!app.state.tabs[tab.id]?.noteMode) operatorTyping(tab.id, e.target.value.trim() !== "");
     },
   });
   input.value = tab.draft;
-  const form = h("form.composer", { onsubmit: (e) => { e.preventDefault(); sendText(); } },
-    h("label.sr", { for: "composer-input" }, t("composer")),
+  const form = h("form", { class: note ? "composer note" : "composer", "data-mode": note ? "note" : "reply", onsubmit: (e) => { e.preventDefault(); sendText(); } },
+    h("label.sr", { for: "composer-input" }, note ? t("modeNote") : t("composer")),
+    h("div#canned-list.canned-list", { hidden: true }),
+    note ? h("span.note-tag", { "aria-hidden": "true" }, t("noteLabel")) : null,
     input,
-    live ? h("span#composer-hint.sr", t("composerHint")) : null,
+    live ? h("span#composer-hint.sr", note ? t("noteHint") : t("composerHint")) : null,
     // Typed messages wait in the outbox when offline: only holding the conversation counts.
-    h("button.primary", { type: "submit", id: "composer-send", disabled: !live }, t("send")));
+    h("button.primary", { type: "submit", id: "composer-send", disabled: !live }, note ? t("addNote") : t("send")));
   return [
-    tab.held || item ? form : null,
+    modes,
+    form,
     !live && item ? h("p#composer-off.composer-off", t("composerOff")) : null,
   ];
 }
@@ -41,11 +63,16 @@ export function buildComposer(tab, item) {
 function sendText() {
   const input = document.getElementById("composer-input");
   const tab = app.state.tabs[app.state.current];
-  if (!input || !tab || !tab.held) return;
+  if (!input || !tab || !(tab.held || tab.noteMode)) return;
   const text = input.value.trim();
   if (!text) return;
   input.value = "";
   dispatch({ type: "local/draft", conversation: tab.id, text: "" });
+  if (tab.noteMode) {
+    submit("note", tab.id, { text }, text);
+    input.focus();
+    return;
+  }
   submit("send", tab.id, { text }, text);
   operatorTyping(tab.id, false);
   input.focus();
@@ -68,4 +95,118 @@ export function operatorTyping(conv, on) {
   typingConv = conv;
   typingSentAt = now;
   if (conn.ready && conv) conn.raw({ type: "typing", conversation: conv, on });
+}
+
+// ---- canned answers (issue 13, item 1): "/" at the start of the box (or Alt+R) opens the
+// list of the conversation's bot and language, filtered by what follows the slash; ↑/↓
+// choose, Enter (or a click) inserts the text with its variables filled, for editing;
+// Esc closes. Nothing is sent.
+
+const cannedCache = new Map(); // "bot|lang" → Promise<list>
+function cannedFor(tab) {
+  const key = `${tab.bot || ""}|${tab.lang || ""}`;
+  if (!cannedCache.has(key)) {
+    const q = new URLSearchParams();
+    if (tab.bot) q.set("bot", tab.bot);
+    if (tab.lang) q.set("lang", tab.lang);
+    const p = app.api("GET", `/canned-answers?${q}`).then((r) => (r && r.canned_answers) || []).catch(() => {
+      cannedCache.delete(key);
+      return [];
+    });
+    cannedCache.set(key, p);
+    setTimeout(() => cannedCache.delete(key), 60_000); // edits in the admin show within a minute
+  }
+  return cannedCache.get(key);
+}
+
+const folded = (v) => String(v || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+let canned = { open: false, items: [], active: 0, query: null };
+
+/** The "/query" before the caret, when the box starts with it (no space in it), else null. */
+function slashQuery(input) {
+  const v = input.value;
+  const caret = input.selectionStart ?? v.length;
+  if (!v.startsWith("/") || caret < 1) return null;
+  const q = v.slice(1, caret);
+  return /\s/.test(q) ? null : q;
+}
+
+async function cannedInput(input, tab) {
+  const q = slashQuery(input);
+  if (q === null) { closeCanned(); return; }
+  const list = await cannedFor(tab);
+  if (slashQuery(input) !== q) return; // typed on meanwhile
+  const f = folded(q);
+  const items = list.filter((a) => folded(a.shortcut.slice(1)).startsWith(f) || folded(a.title).includes(f));
+  canned = { open: true, items, active: 0, query: q };
+  drawCanned(input, tab);
+}
+
+function drawCanned(input, tab) {
+  const box = document.getElementById("canned-list");
+  if (!box) return;
+  box.hidden = !canned.open;
+  input.setAttribute("aria-expanded", canned.open ? "true" : "false");
+  if (!canned.open) { box.replaceChildren(); input.removeAttribute("aria-activedescendant"); return; }
+  if (!canned.items.length) {
+    box.replaceChildren(h("p.canned-none", t("cannedNone")));
+    input.removeAttribute("aria-activedescendant");
+    return;
+  }
+  box.replaceChildren(h("ul", { role: "listbox", id: "canned-options", "aria-label": t("cannedTitle") },
+    canned.items.map((a, i) => h("li", {
+      role: "option", id: `canned-${a.id}`, "data-shortcut": a.shortcut, "aria-selected": i === canned.active ? "true" : "false",
+      class: i === canned.active ? "active" : "",
+      onmousedown: (e) => { e.preventDefault(); canned.active = i; insertCanned(input, tab); },
+    }, h("code", a.shortcut), " ", h("strong", a.title), a.bot ? null : h("span.canned-global", t("cannedGlobal")),
+    h("div.canned-text", a.text.length > 140 ? `${a.text.slice(0, 140)}…` : a.text)))));
+  const active = canned.items[canned.active];
+  input.setAttribute("aria-activedescendant", `canned-${active.id}`);
+  document.getElementById(`canned-${active.id}`)?.scrollIntoView({ block: "nearest" });
+}
+
+function closeCanned() {
+  if (!canned.open) return;
+  canned = { open: false, items: [], active: 0, query: null };
+  const input = document.getElementById("composer-input");
+  if (input) drawCanned(input, null);
+}
+
+/** Keys while the list is open; true when the key was the list's. */
+function cannedKey(e, tab) {
+  if (!canned.open) return false;
+  const n = canned.items.length;
+  switch (e.key) {
+    case "ArrowDown": if (n) { canned.active = (canned.active + 1) % n; drawCanned(e.target, tab); } return true;
+    case "ArrowUp": if (n) { canned.active = (canned.active - 1 + n) % n; drawCanned(e.target, tab); } return true;
+    case "Escape": closeCanned(); return true;
+    case "Enter":
+    case "Tab":
+      if (!n || e.shiftKey) return false;
+      insertCanned(e.target, tab);
+      return true;
+    default: return false;
+  }
+}
+
+function insertCanned(input, tab) {
+  const a = canned.items[canned.active];
+  if (!a) return;
+  const s = app.state;
+  const current = s.tabs[tab.id] || tab;
+  const item = monitoredItem(s, tab.id);
+  const text = fillCanned(a.text, {
+    // Vigie knows a visitor's name only from a monitored conversation's record.
+    visitor_name: (item && item.visitor_name) || "",
+    operator_name: s.me && s.me.operator ? s.me.operator.name : "",
+    conversation_name: tabTitle(current.id, s),
+  });
+  const caret = input.selectionStart ?? input.value.length;
+  const rest = input.value.slice(caret);
+  input.value = `${text}${rest}`;
+  const at = text.length;
+  input.setSelectionRange(at, at);
+  closeCanned();
+  dispatch({ type: "local/draft", conversation: tab.id, text: input.value });
+  input.focus();
 }

@@ -86,6 +86,12 @@ function renderMessage(s, m) {
     return h("li.msg.system", { ...attrs, "data-event": m.event || null, class: `msg system${m.event ? ` ev-${m.event}` : ""}` },
       h("span.bubble", operatorEventText(s, m) || m.text || m.event || ""));
   }
+  // A private note: staff only (the server never sends it to the visitor), in yellow.
+  if (m.kind === "note") {
+    return h("li.msg.note", attrs,
+      h("div.who", h("span.note-tag", t("noteLabel")), ` ${operatorName(m.operator) || t("operatorWho")}`, m.created_at ? h("span.time", ` · ${clock(m.created_at)}`) : null),
+      h("div.bubble", m.text || ""));
+  }
   // A knowledge an operator sent (guide, livechat) is that operator's act, not the bot's.
   // A knowledge an operator sent (author "operator" since issue 11, item 10; "bot" in older
   // conversations): "Claire · connaissance envoyée".
@@ -114,9 +120,10 @@ function renderMessage(s, m) {
 
 // The operator's own message before it is stored: pending, then sent (acknowledged), or failed.
 function renderEcho(s, e) {
-  const cls = e.state === "pending" ? "msg operator pending" : e.state === "failed" ? "msg operator failed" : "msg operator";
-  return h("li", { class: cls, "data-pending": e.client_id, "data-state": e.state, "data-author": "operator", "data-ack-seq": e.state === "sent" ? e.seq : null },
-    h("div.who", s.me ? s.me.operator.name : t("operatorWho")),
+  const base = e.note ? "msg note" : "msg operator";
+  const cls = e.state === "pending" ? `${base} pending` : e.state === "failed" ? `${base} failed` : base;
+  return h("li", { class: cls, "data-pending": e.client_id, "data-state": e.state, "data-author": "operator", "data-kind": e.note ? "note" : null, "data-ack-seq": e.state === "sent" ? e.seq : null },
+    h("div.who", e.note ? h("span.note-tag", t("noteLabel")) : null, e.note ? " " : null, s.me ? s.me.operator.name : t("operatorWho")),
     h("div.bubble", e.label),
     e.state === "pending" ? h("div.meta", t("pending")) : e.state === "failed" ? h("div.meta", `${t("failed")} — ${e.code ? errorSentence(app.state.lang, { code: e.code, message: e.error }) : e.error || ""}`) : null);
 }

@@ -42,7 +42,7 @@ export const pane = {
     if (!p || s.tabs !== p.tabs) pruneLogs(s.tabs);
     const tab = s.tabs[s.current];
     const item = tab ? monitoredItem(s, tab.id) : null;
-    const key = tab ? `${tab.id}|${tab.held}|${!!item}|${s.lang}` : `none|${s.lang}`;
+    const key = tab ? `${tab.id}|${tab.held}|${!!item}|${s.lang}|${!!tab.noteMode}` : `none|${s.lang}`;
     const rebuilt = !p || key !== frame;
     if (rebuilt) {
       frame = key;
@@ -89,6 +89,7 @@ function build(el, s, tab, item) {
     h("div#resend-box.inline-box", { hidden: true }),
     h("div#transfer-box.inline-box", { hidden: true }),
     h("div#end-box.inline-box", { hidden: true }),
+    h("div#block-box.inline-box", { hidden: true }),
     h("div#gone.gone-note", { hidden: tab.held || !!item }, t("ended")),
     h("div#scroll.scroll"),
     h("div#visitor-typing.typing", { hidden: !tab.typing, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
@@ -134,13 +135,16 @@ function actions(s, tab, item) {
   const toggle = (name) => () => dispatch({ type: "local/box", box: app.state.box === name ? null : name });
   const resend = item && item.may_act !== false ? h("button", { type: "button", id: "resend-btn", "aria-expanded": s.box === "resend" ? "true" : "false",
     "aria-controls": "resend-box", onclick: toggle("resend") }, t("resend")) : null;
+  // Blocking abuse: any conversation with a visitor (issue 13, item 8).
+  const block = item ? null : h("button", { type: "button", id: "block-btn", "aria-expanded": s.box === "block" ? "true" : "false",
+    "aria-controls": "block-box", onclick: toggle("block") }, t("block"));
   if (tab.held) {
-    fill(box, resend,
+    fill(box, resend, block,
       h("button", { type: "button", id: "transfer-btn", disabled: !s.ready, "aria-expanded": s.box === "transfer" ? "true" : "false",
         onclick: toggle("transfer") }, t("transfer")),
       h("button.danger", { type: "button", id: "end-btn", disabled: !s.ready, onclick: toggle("end") }, t("end")));
   } else {
-    fill(box, resend, h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
+    fill(box, resend, block, h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
   }
   if (focusedId) $(focusedId)?.focus();
 }
@@ -149,13 +153,14 @@ function actions(s, tab, item) {
 
 function boxes(s, p, tab, rebuilt) {
   const was = rebuilt || !p ? null : p.box;
-  for (const name of ["resend", "transfer", "end"]) {
+  for (const name of ["resend", "transfer", "end", "block"]) {
     const el = $(`${name}-box`);
     const open = s.box === name;
     el.hidden = !open;
     if (open && was !== name) {
       if (name === "resend") resendBox(el, tab);
       else if (name === "end") endBox(el, tab);
+      else if (name === "block") blockBox(el, tab);
     }
     if (!open && was === name && !rebuilt) {
       // Closed: the focus goes back to the button that opened it when it was inside.
@@ -224,6 +229,38 @@ function endBox(box, tab) {
     } }, t("end")),
     h("button", { type: "button", onclick: () => dispatch({ type: "local/box", box: null }) }, t("cancel")));
   box.querySelector("button")?.focus();
+}
+
+// Blocks the conversation's visitor: a duration, a reason, and (by default) the address.
+function blockBox(box, tab) {
+  const close = () => dispatch({ type: "local/box", box: null });
+  const duration = h("select", { id: "block-duration" },
+    ["1h", "24h", "7d", "permanent"].map((d) => h("option", { value: d, selected: d === "24h" }, t(`blockFor_${d}`))));
+  const reason = h("input", { type: "text", id: "block-reason", maxlength: "200", required: true, "aria-describedby": "block-reason-err",
+    oninput: () => setFieldError(reason, "") });
+  const err = h("div#block-reason-err.field-error");
+  const byAddress = h("input", { type: "checkbox", id: "block-address", checked: true });
+  const go = h("button.danger", { type: "submit", id: "block-confirm" }, t("blockConfirm"));
+  fill(box, h("form.block-form", { novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    if (!reason.value.trim()) { setFieldError(reason, t("blockReasonNeeded")); reason.focus(); return; }
+    go.disabled = true;
+    try {
+      await app.api("POST", `/conversations/${encodeURIComponent(tab.id)}/block`,
+        { duration: duration.value, reason: reason.value.trim(), by_address: byAddress.checked });
+      close();
+      showNotice(t("blocked"), "ok");
+    } catch (ex) {
+      if (ex.status === 401) return;
+      const f = ((ex.body && ex.body.fields) || [])[0];
+      setFieldError(reason, f ? fieldText(f) : errText(ex));
+    } finally { go.disabled = false; }
+  } },
+  h("label", { for: "block-duration" }, t("blockDuration")), duration,
+  h("label", { for: "block-reason" }, t("blockReason")), reason,
+  h("span.check", byAddress, h("label", { for: "block-address" }, t("blockAddress"))),
+  go, h("button", { type: "button", onclick: close }, t("cancel")), err));
+  reason.focus();
 }
 
 // ---- offer of help (monitored conversations that are not live)
