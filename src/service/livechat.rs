@@ -556,7 +556,8 @@ pub async fn status_times(
             ),
         ));
     }
-    Ok(core.store.status_times(from, to).await?)
+    let fresh = fresh_after(core).await?;
+    Ok(core.store.status_times(from, to, fresh).await?)
 }
 
 /// An operator's console preferences (sound, desktop notifications).

@@ -88,9 +88,16 @@ impl Store {
     }
 
     /// Seconds each operator spent in each status (and away reason) between `from` and `to`
-    /// (ms). An interval still open ends when its operator was last seen (a console that
-    /// went away stops counting), capped at `to`.
-    pub async fn status_times(&self, from: i64, to: i64) -> Result<Vec<StatusTime>> {
+    /// (ms). An interval still open runs until now while its operator's console is there
+    /// (seen after `fresh_after`); one whose console went away ends when it was last seen.
+    /// Capped at `to`.
+    pub async fn status_times(
+        &self,
+        from: i64,
+        to: i64,
+        fresh_after: i64,
+    ) -> Result<Vec<StatusTime>> {
+        let now = now_ms();
         let rows = sqlx::query(
             "SELECT l.operator_id, o.name, l.status, l.reason, l.started_at, l.ended_at, p.last_seen_at \
              FROM operator_status_log l JOIN operators o ON o.id = l.operator_id \
@@ -107,7 +114,8 @@ impl Store {
             let started: i64 = r.try_get("started_at")?;
             let ended: Option<i64> = r.try_get("ended_at")?;
             let seen: Option<i64> = r.try_get("last_seen_at")?;
-            let end = ended.or(seen).unwrap_or(started).min(to);
+            let open_end = seen.map(|s| if s > fresh_after { now } else { s });
+            let end = ended.or(open_end).unwrap_or(started).min(to);
             let ms = end - started.max(from);
             if ms <= 0 {
                 continue;
