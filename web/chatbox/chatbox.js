@@ -212,7 +212,12 @@ const OFFLINE_EVENTS = new Set(['offline_offered', 'offline_sent', 'operator_joi
 let offlineTimer = 0;
 function updateOfflineSoon() {
   clearTimeout(offlineTimer);
-  offlineTimer = setTimeout(() => offlineForm.update([...shown.values()]), 0);
+  offlineTimer = setTimeout(() => {
+    const before = offlineWrap.childElementCount;
+    offlineForm.update([...shown.values()]);
+    // The form takes room from the log: keep the offer (its last message) in view.
+    if (offlineWrap.childElementCount > before) requestAnimationFrame(() => { el.scroll.scrollTop = el.scroll.scrollHeight; });
+  }, 0);
 }
 
 function applyTexts() {

@@ -37,7 +37,7 @@ export function createOfflineForm({ el, res, send }) {
   function build() {
     const email = h('input', { type: 'email', id: 'vg-offline-email', class: 'vg-offline-email', autocomplete: 'email',
       inputmode: 'email', required: true, 'aria-describedby': 'vg-offline-status' });
-    const text = h('textarea', { id: 'vg-offline-text', class: 'vg-offline-text', rows: 3, maxlength: MAX_CHARS,
+    const text = h('textarea', { id: 'vg-offline-text', class: 'vg-offline-text', rows: 2, maxlength: MAX_CHARS,
       required: true, 'aria-describedby': 'vg-offline-status' });
     return h('form', { class: 'vg-offline', id: 'vg-offline', novalidate: true, onsubmit: (e) => {
       e.preventDefault();
