@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use vigie::store::Backend;
 
-async fn spawn_with_smtp(backend: Backend, port: u16) -> TestApp {
+/// A Vigie that sends its mail to the SMTP server on `port` (retries after 1 s).
+pub(crate) async fn spawn_with_smtp(backend: Backend, port: u16) -> TestApp {
     TestApp::spawn_with(backend, |s| {
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         s.mail_from = "Vigie Helpdesk <helpdesk@example.com>".into();

@@ -5,17 +5,9 @@
 
 use crate::helpers::*;
 use crate::mail_sink::{token_in, Sink};
+use crate::monitored::spawn_with_smtp;
 use serde_json::{json, Value};
 use vigie::store::Backend;
-
-async fn spawn_with_smtp(backend: Backend, port: u16) -> TestApp {
-    TestApp::spawn_with(backend, |s| {
-        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        s.mail_from = "Vigie Helpdesk <helpdesk@example.com>".into();
-        s.mail_retry_seconds = 1;
-    })
-    .await
-}
 
 /// Today and tomorrow (UTC), so that a run across midnight still finds the bot closed.
 fn today_and_tomorrow() -> Vec<String> {
