@@ -474,7 +474,7 @@ async fn lower_load(
 }
 
 /// Records that an operator took part in a conversation (the history's operator filter).
-async fn took_part(
+pub(super) async fn took_part(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     conversation_id: i64,
     operator_id: OperatorId,

@@ -164,6 +164,8 @@ impl Store {
         .bind(conversation_id)
         .execute(&mut *tx)
         .await?;
+        // The answerer took part (the record lists them, the operator filter finds it).
+        super::livechat::took_part(&mut tx, conversation_id, operator).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -199,6 +199,11 @@ async fn outside_hours_a_message_reaches_the_team_and_the_answer_reopens_the_con
     assert!(record["offline"][0]["answered_at"].is_i64(), "{record}");
     assert_eq!(record["offline"][0]["answered_by"], "Claire");
     assert_eq!(record["kind"], "monitored");
+    assert_eq!(
+        record["operators"],
+        json!(["Claire"]),
+        "the answerer took part"
+    );
     assert_eq!(record["monitored"]["email"], "marie@example.com");
     v.close().await;
     back.close().await;
