@@ -389,13 +389,6 @@ pub fn html(r: &Record, lang: Lang) -> String {
     out
 }
 
-fn mail_domain(core: &Core) -> String {
-    url::Url::parse(&core.settings.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "vigie.localhost".into())
-}
-
 /// Who asks for a transcript by mail.
 pub enum Asker<'a> {
     /// The visitor, from the chatbox (the module must be on, the conversation must have
@@ -506,7 +499,7 @@ pub async fn mail(
                 html: &rendered.html,
                 text: &rendered.text,
             },
-            &mail_domain(core),
+            &core.mail_domain(),
             operator_id,
         )
         .await?;

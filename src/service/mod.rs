@@ -137,4 +137,12 @@ impl Core {
     pub fn public_url(&self) -> &str {
         &self.settings.public_url
     }
+
+    /// The domain of the Message-IDs of the mails Vigie sends: the public URL's host.
+    pub fn mail_domain(&self) -> String {
+        url::Url::parse(self.public_url())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "vigie.localhost".into())
+    }
 }

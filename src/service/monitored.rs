@@ -107,13 +107,6 @@ fn lang_name(lang: Lang) -> &'static str {
     }
 }
 
-pub(crate) fn mail_domain(core: &Core) -> String {
-    url::Url::parse(&core.settings.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "vigie.localhost".into())
-}
-
 /// The served bot, checked to have the module on; and the prefix URL.
 async fn configured(
     core: &Core,
@@ -342,7 +335,7 @@ pub async fn create(
         .item(knowledge_id.trim())
         .expect("checked by prepare");
     let first = chat::knowledge_message(&served, &k.id).expect("checked by prepare");
-    let domain = mail_domain(core);
+    let domain = core.mail_domain();
     let public_id = core
         .store
         .create_monitored(NewMonitored {
@@ -411,7 +404,7 @@ pub async fn resend(
         operator,
         &item.starting_knowledge.id,
     )?;
-    let domain = mail_domain(core);
+    let domain = core.mail_domain();
     core.store
         .resend_monitored(item.id, email.as_str(), p.link_to(email.as_str(), &domain))
         .await?;

@@ -14,6 +14,7 @@ use crate::auth::{new_token, token_hash};
 use crate::domain::conversation::{
     check_text, Author, MessageBody, MessageKind, NewMessage, SystemEvent,
 };
+use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::office_hours::OfficeHours;
 use crate::domain::{now_ms, Email, Problem};
 use crate::engines::Served;
@@ -30,14 +31,22 @@ pub enum Unavailable {
     Nobody,
 }
 
-/// The bot's office hours, when it has some.
-pub async fn hours(core: &Core, bot_id: i64) -> Result<Option<OfficeHours>, ActionError> {
+/// The bot (its slug keys its hours) and the livechat settings.
+async fn bot_and_settings(
+    core: &Core,
+    bot_id: i64,
+) -> Result<(crate::store::Bot, LivechatSettings), ActionError> {
     let bot = core
         .engines
         .bot_by_id(&core.store, bot_id)
         .await
         .or_not_found("bot")?;
-    let settings = super::settings::livechat(core).await?;
+    Ok((bot, super::settings::livechat(core).await?))
+}
+
+/// The bot's office hours, when it has some.
+pub async fn hours(core: &Core, bot_id: i64) -> Result<Option<OfficeHours>, ActionError> {
+    let (bot, settings) = bot_and_settings(core, bot_id).await?;
     Ok(settings.hours_for(&bot.slug).cloned())
 }
 
@@ -118,8 +127,8 @@ pub async fn leave_message(
     if let Some(done) = already_stored(core, conv, client_id).await? {
         return Ok(done);
     }
-    let hours = hours(core, conv.bot_id).await?;
-    let Some(hours) = hours.filter(OfficeHours::offline_form) else {
+    let (bot, settings) = bot_and_settings(core, conv.bot_id).await?;
+    let Some(hours) = settings.hours_for(&bot.slug).filter(|h| h.offline_form()) else {
         return Err(ActionError::refused(
             Refusal::Conflict,
             Problem::new(
@@ -128,12 +137,6 @@ pub async fn leave_message(
             ),
         ));
     };
-    let bot = core
-        .engines
-        .bot_by_id(&core.store, conv.bot_id)
-        .await
-        .or_not_found("bot")?;
-    let settings = super::settings::livechat(core).await?;
     // The team reads the bot's language.
     let team_lang = bot.default_lang;
     let vars = OfflineVars {
@@ -141,11 +144,7 @@ pub async fn leave_message(
         visitor_email: email.as_str().to_string(),
         message: text.clone(),
         received_at: hours.local_time(now_ms(), team_lang),
-        conversation_link: format!(
-            "{}/console/history#{}",
-            core.settings.public_url.trim_end_matches('/'),
-            conv.public_id
-        ),
+        conversation_link: format!("{}/console/history#{}", core.public_url(), conv.public_id),
         lang: conv.lang.as_str().to_string(),
     };
     let mail = template::render_offline(
@@ -154,7 +153,7 @@ pub async fn leave_message(
         &format!("offline_mail.{}", team_lang.as_str()),
     )
     .map_err(ActionError::Invalid)?;
-    let domain = super::monitored::mail_domain(core);
+    let domain = core.mail_domain();
     core.store
         .record_offline(NewOffline {
             conversation_id: conv.id,
@@ -231,19 +230,10 @@ pub async fn answer(
         ));
     };
     let served = chat::served(core, conv.bot_id).await?;
-    let bot = core
-        .engines
-        .bot_by_id(&core.store, conv.bot_id)
-        .await
-        .or_not_found("bot")?;
-    let settings = super::settings::livechat(core).await?;
+    let (bot, settings) = bot_and_settings(core, conv.bot_id).await?;
     let lang = conv.lang;
     let prefix = match settings.prefix_for(&bot.slug) {
-        "" => format!(
-            "{}/c/{}/",
-            core.settings.public_url.trim_end_matches('/'),
-            bot.slug
-        ),
+        "" => format!("{}/c/{}/", core.public_url(), bot.slug),
         p => p.to_string(),
     };
     let token = new_token("mc_");
@@ -279,7 +269,7 @@ pub async fn answer(
         Lang::Fr => format!("Message hors ligne – {}", last.email),
         Lang::En => format!("Offline message – {}", last.email),
     };
-    let domain = super::monitored::mail_domain(core);
+    let domain = core.mail_domain();
     let hash = token_hash(&token);
     core.store
         .answer_offline(

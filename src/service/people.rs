@@ -104,13 +104,6 @@ fn when(ms: i64, lang: Lang) -> String {
     }
 }
 
-fn mail_domain(core: &Core) -> String {
-    url::Url::parse(core.public_url())
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "vigie.localhost".into())
-}
-
 /// The page that opens an account link (the token rides in the fragment: never sent to
 /// a server, never in a log or a Referer).
 fn account_url(core: &Core, purpose: LinkPurpose, token: &str, lang: Lang) -> String {
@@ -173,7 +166,7 @@ async fn mail_link(
                 html: &mail.html,
                 text: &mail.text,
             }),
-            &mail_domain(core),
+            &core.mail_domain(),
         )
         .await?;
     core.mailer.wake();
@@ -278,7 +271,7 @@ pub async fn invite(
                 html: &mail.html,
                 text: &mail.text,
             }),
-            &mail_domain(core),
+            &core.mail_domain(),
         )
         .await
         .map_err(|e| match e {

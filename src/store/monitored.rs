@@ -195,6 +195,28 @@ pub(super) async fn insert_link(
     Ok(())
 }
 
+/// Revokes every live link of the conversation and addresses it to `email` (a new link
+/// follows in the same transaction).
+pub(super) async fn readdress(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    monitored_id: i64,
+    email: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE monitored_links SET revoked_at = $1 WHERE monitored_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(monitored_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE monitored_conversations SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(monitored_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Creates the monitored conversation (see the module docs); returns its public id.
     pub async fn create_monitored(&self, new: NewMonitored<'_>) -> Result<String> {
@@ -267,18 +289,7 @@ impl Store {
         link: NewLink<'_>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE monitored_links SET revoked_at = $1 WHERE monitored_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(monitored_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE monitored_conversations SET email = $1 WHERE id = $2")
-            .bind(email)
-            .bind(monitored_id)
-            .execute(&mut *tx)
-            .await?;
+        readdress(&mut tx, monitored_id, email).await?;
         insert_link(&mut tx, monitored_id, email, &link).await?;
         tx.commit().await?;
         Ok(())

@@ -2,7 +2,7 @@
 //! conversation into a monitored one (its link opens the conversation in the chatbox).
 
 use super::mail::{mail_report_from_row, queue_mail, MailReport, NewMail};
-use super::monitored::{insert_link, NewLink};
+use super::monitored::{insert_link, readdress, NewLink};
 use super::{Result, Store};
 use crate::domain::now_ms;
 use crate::domain::OperatorId;
@@ -101,7 +101,6 @@ impl Store {
     /// An operator answers by mail: the conversation becomes a (weakly) monitored one
     /// addressed to `email` — created on the first answer, its earlier links revoked on the
     /// next ones — with a new link and its mail; its offline messages are answered.
-    #[allow(clippy::too_many_arguments)]
     pub async fn answer_offline(
         &self,
         conversation_id: i64,
@@ -121,18 +120,7 @@ impl Store {
         let monitored_id: i64 = match existing {
             Some(r) => {
                 let id: i64 = r.try_get("id")?;
-                sqlx::query(
-                    "UPDATE monitored_links SET revoked_at = $1 WHERE monitored_id = $2 AND revoked_at IS NULL",
-                )
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE monitored_conversations SET email = $1 WHERE id = $2")
-                    .bind(email)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                readdress(&mut tx, id, email).await?;
                 id
             }
             None => {

@@ -5,6 +5,7 @@
 // resent. Everything shown is built with h(): no innerHTML with data.
 import { h, fill } from "./dom.js";
 import { API } from "./api.js";
+import { clientId } from "./socket.js";
 import { fieldSentence, httpErrorSentence } from "./errors.js";
 
 const T = {
@@ -340,7 +341,7 @@ export function mountHistory(root, { api, lang }) {
         h("form#hist-offline-reply", { novalidate: true, onsubmit: async (e) => {
           e.preventDefault();
           replyMsg.replaceChildren();
-          replyId = replyId || `ofr_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+          replyId = replyId || clientId();
           try {
             const done = await api("POST", `/conversations/${s}/offline-reply`, { text: replyInput.value, client_id: replyId });
             replyId = null;
