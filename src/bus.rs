@@ -62,11 +62,19 @@ pub enum Event {
     /// A monitored conversation's links were revoked or replaced (on its conversation's
     /// topic): a socket opened by a link re-reads whether its link still works.
     LinksChanged,
+    /// What the conversation's visitor reported changed (a page, the chatbox opened
+    /// again): the staff following it re-read the visitor's record.
+    VisitorChanged,
 }
 
 /// The notification of `Event::LinksChanged` for conversation `id`, for every node.
 pub fn links_notification(conversation_id: i64) -> String {
     format!("links:{conversation_id}")
+}
+
+/// The notification of `Event::VisitorChanged` for conversation `id`, for every node.
+pub fn visitor_notification(conversation_id: i64) -> String {
+    format!("visitor:{conversation_id}")
 }
 
 /// The PostgreSQL notification channel.
@@ -122,6 +130,14 @@ impl Bus {
                     Ok(Some(n)) if n.payload().starts_with("links:") => {
                         match n.payload()["links:".len()..].parse::<i64>() {
                             Ok(id) => bus.publish(Topic::Conversation(id), Event::LinksChanged),
+                            Err(_) => {
+                                tracing::warn!(payload = n.payload(), "unreadable notification")
+                            }
+                        }
+                    }
+                    Ok(Some(n)) if n.payload().starts_with("visitor:") => {
+                        match n.payload()["visitor:".len()..].parse::<i64>() {
+                            Ok(id) => bus.publish(Topic::Conversation(id), Event::VisitorChanged),
                             Err(_) => {
                                 tracing::warn!(payload = n.payload(), "unreadable notification")
                             }

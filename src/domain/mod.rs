@@ -19,6 +19,7 @@ pub mod office_hours;
 pub mod operator;
 pub mod problem;
 pub mod statuses;
+pub mod visitor_context;
 
 pub use bot::{BotProfile, BotSlug, NewBot};
 pub use chatbox_config::ChatboxConfig;

@@ -27,6 +27,7 @@ pub mod serve;
 mod state;
 mod statuses;
 pub mod views;
+mod visitors;
 pub mod ws;
 
 use axum::http::StatusCode;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(monitored::router())
                 .merge(people::router())
                 .merge(statuses::router())
+                .merge(visitors::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

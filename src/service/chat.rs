@@ -5,6 +5,7 @@
 //! `monitored`) take the same path (`store_and_publish`).
 
 use super::actions::{self, AskReply, ReplyKind};
+use super::visitors::IdentityCheck;
 use super::{invalid, ActionError, Core, OrNotFound};
 use crate::auth::{new_token, token_hash};
 use crate::bus::{Event, Topic};
@@ -358,6 +359,8 @@ pub struct Opening<'a> {
     /// The client's address (the chatbox connection's TCP peer): remembered on the
     /// visitor, and a blocked address may not start a conversation.
     pub address: Option<&'a str>,
+    /// What the chatbox reports (the embedding site's identity among it).
+    pub context: Option<&'a crate::domain::visitor_context::ReportedContext>,
 }
 
 /// A visitor's session: who they are and which conversation they are in.
@@ -374,6 +377,8 @@ pub struct Session {
     /// socket follows (`monitored::link_still_works`) and closes with once it is revoked
     /// or expired.
     pub link: Option<(i64, i64)>,
+    /// The identity the embedding site claimed, checked.
+    pub identity: IdentityCheck,
 }
 
 /// Why a `hello` opens no session.
@@ -427,21 +432,41 @@ pub async fn open_session(
         },
         None => None,
     };
-    if known.is_none() && opening.conversation.is_some() {
+    let identity = super::visitors::check_identity(core, bot.id, opening.context).await?;
+    // The embedding site's user is one visitor on every device: theirs, whatever token
+    // this browser holds.
+    let user = match &identity {
+        IdentityCheck::Verified(user) => Some(user),
+        _ => None,
+    };
+    let by_user = match user {
+        Some(user) => core.store.visitor_by_user(bot.id, &user.id).await?,
+        None => None,
+    };
+    if known.is_none() && by_user.is_none() && opening.conversation.is_some() {
         return Ok(Err(Refusal::NotYours));
     }
     // A blocked visitor may come back to their conversation (the chatbox then says they
     // are blocked), never start a new one.
+    let visitor_known = by_user.or(known);
     if opening.conversation.is_none()
-        && super::blocks::in_force(core, bot.id, known, opening.address)
+        && super::blocks::in_force(core, bot.id, visitor_known, opening.address)
             .await?
             .is_some()
     {
         return Ok(Err(Refusal::Blocked));
     }
-    let (visitor_id, visitor_token) = match known {
-        Some(id) => (id, opening.visitor_token.map(str::to_string)),
-        None => {
+    let (mut visitor_id, mut visitor_token) = match (by_user, known) {
+        // The token is kept only when it is this visitor's.
+        (Some(id), known) => (
+            id,
+            opening
+                .visitor_token
+                .filter(|_| known == Some(id))
+                .map(str::to_string),
+        ),
+        (None, Some(id)) => (id, opening.visitor_token.map(str::to_string)),
+        (None, None) => {
             let token = new_token("vt_");
             let id = core
                 .store
@@ -450,15 +475,45 @@ pub async fn open_session(
             (id, Some(token))
         }
     };
+    if let Some(user) = user {
+        // The first time, this browser's visitor becomes the user's (their conversation
+        // goes on); two first times at once: the other one won, use it.
+        match core.store.set_visitor_user(visitor_id, user).await {
+            Ok(()) => {}
+            Err(crate::store::StoreError::Conflict(_)) => {
+                if let Some(id) = core.store.visitor_by_user(bot.id, &user.id).await? {
+                    (visitor_id, visitor_token) = (id, None);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     if let Some(address) = opening.address {
         core.store.set_visitor_address(visitor_id, address).await?;
     }
-    let mut conversation = match opening.conversation {
+    let resumed = match opening.conversation {
         Some(public_id) => match core.store.conversation_by_public_id(public_id).await {
-            Ok(c) if c.visitor_id == Some(visitor_id) && c.bot_id == bot.id => c,
+            Ok(c) if c.visitor_id == Some(visitor_id) && c.bot_id == bot.id => Some(c),
+            // An identified user's browser may hold another visitor's conversation (before
+            // they logged in): theirs is opened instead.
+            Ok(_) | Err(crate::store::StoreError::NotFound) if user.is_some() => None,
             Ok(_) | Err(crate::store::StoreError::NotFound) => return Ok(Err(Refusal::NotYours)),
             Err(e) => return Err(e.into()),
         },
+        None => None,
+    };
+    let resumed = match (resumed, user) {
+        (Some(c), _) => Some(c),
+        // From another device: the user's conversation still open.
+        (None, Some(_)) => {
+            core.store
+                .latest_open_conversation(bot.id, visitor_id)
+                .await?
+        }
+        (None, None) => None,
+    };
+    let mut conversation = match resumed {
+        Some(c) => c,
         None => {
             core.store
                 .create_conversation(bot.id, Some(visitor_id), ConversationKind::Bot, lang)
@@ -477,6 +532,7 @@ pub async fn open_session(
         visitor_token,
         monitored_by: None,
         link: None,
+        identity,
     }))
 }
 
@@ -504,5 +560,6 @@ async fn open_monitored(
         visitor_token: None,
         link: Some((link.id, link.expires_at)),
         monitored_by: Some(link.creator_name),
+        identity: IdentityCheck::Anonymous,
     }))
 }

@@ -37,7 +37,7 @@ pub struct Appended {
     pub duplicate: bool,
 }
 
-fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
+pub(super) fn conversation_from_row(row: &AnyRow) -> Result<Conversation> {
     let lang: String = row.try_get("lang")?;
     Ok(Conversation {
         id: row.try_get("id")?,
@@ -65,7 +65,7 @@ fn message_from_row(row: &AnyRow) -> Result<Message> {
     })
 }
 
-const CONVERSATION_COLUMNS: &str =
+pub(super) const CONVERSATION_COLUMNS: &str =
     "id, public_id, bot_id, visitor_id, kind, state, lang, last_seq, operator_id";
 const MESSAGE_COLUMNS: &str = "seq, author, kind, client_id, body, created_at";
 

@@ -26,6 +26,7 @@ mod operators;
 mod sessions;
 mod stats;
 mod statuses;
+mod visitors;
 mod writer;
 
 pub use audit::{AuditEntry, AuditQuery};
@@ -50,6 +51,7 @@ pub use sessions::{
 };
 pub use stats::Gauges;
 pub use statuses::StatusTime;
+pub use visitors::{IdentifiedUser, PreviousConversation, VisitorRecord};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
@@ -258,6 +260,18 @@ impl Store {
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(crate::bus::PG_CHANNEL)
                 .bind(crate::bus::links_notification(conversation_id))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: tells every node's bus that a conversation's visitor record changed.
+    pub async fn notify_visitor_changed(&self, conversation_id: i64) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::bus::PG_CHANNEL)
+                .bind(crate::bus::visitor_notification(conversation_id))
                 .execute(&self.pool)
                 .await?;
         }

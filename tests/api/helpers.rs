@@ -400,6 +400,51 @@ impl Visitor {
         }
     }
 
+    /// A visitor socket whose upgrade request carries this `User-Agent`.
+    pub async fn connect_as(app: &TestApp, user_agent: &str) -> Visitor {
+        let url = format!("{}/ws/visitor", app.base.replace("http://", "ws://"));
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut()
+            .insert("user-agent", user_agent.parse().unwrap());
+        let (ws, _) = connect_async(req).await.expect("websocket connects");
+        Visitor {
+            ws,
+            token: None,
+            conversation: None,
+            last_seq: 0,
+        }
+    }
+
+    /// `hello` with more fields (`context`…); the welcome and the replay, or the error.
+    pub async fn hello_with(
+        &mut self,
+        bot: &str,
+        extra: Value,
+    ) -> Result<(Value, Vec<Value>), Value> {
+        let mut frame = json!({"type": "hello", "v": 1, "bot": bot, "lang": "fr", "visitor_token": self.token, "conversation": self.conversation, "last_seq": self.last_seq});
+        for (k, v) in extra.as_object().expect("an object") {
+            frame[k] = v.clone();
+        }
+        self.send(frame).await;
+        let first = self.next().await.expect("an answer to hello");
+        if first["type"] == "error" {
+            return Err(first);
+        }
+        assert_eq!(first["type"], "welcome", "{first}");
+        if let Some(t) = first["visitor_token"].as_str() {
+            self.token = Some(t.to_string());
+        }
+        self.conversation = first["conversation"].as_str().map(str::to_string);
+        let mut replay = Vec::new();
+        loop {
+            let v = self.next().await.expect("replay");
+            if v["type"] == "replay_done" {
+                return Ok((first, replay));
+            }
+            replay.push(v);
+        }
+    }
+
     pub async fn send(&mut self, v: Value) {
         self.ws
             .send(Message::Text(v.to_string().into()))

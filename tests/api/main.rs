@@ -21,5 +21,6 @@ mod people;
 mod statuses;
 mod store;
 mod understanding;
+mod visitors;
 mod workspace;
 mod ws;

@@ -506,14 +506,27 @@ let welcomeConfig = false; // the configuration came with `welcome`
 // `hello`: a monitored conversation is opened by its link code alone (no visitor token, no
 // conversation id); the server answers with that conversation.
 function helloFrame() {
-  const base = { type: 'hello', v: 1, bot, lang: requestedLang }; // lang null: the bot's (or the conversation's)
+  const base = { type: 'hello', v: 1, bot, lang: requestedLang, context: visitorContext() }; // lang null: the bot's (or the conversation's)
   if (monitoredCode) return { ...base, mc: monitoredCode, last_seq: lastSeq };
   return { ...base, visitor_token: token, conversation, last_seq: lastSeq };
 }
 
+// What the visitor record shows (issue 13, item 2): embedded, the loader tells the host
+// page, the pages before it and the embedding site's identity (`vigie:hello`); alone, the
+// page that linked here.
+let hostContext = null;
+let hostHeard = !embedded; // embedded: connect once the loader spoke (or after a moment)
+function visitorContext() {
+  let tz = null;
+  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch { /* old browser */ }
+  const own = { referrer: document.referrer || null, time_zone: tz, languages: (navigator.languages || [navigator.language]).slice(0, 8) };
+  return hostContext ? { ...own, ...hostContext } : own;
+}
+if (!hostHeard) setTimeout(() => { if (!hostHeard) { hostHeard = true; conn.connect(); } }, 1500);
+
 const conn = createSocket({
   path: '/ws/visitor',
-  allowed: () => !!bot && !linkError,
+  allowed: () => !!bot && !linkError && hostHeard,
   hello: () => {
     helloSeq = lastSeq;
     return helloFrame();
@@ -555,6 +568,7 @@ function onFrame(f) {
       everConnected = true;
       fatal = null;
       setBlocked(!!f.blocked);
+      if (f.identity === 'refused') console.warn('Vigie: the identity in window.VigieSettings was refused (wrong user_hash); the conversation goes on anonymously.');
       const changed = conversation && f.conversation && f.conversation !== conversation;
       conversation = f.conversation || conversation;
       // The interface follows the language asked for; else the conversation's.
@@ -938,6 +952,8 @@ window.addEventListener('message', (e) => {
     // The loader introduces itself; from now on we only talk to (and listen to) its origin.
     if (parentOrigin && e.origin !== parentOrigin) return;
     parentOrigin = e.origin;
+    if (e.data.context && typeof e.data.context === 'object') hostContext = e.data.context;
+    if (!hostHeard) { hostHeard = true; conn.connect(); }
     postParent({ type: 'vigie:ready', labels: labelsForParent() });
     postParent({ type: 'vigie:unread', count: unread });
     return;
@@ -950,6 +966,10 @@ window.addEventListener('message', (e) => {
     el.input.focus();
   } else if (type === 'vigie:closed') {
     parentOpen = false;
+  } else if (type === 'vigie:page' && e.data.page && typeof e.data.page === 'object') {
+    // The host page moved (a single-page site): the next `hello` says so, and now too.
+    if (hostContext) hostContext = { ...hostContext, page: e.data.page };
+    if (conn.ready) conn.raw({ type: 'page', page: e.data.page });
   }
 });
 

@@ -12,6 +12,47 @@
   // vigie_mc: link to a monitored conversation, passed on to the chatbox.
   var mc = new URLSearchParams(location.search).get('vigie_mc');
   var small = matchMedia('(max-width: 480px)'), isOpen = false, unread = 0, frame, btn, badge;
+  // The pages of this tab the loader saw (the operator's visitor record), and whether the
+  // chatbox was open: it stays open from page to page.
+  var pagesKey = 'vigie_pages_' + bot, openKey = 'vigie_open_' + bot, pages = [];
+  function keep(k, v) { try { sessionStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* storage off */ } }
+  function kept(k) { try { return JSON.parse(sessionStorage.getItem(k) || 'null'); } catch (e) { return null; } }
+  function here() {
+    var u = new URL(location.href);
+    u.searchParams.delete('vigie_mc'); // the link is a credential: it never leaves this page
+    return { url: u.href, title: d.title.slice(0, 200), at: Date.now() };
+  }
+  function saw() {
+    var p = here(), last = pages[pages.length - 1];
+    if (last && last.url === p.url) return null;
+    pages.push(p);
+    if (pages.length > 30) pages.splice(0, pages.length - 30);
+    keep(pagesKey, pages);
+    return p;
+  }
+  pages = kept(pagesKey) || [];
+  saw();
+  // window.VigieSettings = {user: {id, email, name}, user_hash, attributes}: who the
+  // embedding site says the visitor is (checked by Vigie with the hash).
+  function context() {
+    var s = window.VigieSettings || {}, tz = '';
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* old browser */ }
+    return {
+      page: pages[pages.length - 1], pages: pages.slice(0, -1), referrer: d.referrer || null,
+      time_zone: tz || null, languages: (navigator.languages || [navigator.language]).slice(0, 8),
+      attributes: s.attributes && typeof s.attributes === 'object' ? s.attributes : {},
+      user: s.user && s.user.id != null ? { id: String(s.user.id), email: s.user.email || null, name: s.user.name || null } : null,
+      user_hash: s.user_hash || null
+    };
+  }
+  // A single-page site's navigation: reported while the chatbox runs.
+  function moved() { var p = saw(); if (p) post({ type: 'vigie:page', page: p }); }
+  ['pushState', 'replaceState'].forEach(function (m) {
+    var orig = history[m];
+    history[m] = function () { var r = orig.apply(this, arguments); setTimeout(moved, 0); return r; };
+  });
+  addEventListener('popstate', moved);
+  addEventListener('hashchange', moved);
 
   function css(el, r) {
     el.style.setProperty('all', 'initial', 'important');
@@ -45,11 +86,12 @@
       frame.id = 'vigie-chatbox-' + bot;
       frame.title = L.title;
       frame.src = origin + '/c/' + bot + '/?embed=1' + (lang ? '&lang=' + lang : '') + (mc ? '&vigie_mc=' + encodeURIComponent(mc) : '');
-      frame.addEventListener('load', function () { post({ type: 'vigie:hello' }); });
+      frame.addEventListener('load', function () { post({ type: 'vigie:hello', context: context() }); });
       d.body.appendChild(frame);
       btn.setAttribute('aria-controls', frame.id);
     }
     place();
+    keep(openKey, open);
     if (open) { unread = 0; frame.focus(); }
     post({ type: open ? 'vigie:open' : 'vigie:closed' });
     label();
@@ -100,7 +142,7 @@
     small.addEventListener('change', place);
     label();
     place();
-    if (mc) toggle(true);
+    if (mc || kept(openKey)) toggle(true);
   }
 
   if (d.body) init();

@@ -3,6 +3,16 @@ import { deName } from "../shared/i18n.js";
 
 export const T = {
   fr: {
+    // Who the visitor is (issue 13, item 2).
+    visitorPanel: "Visiteur", vLoading: "Chargement de la fiche du visiteur…", vError: "La fiche du visiteur n'a pas pu être lue.",
+    vIdentified: "Identifié par le site", vUserId: "Identifiant sur le site", vName: "Nom", vEmail: "Adresse e-mail",
+    vCurrentPage: "Page actuelle", vPages: "Pages visitées", vNoPage: "Aucune page connue (chatbox ouverte seule).",
+    vReferrer: "Provenance", vBrowser: "Navigateur", vSystem: "Système", vLanguages: "Langues du navigateur",
+    vTimeZone: "Fuseau horaire", vLocalTime: (tz, time) => `${tz} (il est ${time} chez le visiteur)`,
+    vFirstSeen: "Première visite", vPrevious: (n) => n === 0 ? "Aucune conversation précédente" : n === 1 ? "1 conversation précédente" : `${n} conversations précédentes`,
+    vMonitored: "Conversation monitorée", vMonitoredBy: (name, who) => who ? `« ${name} », créée par ${who}` : `« ${name} »`,
+    vAttributes: "Informations du site", vUnknown: "inconnu",
+    vKind: { bot: "chatbot", livechat: "livechat", monitored: "monitorée" },
     // Statuses, notifications, keyboard (issue 13).
     awayReason: "Motif d'absence", awayNoReason: "— sans motif —", since: (d) => `depuis ${d}`,
     notifications: "Notifications", notifyTitle: "Notifications du bureau",
@@ -162,6 +172,16 @@ export const T = {
     composerMode: "Write", modeReply: "Reply to the visitor", modeNote: "Private note", noteLabel: "Private note",
     noteHint: "Private note: read by operators and supervisors, never by the visitor", addNote: "Add the note",
     cannedTitle: "Canned answers", cannedNone: "No canned answer matches.", cannedGlobal: "every bot",
+    // Who the visitor is (issue 13, item 2).
+    visitorPanel: "Visitor", vLoading: "Loading the visitor's record…", vError: "The visitor's record could not be read.",
+    vIdentified: "Identified by the site", vUserId: "User id on the site", vName: "Name", vEmail: "Email address",
+    vCurrentPage: "Current page", vPages: "Pages visited", vNoPage: "No page known (the chatbox was opened alone).",
+    vReferrer: "Came from", vBrowser: "Browser", vSystem: "System", vLanguages: "Browser languages",
+    vTimeZone: "Time zone", vLocalTime: (tz, time) => `${tz} (${time} for the visitor)`,
+    vFirstSeen: "First seen", vPrevious: (n) => n === 0 ? "No previous conversation" : n === 1 ? "1 previous conversation" : `${n} previous conversations`,
+    vMonitored: "Monitored conversation", vMonitoredBy: (name, who) => who ? `“${name}”, created by ${who}` : `“${name}”`,
+    vAttributes: "From the site", vUnknown: "unknown",
+    vKind: { bot: "chatbot", livechat: "livechat", monitored: "monitored" },
     block: "Block", blockDuration: "Block the visitor", blockFor_1h: "for 1 hour", blockFor_24h: "for 24 hours",
     blockFor_7d: "for 7 days", blockFor_permanent: "permanently", blockReason: "Reason", blockConfirm: "Block",
     blockAddress: "their IP address too", blockReasonNeeded: "Give the reason for the block.",

@@ -382,6 +382,11 @@ function onFrame(state, f) {
       state = patchTab(state, tab.id, { typing: !!f.on, typingSerial: serial });
       return f.on ? fx(state, { fx: "later", ms: 15_000, action: { type: "local/typing_expired", conversation: tab.id, serial } }) : state;
     }
+    // The visitor record changed (a page, the chatbox opened again): its panel re-reads it.
+    case "visitor_changed": {
+      const tab = f.conversation && state.tabs[f.conversation];
+      return tab ? patchTab(state, tab.id, { visitorRev: (tab.visitorRev || 0) + 1 }) : state;
+    }
     case "ack": return onAck(state, f);
     case "error": return onError(state, f);
     case "replay_done": return fx({ ...state, ready: true, everReady: true }, { fx: "flush" });

@@ -76,6 +76,11 @@ pub enum VisitorFrame {
         #[serde(default)]
         text: Option<String>,
     },
+    /// The embedding page went to another page with the chatbox open (a single-page
+    /// site's navigation, reported by the loader): kept in the visitor's record.
+    Page {
+        page: crate::domain::visitor_context::PageView,
+    },
     Ping,
     #[serde(other)]
     Unknown,
@@ -98,6 +103,10 @@ pub struct Hello {
     /// A monitored conversation's link token (`vigie_mc`): the link is the credential.
     #[serde(default)]
     pub mc: Option<String>,
+    /// What the chatbox knows of its page and visitor (the host page, the pages before,
+    /// the embedding site's attributes and identity): `docs/protocol.md`.
+    #[serde(default)]
+    pub context: Option<crate::domain::visitor_context::ReportedContext>,
 }
 
 impl Inbound for VisitorFrame {
@@ -244,6 +253,11 @@ pub enum Outbound<'a> {
     LinkExpired {
         message: &'a str,
     },
+    /// Operator side: the visitor record of a followed conversation changed (a page, the
+    /// chatbox opened again): `GET /api/v1/conversations/{id}/visitor` reads it.
+    VisitorChanged {
+        conversation: &'a str,
+    },
     /// Visitor side: the transcript asked with `client_id` is queued for `email`.
     TranscriptSent {
         client_id: &'a str,
@@ -293,6 +307,10 @@ pub struct Welcome<'a> {
     /// The visitor (or its address) is blocked: the chatbox says so and offers no input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<BlockedWelcome>,
+    /// The identity the embedding site claimed: `verified`, or `refused` (a wrong
+    /// `user_hash`: the conversation goes on, anonymous).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<&'static str>,
 }
 
 #[derive(Serialize)]

@@ -317,6 +317,12 @@ impl Endpoint for Console {
                 })
                 .await
             }
+            Ok(Event::VisitorChanged) => {
+                wire.send(&Outbound::VisitorChanged {
+                    conversation: &cursor.public_id,
+                })
+                .await
+            }
             _ => cursor.replay(wire, &self.core).await,
         }
     }

@@ -18,7 +18,7 @@ use crate::http::extract::Peer;
 use crate::http::serve::ClientSlot;
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
-use crate::service::{blocks, history, monitored, offline, ActionError, Core};
+use crate::service::{blocks, history, monitored, offline, visitors, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -34,7 +34,12 @@ pub(super) async fn upgrade(
     State(state): State<AppState>,
     slot: Option<Extension<ClientSlot>>,
     Peer(address): Peer,
+    headers: axum::http::HeaderMap,
 ) -> Response {
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let draining = state.core.draining.clone();
     wire::configure(ws).on_upgrade(move |socket| async move {
         // Counted against the client's address for as long as the socket is open.
@@ -46,6 +51,7 @@ pub(super) async fn upgrade(
                 session: None,
                 before_hello: 0,
                 address,
+                user_agent,
             },
             draining,
             "visitor",
@@ -66,6 +72,8 @@ struct Visitor {
     before_hello: u32,
     /// The client's address (the TCP peer, as the audit log records it), for blocks.
     address: Option<String>,
+    /// The browser's `User-Agent` (the visitor record shows its browser and system).
+    user_agent: Option<String>,
 }
 
 /// What a visitor's connection follows: its conversation's bus events and, opened by a
@@ -179,6 +187,13 @@ impl Endpoint for Visitor {
                 let result = checked(&client_id, act).await;
                 (client_id, result)
             }
+            VisitorFrame::Page { page } => {
+                let visitor = session.open.visitor_id;
+                if let Err(e) = visitors::page(core, visitor, conv.id, &page).await {
+                    return wire.refuse(Refusal::from(e), None).await;
+                }
+                return Ok(());
+            }
             VisitorFrame::Typing { on } => {
                 let topic = Topic::Conversation(conv.id);
                 let typing = Event::Typing {
@@ -254,7 +269,7 @@ impl Endpoint for Visitor {
             Ok(Event::Stored { seq }) if seq <= s.cursor.last_sent => Ok(()),
             Ok(Event::Stored { .. } | Event::Resync | Event::LivechatChanged)
             | Err(RecvError::Lagged(_)) => s.cursor.replay(wire, core).await,
-            Ok(Event::LinksChanged) | Err(RecvError::Closed) => Ok(()),
+            Ok(Event::LinksChanged | Event::VisitorChanged) | Err(RecvError::Closed) => Ok(()),
         }
     }
 
@@ -348,12 +363,21 @@ impl Visitor {
             conversation: h.conversation.as_deref(),
             link: h.mc.as_deref(),
             address: self.address.as_deref(),
+            context: h.context.as_ref(),
         };
         let open = match chat::open_session(self.core(), &opening).await {
             Ok(Ok(open)) => open,
             Ok(Err(refused)) => return refuse_opening(wire, refused).await,
             Err(e) => return wire.refuse(e.into(), None).await,
         };
+        let (visitor, conversation) = (open.visitor_id, open.conversation.id);
+        let context = h.context.as_ref();
+        let user_agent = self.user_agent.as_deref();
+        if let Err(e) =
+            visitors::record(self.core(), visitor, conversation, context, user_agent).await
+        {
+            return wire.refuse(e.into(), None).await;
+        }
         // Subscribe before reading the replay so nothing falls between the two.
         let events = self
             .core()
@@ -387,6 +411,7 @@ impl Visitor {
                 operator: creator.as_deref(),
             }),
             blocked,
+            identity: open.identity.wire(),
         };
         wire.send(&Outbound::Welcome(Box::new(welcome))).await?;
         let cursor = Cursor {

@@ -5,6 +5,7 @@ import { app, t, dispatch } from "../app.js";
 import { submit } from "../outbox.js";
 import { monitoredItem, fillCanned } from "../state.js";
 import { tabTitle } from "../format.js";
+import { visitorNameOf, knownVisitorName } from "./visitor.js";
 
 const MAX_CHARS = 1000;
 const TYPING_RESEND_MS = 3_000;
@@ -134,7 +135,7 @@ function slashQuery(input) {
 async function cannedInput(input, tab) {
   const q = slashQuery(input);
   if (q === null) { closeCanned(); return; }
-  const list = await cannedFor(tab);
+  const [list] = await Promise.all([cannedFor(tab), knownVisitorName(tab.id)]);
   if (slashQuery(input) !== q) return; // typed on meanwhile
   const f = folded(q);
   const items = list.filter((a) => folded(a.shortcut.slice(1)).startsWith(f) || folded(a.title).includes(f));
@@ -196,8 +197,8 @@ function insertCanned(input, tab) {
   const current = s.tabs[tab.id] || tab;
   const item = monitoredItem(s, tab.id);
   const text = fillCanned(a.text, {
-    // Vigie knows a visitor's name only from a monitored conversation's record.
-    visitor_name: (item && item.visitor_name) || "",
+    // The name the embedding site gave (an identified user), else the monitored record's.
+    visitor_name: visitorNameOf(tab.id) || (item && item.visitor_name) || "",
     operator_name: s.me && s.me.operator ? s.me.operator.name : "",
     conversation_name: tabTitle(current.id, s),
   });

@@ -15,6 +15,7 @@ import { syncLog, pruneLogs } from "./log.js";
 import { buildComposer } from "./composer.js";
 import { emailProblem, setFieldError } from "./monitored-form.js";
 import { loadBots } from "./knowledge.js";
+import { visitorBox } from "./visitor.js";
 
 let botNames = null; // slug → name (GET /bots, once)
 function botName(slug) {
@@ -90,6 +91,7 @@ function build(el, s, tab, item) {
     h("div#transfer-box.inline-box", { hidden: true }),
     h("div#end-box.inline-box", { hidden: true }),
     h("div#block-box.inline-box", { hidden: true }),
+    h("section#visitor-box.inline-box.visitor-box", { hidden: true, "aria-label": t("visitorPanel") }),
     h("div#gone.gone-note", { hidden: tab.held || !!item }, t("ended")),
     h("div#scroll.scroll"),
     h("div#visitor-typing.typing", { hidden: !tab.typing, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
@@ -127,7 +129,7 @@ function head(s, tab, item) {
 }
 
 function actions(s, tab, item) {
-  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, s.ready, s.box]);
+  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, s.ready, s.box, s.lang]);
   if (sig === actionsSig) return;
   actionsSig = sig;
   const box = $("pane-actions");
@@ -138,13 +140,16 @@ function actions(s, tab, item) {
   // Blocking abuse: any conversation with a visitor (issue 13, item 8).
   const block = item ? null : h("button", { type: "button", id: "block-btn", "aria-expanded": s.box === "block" ? "true" : "false",
     "aria-controls": "block-box", onclick: toggle("block") }, t("block"));
+  // Who the visitor is (issue 13, item 2).
+  const visitor = h("button", { type: "button", id: "visitor-btn", "aria-expanded": s.box === "visitor" ? "true" : "false",
+    "aria-controls": "visitor-box", onclick: toggle("visitor") }, t("visitorPanel"));
   if (tab.held) {
-    fill(box, resend, block,
+    fill(box, visitor, resend, block,
       h("button", { type: "button", id: "transfer-btn", disabled: !s.ready, "aria-expanded": s.box === "transfer" ? "true" : "false",
         onclick: toggle("transfer") }, t("transfer")),
       h("button.danger", { type: "button", id: "end-btn", disabled: !s.ready, onclick: toggle("end") }, t("end")));
   } else {
-    fill(box, resend, block, h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
+    fill(box, visitor, resend, block, h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
   }
   if (focusedId) $(focusedId)?.focus();
 }
@@ -153,7 +158,7 @@ function actions(s, tab, item) {
 
 function boxes(s, p, tab, rebuilt) {
   const was = rebuilt || !p ? null : p.box;
-  for (const name of ["resend", "transfer", "end", "block"]) {
+  for (const name of ["resend", "transfer", "end", "block", "visitor"]) {
     const el = $(`${name}-box`);
     const open = s.box === name;
     el.hidden = !open;
@@ -161,12 +166,15 @@ function boxes(s, p, tab, rebuilt) {
       if (name === "resend") resendBox(el, tab);
       else if (name === "end") endBox(el, tab);
       else if (name === "block") blockBox(el, tab);
+      else if (name === "visitor") visitorBox(el, tab);
     }
     if (!open && was === name && !rebuilt) {
       // Closed: the focus goes back to the button that opened it when it was inside.
       if (el.contains(document.activeElement) || document.activeElement === document.body) $(`${name}-btn`)?.focus();
     }
   }
+  const before = p && p.tabs[tab.id];
+  if (s.box === "visitor" && was === "visitor" && before && before.visitorRev !== tab.visitorRev) visitorBox($("visitor-box"), tab);
   if (s.box === "transfer" && (was !== "transfer" || s.presence !== p.presence || s.me !== p.me)) {
     transferBox($("transfer-box"), s, tab, was !== "transfer");
   }
