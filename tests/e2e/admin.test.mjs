@@ -375,6 +375,7 @@ test('an operator sees the configuration read-only and cannot save it', async ()
 test('livechat settings > general: the admin reaches them from the header, a wrong capacity is refused, saved values stay', async () => {
   await admin.goto(`${server.url}/admin/#/bots`);
   await admin.getByRole('heading', { name: 'Bots' }).waitFor();
+  await admin.locator('a[data-group="livechat"]').click(); // the page's group first
   await admin.locator('header').getByRole('link', { name: 'Livechat settings' }).click();
   await admin.getByRole('heading', { name: 'Livechat settings › General' }).waitFor();
   assert.match(admin.url(), /#\/livechat$/);

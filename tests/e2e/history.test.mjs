@@ -206,6 +206,7 @@ test('the history finds a monitored conversation by the visitor\'s email, opens 
 });
 
 test('admin: the history page and the transcript mail template', async () => {
+  await admin.locator('a[data-group="insight"]').click(); // the page's group first
   await admin.locator('header').getByRole('link', { name: 'Historique' }).click();
   await admin.getByRole('heading', { name: 'Historique' }).waitFor();
   await waitFor(async () => (await admin.locator('.hist-table tbody tr').count()) >= 1, { what: 'the history listed' });
@@ -232,6 +233,7 @@ test('admin: the history page and the transcript mail template', async () => {
 
 test('chatbox: the transcript module, switched on and deployed, mails the transcript at the end of a livechat', async () => {
   // The module on (advanced view), saved, deployed.
+  await admin.locator('a[data-group="bots"]').click(); // the page's group first
   await admin.locator('header').getByRole('link', { name: 'Bots', exact: true }).click();
   const row = admin.locator('tr', { has: admin.locator('code', { hasText: /^demo$/ }) });
   await row.getByRole('link', { name: 'Boîte de dialogue' }).click();

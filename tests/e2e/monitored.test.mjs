@@ -191,6 +191,7 @@ test('admin: the Monitored conversations module switched on with its resources, 
 });
 
 test('admin: Livechat settings, prefix URL = the deployed URL, mail template edited, previewed, a broken one refused with its line', async () => {
+  await admin.locator('a[data-group="livechat"]').click(); // the page's group first
   await admin.locator('header').getByRole('link', { name: 'Paramètres Livechat' }).click();
   await admin.getByRole('heading', { name: 'Paramètres Livechat › Général' }).waitFor();
   const before = await admin.evaluate(async () => (await fetch('/api/v1/livechat/settings')).json());

@@ -54,6 +54,7 @@ test('outside office hours: the offline form, the team mail, the answer by mail 
   await admin.locator('#login-email').fill(adminEmail);
   await admin.locator('#login-password').fill(server.password);
   await admin.getByRole('button', { name: 'Se connecter' }).click();
+  await admin.locator('a[data-group="livechat"]').click(); // the page's group first
   await admin.getByRole('link', { name: 'Horaires' }).click();
   await admin.waitForSelector('#oh-form');
   await admin.locator('#oh-enabled').check();

@@ -82,6 +82,7 @@ test('admin: the People page invites an operator (the mail arrives); a duplicate
   await admin.locator('#login-email').fill(adminEmail);
   await admin.locator('#login-password').fill(server.password);
   await admin.getByRole('button', { name: 'Se connecter' }).click();
+  await admin.locator('a[data-group="team"]').click(); // the page's group first
   await admin.getByRole('link', { name: 'Personnes' }).click();
   await admin.waitForSelector('#people-table');
   await admin.locator('#invite-email').fill(NEW);
@@ -233,6 +234,7 @@ test('API tokens: a monitored:create token, shown once, creates a monitored conv
 });
 
 test('the audit page shows these acts, filters them and pages on the server', async () => {
+  await admin.locator('a[data-group="insight"]').click(); // the page's group first
   await admin.getByRole('link', { name: "Journal d'audit" }).click();
   await admin.waitForSelector('#audit-table');
   const actions = await admin.locator('#audit-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.action));

@@ -88,7 +88,7 @@ test('the visitor panel, identified users and a forged user_hash, in French', as
   // Marie, on the site: the home page, then her account; she opens the chatbox there.
   const vctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1100, height: 760 } });
   const site = await newPage(vctx, { viewport: { width: 1100, height: 760 } });
-  await site.goto(`${hostUrl}/?utm_source=mail`);
+  await site.goto(`${hostUrl}/?utm_source=mail`, { referer: 'https://www.qwant.com/' });
   await site.locator('#to-account').click();
   await site.waitForURL(`${hostUrl}/compte`);
   await site.locator('button[id^="vigie-launcher-"]').click();
@@ -110,6 +110,7 @@ test('the visitor panel, identified users and a forged user_hash, in French', as
   assert.equal(await current.textContent(), 'Mon compte');
   assert.match(await op.locator('#visitor-pages').textContent(), /Accueil/);
   assert.equal(await op.locator('#visitor-pages a').first().getAttribute('href'), `${hostUrl}/?utm_source=mail`);
+  assert.equal(await op.locator('#visitor-referrer a').getAttribute('href'), 'https://www.qwant.com/', 'the first page\'s referrer, not the site itself');
   assert.match(await op.locator('#visitor-browser').textContent(), /^Chrome/);
   assert.match(await op.locator('#visitor-tz').textContent(), /Europe\/Paris \(il est \d\d:\d\d chez le visiteur\)/);
   assert.match(await op.locator('#visitor-languages').textContent(), /fr-FR/);

@@ -36,6 +36,7 @@ test('canned answers, private notes and blocking, in French', async () => {
   await admin.locator('#login-email').fill(adminEmail);
   await admin.locator('#login-password').fill(server.password);
   await admin.getByRole('button', { name: 'Se connecter' }).click();
+  await admin.locator('a[data-group="livechat"]').click();
   await admin.locator('a[data-section="canned"]').click();
   await admin.locator('#canned-form').waitFor();
   await admin.locator('#canned-shortcut').fill('/vpn');

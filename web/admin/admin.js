@@ -94,20 +94,59 @@ function renderHeader() {
   } }, h("option", { value: "fr" }, "Français"), h("option", { value: "en" }, "English"));
   langSel.value = lang;
   document.documentElement.lang = lang;
+  const links = me ? navLinks() : [];
+  const current = groupOf(currentSection(), links);
+  const mine = links.find((l) => l.key === "me");
   top.replaceChildren(
     h("a.brand", { href: "#/bots" }, t("brand")),
     me ? h("nav.mainnav", { "aria-label": t("mainNav") },
-      h("a", { href: "#/bots", "data-section": "bots" }, t("bots")),
-      h("a", { href: "#/livechat", "data-section": "livechat" }, t("livechatSettings")),
-      h("a", { href: "#/manage-bots", "data-section": "manage-bots" }, lang === "fr" ? "Gestion des bots" : "Manage bots"),
-      h("a", { href: "#/history", "data-section": "history" }, lang === "fr" ? "Historique" : "History"),
-
-      SECTIONS.filter((sec) => sec.visible(me)).map((sec) => h("a", { href: `#/${sec.key}`, "data-section": sec.key }, sec.nav(lang)))) : null,
+      NAV_GROUPS.map((g) => {
+        const items = links.filter((l) => groupOf(l.key, links) === g.key);
+        if (!items.length) return null;
+        return h("a", { href: items[0].href, "data-group": g.key, "aria-current": current === g.key ? "true" : null }, g[lang]);
+      })) : null,
     me ? h("span.who", `${me.operator.name} (${t(me.operator.role)})`) : null,
+    mine ? h("a.account", { href: mine.href, "data-section": "me", "aria-current": currentSection() === "me" ? "page" : null }, mine.label) : null,
     h("label", { for: "ui-lang", class: "sr", style: "margin:0;font-weight:400" }, t("language")),
     langSel,
     me ? h("button", { type: "button", onclick: logout }, t("logout")) : null,
   );
+  renderSubnav(links, current);
+}
+
+// The pages, grouped: the top bar names the groups, the bar under it the current group's
+// pages (every page is one click from any other of its group, two from the rest).
+const NAV_GROUPS = [
+  { key: "bots", fr: "Chatbots", en: "Chatbots", items: ["bots", "manage-bots", "embed"] },
+  { key: "livechat", fr: "Livechat", en: "Livechat", items: ["livechat", "office-hours", "canned", "blocks"] },
+  { key: "insight", fr: "Suivi", en: "Insight", items: ["history", "stats", "learning", "audit"] },
+  { key: "team", fr: "Équipe", en: "Team", items: ["people", "tokens"] },
+];
+function navLinks() {
+  return [
+    { key: "bots", href: "#/bots", label: t("bots") },
+    { key: "manage-bots", href: "#/manage-bots", label: lang === "fr" ? "Gestion des bots" : "Manage bots" },
+    { key: "livechat", href: "#/livechat", label: t("livechatSettings") },
+    { key: "history", href: "#/history", label: lang === "fr" ? "Historique" : "History" },
+    ...SECTIONS.filter((sec) => sec.visible(me)).map((sec) => ({ key: sec.key, href: `#/${sec.key}`, label: sec.nav(lang), group: sec.group })),
+  ];
+}
+function groupOf(key, links) {
+  const g = NAV_GROUPS.find((x) => x.items.includes(key));
+  if (g) return g.key;
+  const l = links.find((x) => x.key === key);
+  return key === "me" ? null : (l && l.group) || (l ? "insight" : null);
+}
+const currentSection = () => (location.hash.replace(/^#\/?/, "").split(/[/?]/)[0] || "bots");
+function renderSubnav(links, current) {
+  let bar = document.getElementById("subnav");
+  if (!bar) bar = h("nav#subnav.subnav");
+  document.getElementById("top").append(bar);
+  const items = current ? links.filter((l) => l.key !== "me" && groupOf(l.key, links) === current) : [];
+  bar.hidden = !items.length;
+  bar.setAttribute("aria-label", (NAV_GROUPS.find((g) => g.key === current) || {})[lang] || "");
+  const here = currentSection();
+  bar.replaceChildren(...items.map((l) => h("a", { href: l.href, "data-section": l.key, "aria-current": l.key === here ? "page" : null }, l.label)));
 }
 async function logout() {
   try { await api("POST", "/auth/logout", {}); } catch { /* already gone */ }
@@ -780,10 +819,7 @@ async function route() {
   const [path, query] = hash.split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query || "");
-  for (const a of document.querySelectorAll("#top nav a")) {
-    if (a.dataset.section === parts[0]) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
-  }
+  if (me) renderHeader(); // the current group and page in the bars
   try {
     const section = SECTIONS.find((sec) => sec.match(parts));
     if (section && section.visible(me)) return await section.render(sectionContext(), parts, params);

@@ -110,7 +110,7 @@ export const embedSection = {
         h("p.hint", t.identityHelp),
         msg,
         secret
-          ? h("div.field", h("label", { for: "embed-secret" }, t.secret), h("div.row", value, " ", toggle))
+          ? h("div.field", h("label", { for: "embed-secret" }, t.secret), h("div", { style: "display:flex;gap:8px;align-items:center" }, value, toggle))
           : h("p#embed-no-secret", t.noSecret),
         h("p",
           h("button.primary", { type: "button", id: "embed-renew", onclick: act("POST", t.renewConfirm, t.renewed) }, t.renew), " ",

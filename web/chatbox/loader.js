@@ -32,13 +32,19 @@
   }
   pages = kept(pagesKey) || [];
   saw();
+  // Where the visitor came from: the first page's referrer, when another site.
+  var ref = kept('vigie_ref_' + bot);
+  if (ref === null) {
+    try { ref = d.referrer && new URL(d.referrer).origin !== location.origin ? d.referrer : ''; } catch (e) { ref = ''; }
+    keep('vigie_ref_' + bot, ref);
+  }
   // window.VigieSettings = {user: {id, email, name}, user_hash, attributes}: who the
   // embedding site says the visitor is (checked by Vigie with the hash).
   function context() {
     var s = window.VigieSettings || {}, tz = '';
     try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* old browser */ }
     return {
-      page: pages[pages.length - 1], pages: pages.slice(0, -1), referrer: d.referrer || null,
+      page: pages[pages.length - 1], pages: pages.slice(0, -1), referrer: ref || null,
       time_zone: tz || null, languages: (navigator.languages || [navigator.language]).slice(0, 8),
       attributes: s.attributes && typeof s.attributes === 'object' ? s.attributes : {},
       user: s.user && s.user.id != null ? { id: String(s.user.id), email: s.user.email || null, name: s.user.name || null } : null,
