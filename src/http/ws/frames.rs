@@ -106,7 +106,7 @@ pub struct Hello {
     /// What the chatbox knows of its page and visitor (the host page, the pages before,
     /// the embedding site's attributes and identity): `docs/protocol.md`.
     #[serde(default)]
-    pub context: Option<crate::domain::visitor_context::ReportedContext>,
+    pub context: Option<Box<crate::domain::visitor_context::ReportedContext>>,
 }
 
 impl Inbound for VisitorFrame {

@@ -363,7 +363,7 @@ impl Visitor {
             conversation: h.conversation.as_deref(),
             link: h.mc.as_deref(),
             address: self.address.as_deref(),
-            context: h.context.as_ref(),
+            context: h.context.as_deref(),
         };
         let open = match chat::open_session(self.core(), &opening).await {
             Ok(Ok(open)) => open,
@@ -371,7 +371,7 @@ impl Visitor {
             Err(e) => return wire.refuse(e.into(), None).await,
         };
         let (visitor, conversation) = (open.visitor_id, open.conversation.id);
-        let context = h.context.as_ref();
+        let context = h.context.as_deref();
         let user_agent = self.user_agent.as_deref();
         if let Err(e) =
             visitors::record(self.core(), visitor, conversation, context, user_agent).await
