@@ -38,6 +38,9 @@ pub struct MonitoredView<'a> {
     /// Whether the reader may act on it (guide, offer help, resend, revoke): see
     /// `service::monitored::may_act`.
     may_act: bool,
+    /// Whether the reader may resend or revoke its link (its creator, a supervisor, an
+    /// admin): `service::monitored::may_manage_links`.
+    may_manage_links: bool,
     /// Whether the reader has opened it already (in any browser): not "nouvelle" for them.
     seen: bool,
 }
@@ -68,6 +71,7 @@ impl<'a> MonitoredView<'a> {
             read_at: crate::domain::now_ms(),
             dead_link: &item.dead_link,
             may_act: crate::service::monitored::may_act(reader, item),
+            may_manage_links: crate::service::monitored::may_manage_links(reader, item),
             seen: item.seen_by.contains(&reader.id.0),
         }
     }

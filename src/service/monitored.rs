@@ -722,8 +722,13 @@ pub fn must_act(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionE
 /// supervisor. Not the operator it was handed over to: the link is the visitor's
 /// credential, and sending it to another address would let its holder post as the
 /// visitor.
+pub fn may_manage_links(operator: &Operator, item: &MonitoredItem) -> bool {
+    operator.role.supervises() || item.creator.as_ref().is_some_and(|c| c.id == operator.id)
+}
+
+/// `may_manage_links`, as an error saying who may.
 pub fn must_manage_links(operator: &Operator, item: &MonitoredItem) -> Result<(), ActionError> {
-    if operator.role.supervises() || item.creator.as_ref().is_some_and(|c| c.id == operator.id) {
+    if may_manage_links(operator, item) {
         Ok(())
     } else {
         Err(ActionError::refused(

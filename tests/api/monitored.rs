@@ -623,6 +623,9 @@ async fn only_the_creator_an_admin_or_the_holder_may_act(app: &TestApp) {
         (Some(false), Some(false))
     );
     assert_eq!(item(&claire, &conv).await["may_act"], true);
+    // The console offers resend and revoke to whom may manage the link.
+    assert_eq!(seen["may_manage_links"], false);
+    assert_eq!(item(&claire, &conv).await["may_manage_links"], true);
     // "Seen" per operator (issue 12): opening it in a console records it for that operator
     // only, so their other browsers do not show it as new.
     assert_eq!(item(&claire, &conv).await["seen"], false);
@@ -700,6 +703,7 @@ async fn only_the_creator_an_admin_or_the_holder_may_act(app: &TestApp) {
     // An admin may (a supervisor), and the creator may.
     let admin = app.admin().await;
     assert_eq!(item(&admin, &conv).await["may_act"], true);
+    assert_eq!(item(&admin, &conv).await["may_manage_links"], true);
     expect(
         admin
             .post(

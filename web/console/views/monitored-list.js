@@ -67,14 +67,14 @@ async function revoke(it) {
 function deadLinkRow(it) {
   if (!it.dead_link) return null;
   return h("div.mc-actions.mc-dead", h("span.mc-dead-link", deadLinkText(it)),
-    it.may_act === false ? null : h("button", { type: "button", "data-resend": it.conversation, onclick: () => {
+    it.may_act === false || it.may_manage_links === false ? null : h("button", { type: "button", "data-resend": it.conversation, onclick: () => {
       openMonitored(it.conversation);
       dispatch({ type: "local/box", box: "resend" });
     } }, t("mcDeadLinkResend")));
 }
 
 function revokeRow(it) {
-  if (it.revoked || it.may_act === false) return null;
+  if (it.revoked || it.may_act === false || it.may_manage_links === false) return null;
   const name = it.name || shortId(it.conversation);
   if (asking === it.conversation) {
     return h("div.mc-actions.mc-ask", { role: "group", "aria-label": t("mcRevokeTitle", name) },

@@ -129,13 +129,14 @@ function head(s, tab, item) {
 }
 
 function actions(s, tab, item) {
-  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, s.ready, s.box, s.lang]);
+  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, item && item.may_manage_links, s.ready, s.box, s.lang]);
   if (sig === actionsSig) return;
   actionsSig = sig;
   const box = $("pane-actions");
   const focusedId = box.contains(document.activeElement) ? document.activeElement.id : null;
   const toggle = (name) => () => dispatch({ type: "local/box", box: app.state.box === name ? null : name });
-  const resend = item && item.may_act !== false ? h("button", { type: "button", id: "resend-btn", "aria-expanded": s.box === "resend" ? "true" : "false",
+  // Resending (a new link, the old one revoked) is for its creator, supervisors and admins.
+  const resend = item && item.may_act !== false && item.may_manage_links !== false ? h("button", { type: "button", id: "resend-btn", "aria-expanded": s.box === "resend" ? "true" : "false",
     "aria-controls": "resend-box", onclick: toggle("resend") }, t("resend")) : null;
   // Blocking abuse: any conversation with a visitor (issue 13, item 8).
   const block = item ? null : h("button", { type: "button", id: "block-btn", "aria-expanded": s.box === "block" ? "true" : "false",
