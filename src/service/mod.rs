@@ -16,6 +16,8 @@
 //! - `people`: invitations, roles, deactivation, one's own password and sessions,
 //!   forgotten passwords, API tokens;
 //! - `audit`: the audit log (`audit::record`, called after every admin or supervisor act);
+//! - `supervision`: live supervision (the open conversations, whisper, take over,
+//!   reassign, end), for supervisors and admins;
 //! - `settings`: the livechat settings and their short-lived cache;
 //! - `first_start`: an empty database gets an admin and the demo bot.
 
@@ -33,6 +35,7 @@ pub mod monitored;
 pub mod offline;
 pub mod people;
 pub mod settings;
+pub mod supervision;
 
 pub use error::{invalid, ActionError, OrNotFound, Refusal};
 

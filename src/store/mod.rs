@@ -26,6 +26,7 @@ mod operators;
 mod sessions;
 mod stats;
 mod statuses;
+mod supervision;
 mod writer;
 
 pub use audit::{AuditEntry, AuditQuery};
@@ -50,6 +51,7 @@ pub use sessions::{
 };
 pub use stats::Gauges;
 pub use statuses::StatusTime;
+pub use supervision::{Holder, OpenConversation};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
