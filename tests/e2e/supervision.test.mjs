@@ -78,7 +78,7 @@ test('supervision en direct : voir, suivre, chuchoter, reprendre la main, termin
   await claire.locator(`[role=tab][data-tab="${c}"]`).waitFor();
   const row = sophie.locator(`#sup-conversations tr[data-conversation="${c}"]`);
   await waitFor(async () => (await row.count()) === 1 && (await row.getAttribute('data-state')) === 'live', { what: 'la conversation en direct dans la supervision' });
-  assert.match(await row.textContent(), /Démo|demo/i);
+  assert.equal(await row.locator('.sup-bot').textContent(), 'Vigie Helpdesk');
   assert.match(await row.textContent(), /En direct/);
   assert.match(await row.locator('.sup-op').textContent(), /Claire/);
   assert.match(await row.locator('.sup-activity').textContent(), /il y a/);
