@@ -378,3 +378,55 @@ pub async fn told_of(
         .await?;
     Ok(told(&recent, operator))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(seq: i64, event: SystemEvent, operator: &str, previous: Option<i64>) -> Message {
+        Message {
+            seq,
+            author: Author::System,
+            kind: MessageKind::Event,
+            client_id: None,
+            body: MessageBody {
+                event: Some(event),
+                operator: Some(operator.into()),
+                from: Some("Sophie".into()),
+                previous: previous.map(OperatorId),
+                ..Default::default()
+            },
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn only_the_last_change_of_holder_tells_the_operator() {
+        let claire = OperatorId(2);
+        let taken = ev(3, SystemEvent::TakenOver, "Sophie", Some(2));
+        assert_eq!(
+            told(std::slice::from_ref(&taken), claire),
+            Some(Told {
+                action: "take_over",
+                by: "Sophie".into(),
+                to: Some("Sophie".into())
+            })
+        );
+        // Someone else's conversation: nothing to tell Claire.
+        assert_eq!(told(std::slice::from_ref(&taken), OperatorId(9)), None);
+        // Taken, then given back and ended by Claire herself: an old act tells nothing.
+        let back = ev(4, SystemEvent::Transferred, "Claire", Some(5));
+        let ended = ev(5, SystemEvent::OperatorLeft, "Claire", None);
+        assert_eq!(told(&[taken.clone(), back, ended], claire), None);
+        // Reassigned: by the supervisor (`from`), to the new holder (`operator`).
+        let moved = ev(6, SystemEvent::Transferred, "Bob", Some(2));
+        assert_eq!(
+            told(&[taken, moved], claire),
+            Some(Told {
+                action: "reassign",
+                by: "Sophie".into(),
+                to: Some("Bob".into())
+            })
+        );
+    }
+}
