@@ -21,6 +21,9 @@ pub enum Topic {
     Conversation(i64),
     /// Livechat-wide changes: queue, assignments, presence, monitored conversations.
     Livechat,
+    /// Any conversation's activity, for the supervision page (`LivechatChanged` hints):
+    /// published with every stored message, and on PostgreSQL with every other node's.
+    Supervision,
 }
 
 impl Topic {
@@ -29,6 +32,7 @@ impl Topic {
         match self {
             Topic::Conversation(id) => format!("{id}:{seq}"),
             Topic::Livechat => format!("-1:{seq}"),
+            Topic::Supervision => format!("-2:{seq}"),
         }
     }
 
@@ -36,6 +40,7 @@ impl Topic {
         let (topic, seq) = payload.split_once(':')?;
         let topic = match topic.parse::<i64>().ok()? {
             -1 => Topic::Livechat,
+            -2 => Topic::Supervision,
             id => Topic::Conversation(id),
         };
         Some((topic, seq.parse().ok()?))
@@ -147,7 +152,14 @@ impl Bus {
                         Some((Topic::Livechat, _)) => {
                             bus.publish(Topic::Livechat, Event::LivechatChanged)
                         }
-                        Some((topic, seq)) => bus.publish(topic, Event::Stored { seq }),
+                        Some((Topic::Supervision, _)) => {
+                            bus.publish(Topic::Supervision, Event::LivechatChanged)
+                        }
+                        Some((topic, seq)) => {
+                            bus.publish(topic, Event::Stored { seq });
+                            // Another node stored a message: its last activity changed.
+                            bus.publish(Topic::Supervision, Event::LivechatChanged);
+                        }
                         None => tracing::warn!(payload = n.payload(), "unreadable notification"),
                     },
                     // The connection was lost and is being re-established: anything
@@ -184,6 +196,7 @@ mod tests {
         for (topic, seq, payload) in [
             (Topic::Conversation(42), 7, "42:7"),
             (Topic::Livechat, 0, "-1:0"),
+            (Topic::Supervision, 0, "-2:0"),
         ] {
             assert_eq!(topic.notification(seq), payload);
             assert_eq!(Topic::from_notification(payload), Some((topic, seq)));

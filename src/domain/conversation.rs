@@ -34,13 +34,16 @@ closed_set! {
         /// A private note an operator or supervisor wrote in the conversation (`text`):
         /// staff only, never sent to the visitor nor in the visitor's transcript.
         Note = "note",
+        /// A supervisor's whisper to the operator holding the conversation (`text`): staff
+        /// only, like a note, and shown in the operator's tab as the supervisor's.
+        Whisper = "whisper",
     }
 }
 
 impl MessageKind {
     /// Staff only: never on the visitor's socket, replay or mailed transcript.
     pub fn staff_only(self) -> bool {
-        self == MessageKind::Note
+        matches!(self, MessageKind::Note | MessageKind::Whisper)
     }
 }
 
@@ -107,6 +110,9 @@ closed_set! {
         OfflineOffered = "offline_offered",
         /// The visitor's offline message was passed on to the team.
         OfflineSent = "offline_sent",
+        /// A supervisor took the conversation over from the operator holding it
+        /// (`operator`: the supervisor, `from`: the operator who held it).
+        TakenOver = "taken_over",
     }
 }
 
@@ -140,6 +146,10 @@ pub struct MessageBody {
     /// A transfer: the operator who handed the conversation on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// A supervisor took the conversation over or reassigned it: the id of the operator
+    /// who held it, whose console is told (never sent in a frame).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<crate::domain::OperatorId>,
 }
 
 impl MessageBody {

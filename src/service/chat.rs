@@ -154,6 +154,8 @@ pub(crate) async fn store_and_publish(
                 Event::Message(Arc::new(m.clone())),
             );
         }
+        // The supervision page lists conversations by their last activity.
+        core.bus.publish(Topic::Supervision, Event::LivechatChanged);
     }
     Ok(appended)
 }

@@ -5,7 +5,9 @@
 
 use super::{ActionError, Core, OrNotFound, Refusal};
 use crate::domain::chatbox_config::Module;
-use crate::domain::conversation::{Author, ConversationKind, ConversationState, Message};
+use crate::domain::conversation::{
+    Author, ConversationKind, ConversationState, Message, MessageKind,
+};
 use crate::domain::{now_ms, Email, FieldError, OperatorId, Problem};
 use crate::mail::template::{self, TranscriptVars};
 use crate::store::{
@@ -286,6 +288,8 @@ fn who(m: &Message, lang: Lang) -> String {
 fn note_mark(m: &Message, lang: Lang) -> &'static str {
     match (m.kind.staff_only(), lang) {
         (false, _) => "",
+        (true, Lang::Fr) if m.kind == MessageKind::Whisper => "[Chuchotement du superviseur] ",
+        (true, _) if m.kind == MessageKind::Whisper => "[Supervisor's whisper] ",
         (true, Lang::Fr) => "[Note privée] ",
         (true, _) => "[Private note] ",
     }

@@ -16,6 +16,8 @@
 //! - `people`: invitations, roles, deactivation, one's own password and sessions,
 //!   forgotten passwords, API tokens;
 //! - `audit`: the audit log (`audit::record`, called after every admin or supervisor act);
+//! - `supervision`: live supervision (the open conversations, whisper, take over,
+//!   reassign, end), for supervisors and admins;
 //! - `settings`: the livechat settings and their short-lived cache;
 //! - `first_start`: an empty database gets an admin and the demo bot.
 
@@ -34,6 +36,7 @@ pub mod offline;
 pub mod people;
 pub mod settings;
 pub mod visitors;
+pub mod supervision;
 
 pub use error::{invalid, ActionError, OrNotFound, Refusal};
 

@@ -462,7 +462,7 @@ impl Store {
 }
 
 /// One conversation fewer for the operator (in the caller's transaction).
-async fn lower_load(
+pub(super) async fn lower_load(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     operator_id: OperatorId,
 ) -> Result<()> {

@@ -27,6 +27,7 @@ mod sessions;
 mod stats;
 mod statuses;
 mod visitors;
+mod supervision;
 mod writer;
 
 pub use audit::{AuditEntry, AuditQuery};
@@ -52,6 +53,7 @@ pub use sessions::{
 pub use stats::Gauges;
 pub use statuses::StatusTime;
 pub use visitors::{IdentifiedUser, PreviousConversation, VisitorRecord};
+pub use supervision::{Holder, OpenConversation};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};

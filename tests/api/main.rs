@@ -20,6 +20,7 @@ mod operations;
 mod people;
 mod statuses;
 mod store;
+mod supervision;
 mod understanding;
 mod visitors;
 mod workspace;

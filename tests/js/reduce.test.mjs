@@ -400,3 +400,45 @@ test('canned answers: variables filled, an empty one leaves no stray space', () 
   assert.equal(fillCanned('Bonjour {visitor_name} !', { ...vars, visitor_name: 'Mme Durand' }), 'Bonjour Mme Durand !');
   assert.equal(fillCanned('{unknown} reste', vars), '{unknown} reste');
 });
+
+// ---- live supervision (issue 14, item 1)
+
+test('the supervision page asks for its list while open, again after a reconnection', () => {
+  let { state, effects } = run([welcome, { type: 'local/side', view: 'supervision' }]);
+  assert.deepEqual(effects.filter((e) => e.fx === 'raw').map((e) => e.frame), [{ type: 'supervise', on: true }]);
+  ({ state, effects } = run([{ type: 'replay_done' }], { state }));
+  assert.ok(effects.some((e) => e.fx === 'raw' && e.frame.type === 'supervise' && e.frame.on));
+  ({ state, effects } = run([
+    { type: 'supervision', now: 5, conversations: [{ conversation: C1, state: 'live', bot: 'demo', operator: { id: 2, name: 'Bob' } }, null] },
+    { type: 'local/side', view: 'livechat' },
+  ], { state }));
+  assert.deepEqual(state.supervision, { known: true, now: 5, conversations: [{ conversation: C1, state: 'live', bot: 'demo', operator: { id: 2, name: 'Bob' } }] });
+  assert.deepEqual(effects.filter((e) => e.fx === 'raw').map((e) => e.frame), [{ type: 'supervise', on: false }]);
+  // An operator never asks.
+  const op = { ...ME, operator: { ...ME.operator, role: 'operator' } };
+  const s0 = reduce(initialState({ focused: true }), { type: 'local/signed_in', me: op, tabs: {}, seen: [] });
+  ({ effects } = run([{ type: 'local/side', view: 'supervision' }, { type: 'replay_done' }], { state: s0 }));
+  assert.ok(!effects.some((e) => e.fx === 'raw'));
+});
+
+test('taken over: the tab stays, read-only, and says who took it', () => {
+  const { state, effects } = run([
+    welcome, { type: 'replay_done' }, { type: 'assigned', conversations: [C1] },
+    { type: 'taken_over', conversation: C1, action: 'take_over', by: 'Sophie', to: 'Sophie' },
+    { type: 'assigned', conversations: [] },
+  ]);
+  const tab = state.tabs[C1];
+  assert.equal(tab.held, false);
+  assert.deepEqual(tab.taken, { action: 'take_over', by: 'Sophie', to: 'Sophie' });
+  assert.ok(effects.some((e) => e.fx === 'taken' && e.by === 'Sophie' && e.conversation === C1));
+  // Given back later (reassigned to me): mine again, the notice gone.
+  const again = run([{ type: 'assigned', conversations: [C1] }], { state }).state;
+  assert.equal(again.tabs[C1].held, true);
+  assert.equal(again.tabs[C1].taken, null);
+});
+
+test('a whisper waits in the outbox and echoes, marked', () => {
+  const item = { client_id: 'w1', kind: 'whisper', conversation: C1, label: 'psst', frame: { type: 'whisper', conversation: C1, client_id: 'w1', text: 'psst' } };
+  const { state } = run([welcome, { type: 'replay_done' }, { type: 'open', conversation: C1 }, { type: 'local/follow', id: C1 }, { type: 'local/submit', item }]);
+  assert.deepEqual(state.tabs[C1].echoes.map((e) => [e.client_id, e.whisper, e.note]), [['w1', true, false]]);
+});

@@ -15,6 +15,7 @@ const ACTIONS = [
   "monitored.", "monitored.revoke", "monitored.resend",
   "visitor.", "visitor.block", "visitor.unblock",
   "canned.", "canned.create", "canned.update", "canned.delete", "canned.import",
+  "supervision.", "supervision.take_over", "supervision.reassign", "supervision.end",
 ];
 
 const T = {
@@ -36,6 +37,8 @@ const T = {
       "visitor.block": "visiteur bloqué", "visitor.unblock": "blocage levé",
       "canned.create": "réponse type créée", "canned.update": "réponse type modifiée", "canned.delete": "réponse type supprimée",
       "canned.import": "import de réponses types",
+      "supervision.take_over": "conversation reprise (supervision)", "supervision.reassign": "conversation réaffectée (supervision)",
+      "supervision.end": "conversation terminée (supervision)",
     },
   },
   en: {
@@ -56,6 +59,8 @@ const T = {
       "visitor.block": "visitor blocked", "visitor.unblock": "block lifted",
       "canned.create": "canned answer created", "canned.update": "canned answer changed", "canned.delete": "canned answer deleted",
       "canned.import": "canned answers import",
+      "supervision.take_over": "conversation taken over (supervision)", "supervision.reassign": "conversation reassigned (supervision)",
+      "supervision.end": "conversation ended (supervision)",
     },
   },
 };

@@ -165,7 +165,7 @@ let lastSeq = 0; // highest seq shown in this page
 const shown = new Map(); // seq → message
 // The events that move the conversation (see conversationState()).
 const STATE_EVENTS = {
-  operator_joined: 'live', transferred: 'live', help_accepted: 'live',
+  operator_joined: 'live', transferred: 'live', taken_over: 'live', help_accepted: 'live',
   queued: 'queued', operator_left: 'bot', queue_timeout: 'bot',
 };
 let outbox = Array.isArray(initial.outbox) ? initial.outbox : [];
@@ -295,7 +295,7 @@ function chips(items, intro, label = intro) {
 
 function eventText(m) {
   const name = m.event || '';
-  if (name === 'operator_joined' && m.operator && m.operator.name) return ui('joined', { name: m.operator.name });
+  if ((name === 'operator_joined' || name === 'taken_over') && m.operator && m.operator.name) return ui('joined', { name: m.operator.name });
   // Said here in the page's language, with the French elision ("l'aide d'Admin").
   if (name === 'help_accepted' && m.operator && m.operator.name) return ui('accepted', { name: m.operator.name, de_name: deName(m.operator.name) });
   const known = res(name);

@@ -135,6 +135,13 @@ function runEffect(e, state) {
     case "beep": beep(); break;
     case "later": setTimeout(() => dispatch(e.action), e.ms); break;
     case "announce": announce(announceText(e, state)); break;
+    case "taken": {
+      // A supervisor took one of my conversations: a notice that stays readable in the tab too.
+      const text = takenText(e, tabTitle(e.conversation, state));
+      showNotice(text);
+      announce(text);
+      break;
+    }
     case "notice":
       showNotice(e.key ? t(e.key, tabTitle(e.conversation, state))
         : e.code ? errorSentence(state.lang, { code: e.code, message: e.message || t("error") })
@@ -142,6 +149,13 @@ function runEffect(e, state) {
       break;
     default: break;
   }
+}
+
+/** "Sophie (supervision) a repris la conversation Visiteur #ab12cd." — take over, reassign or end. */
+export function takenText(taken, title) {
+  if (taken.action === "reassign") return t("takenReassign", taken.by, taken.to || "", title);
+  if (taken.action === "end") return t("takenEnd", taken.by, title);
+  return t("takenOver", taken.by, title);
 }
 
 function announceText(e, state) {

@@ -61,7 +61,8 @@ export function tabTitle(id, state = app.state) {
 // Elements showing a duration (data-since, data-fmt) are updated every second.
 export function sinceText(fmt, ms) {
   return fmt === "waiting" ? t("waiting", ago(ms)) : fmt === "visitor" ? t("lastVisitor", ago(ms))
-    : fmt === "activity" ? t("lastActivity", ago(ms)) : fmt === "status" ? t("since", ago(ms)) : ago(ms);
+    : fmt === "activity" ? t("lastActivity", ago(ms)) : fmt === "status" ? t("since", ago(ms))
+      : fmt === "supAgo" ? t("supAgo", ago(ms)) : ago(ms);
 }
 export function tickDurations() {
   for (const el of document.querySelectorAll("[data-since]")) {

@@ -4,6 +4,8 @@ const NS = "http://www.w3.org/2000/svg";
 export const ICON_CHAT = "M4 5h16v11H9l-5 4z";
 export const ICON_BELL = "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0";
 export const ICON_MUTED = "M4 4l16 16";
+// A gauge: the supervision page.
+export const ICON_GAUGE = "M4 17a8 8 0 0 1 16 0M12 17l4-6M8 13h.01M12 9h.01M16 13h.01";
 export const ICON_LIST = "M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01";
 const EYE_RED = "#d32f2f";
 

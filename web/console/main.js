@@ -5,7 +5,7 @@
 // - connection.js: /ws/operator (web/shared/socket.js: backoff, liveness, outbox flush);
 // - outbox.js: what is sent waits there, with its client_id, until acknowledged;
 // - views/: top bar, layout and menu, side column, queue, colleagues, monitored list and
-//   form, tabs, pane (log, composer), knowledge panel.
+//   form, supervision page (supervisors), tabs, pane (log, composer), knowledge panel.
 //
 // Robustness, as in the chatbox: the open tabs and the last seq shown in each live in
 // sessionStorage and are given to the server in `hello`, which replays what was missed
@@ -31,6 +31,7 @@ import { monitoredForm } from "./views/monitored-form.js";
 import { tabs } from "./views/tabs.js";
 import { pane } from "./views/pane.js";
 import { knowledge } from "./views/knowledge.js";
+import { supervision } from "./views/supervision.js";
 import { openAccount } from "./views/account.js";
 import { loadPrefs, notified, permission } from "./notify.js";
 import "./keyboard.js";
@@ -43,7 +44,7 @@ app.state = initialState({
   sideView: sessionStorage.getItem(SIDE_KEY) || "livechat",
   focused: document.hasFocus() && !document.hidden,
 });
-app.views = [top, layout, side, queue, colleagues, monitoredList, monitoredForm, tabs, pane, knowledge];
+app.views = [top, layout, side, queue, colleagues, monitoredList, monitoredForm, supervision, tabs, pane, knowledge];
 app.api = createApi({ csrf: () => app.state.me && app.state.me.csrf_token, onUnauthorized: () => signedOut(true) });
 app.logout = logout;
 app.signedOut = signedOut;
@@ -127,11 +128,11 @@ window.vigieConsole = {
     return {
       ready: conn.ready, availability: s.availability, current: s.current, queue: s.queue, presence: s.presence,
       tabs: Object.values(s.tabs).map((tb) => ({
-        id: tb.id, lastSeq: tb.lastSeq, held: tb.held, unread: tb.unread, flashing: tb.flashing,
+        id: tb.id, lastSeq: tb.lastSeq, held: tb.held, unread: tb.unread, flashing: tb.flashing, taken: tb.taken,
         monitored: s.monitored.list.some((it) => it.conversation === tb.id),
       })),
       outbox: s.outbox.map((i) => i.client_id),
-      monitored: s.monitored.list, sideView: s.sideView,
+      monitored: s.monitored.list, sideView: s.sideView, supervision: s.supervision,
       awayReason: s.awayReason, awayReasons: s.awayReasons, prefs: s.prefs,
       notified: notified.slice(), permission: permission(),
     };

@@ -7,7 +7,10 @@
 // Immutable updates: an unchanged part keeps its identity, so a view redraws only when its
 // part of the state changed; an action that changes nothing returns the same state.
 
-export const SIDE_VIEWS = ["livechat", "monitored", "create"];
+export const SIDE_VIEWS = ["livechat", "monitored", "create", "supervision"];
+
+/** Supervisors and admins: the supervision page, whisper, take over, reassign, end. */
+export const supervises = (state) => !!(state.me && state.me.operator && (state.me.operator.role === "admin" || state.me.operator.role === "supervisor"));
 
 /**
  * The monitored-conversation form's fields (the red eye). `lang`: the visitor's language
@@ -42,6 +45,8 @@ export function initialState({ lang = "fr", current = null, outbox = [], muted =
     taking: null, // the conversation just taken from the queue: shown when assigned
     outbox, // {client_id, kind, conversation, label, frame}: sent, not acknowledged yet
     monitored: { known: false, list: [] },
+    // Supervisors (the `supervision` frame): every open conversation; `now`: the server's clock.
+    supervision: { known: false, now: 0, conversations: [] },
     mcFilter: newMcFilter(), // the monitored list's filters
     seen: [], // strong monitored conversations that already opened a tab in this browser
     muted,
@@ -69,8 +74,11 @@ export function newTab(id, { lastSeq = 0, flash = false, outbox = [] } = {}) {
     lastSeq: 0, // highest seq shown
     helloSeq: lastSeq,
     messages: [], // sorted by seq, each seq once
-    echoes: outbox.filter((i) => i.conversation === id && (i.kind === "send" || i.kind === "note")).map(echoOf), // own messages not stored yet
+    echoes: outbox.filter((i) => i.conversation === id && TYPED.includes(i.kind)).map(echoOf), // own messages not stored yet
     noteMode: false, // the composer writes a private note
+    whisperMode: false, // a supervisor's composer whispers to the operator holding it
+    state: null, // the conversation's state, from its `conversation` frame
+    taken: null, // a supervisor took it from this operator: {action, by, to}
     held: false,
     bot: null, // from the server's `conversation` frame
     lang: null,
@@ -85,7 +93,8 @@ export function newTab(id, { lastSeq = 0, flash = false, outbox = [] } = {}) {
     lastAnswerEvent: null,
   };
 }
-const echoOf = (item) => ({ client_id: item.client_id, label: item.label, state: "pending", seq: null, error: null, note: item.kind === "note" });
+const echoOf = (item) => ({ client_id: item.client_id, label: item.label, state: "pending", seq: null, error: null, note: item.kind === "note", whisper: item.kind === "whisper" });
+const TYPED = ["send", "note", "whisper"];
 
 // ---- selectors
 
@@ -249,7 +258,7 @@ function onAssigned(state, ids) {
       fresh = id;
       effects.push({ fx: "announce", key: "newConversation", conversation: id });
     }
-    if (!state.tabs[id].held) state = patchTab(state, id, { held: true });
+    if (!state.tabs[id].held) state = patchTab(state, id, { held: true, taken: null, whisperMode: false });
   }
   for (const tab of Object.values(state.tabs)) if (!held.has(tab.id) && tab.held) state = patchTab(state, tab.id, { held: false });
   if (fresh && state.everReady) effects.push(BEEP);
@@ -372,7 +381,20 @@ function onFrame(state, f) {
       // Its bot and language: the knowledge search of this tab uses them.
       if (!f.conversation) return state;
       state = withTab(state, f.conversation);
-      return patchTab(state, f.conversation, { bot: typeof f.bot === "string" ? f.bot : null, lang: typeof f.lang === "string" ? f.lang : null });
+      return patchTab(state, f.conversation, { bot: typeof f.bot === "string" ? f.bot : null, lang: typeof f.lang === "string" ? f.lang : null,
+        state: typeof f.state === "string" ? f.state : null });
+    }
+    case "supervision": {
+      const conversations = Array.isArray(f.conversations) ? f.conversations.filter((c) => c && typeof c.conversation === "string") : [];
+      return { ...state, supervision: { known: true, now: typeof f.now === "number" ? f.now : 0, conversations } };
+    }
+    case "taken_over": {
+      // A supervisor took one of this operator's conversations (take over, reassign, end):
+      // the tab stays, read-only, and says so.
+      if (!f.conversation || !state.tabs[f.conversation]) return state;
+      const taken = { action: f.action || "take_over", by: f.by || "", to: f.to || null };
+      state = patchTab(state, f.conversation, { held: false, taken, whisperMode: false });
+      return fx(keepBox(state, state), { fx: "taken", conversation: f.conversation, ...taken }, BEEP);
     }
     case "availability": return f.status ? { ...state, availability: f.status, awayReason: f.reason || null } : state;
     case "typing": {
@@ -389,7 +411,12 @@ function onFrame(state, f) {
     }
     case "ack": return onAck(state, f);
     case "error": return onError(state, f);
-    case "replay_done": return fx({ ...state, ready: true, everReady: true }, { fx: "flush" });
+    case "replay_done": {
+      state = fx({ ...state, ready: true, everReady: true }, { fx: "flush" });
+      // The supervision page is open: its list again, on this connection.
+      return state.sideView === "supervision" && supervises(state)
+        ? fx(state, { fx: "raw", frame: { type: "supervise", on: true } }) : state;
+    }
     default: return state;
   }
 }
@@ -449,7 +476,7 @@ function onLocal(state, a) {
     case "local/submit": {
       const item = a.item;
       state = { ...state, outbox: [...state.outbox, item] };
-      const tab = (item.kind === "send" || item.kind === "note") && state.tabs[item.conversation];
+      const tab = TYPED.includes(item.kind) && state.tabs[item.conversation];
       if (tab) state = setTab(state, { ...tab, echoes: [...tab.echoes, echoOf(item)] });
       return fx(state, { fx: "send", frame: item.frame });
     }
@@ -457,7 +484,8 @@ function onLocal(state, a) {
       if (!state.ready) return state;
       return fx({ ...state, taking: a.id }, { fx: "raw", frame: { type: "take", conversation: a.id } });
     case "local/draft": return patchTab(state, a.conversation, { draft: a.text });
-    case "local/note_mode": return patchTab(state, a.conversation, { noteMode: !!a.on });
+    case "local/note_mode": return patchTab(state, a.conversation, { noteMode: !!a.on, whisperMode: false });
+    case "local/whisper_mode": return patchTab(state, a.conversation, { whisperMode: !!a.on, noteMode: false });
     case "local/typing_expired": {
       const tab = state.tabs[a.conversation];
       return tab && tab.typingSerial === a.serial && tab.typing ? patchTab(state, tab.id, { typing: false }) : state;
@@ -466,7 +494,12 @@ function onLocal(state, a) {
       let { sideView, lastSideView, form } = state;
       if (a.view === "create" && sideView !== "create") { lastSideView = sideView; form = newForm(state.lang); }
       if (sideView === "create" && a.view !== "create") form = { ...form, comboOpen: false, active: -1 };
-      return { ...state, sideView: a.view, lastSideView, form };
+      state = { ...state, sideView: a.view, lastSideView, form };
+      // The supervision list comes only while its page is open.
+      if ((a.view === "supervision") !== (sideView === "supervision") && supervises(state)) {
+        state = fx(state, { fx: "raw", frame: { type: "supervise", on: a.view === "supervision" } });
+      }
+      return state;
     }
     case "local/box": return state.box === a.box ? state : { ...state, box: a.box };
     case "local/kb": return { ...state, kb: { ...state.kb, ...a.patch } };

@@ -17,7 +17,7 @@ use crate::domain::conversation::{
 use crate::domain::operator::Availability;
 use crate::domain::OperatorId;
 use crate::service::ActionError;
-use crate::store::Presence;
+use crate::store::{OpenConversation, Presence};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -181,6 +181,28 @@ pub enum OperatorFrame {
         client_id: String,
         conversation: String,
     },
+    /// Supervisors and admins: receive (`on`) or stop receiving the `supervision` list.
+    Supervise {
+        on: bool,
+    },
+    /// Supervisors and admins: a message only staff see, to the operator holding the
+    /// conversation.
+    Whisper {
+        client_id: String,
+        conversation: String,
+        text: String,
+    },
+    /// Supervisors and admins: the conversation becomes theirs.
+    TakeOver {
+        client_id: String,
+        conversation: String,
+    },
+    /// Supervisors and admins: the conversation goes to this operator.
+    Reassign {
+        client_id: String,
+        conversation: String,
+        to: OperatorId,
+    },
     Ping,
     #[serde(other)]
     Unknown,
@@ -287,6 +309,22 @@ pub enum Outbound<'a> {
     Availability {
         status: Availability,
         reason: Option<String>,
+    },
+    /// To supervisors who sent `supervise`: every open conversation (`now`: the server's
+    /// clock, ms, for the durations shown).
+    Supervision {
+        now: i64,
+        conversations: &'a [OpenConversation],
+    },
+    /// To an operator: a supervisor took one of their conversations over (`take_over`),
+    /// reassigned it (`reassign`) or ended it (`end`); it is no longer theirs.
+    TakenOver {
+        conversation: &'a str,
+        action: &'a str,
+        /// The supervisor's name.
+        by: &'a str,
+        /// Who holds it now (`null` once ended).
+        to: Option<&'a str>,
     },
 }
 

@@ -15,10 +15,13 @@ use crate::bus::{Event, Topic};
 use crate::domain::conversation::{check_client_id, Author};
 use crate::domain::operator::Availability;
 use crate::domain::{OperatorId, Problem};
-use crate::http::extract::Authed;
+use crate::http::extract::{Authed, Peer};
 use crate::http::serve::ClientSlot;
 use crate::http::views::{MonitoredView, OperatorView, QueuedView};
-use crate::service::{chat, invalid, livechat, monitored, ActionError, Core, OrNotFound};
+use crate::service::audit::Actor;
+use crate::service::{
+    chat, invalid, livechat, monitored, supervision, ActionError, Core, OrNotFound,
+};
 use crate::store::{Appended, Conversation, Credential, Operator};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -34,6 +37,14 @@ use tokio::sync::mpsc;
 /// visitors asking for a human at once): a connection re-reads the livechat state at
 /// once for the first change, then at most every `REFRESH_GAP`, never missing the last.
 const REFRESH_GAP: Duration = Duration::from_millis(250);
+
+/// The supervision list follows every conversation's activity: sent at once for the first
+/// change, then at most every `SUPERVISION_GAP`, never missing the last.
+const SUPERVISION_GAP: Duration = Duration::from_millis(500);
+
+/// A held conversation that left this operator is looked at on this many refreshes for a
+/// supervisor's act (its event message may be stored just after the move).
+const TOLD_TRIES: u8 = 3;
 
 /// Same-origin check for the WebSocket handshake (browsers always send `Origin`).
 fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
@@ -58,6 +69,7 @@ pub(super) async fn upgrade(
     State(core): State<Core>,
     headers: HeaderMap,
     slot: Option<Extension<ClientSlot>>,
+    peer: Peer,
     Authed(rec): Authed,
 ) -> Response {
     if !same_origin(&headers, core.public_url()) {
@@ -72,6 +84,7 @@ pub(super) async fn upgrade(
             socket,
             Console {
                 core,
+                actor: peer.actor(&rec),
                 operator: rec.operator,
                 credential: rec.credential,
                 follows: HashMap::new(),
@@ -80,6 +93,10 @@ pub(super) async fn upgrade(
                 hello: false,
                 last_refresh: None,
                 refresh_due: None,
+                supervising: false,
+                last_supervision: None,
+                supervision_due: None,
+                held: HashMap::new(),
             },
             draining,
             "operator",
@@ -101,6 +118,8 @@ enum Wake {
     Bus(BusEvent),
     /// A livechat refresh held back by `REFRESH_GAP` is due.
     RefreshDue,
+    /// A supervision list held back by `SUPERVISION_GAP` is due.
+    SupervisionDue,
 }
 
 struct Console {
@@ -116,6 +135,15 @@ struct Console {
     last_refresh: Option<Instant>,
     /// A livechat change arrived within `REFRESH_GAP` of the last refresh: refresh then.
     refresh_due: Option<tokio::time::Instant>,
+    /// The audit log's actor (supervisors' acts).
+    actor: Actor,
+    /// A supervisor asked for the supervision list (`supervise`).
+    supervising: bool,
+    last_supervision: Option<Instant>,
+    supervision_due: Option<tokio::time::Instant>,
+    /// The conversations this operator held at the last refresh (id → public id), and for
+    /// one that left them, how many refreshes remain to find a supervisor's act.
+    held: HashMap<i64, (String, Option<u8>)>,
 }
 
 impl Endpoint for Console {
@@ -126,6 +154,7 @@ impl Endpoint for Console {
         tokio::select! {
             Some(event) = self.rx.recv() => Wake::Bus(event),
             _ = sleep_until(self.refresh_due) => Wake::RefreshDue,
+            _ = sleep_until(self.supervision_due) => Wake::SupervisionDue,
         }
     }
 
@@ -273,6 +302,37 @@ impl Endpoint for Console {
                 client_id: id,
                 conversation: c,
             } => self.act(wire, &id, &c, Act::OfferHelp).await,
+            OperatorFrame::Supervise { on } => {
+                if let Err(e) = supervision::must_supervise(&self.operator) {
+                    return wire.refuse(e.into(), None).await;
+                }
+                self.supervising = on;
+                if on {
+                    self.follow(wire, Topic::Supervision, String::new(), 0)
+                        .await?;
+                    self.send_supervision(wire).await
+                } else {
+                    if let Some(f) = self.follows.remove(&Topic::Supervision) {
+                        f.task.abort();
+                    }
+                    self.supervision_due = None;
+                    Ok(())
+                }
+            }
+            OperatorFrame::Whisper {
+                client_id: id,
+                conversation: c,
+                text,
+            } => self.act(wire, &id, &c, Act::Whisper(text)).await,
+            OperatorFrame::TakeOver {
+                client_id: id,
+                conversation: c,
+            } => self.act(wire, &id, &c, Act::TakeOver).await,
+            OperatorFrame::Reassign {
+                client_id: id,
+                conversation: c,
+                to,
+            } => self.act(wire, &id, &c, Act::Reassign(to)).await,
             // Answered by the connection loop.
             OperatorFrame::Ping | OperatorFrame::Unknown => Ok(()),
         }
@@ -284,10 +344,25 @@ impl Endpoint for Console {
                 self.refresh_due = None;
                 return self.refresh(wire).await;
             }
+            Wake::SupervisionDue => {
+                self.supervision_due = None;
+                return self.send_supervision(wire).await;
+            }
             Wake::Bus(e) => e,
         };
         if matches!(event, Err(RecvError::Closed)) {
             return Ok(());
+        }
+        if topic == Topic::Supervision {
+            return match self.last_supervision {
+                Some(at) if at.elapsed() < SUPERVISION_GAP => {
+                    if self.supervision_due.is_none() {
+                        self.supervision_due = Some((at + SUPERVISION_GAP).into());
+                    }
+                    Ok(())
+                }
+                _ => self.send_supervision(wire).await,
+            };
         }
         if topic == Topic::Livechat {
             return match self.last_refresh {
@@ -349,12 +424,19 @@ enum Act {
     /// To the operator with this id.
     Transfer(OperatorId),
     OfferHelp,
+    /// Supervisors: a message only staff see.
+    Whisper(String),
+    /// Supervisors: the conversation becomes theirs.
+    TakeOver,
+    /// Supervisors: to the operator with this id.
+    Reassign(OperatorId),
 }
 
 impl Act {
     async fn perform(
         self,
         core: &Core,
+        actor: &Actor,
         operator: &Operator,
         c: &Conversation,
         client_id: &str,
@@ -366,9 +448,18 @@ impl Act {
                 let served = chat::served(core, c.bot_id).await?;
                 livechat::operator_knowledge(core, &served, operator, c, client_id, &id).await
             }
+            // A supervisor may end a conversation someone else holds.
+            Act::End if operator.role.supervises() && c.operator_id != Some(operator.id) => {
+                supervision::end(core, actor, operator, c, client_id).await
+            }
             Act::End => livechat::end(core, operator, c, client_id).await,
             Act::Transfer(to) => livechat::transfer(core, operator, c, to, client_id).await,
             Act::OfferHelp => monitored::offer_help(core, operator, c, client_id).await,
+            Act::Whisper(text) => supervision::whisper(core, operator, c, client_id, &text).await,
+            Act::TakeOver => supervision::take_over(core, actor, operator, c, client_id).await,
+            Act::Reassign(to) => {
+                supervision::reassign(core, actor, operator, c, to, client_id).await
+            }
         }
     }
 }
@@ -392,7 +483,9 @@ impl Console {
         else {
             return Ok(());
         };
-        let result = act.perform(&self.core, &self.operator, &c, client_id).await;
+        let result = act
+            .perform(&self.core, &self.actor, &self.operator, &c, client_id)
+            .await;
         match result {
             Ok(a) => {
                 wire.send(&Outbound::Ack {
@@ -466,7 +559,7 @@ impl Console {
                 last_sent: last_seq,
                 staff: true,
             }),
-            Topic::Livechat => None,
+            Topic::Livechat | Topic::Supervision => None,
         };
         self.follows.insert(topic, Follow { cursor, task });
         let Topic::Conversation(id) = topic else {
@@ -541,12 +634,71 @@ impl Console {
         .await?;
         let conversations = snap.assigned.iter().map(|(_, p)| p.as_str()).collect();
         wire.send(&Outbound::Assigned { conversations }).await?;
+        self.tell_taken(wire, &snap.assigned).await?;
         for (id, public_id) in &snap.assigned {
             self.follow(wire, Topic::Conversation(*id), public_id.clone(), 0)
                 .await?;
         }
         let items = MonitoredView::list(&snap.monitored, &self.operator);
-        wire.send(&Outbound::Monitored { items }).await
+        wire.send(&Outbound::Monitored { items }).await?;
+        if self.supervising {
+            self.send_supervision(wire).await?;
+        }
+        Ok(())
+    }
+
+    /// The supervision list (supervisors who sent `supervise`).
+    async fn send_supervision(&mut self, wire: &mut Wire) -> Step {
+        if !self.supervising {
+            return Ok(());
+        }
+        self.last_supervision = Some(Instant::now());
+        match supervision::overview(&self.core, &self.operator).await {
+            Ok(list) => {
+                wire.send(&Outbound::Supervision {
+                    now: crate::domain::now_ms(),
+                    conversations: &list,
+                })
+                .await
+            }
+            Err(e) => wire.refuse(e.into(), None).await,
+        }
+    }
+
+    /// A conversation this operator held and no longer holds: if a supervisor took it
+    /// over, reassigned or ended it, the console is told (`taken_over`). Its event message
+    /// may be stored just after the move: looked for on a few refreshes.
+    async fn tell_taken(&mut self, wire: &mut Wire, assigned: &[(i64, String)]) -> Step {
+        let mut next: HashMap<i64, (String, Option<u8>)> = assigned
+            .iter()
+            .map(|(id, p)| (*id, (p.clone(), None)))
+            .collect();
+        let lost: Vec<(i64, String, u8)> = self
+            .held
+            .iter()
+            .filter(|(id, _)| !next.contains_key(id))
+            .map(|(id, (p, tries))| (*id, p.clone(), tries.unwrap_or(TOLD_TRIES)))
+            .collect();
+        for (id, public_id, tries) in lost {
+            match supervision::told_of(&self.core, id, self.operator.id).await {
+                Ok(Some(told)) => {
+                    wire.send(&Outbound::TakenOver {
+                        conversation: &public_id,
+                        action: told.action,
+                        by: &told.by,
+                        to: told.to.as_deref(),
+                    })
+                    .await?;
+                }
+                Ok(None) if tries > 1 => {
+                    next.insert(id, (public_id, Some(tries - 1)));
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read a conversation's last acts"),
+            }
+        }
+        self.held = next;
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 import { h } from "../../shared/dom.js";
 import { app, t, dispatch } from "../app.js";
 import { submit } from "../outbox.js";
-import { monitoredItem, fillCanned } from "../state.js";
+import { monitoredItem, fillCanned, supervises } from "../state.js";
 import { tabTitle } from "../format.js";
 import { visitorNameOf, knownVisitorName } from "./visitor.js";
 
@@ -18,16 +18,25 @@ const TYPING_IDLE_MS = 4_000;
  */
 export function buildComposer(tab, item) {
   const note = !!tab.noteMode;
-  const live = tab.held || note; // answering only makes sense in a conversation this operator holds
+  // A supervisor following someone else's conversation may whisper to its operator.
+  const canWhisper = supervises(app.state) && !tab.held;
+  const whisper = canWhisper && !!tab.whisperMode;
+  const live = tab.held || note || whisper; // answering only makes sense in a conversation this operator holds
   const mode = (on) => () => {
     dispatch({ type: "local/note_mode", conversation: tab.id, on });
     setTimeout(() => document.getElementById("composer-input")?.focus(), 0);
   };
+  const whisperMode = () => {
+    dispatch({ type: "local/whisper_mode", conversation: tab.id, on: true });
+    setTimeout(() => document.getElementById("composer-input")?.focus(), 0);
+  };
   const modes = h("div.composer-modes", { role: "group", "aria-label": t("composerMode") },
-    h("button", { type: "button", id: "composer-mode-reply", "aria-pressed": note ? "false" : "true", onclick: mode(false) }, t("modeReply")),
-    h("button", { type: "button", id: "composer-mode-note", class: "mode-note", "aria-pressed": note ? "true" : "false", onclick: mode(true) }, t("modeNote")));
+    h("button", { type: "button", id: "composer-mode-reply", "aria-pressed": note || whisper ? "false" : "true", onclick: mode(false) }, t("modeReply")),
+    h("button", { type: "button", id: "composer-mode-note", class: "mode-note", "aria-pressed": note ? "true" : "false", onclick: mode(true) }, t("modeNote")),
+    canWhisper ? h("button", { type: "button", id: "composer-mode-whisper", class: "mode-whisper", "aria-pressed": whisper ? "true" : "false", onclick: whisperMode }, t("modeWhisper")) : null);
+  const hint = whisper ? t("whisperHint") : note ? t("noteHint") : t("composerHint");
   const input = h("textarea", {
-    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: note ? t("noteHint") : live ? t("composerHint") : "",
+    id: "composer-input", rows: "2", maxlength: String(MAX_CHARS), placeholder: whisper || note ? hint : live ? t("composerHint") : "",
     "aria-describedby": live ? "composer-hint" : "composer-off", disabled: !live,
     role: "combobox", "aria-autocomplete": "list", "aria-controls": "canned-list", "aria-expanded": "false",
     onblur: () => setTimeout(closeCanned, 150),
@@ -41,19 +50,20 @@ export function buildComposer(tab, item) {
     oninput: (e) => {
       dispatch({ type: "local/draft", conversation: tab.id, text: e.target.value });
       cannedInput(e.target, app.state.tabs[tab.id] || tab);
-      // A note is not shown to the visitor, nor is its typing.
-      if (!app.state.tabs[tab.id]?.noteMode) operatorTyping(tab.id, e.target.value.trim() !== "");
+      // A note (or a whisper) is not shown to the visitor, nor is its typing.
+      const now = app.state.tabs[tab.id];
+      if (now && now.held && !now.noteMode && !now.whisperMode) operatorTyping(tab.id, e.target.value.trim() !== "");
     },
   });
   input.value = tab.draft;
-  const form = h("form", { class: note ? "composer note" : "composer", "data-mode": note ? "note" : "reply", onsubmit: (e) => { e.preventDefault(); sendText(); } },
-    h("label.sr", { for: "composer-input" }, note ? t("modeNote") : t("composer")),
+  const form = h("form", { class: whisper ? "composer whisper" : note ? "composer note" : "composer", "data-mode": whisper ? "whisper" : note ? "note" : "reply", onsubmit: (e) => { e.preventDefault(); sendText(); } },
+    h("label.sr", { for: "composer-input" }, whisper ? t("modeWhisper") : note ? t("modeNote") : t("composer")),
     h("div#canned-list.canned-list", { hidden: true }),
-    note ? h("span.note-tag", { "aria-hidden": "true" }, t("noteLabel")) : null,
+    whisper ? h("span.whisper-tag", { "aria-hidden": "true" }, t("whisperLabel")) : note ? h("span.note-tag", { "aria-hidden": "true" }, t("noteLabel")) : null,
     input,
-    live ? h("span#composer-hint.sr", note ? t("noteHint") : t("composerHint")) : null,
+    live ? h("span#composer-hint.sr", hint) : null,
     // Typed messages wait in the outbox when offline: only holding the conversation counts.
-    h("button.primary", { type: "submit", id: "composer-send", disabled: !live }, note ? t("addNote") : t("send")));
+    h("button.primary", { type: "submit", id: "composer-send", disabled: !live }, whisper ? t("addWhisper") : note ? t("addNote") : t("send")));
   return [
     modes,
     form,
@@ -64,11 +74,17 @@ export function buildComposer(tab, item) {
 function sendText() {
   const input = document.getElementById("composer-input");
   const tab = app.state.tabs[app.state.current];
-  if (!input || !tab || !(tab.held || tab.noteMode)) return;
+  const whisper = !!tab && !tab.held && !!tab.whisperMode && supervises(app.state);
+  if (!input || !tab || !(tab.held || tab.noteMode || whisper)) return;
   const text = input.value.trim();
   if (!text) return;
   input.value = "";
   dispatch({ type: "local/draft", conversation: tab.id, text: "" });
+  if (whisper) {
+    submit("whisper", tab.id, { text }, text);
+    input.focus();
+    return;
+  }
   if (tab.noteMode) {
     submit("note", tab.id, { text }, text);
     input.focus();

@@ -3,14 +3,16 @@
 // tab strip, pane) and the knowledge panel. The views below draw inside it.
 import { h, fill, $ } from "../../shared/dom.js";
 import { app, t, dispatch } from "../app.js";
-import { icon, eyeIcon, ICON_CHAT, ICON_LIST } from "../icons.js";
+import { icon, eyeIcon, ICON_CHAT, ICON_LIST, ICON_GAUGE } from "../icons.js";
+import { supervises } from "../state.js";
 
-/** The side column shows `view` ("livechat", "monitored" or "create"); `focus`: move there. */
+/** The side column shows `view` ("livechat", "monitored", "create" or "supervision"); `focus`: move there. */
 export function setSideView(view, { focus = false } = {}) {
   dispatch({ type: "local/side", view });
   if (!focus) return;
   if (view === "create") $("mc-name")?.focus();
   else if (view === "monitored") ($("mc-list")?.querySelector("button") || $("mc-list-h"))?.focus();
+  else if (view === "supervision") $("sup-h")?.focus();
 }
 
 export const layout = {
@@ -45,7 +47,9 @@ function build(s) {
       menuBtn("mc-create-btn", "create", t("mcCreate"), t("mcCreateShort"), eyeIcon("icon eye red", 26)),
       menuBtn("mc-list-btn", "monitored", t("mcList"), t("mcListShort"), icon(ICON_LIST),
         // A total, not news: neutral, unlike the red unread badges.
-        h("span#mc-count.menu-count", { hidden: !n, title: t("mcTotalTitle", n) }, String(n))))),
+        h("span#mc-count.menu-count", { hidden: !n, title: t("mcTotalTitle", n) }, String(n)))),
+      // Supervisors and admins: the live supervision page.
+      supervises(s) ? menuBtn("sup-btn", "supervision", t("supTitle"), t("menuSupervision"), icon(ICON_GAUGE)) : null),
     h("aside#side.side", { "aria-live": "off" }),
     h("section.convs", { "aria-label": t("conversations") },
       h("div#notice.notice", { role: "alert", hidden: true }),

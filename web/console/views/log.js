@@ -73,6 +73,8 @@ function operatorEventText(s, m) {
   if (m.event === "help_declined") return t("evDeclined");
   // The visitor reads "Admin vous a transféré à Claire"; each operator, their own sentence.
   if (m.event === "transferred") return mine ? t("evTransferredToMe") : name ? t("evTransferred", name) : null;
+  // A supervisor took it over (issue 14): said from the console's side.
+  if (m.event === "taken_over") return mine ? t("evTakenOverMine") : t("evTakenOver", name || t("operatorWho"), operatorName(m.from));
   return null;
 }
 
@@ -90,6 +92,12 @@ function renderMessage(s, m) {
   if (m.kind === "note") {
     return h("li.msg.note", attrs,
       h("div.who", h("span.note-tag", t("noteLabel")), ` ${operatorName(m.operator) || t("operatorWho")}`, m.created_at ? h("span.time", ` · ${clock(m.created_at)}`) : null),
+      h("div.bubble", m.text || ""));
+  }
+  // A supervisor's whisper to the operator: staff only, marked as such.
+  if (m.kind === "whisper") {
+    return h("li.msg.whisper", attrs,
+      h("div.who", h("span.whisper-tag", t("whisperLabel")), ` ${operatorName(m.operator) || t("operatorWho")}`, m.created_at ? h("span.time", ` · ${clock(m.created_at)}`) : null),
       h("div.bubble", m.text || ""));
   }
   // A knowledge an operator sent (guide, livechat) is that operator's act, not the bot's.
@@ -120,10 +128,11 @@ function renderMessage(s, m) {
 
 // The operator's own message before it is stored: pending, then sent (acknowledged), or failed.
 function renderEcho(s, e) {
-  const base = e.note ? "msg note" : "msg operator";
+  const base = e.whisper ? "msg whisper" : e.note ? "msg note" : "msg operator";
   const cls = e.state === "pending" ? `${base} pending` : e.state === "failed" ? `${base} failed` : base;
-  return h("li", { class: cls, "data-pending": e.client_id, "data-state": e.state, "data-author": "operator", "data-kind": e.note ? "note" : null, "data-ack-seq": e.state === "sent" ? e.seq : null },
-    h("div.who", e.note ? h("span.note-tag", t("noteLabel")) : null, e.note ? " " : null, s.me ? s.me.operator.name : t("operatorWho")),
+  const tag = e.whisper ? h("span.whisper-tag", t("whisperLabel")) : e.note ? h("span.note-tag", t("noteLabel")) : null;
+  return h("li", { class: cls, "data-pending": e.client_id, "data-state": e.state, "data-author": "operator", "data-kind": e.whisper ? "whisper" : e.note ? "note" : null, "data-ack-seq": e.state === "sent" ? e.seq : null },
+    h("div.who", tag, tag ? " " : null, s.me ? s.me.operator.name : t("operatorWho")),
     h("div.bubble", e.label),
     e.state === "pending" ? h("div.meta", t("pending")) : e.state === "failed" ? h("div.meta", `${t("failed")} — ${e.code ? errorSentence(app.state.lang, { code: e.code, message: e.error }) : e.error || ""}`) : null);
 }

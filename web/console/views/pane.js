@@ -6,8 +6,8 @@
 // monitored or not): an open box, the composer's focus and text stay as they are while
 // frames come; the parts inside are redrawn from the state when their inputs change.
 import { h, fill, $ } from "../../shared/dom.js";
-import { app, t, dispatch, showNotice, errText, fieldText } from "../app.js";
-import { monitoredItem, offerPending } from "../state.js";
+import { app, t, dispatch, showNotice, errText, fieldText, takenText } from "../app.js";
+import { monitoredItem, offerPending, supervises } from "../state.js";
 import { tabTitle, mailStatus, stateText, when, expiryText, creatorText, langTag, deadLinkText } from "../format.js";
 import { eyeIcon } from "../icons.js";
 import { submit } from "../outbox.js";
@@ -43,14 +43,14 @@ export const pane = {
     if (!p || s.tabs !== p.tabs) pruneLogs(s.tabs);
     const tab = s.tabs[s.current];
     const item = tab ? monitoredItem(s, tab.id) : null;
-    const key = tab ? `${tab.id}|${tab.held}|${!!item}|${s.lang}|${!!tab.noteMode}` : `none|${s.lang}`;
+    const key = tab ? `${tab.id}|${tab.held}|${!!item}|${s.lang}|${!!tab.noteMode}|${!!tab.whisperMode}|${supervises(s)}` : `none|${s.lang}`;
     const rebuilt = !p || key !== frame;
     if (rebuilt) {
       frame = key;
       headSig = actionsSig = null;
       build(el, s, tab, item);
     } else if (p && tab === p.tabs[p.current] && s.monitored === p.monitored && s.outbox === p.outbox && s.ready === p.ready
-      && s.presence === p.presence && s.box === p.box && s.me === p.me) {
+      && s.presence === p.presence && s.box === p.box && s.me === p.me && s.supervision === p.supervision) {
       return false;
     }
     if (!tab) return false;
@@ -63,6 +63,7 @@ export const pane = {
     head(s, tab, item);
     actions(s, tab, item);
     boxes(s, p, tab, rebuilt);
+    gone(s, tab, item);
     $("visitor-typing").hidden = !tab.typing;
     mcBar(s, tab, item);
     return false;
@@ -92,7 +93,9 @@ function build(el, s, tab, item) {
     h("div#end-box.inline-box", { hidden: true }),
     h("div#block-box.inline-box", { hidden: true }),
     h("section#visitor-box.inline-box.visitor-box", { hidden: true, "aria-label": t("visitorPanel") }),
-    h("div#gone.gone-note", { hidden: tab.held || !!item }, t("ended")),
+    h("div#reassign-box.inline-box", { hidden: true }),
+    h("div#supend-box.inline-box", { hidden: true }),
+    h("div#gone.gone-note", { hidden: true }),
     h("div#scroll.scroll"),
     h("div#visitor-typing.typing", { hidden: !tab.typing, "aria-live": "polite" }, h("span.dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), t("visitorTyping")),
     item && item.may_act !== false ? h("div#mc-bar.mc-bar",
@@ -128,8 +131,32 @@ function head(s, tab, item) {
     item.dead_link ? h("span#mc-dead-link.mc-dead-link", deadLinkText(item)) : null);
 }
 
+/** The conversation's state as last known: the supervision list's, else its `conversation` frame's. */
+function convState(s, tab) {
+  const row = s.supervision.conversations.find((c) => c.conversation === tab.id);
+  return row ? row.state : tab.state;
+}
+const supRow = (s, tab) => s.supervision.conversations.find((c) => c.conversation === tab.id) || null;
+
+// Why the composer is off: a supervisor follows silently; a supervisor took it from me; or
+// I no longer hold it.
+function gone(s, tab, item) {
+  const el = $("gone");
+  if (!el) return;
+  let text = "";
+  let cls = "gone-note";
+  if (tab.held) text = "";
+  else if (tab.taken) { text = takenText(tab.taken, tabTitle(tab.id, s)); cls = "gone-note taken"; }
+  else if (supervises(s)) { text = t("supWatching"); cls = "gone-note watching"; }
+  else if (!item) text = t("ended");
+  if (el.textContent !== text) el.textContent = text;
+  if (el.className !== cls) el.className = cls;
+  el.hidden = !text;
+}
+
 function actions(s, tab, item) {
-  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, item && item.may_manage_links, s.ready, s.box, s.lang]);
+  const state = convState(s, tab);
+  const sig = JSON.stringify([tab.held, !!item, item && item.may_act, item && item.may_manage_links, s.ready, s.box, s.lang, supervises(s), state]);
   if (sig === actionsSig) return;
   actionsSig = sig;
   const box = $("pane-actions");
@@ -149,6 +176,15 @@ function actions(s, tab, item) {
       h("button", { type: "button", id: "transfer-btn", disabled: !s.ready, "aria-expanded": s.box === "transfer" ? "true" : "false",
         onclick: toggle("transfer") }, t("transfer")),
       h("button.danger", { type: "button", id: "end-btn", disabled: !s.ready, onclick: toggle("end") }, t("end")));
+  } else if (supervises(s) && (state === "live" || state === "queued")) {
+    // A supervisor following someone else's conversation (or one in the queue).
+    fill(box, visitor, resend, block,
+      h("button.primary", { type: "button", id: "take-over-btn", disabled: !s.ready, onclick: () => submit("take_over", tab.id, {}) }, t("takeOver")),
+      h("button", { type: "button", id: "reassign-btn", disabled: !s.ready, "aria-expanded": s.box === "reassign" ? "true" : "false",
+        "aria-controls": "reassign-box", onclick: toggle("reassign") }, t("reassign")),
+      h("button.danger", { type: "button", id: "supend-btn", disabled: !s.ready, "aria-expanded": s.box === "supend" ? "true" : "false",
+        "aria-controls": "supend-box", onclick: toggle("supend") }, t("end")),
+      h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
   } else {
     fill(box, visitor, resend, block, h("button", { type: "button", id: "close-tab-btn", onclick: () => dispatch({ type: "local/close_tab", id: tab.id }) }, t("closeTab")));
   }
@@ -159,7 +195,7 @@ function actions(s, tab, item) {
 
 function boxes(s, p, tab, rebuilt) {
   const was = rebuilt || !p ? null : p.box;
-  for (const name of ["resend", "transfer", "end", "block", "visitor"]) {
+  for (const name of ["resend", "transfer", "end", "block", "visitor", "reassign", "supend"]) {
     const el = $(`${name}-box`);
     const open = s.box === name;
     el.hidden = !open;
@@ -168,6 +204,7 @@ function boxes(s, p, tab, rebuilt) {
       else if (name === "end") endBox(el, tab);
       else if (name === "block") blockBox(el, tab);
       else if (name === "visitor") visitorBox(el, tab);
+      else if (name === "supend") supEndBox(el, tab);
     }
     if (!open && was === name && !rebuilt) {
       // Closed: the focus goes back to the button that opened it when it was inside.
@@ -178,6 +215,9 @@ function boxes(s, p, tab, rebuilt) {
   if (s.box === "visitor" && was === "visitor" && before && before.visitorRev !== tab.visitorRev) visitorBox($("visitor-box"), tab);
   if (s.box === "transfer" && (was !== "transfer" || s.presence !== p.presence || s.me !== p.me)) {
     transferBox($("transfer-box"), s, tab, was !== "transfer");
+  }
+  if (s.box === "reassign" && (was !== "reassign" || s.presence !== p.presence || s.supervision !== p.supervision)) {
+    reassignBox($("reassign-box"), s, tab, was !== "reassign");
   }
 }
 
@@ -228,6 +268,41 @@ function transferBox(box, s, tab, opening) {
     h("button", { type: "button", onclick: close }, t("cancel"))));
   }
   if (opening) box.querySelector("select, button")?.focus();
+}
+
+// A supervisor hands the conversation to an available operator (neither themselves nor
+// the one holding it).
+function reassignBox(box, s, tab, opening) {
+  const row = supRow(s, tab);
+  const holder = row && row.operator ? row.operator.id : null;
+  const choices = s.presence.filter((o) => o.status === "available" && o.operator_id !== holder
+    && (!s.me || o.operator_id !== s.me.operator.id));
+  const close = () => dispatch({ type: "local/box", box: null });
+  if (!choices.length) {
+    fill(box, h("p", t("reassignNone")), h("button", { type: "button", onclick: close }, t("cancel")));
+  } else {
+    const sel = h("select", { id: "reassign-to" }, choices.map((o) =>
+      h("option", { value: o.operator_id }, `${o.name} (${t("load", o.load ?? 0, o.capacity ?? 0)})`)));
+    fill(box, h("form", { onsubmit: (e) => {
+      e.preventDefault();
+      submit("reassign", tab.id, { to: Number(sel.value) });
+      close();
+    } },
+    h("label", { for: "reassign-to" }, t("reassignTo")), sel,
+    h("button.primary", { type: "submit", id: "reassign-confirm" }, t("reassignConfirm")),
+    h("button", { type: "button", onclick: close }, t("cancel"))));
+  }
+  if (opening) box.querySelector("select, button")?.focus();
+}
+
+function supEndBox(box, tab) {
+  fill(box, h("span", t("confirmSupEnd")),
+    h("button.danger", { type: "button", id: "supend-confirm", onclick: () => {
+      submit("end", tab.id, {});
+      dispatch({ type: "local/box", box: null });
+    } }, t("end")),
+    h("button", { type: "button", onclick: () => dispatch({ type: "local/box", box: null }) }, t("cancel")));
+  box.querySelector("button")?.focus();
 }
 
 function endBox(box, tab) {

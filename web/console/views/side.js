@@ -2,6 +2,7 @@
 // form, as the menu says. Its sections are drawn by their own views.
 import { h, fill, $ } from "../../shared/dom.js";
 import { t } from "../app.js";
+import { supervises } from "../state.js";
 import { buildForm } from "./monitored-form.js";
 import { buildFilters } from "./monitored-list.js";
 
@@ -13,6 +14,11 @@ export const side = {
     if (s.sideView === "create") {
       el.setAttribute("aria-label", t("mcCreate"));
       fill(el, buildForm(s));
+    } else if (s.sideView === "supervision" && supervises(s)) {
+      el.setAttribute("aria-label", t("supTitle"));
+      fill(el, h("section#supervision.supervision", { "aria-labelledby": "sup-h" },
+        h("h2#sup-h", { tabindex: "-1" }, t("supTitle")),
+        h("div#sup-body")));
     } else if (s.sideView === "monitored") {
       el.setAttribute("aria-label", t("mcList"));
       fill(el, h("section#mc-list-panel", { "aria-labelledby": "mc-list-h" },
