@@ -25,6 +25,7 @@ mod pages;
 mod people;
 pub mod serve;
 mod state;
+mod statistics;
 mod statuses;
 pub mod views;
 pub mod ws;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(monitored::router())
                 .merge(people::router())
                 .merge(statuses::router())
+                .merge(statistics::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

@@ -33,6 +33,7 @@ pub mod monitored;
 pub mod offline;
 pub mod people;
 pub mod settings;
+pub mod statistics;
 
 pub use error::{invalid, ActionError, OrNotFound, Refusal};
 

@@ -18,8 +18,9 @@ import { blocksSection } from "./blocks.js";
 import { cannedSection } from "./canned.js";
 import { meSection } from "./me.js";
 import { officeHoursSection } from "./office-hours.js";
+import { statsSection } from "./statistics.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, cannedSection, blocksSection, officeHoursSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, statsSection, cannedSection, blocksSection, officeHoursSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
