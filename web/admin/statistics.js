@@ -20,6 +20,8 @@ const T = {
     noMonitored: "Aucune conversation monitorée créée sur cette période.", noKnowledge: "Aucune réponse donnée sur cette période.",
     perOperatorConv: "Conversations par conseiller", perOperatorSat: "Satisfaction moyenne par conseiller",
     scores: "Notes de satisfaction", byCreator: "Par créateur",
+    helpfulNote: (up, down) => `${up} utile${up > 1 ? "s" : ""} · ${down} pas utile${down > 1 ? "s" : ""}`,
+    thumbsNote: (up, down) => `(utile : ${up}, pas utile : ${down})`,
   },
   en: {
     stats: "Statistics", bot: "Bot", allBots: "All bots", period: "Period", day: "Day", week: "Week",
@@ -34,6 +36,8 @@ const T = {
     noMonitored: "No monitored conversation created in this period.", noKnowledge: "No answer given in this period.",
     perOperatorConv: "Conversations per operator", perOperatorSat: "Average satisfaction per operator",
     scores: "Satisfaction scores", byCreator: "By creator",
+    helpfulNote: (up, down) => `${up} helpful · ${down} not helpful`,
+    thumbsNote: (up, down) => `(helpful: ${up}, not: ${down})`,
   },
 };
 
@@ -158,7 +162,7 @@ export const statsSection = {
       kpi("queue_wait", t.wait, `${seconds(S.queue_wait_p50, lang)} / ${seconds(S.queue_wait_p90, lang)}`),
       kpi("livechats", t.livechats, fmtNum(S.livechats, lang), `${t.firstResponse} : ${seconds(S.first_response_median, lang)} · ${t.duration} : ${seconds(S.duration_median, lang)}`),
       kpi("satisfaction", t.satisfaction, S.satisfaction === null ? "—" : `${fmtNum(S.satisfaction, lang)} / 5`, t.surveys(S.surveys)),
-      kpi("thumbs", t.thumbs, `👍 ${fmtNum(S.helpful, lang)} · 👎 ${fmtNum(S.unhelpful, lang)}`));
+      kpi("thumbs", t.thumbs, `${fmtNum(S.helpful, lang)} / ${fmtNum(S.helpful + S.unhelpful, lang)}`, t.helpfulNote(S.helpful, S.unhelpful)));
 
     // A table, its CSV and (folded) its rows, under a chart.
     const tableOf = (sec) => h("details.stats-table",
@@ -207,7 +211,7 @@ export const statsSection = {
 
     const kn = section("knowledge");
     const knowledge = card(kn, kn.rows.length ? horizontalBars({
-      rows: kn.rows.map((r) => ({ label: r[1] || r[0], value: r[2], note: r[3] || r[4] ? `👍 ${r[3]} 👎 ${r[4]}` : "" })),
+      rows: kn.rows.map((r) => ({ label: r[1] || r[0], value: r[2], note: r[3] || r[4] ? t.thumbsNote(r[3], r[4]) : "" })),
       lang, color: COLORS.answer, title: kn.title,
     }) : null, kn.rows.length ? null : t.noKnowledge);
 
