@@ -116,6 +116,21 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// Where a visitor's request for a human went (the statistics count requests, those
+    /// served and those abandoned in the queue by it): set on the first message answering
+    /// the request.
+    pub enum HandoffOutcome {
+        /// An operator took it at once (on the `operator_joined` event).
+        Assigned = "assigned",
+        /// It waits in the queue (on the `queued` event).
+        Queued = "queued",
+        /// Nobody could take it: outside office hours, nobody on duty (on what the visitor
+        /// is told).
+        Unavailable = "unavailable",
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct KnowledgeLink {
     pub id: String,
@@ -150,6 +165,13 @@ pub struct MessageBody {
     /// who held it, whose console is told (never sent in a frame).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<crate::domain::OperatorId>,
+    /// A bot reply to small talk: which kind (`greeting`, `thanks`…), so that the statistics
+    /// tell it from the bot's other plain texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub small_talk: Option<String>,
+    /// The first message answering a visitor's request for a human: where it went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<HandoffOutcome>,
 }
 
 impl MessageBody {

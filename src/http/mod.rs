@@ -25,6 +25,7 @@ mod pages;
 mod people;
 pub mod serve;
 mod state;
+mod statistics;
 mod statuses;
 pub mod views;
 mod visitors;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(people::router())
                 .merge(statuses::router())
                 .merge(visitors::router())
+                .merge(statistics::router())
                 .merge(config::router())
                 .merge(ask::router()),
         )

@@ -81,6 +81,7 @@ pub fn reply_message(reply: &AskReply) -> NewMessage {
             MessageKind::Text,
             MessageBody {
                 text: reply.answer.clone(),
+                small_talk: reply.small_talk.map(|k| k.as_str().to_string()),
                 ..Default::default()
             },
         ),

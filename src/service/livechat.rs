@@ -11,7 +11,7 @@ use super::{invalid, settings, ActionError, Core, OrNotFound};
 use crate::bus::{Event, Topic};
 use crate::domain::chatbox_config::Module;
 use crate::domain::conversation::{
-    check_text, Author, MessageBody, MessageKind, NewMessage, SystemEvent,
+    check_text, Author, HandoffOutcome, MessageBody, MessageKind, NewMessage, SystemEvent,
 };
 use crate::domain::livechat_settings::LivechatSettings;
 use crate::domain::now_ms;
@@ -144,12 +144,16 @@ pub async fn route(
     {
         let closed = Unavailable::Closed;
         let said = super::offline::unavailable_message(served, lang, hours.as_ref(), closed);
-        return Ok((vec![said], Routed::Nobody));
+        return Ok((
+            vec![tagged(said, HandoffOutcome::Unavailable)],
+            Routed::Nobody,
+        ));
     }
     let fresh = fresh_after(core).await?;
     if let Some(op) = core.store.assign(conv.id, None, fresh).await? {
         changed(core);
-        return Ok((vec![joined(lang, &op.name)], Routed::Assigned));
+        let joined = tagged(joined(lang, &op.name), HandoffOutcome::Assigned);
+        return Ok((vec![joined], Routed::Assigned));
     }
     if core.store.anyone_available(fresh).await? {
         let position = core.store.enqueue(conv.id).await?;
@@ -163,11 +167,21 @@ pub async fn route(
             ),
             None,
         );
-        return Ok((vec![queued], Routed::Queued));
+        return Ok((vec![tagged(queued, HandoffOutcome::Queued)], Routed::Queued));
     }
     let nobody = Unavailable::Nobody;
     let said = super::offline::unavailable_message(served, lang, hours.as_ref(), nobody);
-    Ok((vec![said], Routed::Nobody))
+    Ok((
+        vec![tagged(said, HandoffOutcome::Unavailable)],
+        Routed::Nobody,
+    ))
+}
+
+/// The message answering a request for a human, marked with where the request went (the
+/// statistics read it).
+fn tagged(mut m: NewMessage, outcome: HandoffOutcome) -> NewMessage {
+    m.body.handoff = Some(outcome);
+    m
 }
 
 /// "Aucun conseiller n'est disponible…": the bot says it, the visitor stays with it.

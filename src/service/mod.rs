@@ -37,6 +37,7 @@ pub mod people;
 pub mod settings;
 pub mod visitors;
 pub mod supervision;
+pub mod statistics;
 
 pub use error::{invalid, ActionError, OrNotFound, Refusal};
 

@@ -24,6 +24,7 @@ mod monitored;
 mod offline;
 mod operators;
 mod sessions;
+mod statistics;
 mod stats;
 mod statuses;
 mod visitors;
@@ -49,6 +50,10 @@ pub use offline::{NewOffline, OfflineMessage};
 pub use operators::{AccountStatus, ChangeRefused, Operator, OperatorChange, OperatorListed};
 pub use sessions::{
     AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
+};
+pub use statistics::{
+    FeedbackTotals, FunnelRow, HandoffRow, KnowledgeRow, LivechatRow, OperatorRow, SlotCount,
+    StatsScope, SLOT_MS,
 };
 pub use stats::Gauges;
 pub use statuses::StatusTime;

@@ -18,6 +18,7 @@ mod monitored;
 mod offline;
 mod operations;
 mod people;
+mod statistics;
 mod statuses;
 mod store;
 mod supervision;

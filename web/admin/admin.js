@@ -19,8 +19,9 @@ import { cannedSection } from "./canned.js";
 import { meSection } from "./me.js";
 import { officeHoursSection } from "./office-hours.js";
 import { embedSection } from "./embed.js";
+import { statsSection } from "./statistics.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, cannedSection, blocksSection, officeHoursSection, embedSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, statsSection, cannedSection, blocksSection, officeHoursSection, embedSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}

@@ -1,0 +1,463 @@
+//! The statistics page's queries (issue 14, item 2): what happened on one bot (or all) over
+//! a period, counted by SQL on either backend. Time series come back in 15-minute slots
+//! (epoch ms of the slot's start) that the service folds into the helpdesk's local hours
+//! or days (the slots line up with every time zone's hour and half hour); per-event rows
+//! (hand-over requests, livechat sessions) come back as rows for the percentiles.
+//!
+//! What the bot stores tells the answers apart: a `knowledge` message is an answer,
+//! `suggestions` and `not_understood` say so, a bot `text` with `small_talk` in its body is
+//! small talk (a monitored conversation's opening answer, its message 1, was chosen by its
+//! creator: not a question); a request for a human is marked (`handoff`) on the first message answering
+//! it. The indexes are migration 0020's.
+
+use super::{Backend, Result, Store};
+use sqlx::Row;
+
+/// The length of a time-series slot.
+pub const SLOT_MS: i64 = 15 * 60 * 1000;
+
+/// One bot (or all of them) over `[from, to)` (epoch ms).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatsScope {
+    pub bot_id: Option<i64>,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// A count in one slot of one series.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotCount {
+    /// The slot's start (epoch ms, a multiple of `SLOT_MS`).
+    pub slot: i64,
+    pub series: String,
+    pub count: i64,
+}
+
+/// A visitor's request for a human.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoffRow {
+    pub at: i64,
+    /// `assigned`, `queued` or `unavailable`.
+    pub outcome: String,
+    /// Queued: when an operator joined next, if one did.
+    pub joined_at: Option<i64>,
+    /// Queued: when the queue next gave up waiting, if it did.
+    pub timeout_at: Option<i64>,
+}
+
+impl HandoffRow {
+    /// Served: taken at once, or from the queue before it gave up.
+    pub fn served(&self) -> bool {
+        match self.outcome.as_str() {
+            "assigned" => true,
+            "queued" => match (self.joined_at, self.timeout_at) {
+                (Some(j), Some(t)) => j < t,
+                (Some(_), None) => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Left the queue without an operator (the queue timed out first).
+    pub fn abandoned(&self) -> bool {
+        self.outcome == "queued"
+            && match (self.joined_at, self.timeout_at) {
+                (Some(j), Some(t)) => t < j,
+                (None, Some(_)) => true,
+                _ => false,
+            }
+    }
+
+    /// How long a request served from the queue waited (ms).
+    pub fn queue_wait(&self) -> Option<i64> {
+        (self.outcome == "queued" && self.served())
+            .then(|| self.joined_at.unwrap_or(self.at) - self.at)
+    }
+}
+
+/// One livechat session: an operator joined the conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LivechatRow {
+    pub joined_at: i64,
+    /// The operator's first message after joining, while the session lasted.
+    pub first_reply_at: Option<i64>,
+    /// When the operator left (the session's end), if it ended.
+    pub left_at: Option<i64>,
+}
+
+/// One operator over the period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorRow {
+    pub operator_id: i64,
+    pub name: String,
+    /// Conversations of the period they took part in.
+    pub conversations: i64,
+    /// Satisfaction surveys about their livechats, and the sum of their scores.
+    pub surveys: i64,
+    pub score_sum: i64,
+}
+
+/// Monitored conversations of one creator, step by step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FunnelRow {
+    pub creator: String,
+    pub created: i64,
+    pub mailed: i64,
+    pub opened: i64,
+    pub replied: i64,
+    pub offered: i64,
+    pub accepted: i64,
+}
+
+/// A knowledge item the bot answered with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnowledgeRow {
+    pub id: String,
+    pub title: String,
+    pub answers: i64,
+    pub helpful: i64,
+    pub unhelpful: i64,
+}
+
+/// Visitors' feedback over the period.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeedbackTotals {
+    /// Surveys by score (index 0: score 1).
+    pub scores: [i64; 5],
+    pub helpful: i64,
+    pub unhelpful: i64,
+}
+
+/// `AND <col> = $n` when one bot is asked for.
+fn bot_filter(scope: &StatsScope, col: &str, n: usize) -> String {
+    match scope.bot_id {
+        Some(_) => format!(" AND {col} = ${n}"),
+        None => String::new(),
+    }
+}
+
+/// The bot's messages and the system's events of the period, joined to their conversation
+/// when one bot is asked for (`m` is the message).
+fn automatic(scope: &StatsScope) -> String {
+    let join = match scope.bot_id {
+        Some(_) => " JOIN conversations c ON c.id = m.conversation_id AND c.bot_id = $3",
+        None => "",
+    };
+    format!(
+        "FROM messages m{join} WHERE m.author IN ('bot', 'system') AND m.created_at >= $1 AND m.created_at < $2"
+    )
+}
+
+impl Store {
+    fn stats_query<'q>(
+        &self,
+        sql: &'q str,
+        scope: &StatsScope,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let q = sqlx::query(sql).bind(scope.from).bind(scope.to);
+        match scope.bot_id {
+            Some(b) => q.bind(b),
+            None => q,
+        }
+    }
+
+    fn slots(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<SlotCount>> {
+        rows.iter()
+            .map(|r| {
+                Ok(SlotCount {
+                    slot: r.try_get::<i64, _>("slot")? * SLOT_MS,
+                    series: r.try_get("series")?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Conversations started in the period, by slot and kind (`bot`, `livechat`, `monitored`).
+    pub async fn stats_conversations(&self, scope: &StatsScope) -> Result<Vec<SlotCount>> {
+        let sql = format!(
+            "SELECT created_at / {SLOT_MS} AS slot, kind AS series, COUNT(*) AS n FROM conversations \
+             WHERE created_at >= $1 AND created_at < $2{} GROUP BY created_at / {SLOT_MS}, kind",
+            bot_filter(scope, "bot_id", 3)
+        );
+        Self::slots(
+            self.stats_query(&sql, scope)
+                .fetch_all(&self.reader)
+                .await?,
+        )
+    }
+
+    /// Distinct visitors among the period's conversations.
+    pub async fn stats_visitors(&self, scope: &StatsScope) -> Result<i64> {
+        let sql = format!(
+            "SELECT COUNT(DISTINCT visitor_id) AS n FROM conversations \
+             WHERE created_at >= $1 AND created_at < $2{}",
+            bot_filter(scope, "bot_id", 3)
+        );
+        Ok(self
+            .stats_query(&sql, scope)
+            .fetch_one(&self.reader)
+            .await?
+            .try_get("n")?)
+    }
+
+    /// The bot's replies to questions, by slot and how it answered: `answer`,
+    /// `suggestions`, `not_understood`, `small_talk`.
+    pub async fn stats_questions(&self, scope: &StatsScope) -> Result<Vec<SlotCount>> {
+        let sql = format!(
+            "SELECT slot, series, COUNT(*) AS n FROM (SELECT m.created_at / {SLOT_MS} AS slot, \
+             CASE m.kind WHEN 'knowledge' THEN 'answer' WHEN 'text' THEN 'small_talk' ELSE m.kind END AS series \
+             {} AND m.author = 'bot' AND m.seq > 1 AND (m.kind IN ('knowledge', 'suggestions', 'not_understood') \
+             OR (m.kind = 'text' AND m.body LIKE '%\"small_talk\":%'))) q GROUP BY slot, series",
+            automatic(scope)
+        );
+        Self::slots(
+            self.stats_query(&sql, scope)
+                .fetch_all(&self.reader)
+                .await?,
+        )
+    }
+
+    /// The period's requests for a human, each with what became of it.
+    pub async fn stats_handoffs(&self, scope: &StatsScope) -> Result<Vec<HandoffRow>> {
+        let next = |event: &str| {
+            format!(
+                "(SELECT MIN(x.created_at) FROM messages x WHERE x.conversation_id = m.conversation_id \
+                 AND x.seq > m.seq AND x.kind = 'event' AND x.body LIKE '%\"event\":\"{event}\"%')"
+            )
+        };
+        let sql = format!(
+            "SELECT asked_at, outcome, CASE WHEN outcome = 'queued' THEN {} END AS joined_at, \
+             CASE WHEN outcome = 'queued' THEN {} END AS timeout_at FROM ( \
+             SELECT m.created_at AS asked_at, m.conversation_id, m.seq, \
+             CASE WHEN m.body LIKE '%\"handoff\":\"queued\"%' THEN 'queued' \
+             WHEN m.body LIKE '%\"handoff\":\"assigned\"%' THEN 'assigned' ELSE 'unavailable' END AS outcome \
+             {} AND m.kind IN ('event', 'text') AND m.body LIKE '%\"handoff\":\"%') m ORDER BY asked_at",
+            next("operator_joined"),
+            next("queue_timeout"),
+            automatic(scope)
+        );
+        self.stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(HandoffRow {
+                    at: r.try_get("asked_at")?,
+                    outcome: r.try_get("outcome")?,
+                    joined_at: r.try_get("joined_at")?,
+                    timeout_at: r.try_get("timeout_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The period's livechat sessions (an operator joined), with the operator's first reply
+    /// and the session's end.
+    pub async fn stats_livechats(&self, scope: &StatsScope) -> Result<Vec<LivechatRow>> {
+        let sql = format!(
+            "SELECT m.created_at AS joined_at, \
+             (SELECT MIN(r.created_at) FROM messages r WHERE r.conversation_id = m.conversation_id \
+              AND r.seq > m.seq AND r.author = 'operator' AND r.kind = 'text') AS first_reply_at, \
+             (SELECT MIN(e.created_at) FROM messages e WHERE e.conversation_id = m.conversation_id \
+              AND e.seq > m.seq AND e.kind = 'event' AND (e.body LIKE '%\"event\":\"operator_left\"%' \
+              OR e.body LIKE '%\"event\":\"transferred\"%')) AS left_at \
+             {} AND m.kind = 'event' AND m.body LIKE '%\"event\":\"operator_joined\"%' ORDER BY m.created_at",
+            automatic(scope)
+        );
+        self.stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|r| {
+                let left_at: Option<i64> = r.try_get("left_at")?;
+                let reply: Option<i64> = r.try_get("first_reply_at")?;
+                Ok(LivechatRow {
+                    joined_at: r.try_get("joined_at")?,
+                    // A reply after the session ended belongs to a later one.
+                    first_reply_at: reply.filter(|at| left_at.is_none_or(|l| *at <= l)),
+                    left_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Each operator's conversations of the period (those they took part in) and the
+    /// satisfaction surveys about their livechats.
+    pub async fn stats_operators(&self, scope: &StatsScope) -> Result<Vec<OperatorRow>> {
+        let sql = format!(
+            "SELECT o.id, o.name, \
+             (SELECT COUNT(*) FROM conversation_operators co JOIN conversations c ON c.id = co.conversation_id \
+              WHERE co.operator_id = o.id AND c.created_at >= $1 AND c.created_at < $2{}) AS conversations, \
+             (SELECT COUNT(*) FROM satisfaction s WHERE s.operator_id = o.id \
+              AND s.created_at >= $1 AND s.created_at < $2{}) AS surveys, \
+             (SELECT CAST(COALESCE(SUM(s.score), 0) AS BIGINT) FROM satisfaction s WHERE s.operator_id = o.id \
+              AND s.created_at >= $1 AND s.created_at < $2{}) AS score_sum \
+             FROM operators o ORDER BY o.name, o.id",
+            bot_filter(scope, "c.bot_id", 3),
+            bot_filter(scope, "s.bot_id", 3),
+            bot_filter(scope, "s.bot_id", 3),
+        );
+        self.stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(OperatorRow {
+                    operator_id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    conversations: r.try_get("conversations")?,
+                    surveys: r.try_get("surveys")?,
+                    score_sum: r.try_get("score_sum")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The period's monitored conversations, by creator, step by step: created, link mailed
+    /// (sent), link opened, the visitor wrote, help offered, help accepted.
+    pub async fn stats_monitored(&self, scope: &StatsScope) -> Result<Vec<FunnelRow>> {
+        let step = |cond: &str| format!("SUM(CASE WHEN EXISTS ({cond}) THEN 1 ELSE 0 END)");
+        let event = |name: &str| {
+            format!(
+                "SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id \
+                 AND e.kind = 'event' AND e.body LIKE '%\"event\":\"{name}\"%'"
+            )
+        };
+        let sql = format!(
+            "SELECT COALESCE(o.name, '') AS creator, COUNT(*) AS created, {} AS mailed, {} AS opened, \
+             {} AS replied, {} AS offered, {} AS accepted \
+             FROM monitored_conversations m LEFT JOIN operators o ON o.id = m.creator_id \
+             WHERE m.created_at >= $1 AND m.created_at < $2{} \
+             GROUP BY m.creator_id, o.name ORDER BY created DESC, creator",
+            step(
+                "SELECT 1 FROM monitored_links l JOIN mail_outbox x ON x.id = l.mail_id \
+                 WHERE l.monitored_id = m.id AND x.status = 'sent'"
+            ),
+            step("SELECT 1 FROM monitored_links l WHERE l.monitored_id = m.id AND l.opened_at IS NOT NULL"),
+            step(
+                "SELECT 1 FROM messages v WHERE v.conversation_id = m.conversation_id AND v.author = 'visitor'"
+            ),
+            step(&event("help_offered")),
+            step(&event("help_accepted")),
+            bot_filter(scope, "m.bot_id", 3),
+        );
+        self.stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(FunnelRow {
+                    creator: r.try_get("creator")?,
+                    created: r.try_get("created")?,
+                    mailed: r.try_get("mailed")?,
+                    opened: r.try_get("opened")?,
+                    replied: r.try_get("replied")?,
+                    offered: r.try_get("offered")?,
+                    accepted: r.try_get("accepted")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The knowledge items the bot answered with most in the period (`limit` of them), with
+    /// the visitors' thumbs on those answers.
+    pub async fn stats_knowledge(
+        &self,
+        scope: &StatsScope,
+        limit: i64,
+    ) -> Result<Vec<KnowledgeRow>> {
+        let (id, title) = match self.backend() {
+            Backend::Sqlite => (
+                "json_extract(m.body, '$.knowledge.id')",
+                "json_extract(m.body, '$.knowledge.title')",
+            ),
+            Backend::Postgres => (
+                "(m.body::json -> 'knowledge' ->> 'id')",
+                "(m.body::json -> 'knowledge' ->> 'title')",
+            ),
+        };
+        let sql = format!(
+            "SELECT item, MAX(title) AS title, COUNT(*) AS n FROM (SELECT {id} AS item, {title} AS title \
+             {} AND m.author = 'bot' AND m.kind = 'knowledge' AND m.seq > 1) k WHERE item IS NOT NULL \
+             GROUP BY item ORDER BY n DESC, item LIMIT {limit}",
+            automatic(scope)
+        );
+        let mut out: Vec<KnowledgeRow> = self
+            .stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(KnowledgeRow {
+                    id: r.try_get("item")?,
+                    title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+                    answers: r.try_get("n")?,
+                    helpful: 0,
+                    unhelpful: 0,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let sql = format!(
+            "SELECT knowledge_id, CAST(helpful AS BIGINT) AS helpful, COUNT(*) AS n FROM answer_feedback \
+             WHERE created_at >= $1 AND created_at < $2 AND knowledge_id IS NOT NULL{} \
+             GROUP BY knowledge_id, helpful",
+            bot_filter(scope, "bot_id", 3)
+        );
+        for r in self
+            .stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+        {
+            let item: String = r.try_get("knowledge_id")?;
+            let n: i64 = r.try_get("n")?;
+            if let Some(k) = out.iter_mut().find(|k| k.id == item) {
+                if r.try_get::<i64, _>("helpful")? == 1 {
+                    k.helpful += n;
+                } else {
+                    k.unhelpful += n;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Satisfaction scores and answer thumbs of the period.
+    pub async fn stats_feedback(&self, scope: &StatsScope) -> Result<FeedbackTotals> {
+        let mut out = FeedbackTotals::default();
+        let sql = format!(
+            "SELECT CAST(score AS BIGINT) AS score, COUNT(*) AS n FROM satisfaction \
+             WHERE created_at >= $1 AND created_at < $2{} GROUP BY score",
+            bot_filter(scope, "bot_id", 3)
+        );
+        for r in self
+            .stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+        {
+            let score: i64 = r.try_get("score")?;
+            if (1..=5).contains(&score) {
+                out.scores[(score - 1) as usize] = r.try_get("n")?;
+            }
+        }
+        let sql = format!(
+            "SELECT CAST(helpful AS BIGINT) AS helpful, COUNT(*) AS n FROM answer_feedback \
+             WHERE created_at >= $1 AND created_at < $2{} GROUP BY helpful",
+            bot_filter(scope, "bot_id", 3)
+        );
+        for r in self
+            .stats_query(&sql, scope)
+            .fetch_all(&self.reader)
+            .await?
+        {
+            let n: i64 = r.try_get("n")?;
+            if r.try_get::<i64, _>("helpful")? == 1 {
+                out.helpful = n;
+            } else {
+                out.unhelpful = n;
+            }
+        }
+        Ok(out)
+    }
+}

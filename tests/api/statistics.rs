@@ -1,0 +1,440 @@
+//! Statistics (issue 14, item 2): a scripted day driven through real WebSocket clients
+//! (visitors asking, handing over, queueing, timing out; an operator taking and ending
+//! livechats; monitored conversations mailed, opened, answered, helped), then the page's
+//! figures and its CSV checked against the known counts; operators are refused.
+
+use crate::helpers::*;
+use crate::mail_sink::{token_in, Sink};
+use crate::monitored::spawn_with_smtp;
+use serde_json::{json, Value};
+use vigie::store::Backend;
+
+/// Today in the helpdesk's time zone (the demo's default: Europe/Paris).
+fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+        .date()
+        .to_string()
+}
+
+fn summary_of(report: &Value) -> &Value {
+    &report["summary"]
+}
+
+fn section<'a>(report: &'a Value, key: &str) -> &'a Value {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == key)
+        .unwrap_or_else(|| panic!("no section {key}: {report}"))
+}
+
+/// The sum of a column over a time series' rows.
+fn column_sum(report: &Value, key: &str, col: &str) -> i64 {
+    let s = section(report, key);
+    let i = s["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["key"] == col)
+        .unwrap();
+    s["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[i].as_i64().unwrap_or(0))
+        .sum()
+}
+
+/// A visitor opens the demo's chatbox and asks for a human.
+async fn asks_for_someone(app: &TestApp, q: &str) -> (Visitor, Value) {
+    let mut v = Visitor::connect(app).await;
+    v.hello("demo").await;
+    v.send(json!({"type": "handoff", "client_id": format!("h-{q}")}))
+        .await;
+    v.expect("ack").await;
+    let told = v.expect("message").await;
+    (v, told)
+}
+
+async fn a_scripted_day_is_counted(backend: Backend) {
+    let (sink, port) = Sink::start();
+    let app = spawn_with_smtp(backend, port).await;
+    let day = today();
+    let admin = app.admin().await;
+    let claire = app.store.operator_by_email(OPERATOR_EMAIL).await.unwrap();
+    app.store
+        .set_own_capacity(claire.id, Some(1), 3)
+        .await
+        .unwrap();
+
+    // Questions: the visitor's frames say how each was answered.
+    let mut asker = Visitor::connect(&app).await;
+    asker.hello("demo").await;
+    let mut kinds = std::collections::HashMap::<&str, i64>::new();
+    let kind_of = |bot: &Value| match bot["kind"].as_str().unwrap() {
+        "knowledge" => "answer",
+        "suggestions" => "suggestions",
+        "not_understood" => "not_understood",
+        other => panic!("{other} {bot}"),
+    };
+    for (i, text) in [
+        "j'ai oublié mon mot de passe",
+        "mon vpn ne se connecte pas",
+        "bonjour",
+        "merci beaucoup !",
+        "quelle est la recette de la tarte tatin ?",
+        "quel temps fera-t-il à Brest demain ?",
+        "imprimante",
+        "mot de passe",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (_, _, bot) = asker.say(&format!("q-{i}"), text).await;
+        let kind = if i == 2 || i == 3 {
+            assert_eq!(bot["kind"], "text", "{text}: {bot}");
+            "small_talk"
+        } else {
+            kind_of(&bot)
+        };
+        *kinds.entry(kind).or_default() += 1;
+    }
+    assert_eq!(kinds["small_talk"], 2, "{kinds:?}");
+    assert!(
+        kinds["answer"] >= 2 && kinds["not_understood"] >= 2,
+        "{kinds:?}"
+    );
+
+    // Hand-overs: nobody on duty (1), then Claire (capacity 1) takes one at once, the next
+    // waits in the queue and is served when she ends the first, a third waits too long.
+    let (_e, told) = asks_for_someone(&app, "nobody").await;
+    assert_eq!(told["author"], "bot", "{told}");
+    let mut op = Console::connect(&app, OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    op.hello(json!({})).await;
+    op.available().await;
+    let (mut a, told) = asks_for_someone(&app, "a").await;
+    assert_eq!(told["event"], "operator_joined", "{told}");
+    let conv_a = a.conversation.clone().unwrap();
+    op.until_assigned(&conv_a).await;
+    op.send(json!({"type": "send", "client_id": "o-1", "conversation": conv_a, "text": "Bonjour, je regarde."}))
+        .await;
+    op.until(|f| f["type"] == "ack" && f["client_id"] == "o-1")
+        .await;
+    assert_eq!(a.expect("message").await["author"], "operator");
+    let (mut b, told) = asks_for_someone(&app, "b").await;
+    assert_eq!(told["event"], "queued", "{told}");
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    op.send(json!({"type": "end", "client_id": "e-1", "conversation": conv_a}))
+        .await;
+    assert_eq!(a.expect("message").await["event"], "operator_left");
+    assert_eq!(b.expect("message").await["event"], "operator_joined");
+    let (mut c, told) = asks_for_someone(&app, "c").await;
+    assert_eq!(told["event"], "queued", "{told}");
+    let conv_c = app
+        .store
+        .conversation_by_public_id(c.conversation.as_deref().unwrap())
+        .await
+        .unwrap();
+    app.sql(&format!(
+        "UPDATE conversations SET queued_at = queued_at - 301000 WHERE id = {}",
+        conv_c.id
+    ))
+    .await;
+    assert_eq!(
+        vigie::service::livechat::expire_queue(&app.core)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(c.expect("message").await["event"], "queue_timeout");
+    op.send(json!({"type": "end", "client_id": "e-2", "conversation": b.conversation}))
+        .await;
+    assert_eq!(b.expect("message").await["event"], "operator_left");
+
+    // Monitored: two created by the admin, both mailed; one link opened, its visitor
+    // writes, Claire offers help, the visitor accepts.
+    for email in ["paul@example.com", "lea@example.com"] {
+        expect(
+            admin
+                .post(
+                    "/api/v1/monitored-conversations",
+                    &json!({"bot": "demo", "name": format!("Suivi {email}"), "starting_knowledge": "vpn-lent",
+                            "email": email, "strong_monitoring": false}),
+                )
+                .await,
+            201,
+        )
+        .await;
+    }
+    let mails = sink.wait_for(2).await;
+    let mut m = Visitor::connect(&app).await;
+    m.hello_mc(&token_in(&mails[0])).await.unwrap();
+    m.send(json!({"type": "send", "client_id": "m-1", "text": "mon vpn est toujours lent"}))
+        .await;
+    m.expect("ack").await;
+    assert_eq!(m.expect("message").await["author"], "visitor");
+    *kinds
+        .entry(kind_of(&m.expect("message").await))
+        .or_default() += 1;
+    let mconv = m.conversation.clone().unwrap();
+    op.send(json!({"type": "offer_help", "client_id": "o-h", "conversation": mconv}))
+        .await;
+    op.until(|f| f["type"] == "ack" && f["client_id"] == "o-h")
+        .await;
+    assert!(is_event(&m.expect("message").await, "help_offered"));
+    m.send(json!({"type": "help_reply", "client_id": "m-2", "accept": true}))
+        .await;
+    m.expect("ack").await;
+    assert!(is_event(&m.expect("message").await, "help_accepted"));
+    assert!(is_event(&m.expect("message").await, "operator_joined"));
+    // Both mails were sent (the outbox's status follows the SMTP answer).
+    for _ in 0..100 {
+        let sent = app.store.gauges().await.unwrap().mails;
+        if sent.iter().any(|(s, n)| s == "sent" && *n == 2) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // Visitors' feedback (the survey and the thumbs modules write these rows).
+    let k_conv = app
+        .store
+        .conversation_by_public_id(asker.conversation.as_deref().unwrap())
+        .await
+        .unwrap();
+    let a_conv = app.store.conversation_by_public_id(&conv_a).await.unwrap();
+    app.sql(&format!(
+        "INSERT INTO satisfaction (conversation_id, bot_id, operator_id, ended_seq, score, comment, created_at) \
+         VALUES ({}, {}, {}, 99, 4, 'Merci, très efficace', {})",
+        a_conv.id, a_conv.bot_id, claire.id.0, vigie::domain::now_ms()
+    ))
+    .await;
+    app.sql(&format!(
+        "INSERT INTO answer_feedback (conversation_id, bot_id, seq, knowledge_id, question, helpful, created_at) \
+         VALUES ({}, {}, 2, 'mot-de-passe-oublie', 'mot de passe', 1, {})",
+        k_conv.id, k_conv.bot_id, vigie::domain::now_ms()
+    ))
+    .await;
+
+    // The page's report for today.
+    let path = format!("/api/v1/stats?bot=demo&from={day}&to={day}&lang=fr");
+    let report = expect(admin.get(&path).await, 200).await;
+    let s = summary_of(&report);
+    assert_eq!(report["granularity"], "hour", "{report}");
+    assert_eq!(report["timezone"], "Europe/Paris");
+    // The asker, four who asked for someone, two monitored (each its own visitor).
+    assert_eq!(s["conversations"], 7, "{s}");
+    assert_eq!(column_sum(&report, "conversations", "bot"), 5);
+    assert_eq!(column_sum(&report, "conversations", "monitored"), 2);
+    assert_eq!(s["visitors"], 7, "{s}");
+    // The questions as the frames said (a monitored conversation's opening answer is not
+    // one).
+    let n = |k: &str| kinds.get(k).copied().unwrap_or(0);
+    assert_eq!(
+        (
+            s["answered"].as_i64(),
+            s["suggestions"].as_i64(),
+            s["not_understood"].as_i64(),
+            s["small_talk"].as_i64()
+        ),
+        (
+            Some(n("answer")),
+            Some(n("suggestions")),
+            Some(n("not_understood")),
+            Some(2)
+        ),
+        "{s} {kinds:?}"
+    );
+    assert_eq!(s["questions"], 9, "{s}");
+    assert_eq!(column_sum(&report, "questions", "answer"), n("answer"));
+    assert_eq!(column_sum(&report, "questions", "small_talk"), 2);
+    // Hand-overs: 4 requests (nobody, a at once, b from the queue, c timed out); the
+    // monitored visitor's accepted help is a livechat, not a request.
+    assert_eq!(s["handoffs"], 4, "{s}");
+    assert_eq!(s["served"], 2, "{s}");
+    assert_eq!(s["abandoned"], 1, "{s}");
+    assert_eq!(s["unavailable"], 1, "{s}");
+    let wait = s["queue_wait_p50"].as_f64().unwrap();
+    assert!((1.0..30.0).contains(&wait), "b waited about a second: {s}");
+    assert_eq!(s["queue_wait_p90"], s["queue_wait_p50"]);
+    // Livechats: a, b and the monitored one; a answered; a and b ended.
+    assert_eq!(s["livechats"], 3, "{s}");
+    assert!(s["first_response_median"].as_f64().unwrap() < 30.0, "{s}");
+    assert!(s["duration_median"].as_f64().unwrap() >= 1.0, "{s}");
+    assert_eq!(s["surveys"], 1);
+    assert_eq!(s["satisfaction"], 4.0);
+    assert_eq!(
+        (s["helpful"].as_i64(), s["unhelpful"].as_i64()),
+        (Some(1), Some(0))
+    );
+    // Per operator: Claire took part in a, b and the monitored one.
+    let ops = section(&report, "operators");
+    let row = ops["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "Claire")
+        .unwrap_or_else(|| panic!("{ops}"));
+    assert_eq!(row[1], 3, "{ops}");
+    assert_eq!(
+        (row[4].as_i64(), row[5].as_f64()),
+        (Some(1), Some(4.0)),
+        "{ops}"
+    );
+    assert!(row[2].as_f64().unwrap() >= 0.0);
+    // The funnel: 2 created, 2 mailed, 1 opened, 1 replied, 1 offered, 1 accepted.
+    let funnel = section(&report, "monitored");
+    let total = funnel["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total, &json!(["Total", 2, 2, 1, 1, 1, 1]), "{funnel}");
+    // The top knowledge lists the password answer with its thumb.
+    let top = section(&report, "knowledge");
+    let pw = top["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "mot-de-passe-oublie")
+        .unwrap_or_else(|| panic!("{top}"));
+    assert!(pw[2].as_i64().unwrap() >= 1);
+    assert_eq!(pw[3], 1);
+    // Over all bots, the same here (one bot); a week holds the day.
+    let all = expect(
+        admin
+            .get(&format!("/api/v1/stats?from={day}&to={day}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(summary_of(&all), s);
+    let date: jiff::civil::Date = day.parse().unwrap();
+    let week_from = date
+        .checked_sub(jiff::Span::new().days(3))
+        .unwrap()
+        .to_string();
+    let week = expect(
+        admin
+            .get(&format!("/api/v1/stats?bot=demo&from={week_from}&to={day}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(week["granularity"], "day");
+    assert_eq!(
+        section(&week, "conversations")["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(summary_of(&week)["handoffs"], 4);
+    // The day before holds nothing.
+    let before = expect(
+        admin
+            .get(&format!(
+                "/api/v1/stats?bot=demo&from={week_from}&to={week_from}"
+            ))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(summary_of(&before)["conversations"], 0);
+
+    // The CSV behind the hand-over chart: French headers, one row per hour, the counts.
+    let r = admin
+        .get(&format!(
+            "/api/v1/stats/handoffs.csv?bot=demo&from={day}&to={day}&lang=fr"
+        ))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("vigie-demo-handoffs-{day}-{day}.csv")));
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Heure,Demandes,Servies,Abandonnées en file,Personne disponible"
+    );
+    let rows: Vec<Vec<i64>> = lines
+        .map(|l| l.split(',').skip(1).map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 24, "{csv}");
+    let col = |i: usize| rows.iter().map(|r| r[i]).sum::<i64>();
+    assert_eq!((col(0), col(1), col(2), col(3)), (4, 2, 1, 1), "{csv}");
+    // In English, and the funnel's table with its creator.
+    let csv = admin
+        .get(&format!(
+            "/api/v1/stats/monitored.csv?from={day}&to={day}&lang=en"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Created by,Created,Mail sent,Link opened,Visitor replied,Help offered,Help accepted"
+    );
+    assert_eq!(lines[2], "Total,2,2,1,1,1,1", "{csv}");
+
+    // Refusals: operators may not read statistics; an unknown table, a date that is not
+    // one, a reversed period, an unknown bot.
+    let operator = app.operator().await;
+    expect(operator.get(&path).await, 403).await;
+    expect(
+        operator
+            .get(&format!("/api/v1/stats/handoffs.csv?from={day}&to={day}"))
+            .await,
+        403,
+    )
+    .await;
+    expect(app.anonymous().get(&path).await, 401).await;
+    expect(
+        admin
+            .get(&format!("/api/v1/stats/nothing.csv?from={day}&to={day}"))
+            .await,
+        404,
+    )
+    .await;
+    let bad = expect(
+        admin.get("/api/v1/stats?from=hier&to=2026-01-01").await,
+        422,
+    )
+    .await;
+    assert_eq!(bad["fields"][0]["field"], "from", "{bad}");
+    let bad = expect(
+        admin
+            .get(&format!("/api/v1/stats?from={day}&to={week_from}"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(bad["fields"][0]["code"], "period_invalid", "{bad}");
+    expect(
+        admin
+            .get(&format!("/api/v1/stats?bot=nope&from={day}&to={day}"))
+            .await,
+        404,
+    )
+    .await;
+    drop((a, b, c, m, asker, op));
+    app.finish().await;
+}
+
+mod a_scripted_day_is_counted {
+    use vigie::store::Backend;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_scripted_day_is_counted(Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_scripted_day_is_counted(Backend::Postgres).await;
+    }
+}
