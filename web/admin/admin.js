@@ -18,8 +18,9 @@ import { blocksSection } from "./blocks.js";
 import { cannedSection } from "./canned.js";
 import { meSection } from "./me.js";
 import { officeHoursSection } from "./office-hours.js";
+import { learningSection } from "./learning.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, cannedSection, blocksSection, officeHoursSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, cannedSection, blocksSection, officeHoursSection, learningSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -265,8 +266,14 @@ async function renderKnowledge(slug, q) {
 async function renderKnowledgeForm(slug, id) {
   const s = encodeURIComponent(slug);
   const bot = await api("GET", `/bots/${s}`);
+  // A new item may come prefilled from the learning page (its chosen questions).
+  let prefill = null;
+  if (!id) {
+    try { prefill = JSON.parse(sessionStorage.getItem("vigie.admin.knowledge.prefill") || "null"); } catch { prefill = null; }
+    sessionStorage.removeItem("vigie.admin.knowledge.prefill");
+  }
   const item = id ? await api("GET", `/bots/${s}/knowledge/${encodeURIComponent(id)}`) :
-    { id: "", title: "", lang: bot.default_lang, formulations: [], answer: "", related: [], handoff: false, tags: [], published: true, translations: {} };
+    { id: "", title: (prefill && prefill.title) || "", lang: bot.default_lang, formulations: (prefill && prefill.formulations) || [], answer: "", related: [], handoff: false, tags: [], published: true, translations: {} };
   const ro = !isAdmin();
   const fields = {};
   const errs = {};
