@@ -5,13 +5,13 @@
 // questions to an item (admins), or opens a new item prefilled with them; an off-topic group
 // is dismissed for good. The share answered now and after the next deploy shows the bot
 // improve. Admins and supervisors; registered by admin.js (SECTIONS).
-import { h } from "../shared/dom.js";
+import { h, fill } from "../shared/dom.js";
 import { problemBox } from "../shared/people-errors.js";
 
 const T = {
   fr: {
     nav: "À apprendre", title: "À apprendre",
-    help: "Les questions des visiteurs auxquelles le bot n'a pas su répondre (non comprises, ou seulement des suggestions) et les réponses jugées inutiles (👎), regroupées par sens : une ligne par besoin, quelle que soit la formulation. Ajoutez-les aux formulations d'une connaissance, puis déployez : le bot y répondra.",
+    help: "Les questions des visiteurs auxquelles le bot n'a pas su répondre (non comprises, ou seulement des suggestions) et les réponses que les visiteurs ont jugées inutiles, regroupées par sens : une ligne par besoin, quelle que soit la formulation. Ajoutez-les aux formulations d'une connaissance, puis déployez : le bot y répondra.",
     bot: "Bot", from: "Du", to: "Au (inclus)", showBtn: "Afficher",
     measureNow: (a, n, p) => `Répondues maintenant : ${a}/${n} (${p} %)`,
     measureAfter: (a, n, p) => `après déploiement : ${a}/${n} (${p} %)`,
@@ -20,7 +20,7 @@ const T = {
     deploy: "Déployer maintenant", deployed: (v) => `Version ${v} déployée : le bot répond désormais avec ces formulations.`,
     none: "Aucune question à apprendre sur cette période.",
     groupTitle: (n, d) => `${n} question${n > 1 ? "s" : ""}${d > 1 ? ` · ${d} formulations` : ""}`,
-    sources: { not_understood: "non comprise", suggestions: "suggestions", unhelpful: "👎 réponse inutile" },
+    sources: { not_understood: "non comprise", suggestions: "suggestions", unhelpful: "réponse jugée inutile" },
     times: (n) => `× ${n}`,
     closest: "Connaissance la plus proche :", noClosest: "aucune connaissance proche (bot jamais déployé)",
     target: "Ajouter à la connaissance", other: "Autre connaissance (identifiant)…", otherId: "Identifiant de la connaissance",
@@ -37,7 +37,7 @@ const T = {
   },
   en: {
     nav: "To learn", title: "To learn",
-    help: "The visitors' questions the bot could not answer (not understood, or only suggestions) and the answers rated unhelpful (👎), grouped by meaning: one row per need, however it was worded. Add them to an item's formulations, then deploy: the bot will answer them.",
+    help: "The visitors' questions the bot could not answer (not understood, or only suggestions) and the answers visitors rated unhelpful, grouped by meaning: one row per need, however it was worded. Add them to an item's formulations, then deploy: the bot will answer them.",
     bot: "Bot", from: "From", to: "To (included)", showBtn: "Show",
     measureNow: (a, n, p) => `Answered now: ${a}/${n} (${p} %)`,
     measureAfter: (a, n, p) => `after deploy: ${a}/${n} (${p} %)`,
@@ -46,7 +46,7 @@ const T = {
     deploy: "Deploy now", deployed: (v) => `Version ${v} deployed: the bot now answers with these formulations.`,
     none: "No question to learn over this period.",
     groupTitle: (n, d) => `${n} question${n > 1 ? "s" : ""}${d > 1 ? ` · ${d} wordings` : ""}`,
-    sources: { not_understood: "not understood", suggestions: "suggestions", unhelpful: "👎 unhelpful answer" },
+    sources: { not_understood: "not understood", suggestions: "suggestions", unhelpful: "answer rated unhelpful" },
     times: (n) => `× ${n}`,
     closest: "Closest item:", noClosest: "no close item (bot never deployed)",
     target: "Add to the item", other: "Another item (id)…", otherId: "The item's id",
@@ -116,7 +116,7 @@ export const learningSection = {
     async function fillMeasure() {
       try {
         const m = await api("GET", `/bots/${s}/learning/measure?${period}`);
-        measure.replaceChildren(
+        fill(measure,
           h("p#learning-share",
             h("strong#learning-now", t.measureNow(m.now.answered, m.now.total, pct(m.now.answered, m.now.total))),
             " → ",
