@@ -34,6 +34,11 @@ closed_set! {
         Suggestions = "suggestions",
         /// At the end of a livechat, the visitor may ask for the transcript by mail.
         Transcript = "transcript",
+        /// "Was this answer helpful? 👍/👎" under the bot's knowledge answers; a 👎 offers
+        /// the livechat or a rephrase.
+        AnswerFeedback = "answer_feedback",
+        /// At the end of a livechat, a satisfaction survey (1 to 5, an optional comment).
+        Satisfaction = "satisfaction",
     }
 }
 
@@ -245,6 +250,55 @@ pub const MODULES: &[ModuleDef] = &[
                 "transcript_failed",
                 "La transcription n'a pas pu être envoyée. Veuillez réessayer plus tard.",
                 "The transcript could not be sent. Please try again later.",
+            ),
+        ],
+    },
+    ModuleDef {
+        module: Module::AnswerFeedback,
+        default_on: false,
+        resources: &[
+            r(
+                "feedback_question",
+                "Cette réponse vous a-t-elle aidé ?",
+                "Was this answer helpful?",
+            ),
+            r("feedback_yes", "Oui, elle m'a aidé", "Yes, it helped"),
+            r("feedback_no", "Non, elle ne m'a pas aidé", "No, it did not help"),
+            r("feedback_thanks", "Merci pour votre retour !", "Thank you for your feedback!"),
+            r(
+                "feedback_sorry",
+                "Désolé de ne pas vous avoir aidé. Vous pouvez reformuler votre question ou parler à un conseiller.",
+                "Sorry this did not help. You can rephrase your question or talk to an operator.",
+            ),
+            r("feedback_rephrase", "Reformuler ma question", "Rephrase my question"),
+        ],
+    },
+    ModuleDef {
+        module: Module::Satisfaction,
+        default_on: false,
+        resources: &[
+            r(
+                "survey_question",
+                "Comment évaluez-vous votre échange avec notre conseiller ?",
+                "How would you rate your conversation with our operator?",
+            ),
+            r("survey_score_label", "{score} sur 5", "{score} out of 5"),
+            r(
+                "survey_comment_label",
+                "Un commentaire ? (facultatif)",
+                "Any comment? (optional)",
+            ),
+            r("survey_send", "Envoyer mon avis", "Send my rating"),
+            r("survey_thanks", "Merci pour votre avis !", "Thank you for your rating!"),
+            r(
+                "survey_pick_score",
+                "Choisissez une note de 1 à 5.",
+                "Pick a score from 1 to 5.",
+            ),
+            r(
+                "survey_failed",
+                "Votre avis n'a pas pu être envoyé. Veuillez réessayer plus tard.",
+                "Your rating could not be sent. Please try again later.",
             ),
         ],
     },
@@ -506,6 +560,19 @@ mod tests {
             "transcript_invalid_email",
             "transcript_failed",
             "visitor_blocked",
+            "feedback_question",
+            "feedback_yes",
+            "feedback_no",
+            "feedback_thanks",
+            "feedback_sorry",
+            "feedback_rephrase",
+            "survey_question",
+            "survey_score_label",
+            "survey_comment_label",
+            "survey_send",
+            "survey_thanks",
+            "survey_pick_score",
+            "survey_failed",
         ] {
             let t = &cfg.resources[key];
             assert!(
@@ -513,8 +580,9 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(cfg.resources.len(), 42);
+        assert_eq!(cfg.resources.len(), 55);
         assert!(cfg.module_on(Module::Livechat) && cfg.module_on(Module::Suggestions));
+        assert!(!cfg.module_on(Module::AnswerFeedback) && !cfg.module_on(Module::Satisfaction));
         assert!(!cfg.module_on(Module::MonitoredConversations));
         assert!(!cfg.module_on(Module::Transcript), "off by default");
     }
@@ -565,6 +633,6 @@ mod tests {
         assert_eq!(back, cfg);
         let resolved = cfg.resolve(Lang::En);
         assert_eq!(resolved.resources["title"], "Vigie Assistant");
-        assert_eq!(resolved.resources.len(), 42);
+        assert_eq!(resolved.resources.len(), 55);
     }
 }

@@ -189,6 +189,8 @@ fn record_json(r: &history::Record, reader: &crate::store::Operator) -> Value {
         }),
         "transcript_mails": r.transcript_mails,
         "offline": r.offline,
+        "satisfaction": r.satisfaction,
+        "ratings": r.ratings,
         "messages": r.messages.iter().map(|m| Outbound::message(&conv.public_id, m)).collect::<Vec<_>>(),
     })
 }

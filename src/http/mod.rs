@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 mod health;
 mod knowledge;
+mod learning;
 mod livechat_settings;
 mod lockout;
 pub mod metrics;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(canned::router())
                 .merge(conversations::router())
                 .merge(knowledge::router())
+                .merge(learning::router())
                 .merge(livechat_settings::router())
                 .merge(monitored::router())
                 .merge(people::router())

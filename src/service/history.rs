@@ -207,6 +207,10 @@ pub struct Record {
     pub transcript_mails: Vec<TranscriptMail>,
     /// Messages left in the offline form, with their answers.
     pub offline: Vec<crate::store::OfflineMessage>,
+    /// The satisfaction surveys answered at the end of its livechats.
+    pub satisfaction: Vec<crate::store::Satisfaction>,
+    /// The visitor's ratings of the bot's answers.
+    pub ratings: Vec<crate::store::AnswerRating>,
     pub created_at: i64,
 }
 
@@ -254,6 +258,8 @@ pub async fn record(core: &Core, public_id: &str) -> Result<Record, ActionError>
         visitor_email: core.store.visitor_email(conversation.id).await?,
         transcript_mails: core.store.transcript_mails(conversation.id).await?,
         offline: core.store.offline_messages(conversation.id).await?,
+        satisfaction: core.store.satisfactions(conversation.id).await?,
+        ratings: core.store.answer_ratings(conversation.id).await?,
         monitored,
         created_at,
         bot,

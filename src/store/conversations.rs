@@ -319,6 +319,18 @@ impl Store {
         }))
     }
 
+    /// The message `seq` of a conversation, if there is one.
+    pub async fn message_at(&self, conversation_id: i64, seq: i64) -> Result<Option<Message>> {
+        let row = sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq = $2"
+        ))
+        .bind(conversation_id)
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(message_from_row).transpose()
+    }
+
     /// Messages with `seq > after`, in order, at most `limit`.
     pub async fn messages_after(
         &self,

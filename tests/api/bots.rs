@@ -95,6 +95,11 @@ async fn health_and_openapi(app: &TestApp) {
         "/api/v1/canned-answers/{id}",
         "/api/v1/canned-answers/export",
         "/api/v1/canned-answers/import",
+        "/api/v1/bots/{bot}/learning",
+        "/api/v1/bots/{bot}/learning/measure",
+        "/api/v1/bots/{bot}/learning/add",
+        "/api/v1/bots/{bot}/learning/dismiss",
+        "/api/v1/bots/{bot}/learning/dismissed/{id}",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),

@@ -40,7 +40,7 @@ async fn defaults_are_served_and_listed(app: &TestApp) {
     assert_eq!(fr["deployment"], 1);
     assert_eq!(fr["lang"], "fr");
     let keys = fr["resources"].as_object().unwrap().len();
-    assert_eq!(keys, 42, "every key of docs/protocol.md: {fr}");
+    assert_eq!(keys, 55, "every key of docs/protocol.md: {fr}");
     let en = expect(anon.get("/api/v1/bots/demo/chatbox?lang=en").await, 200).await;
     assert_eq!(en["resources"]["talk_to_operator"], "Talk to an operator");
     let default = expect(anon.get("/api/v1/bots/demo/chatbox").await, 200).await;

@@ -20,8 +20,9 @@ import { meSection } from "./me.js";
 import { officeHoursSection } from "./office-hours.js";
 import { embedSection } from "./embed.js";
 import { statsSection } from "./statistics.js";
+import { learningSection } from "./learning.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, statsSection, cannedSection, blocksSection, officeHoursSection, embedSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, statsSection, learningSection, cannedSection, blocksSection, officeHoursSection, embedSection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -306,8 +307,14 @@ async function renderKnowledge(slug, q) {
 async function renderKnowledgeForm(slug, id) {
   const s = encodeURIComponent(slug);
   const bot = await api("GET", `/bots/${s}`);
+  // A new item may come prefilled from the learning page (its chosen questions).
+  let prefill = null;
+  if (!id) {
+    try { prefill = JSON.parse(sessionStorage.getItem("vigie.admin.knowledge.prefill") || "null"); } catch { prefill = null; }
+    sessionStorage.removeItem("vigie.admin.knowledge.prefill");
+  }
   const item = id ? await api("GET", `/bots/${s}/knowledge/${encodeURIComponent(id)}`) :
-    { id: "", title: "", lang: bot.default_lang, formulations: [], answer: "", related: [], handoff: false, tags: [], published: true, translations: {} };
+    { id: "", title: (prefill && prefill.title) || "", lang: bot.default_lang, formulations: (prefill && prefill.formulations) || [], answer: "", related: [], handoff: false, tags: [], published: true, translations: {} };
   const ro = !isAdmin();
   const fields = {};
   const errs = {};

@@ -173,12 +173,16 @@ export const MODULE_TEXT = {
     monitored_conversations: { name: "Conversations monitorées", help: "Un opérateur crée une conversation et l'envoie par e-mail au visiteur." },
     suggestions: { name: "Suggestions", help: "Le bot propose des questions proches et des connaissances liées." },
     transcript: { name: "Transcription", help: "À la fin d'un livechat, le visiteur peut recevoir la transcription de la conversation par e-mail (modèle du mail : Historique)." },
+    answer_feedback: { name: "Avis sur les réponses", help: "Sous chaque réponse du bot : « Cette réponse vous a-t-elle aidé ? 👍/👎 ». Un 👎 propose le livechat ou de reformuler ; la question devient une candidate de la page « À apprendre »." },
+    satisfaction: { name: "Enquête de satisfaction", help: "À la fin d'un livechat, le visiteur donne une note de 1 à 5 et un commentaire facultatif, visibles dans l'historique de la conversation." },
   },
   en: {
     livechat: { name: "Livechat", help: "The visitor can ask to talk to an operator." },
     monitored_conversations: { name: "Monitored conversations", help: "An operator creates a conversation and emails it to the visitor." },
     suggestions: { name: "Suggestions", help: "The bot offers close questions and related knowledge." },
     transcript: { name: "Transcript", help: "At the end of a livechat, the visitor may receive the conversation's transcript by email (mail template: History)." },
+    answer_feedback: { name: "Answer feedback", help: "Under each bot answer: “Was this answer helpful? 👍/👎”. A 👎 offers the livechat or a rephrase; the question becomes a candidate on the “To learn” page." },
+    satisfaction: { name: "Satisfaction survey", help: "At the end of a livechat, the visitor gives a score from 1 to 5 and an optional comment, shown in the conversation's history." },
   },
 };
 
@@ -203,6 +207,11 @@ export const RESOURCE_LABELS = {
     transcript_offer: "Proposition de la transcription", transcript_email_label: "Libellé de l'adresse mail",
     transcript_send: "Bouton Recevoir la transcription", transcript_sent: "Transcription envoyée ({email} : l'adresse)",
     transcript_invalid_email: "Adresse mail invalide", transcript_failed: "Échec de l'envoi",
+    feedback_question: "Question sous une réponse", feedback_yes: "Bouton 👍 (libellé lu)", feedback_no: "Bouton 👎 (libellé lu)",
+    feedback_thanks: "Merci après un 👍", feedback_sorry: "Après un 👎", feedback_rephrase: "Bouton Reformuler",
+    survey_question: "Question de l'enquête", survey_score_label: "Libellé d'une note ({score} : la note)",
+    survey_comment_label: "Libellé du commentaire", survey_send: "Bouton d'envoi de l'enquête", survey_thanks: "Merci après l'enquête",
+    survey_pick_score: "Note manquante", survey_failed: "Échec de l'envoi de l'enquête",
   },
   en: {
     title: "Title", welcome_message: "Welcome message", input_placeholder: "Input placeholder",
@@ -224,5 +233,10 @@ export const RESOURCE_LABELS = {
     transcript_offer: "Transcript offer", transcript_email_label: "Email address label",
     transcript_send: "Send me the transcript button", transcript_sent: "Transcript sent ({email}: the address)",
     transcript_invalid_email: "Invalid email address", transcript_failed: "Sending failed",
+    feedback_question: "Question under an answer", feedback_yes: "👍 button (read label)", feedback_no: "👎 button (read label)",
+    feedback_thanks: "Thanks after a 👍", feedback_sorry: "After a 👎", feedback_rephrase: "Rephrase button",
+    survey_question: "Survey question", survey_score_label: "A score's label ({score}: the score)",
+    survey_comment_label: "Comment label", survey_send: "Survey send button", survey_thanks: "Thanks after the survey",
+    survey_pick_score: "Score missing", survey_failed: "Survey sending failed",
   },
 };

@@ -17,6 +17,7 @@ import { pickLang, deName } from '../shared/i18n.js';
 import { createApi } from '../shared/api.js';
 import { createTranscriptOffer } from './transcript.js';
 import { createOfflineForm } from './offline.js';
+import { createAnswerFeedback, createSurvey } from './feedback.js';
 
 const api = createApi();
 const MAX_CHARS = 1000;
@@ -220,6 +221,36 @@ function updateOfflineSoon() {
   }, 0);
 }
 
+// The feedback modules (issue 14, item 4): ratings and surveys are kept per conversation.
+const keptFor = (key) => () => { const s = loadState(); return s[`${key}_for`] === conversation ? s[key] : null; };
+const keep = (key) => (v) => saveState({ [key]: v, [`${key}_for`]: conversation });
+const moduleOn = (name) => !!(config.modules && config.modules[name]);
+const answerFeedback = createAnswerFeedback({
+  res,
+  on: () => moduleOn('answer_feedback'),
+  send: (frame) => conn.ready && conn.raw(frame),
+  load: keptFor('ratings'),
+  save: keep('ratings'),
+  canHandoff: () => moduleOn('livechat') && conversationState() === 'bot' && !blocked,
+  handoff: () => el.handoff.click(),
+  rephrase: () => el.input.focus(),
+});
+const surveyWrap = h('div', { class: 'vg-survey-wrap' });
+el.foot.insertBefore(surveyWrap, el.form);
+const survey = createSurvey({
+  el: surveyWrap,
+  res,
+  send: (frame) => conn.ready && conn.raw(frame),
+  load: keptFor('surveys'),
+  save: keep('surveys'),
+});
+function redecorate() {
+  for (const li of el.log.querySelectorAll('li[data-seq]')) {
+    const m = shown.get(Number(li.getAttribute('data-seq')));
+    if (m) answerFeedback.decorate(li, m);
+  }
+}
+
 function applyTexts() {
   document.documentElement.lang = lang;
   el.title.textContent = res('title');
@@ -234,6 +265,8 @@ function applyTexts() {
   el.handoff.textContent = res('talk_to_operator');
   transcriptOffer.relabel();
   offlineForm.relabel();
+  survey.relabel();
+  redecorate();
   updateHandoff();
   const welcome = $('vg-welcome-text');
   if (welcome) welcome.textContent = res('welcome_message');
@@ -362,6 +395,7 @@ function renderMessage(m) {
     const suggested = chips(m.suggestions, m.text ? null : intro, intro);
     if (related) li.append(related);
     if (suggested) li.append(suggested);
+    answerFeedback.decorate(li, m);
   }
   return li;
 }
@@ -488,6 +522,15 @@ function updateHandoff() {
   // The transcript module: offered once an operator has left and the bot has it again.
   const ended = state === 'bot' && [...shown.values()].some((m) => m.kind === 'event' && m.event === 'operator_left');
   transcriptOffer.update(!!(config.modules && config.modules.transcript) && ended && !linkError, conversation);
+  // The satisfaction module: the livechat that the latest `operator_left` ended, while the
+  // bot has the conversation again.
+  let last = null;
+  for (const m of shown.values()) {
+    if (m.kind === 'event' && STATE_EVENTS[m.event] && (!last || m.seq > last.seq)) last = m;
+  }
+  const endedSeq = state === 'bot' && last && last.event === 'operator_left' ? last.seq : null;
+  survey.update(moduleOn('satisfaction') && !linkError && !blocked, endedSeq);
+  answerFeedback.refresh();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -614,6 +657,12 @@ function onFrame(f) {
     case 'transcript_sent':
       transcriptOffer.sent(f, conversation);
       break;
+    case 'feedback_saved':
+      answerFeedback.saved(f);
+      break;
+    case 'satisfaction_saved':
+      survey.saved(f);
+      break;
     case 'link_revoked':
     case 'link_expired':
       // The link this page was opened with stopped working (a newer one was sent, or it
@@ -622,6 +671,8 @@ function onFrame(f) {
       break;
     case 'error':
       if (transcriptOffer.refused(f)) break;
+      if (answerFeedback.refused(f)) break;
+      if (survey.refused(f)) break;
       if (offlineForm.refused(f)) break;
       onError(f);
       break;

@@ -65,9 +65,9 @@ export function httpErrorSentence(lang, err) {
 // ("Adresse e-mail : obligatoire"); the others are whole sentences.
 const WHAT = {
   fr: { bot: "bot", knowledge: "connaissance", conversation: "conversation", operator: "opérateur",
-    deployment: "déploiement", "monitored conversation": "conversation monitorée" },
+    deployment: "déploiement", "monitored conversation": "conversation monitorée", "dismissed question": "question écartée" },
   en: { bot: "bot", knowledge: "knowledge item", conversation: "conversation", operator: "operator",
-    deployment: "deployment", "monitored conversation": "monitored conversation" },
+    deployment: "deployment", "monitored conversation": "monitored conversation", "dismissed question": "dismissed question" },
 };
 const UNIT = { fr: { days: "jours", seconds: "secondes" }, en: { days: "days", seconds: "seconds" } };
 const LANG_NAME = { fr: { fr: "français", en: "anglais" }, en: { fr: "French", en: "English" } };

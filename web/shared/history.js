@@ -25,6 +25,9 @@ const T = {
     colVisitor: "Visiteur", colMessages: "Messages", colName: "Conversation",
     kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitorée", offline: "Message hors ligne" },
     offlineBadge: "Message hors ligne",
+    satisfaction: "Satisfaction", satisfactionOf: (score, name) => `${score}/5${name ? ` (livechat avec ${name})` : ""}`,
+    ratings: "Avis sur les réponses", helpful: "utile", unhelpful: "pas utile", rated: "Avis du visiteur :",
+    ratingCounts: (up, down) => `${up} utile${up > 1 ? "s" : ""} · ${down} pas utile${down > 1 ? "s" : ""}`,
     offlineTitle: "Messages hors ligne", offlineFrom: "De", offlineLeft: "laissé le", offlineTeamMail: "mail à l'équipe",
     offlineAnswered: (name, at) => `répondu par ${name || "un opérateur"} le ${at}`, offlineUnanswered: "sans réponse",
     offlineReplyTitle: "Répondre par e-mail", offlineReply: "Votre réponse",
@@ -67,6 +70,9 @@ const T = {
     colVisitor: "Visitor", colMessages: "Messages", colName: "Conversation",
     kinds: { bot: "Bot", livechat: "Livechat", monitored: "Monitored", offline: "Offline message" },
     offlineBadge: "Offline message",
+    satisfaction: "Satisfaction", satisfactionOf: (score, name) => `${score}/5${name ? ` (livechat with ${name})` : ""}`,
+    ratings: "Answer ratings", helpful: "helpful", unhelpful: "not helpful", rated: "Visitor's rating:",
+    ratingCounts: (up, down) => `${up} helpful · ${down} not helpful`,
     offlineTitle: "Offline messages", offlineFrom: "From", offlineLeft: "left on", offlineTeamMail: "mail to the team",
     offlineAnswered: (name, at) => `answered by ${name || "an operator"} on ${at}`, offlineUnanswered: "not answered",
     offlineReplyTitle: "Answer by email", offlineReply: "Your answer",
@@ -245,6 +251,7 @@ export function mountHistory(root, { api, lang }) {
         h("tbody", rows)) : h("p.empty", t("none")));
   }
 
+  let ratingOf = new Map(); // seq → helpful, for the record on screen
   function messageView(m) {
     const who = m.author === "operator" ? (m.operator && m.operator.name) || t("authors").operator : T[lang()].authors[m.author] || m.author;
     const body = [];
@@ -256,6 +263,10 @@ export function mountHistory(root, { api, lang }) {
       if (m.html) body.push(h("div.hist-answer", new DOMParser().parseFromString(m.html, "text/html").body.textContent.trim()));
     }
     if (m.suggestions && m.suggestions.length) body.push(h("div.hist-sugg", `${t("suggestions")} : `, m.suggestions.map((s) => s.title).join(" | ")));
+    if (ratingOf.has(m.seq)) {
+      const ok = ratingOf.get(m.seq);
+      body.push(h("div.hist-rating", { "data-helpful": String(ok) }, h("span.badge", t("rated")), " ", t(ok ? "helpful" : "unhelpful")));
+    }
     const note = m.kind === "note";
     return h(`li.hist-msg.hist-${note ? "note" : m.author}`, { "data-seq": m.seq, "data-kind": m.kind || null },
       h("div.hist-meta", note ? h("span.badge.hist-note-badge", t("note")) : null, note ? " " : null, h("strong", who), " · ", when(m.at || m.created_at)),
@@ -355,6 +366,10 @@ export function mountHistory(root, { api, lang }) {
         h("div.actions", h("button.primary", { type: "submit" }, t("offlineReplySend"))),
         replyMsg));
     }
+    ratingOf = new Map((r.ratings || []).map((x) => [x.seq, x.helpful]));
+    const surveys = r.satisfaction || [];
+    const ups = (r.ratings || []).filter((x) => x.helpful).length;
+    const downs = (r.ratings || []).length - ups;
     const mails = r.transcript_mails && r.transcript_mails.length ? h("section#hist-mails.card",
       h("h2", t("mailsTitle")),
       h("ul", r.transcript_mails.map((x) => h("li",
@@ -370,7 +385,10 @@ export function mountHistory(root, { api, lang }) {
         h("dt", t("colState")), h("dd", T[lang()].states[r.state] || r.state),
         h("dt", t("started")), h("dd", when(r.created_at)),
         h("dt", t("operators")), h("dd", r.operators.length ? r.operators.join(", ") : t("noOperator")),
-        h("dt", t("colVisitor")), h("dd", r.visitor || "—")),
+        h("dt", t("colVisitor")), h("dd", r.visitor || "—"),
+        surveys.length ? [h("dt", t("satisfaction")), h("dd#hist-satisfaction", surveys.map((x) => h("div", { "data-score": x.score },
+          t("satisfactionOf", x.score, x.operator), x.comment ? [" — ", h("q", x.comment)] : null)))] : null,
+        (r.ratings || []).length ? [h("dt", t("ratings")), h("dd#hist-ratings", t("ratingCounts", ups, downs))] : null),
       h("div.actions",
         h("a#hist-export-txt.button", { href: `${API}/conversations/${s}/transcript?format=txt&lang=${lang()}`, download: `${r.conversation}.txt` }, t("exportTxt")),
         h("a#hist-export-json.button", { href: `${API}/conversations/${s}/transcript?format=json`, download: `${r.conversation}.json` }, t("exportJson"))),

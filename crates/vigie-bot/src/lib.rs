@@ -46,6 +46,7 @@ pub mod groups;
 pub mod handoff;
 pub mod index;
 pub mod lang;
+pub mod learn;
 pub mod meaning;
 pub mod normalize;
 pub mod smalltalk;

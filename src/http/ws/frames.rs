@@ -81,6 +81,22 @@ pub enum VisitorFrame {
     Page {
         page: crate::domain::visitor_context::PageView,
     },
+    /// A rating of the bot answer `seq` (the `answer_feedback` module): answered
+    /// `feedback_saved`; a second rating of the same answer replaces the first.
+    Feedback {
+        client_id: String,
+        seq: i64,
+        helpful: bool,
+    },
+    /// The satisfaction survey at the end of the livechat that the `operator_left` event
+    /// `ended_seq` ended (the `satisfaction` module): answered `satisfaction_saved`.
+    Satisfaction {
+        client_id: String,
+        ended_seq: i64,
+        score: i64,
+        #[serde(default)]
+        comment: Option<String>,
+    },
     Ping,
     #[serde(other)]
     Unknown,
@@ -284,6 +300,18 @@ pub enum Outbound<'a> {
     TranscriptSent {
         client_id: &'a str,
         email: &'a str,
+    },
+    /// Visitor side: the rating asked with `client_id` is stored.
+    FeedbackSaved {
+        client_id: &'a str,
+        seq: i64,
+        helpful: bool,
+    },
+    /// Visitor side: the survey answer asked with `client_id` is stored.
+    SatisfactionSaved {
+        client_id: &'a str,
+        ended_seq: i64,
+        score: i64,
     },
     /// Operator side: a followed conversation's bot, language, kind and state.
     Conversation {

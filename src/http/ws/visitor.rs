@@ -18,7 +18,7 @@ use crate::http::extract::Peer;
 use crate::http::serve::ClientSlot;
 use crate::http::AppState;
 use crate::service::chat::{self, Opening};
-use crate::service::{blocks, history, monitored, offline, visitors, ActionError, Core};
+use crate::service::{blocks, feedback, history, monitored, offline, visitors, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
@@ -137,7 +137,9 @@ impl Endpoint for Visitor {
         | VisitorFrame::Choose { client_id, .. }
         | VisitorFrame::Handoff { client_id }
         | VisitorFrame::HelpReply { client_id, .. }
-        | VisitorFrame::OfflineMessage { client_id, .. } = &frame
+        | VisitorFrame::OfflineMessage { client_id, .. }
+        | VisitorFrame::Feedback { client_id, .. }
+        | VisitorFrame::Satisfaction { client_id, .. } = &frame
         {
             let visitor = Some(session.open.visitor_id);
             let address = self.address.as_deref();
@@ -224,6 +226,50 @@ impl Endpoint for Visitor {
                         let f = &fields[0];
                         wire.refuse(Refusal::new(f.code, f.message.clone()), Some(&client_id))
                             .await
+                    }
+                    Err(e) => wire.refuse(Refusal::from(e), Some(&client_id)).await,
+                };
+            }
+            VisitorFrame::Feedback {
+                client_id,
+                seq,
+                helpful,
+            } => {
+                if let Err(p) = check_client_id(&client_id) {
+                    return wire.refuse(Refusal::from(p), None).await;
+                }
+                return match feedback::rate_answer(core, served, conv, seq, helpful).await {
+                    Ok(()) => {
+                        wire.send(&Outbound::FeedbackSaved {
+                            client_id: &client_id,
+                            seq,
+                            helpful,
+                        })
+                        .await
+                    }
+                    Err(e) => wire.refuse(Refusal::from(e), Some(&client_id)).await,
+                };
+            }
+            VisitorFrame::Satisfaction {
+                client_id,
+                ended_seq,
+                score,
+                comment,
+            } => {
+                if let Err(p) = check_client_id(&client_id) {
+                    return wire.refuse(Refusal::from(p), None).await;
+                }
+                let done =
+                    feedback::survey(core, served, conv, ended_seq, score, comment.as_deref())
+                        .await;
+                return match done {
+                    Ok(s) => {
+                        wire.send(&Outbound::SatisfactionSaved {
+                            client_id: &client_id,
+                            ended_seq: s.satisfaction.ended_seq,
+                            score: s.satisfaction.score,
+                        })
+                        .await
                     }
                     Err(e) => wire.refuse(Refusal::from(e), Some(&client_id)).await,
                 };
