@@ -393,8 +393,9 @@ function onFrame(state, f) {
       // the tab stays, read-only, and says so.
       if (!f.conversation || !state.tabs[f.conversation]) return state;
       const taken = { action: f.action || "take_over", by: f.by || "", to: f.to || null };
+      const prev = state;
       state = patchTab(state, f.conversation, { held: false, taken, whisperMode: false });
-      return fx(keepBox(state, state), { fx: "taken", conversation: f.conversation, ...taken }, BEEP);
+      return fx(keepBox(prev, state), { fx: "taken", conversation: f.conversation, ...taken }, BEEP);
     }
     case "availability": return f.status ? { ...state, availability: f.status, awayReason: f.reason || null } : state;
     case "typing": {
