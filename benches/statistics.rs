@@ -357,7 +357,7 @@ async fn fill(pool: &sqlx::AnyPool, target: i64, end: i64, sqlite: bool) -> anyh
         };
         let mut seq = 0i64;
         let mut at = created;
-        let mut push = |msgs: &mut Vec<String>,
+        let push = |msgs: &mut Vec<String>,
                         seq: &mut i64,
                         at: i64,
                         author: &str,
