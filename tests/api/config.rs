@@ -21,8 +21,8 @@ async fn defaults_are_served_and_listed(app: &TestApp) {
     assert_eq!(draft["draft_differs"], false, "{draft}");
     assert_eq!(
         draft["schema"]["modules"].as_array().unwrap().len(),
-        4,
-        "livechat, monitored, suggestions, transcript"
+        6,
+        "livechat, monitored, suggestions, transcript, answer_feedback, satisfaction"
     );
     // Public: no login needed.
     let anon = app.anonymous();
