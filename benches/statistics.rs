@@ -358,11 +358,11 @@ async fn fill(pool: &sqlx::AnyPool, target: i64, end: i64, sqlite: bool) -> anyh
         let mut seq = 0i64;
         let mut at = created;
         let push = |msgs: &mut Vec<String>,
-                        seq: &mut i64,
-                        at: i64,
-                        author: &str,
-                        kind: &str,
-                        body: String| {
+                    seq: &mut i64,
+                    at: i64,
+                    author: &str,
+                    kind: &str,
+                    body: String| {
             *seq += 1;
             msgs.push(format!(
                 "({c}, {}, '{author}', '{kind}', {}, {at}, '')",

@@ -37,9 +37,9 @@ pub mod monitored;
 pub mod offline;
 pub mod people;
 pub mod settings;
-pub mod visitors;
-pub mod supervision;
 pub mod statistics;
+pub mod supervision;
+pub mod visitors;
 
 pub use error::{invalid, ActionError, OrNotFound, Refusal};
 

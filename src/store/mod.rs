@@ -29,8 +29,8 @@ mod sessions;
 mod statistics;
 mod stats;
 mod statuses;
-mod visitors;
 mod supervision;
+mod visitors;
 mod writer;
 
 pub use audit::{AuditEntry, AuditQuery};
@@ -61,8 +61,8 @@ pub use statistics::{
 };
 pub use stats::Gauges;
 pub use statuses::StatusTime;
-pub use visitors::{IdentifiedUser, PreviousConversation, VisitorRecord};
 pub use supervision::{Holder, OpenConversation};
+pub use visitors::{IdentifiedUser, PreviousConversation, VisitorRecord};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
