@@ -221,6 +221,9 @@ registerErrors({
     token_scope: "Ce jeton d'API (portée {scope}) ne permet pas cette action.",
     account_deactivated: "Ce compte a été désactivé : adressez-vous à un administrateur.",
     supervisor_only: "Réservé aux administrateurs et superviseurs.",
+    seq_unknown: "Ce message n'est pas une réponse du chatbot de cette conversation.",
+    survey_answered: "Vous avez déjà répondu à ce questionnaire de satisfaction.",
+    period_too_long: "La période est trop longue (731 jours au plus).",
     signed_out: "Vous avez été déconnecté·e : votre session a été fermée ou votre compte désactivé.",
   },
   en: {
@@ -370,6 +373,9 @@ registerErrors({
     token_scope: "This API token (scope {scope}) does not allow this.",
     account_deactivated: "This account has been deactivated: ask an admin.",
     supervisor_only: "For admins and supervisors only.",
+    seq_unknown: "This message is not an answer of this conversation's chatbot.",
+    survey_answered: "You have already answered this satisfaction survey.",
+    period_too_long: "The period is too long (731 days at most).",
     signed_out: "You have been signed out: your session was closed or your account deactivated.",
   },
 });
