@@ -98,7 +98,8 @@ pub fn web_url(raw: &str) -> Option<String> {
 }
 
 impl PageView {
-    fn cleaned(&self, now: i64) -> Option<PageView> {
+    /// The page as it may be kept: a web URL, a cut title, a plausible time (`now` in ms).
+    pub fn cleaned(&self, now: i64) -> Option<PageView> {
         let at = if self.at > now || self.at < now - PAGE_HORIZON_MS {
             now
         } else {

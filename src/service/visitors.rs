@@ -87,11 +87,7 @@ pub async fn page(
     conversation_id: i64,
     page: &PageView,
 ) -> Result<(), ActionError> {
-    let report = ReportedContext {
-        page: Some(page.clone()),
-        ..Default::default()
-    };
-    let Some(page) = report.cleaned(now_ms()).pages.pop() else {
+    let Some(page) = page.cleaned(now_ms()) else {
         return Ok(());
     };
     if core.store.add_visitor_page(visitor_id, &page).await? {

@@ -150,10 +150,13 @@ impl Store {
         .bind(visitor_id)
         .execute(&mut *tx)
         .await?;
+        let mut added = false;
         for page in &context.pages {
-            insert_page(&mut tx, visitor_id, page).await?;
+            added |= insert_page(&mut tx, visitor_id, page).await?;
         }
-        trim_pages(&mut tx, visitor_id).await?;
+        if added {
+            trim_pages(&mut tx, visitor_id).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -163,7 +166,9 @@ impl Store {
     pub async fn add_visitor_page(&self, visitor_id: i64, page: &PageView) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let added = insert_page(&mut tx, visitor_id, page).await?;
-        trim_pages(&mut tx, visitor_id).await?;
+        if added {
+            trim_pages(&mut tx, visitor_id).await?;
+        }
         tx.commit().await?;
         Ok(added)
     }
@@ -257,18 +262,6 @@ impl Store {
             pages,
             previous,
             previous_count,
-        })
-    }
-
-    /// The name the embedding site gave the visitor, if it identified them.
-    pub async fn visitor_user_name(&self, visitor_id: i64) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT user_name FROM visitors WHERE id = $1")
-            .bind(visitor_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get("user_name")?,
-            None => None,
         })
     }
 }
