@@ -138,8 +138,13 @@ impl Store {
         Ok(())
     }
 
-    /// Upserts every item in one transaction: all or nothing. Items identical to what is
-    /// stored are left alone, so importing the same file twice changes nothing.
+    /// Upserts every item, all or nothing. Items identical to what is stored are left
+    /// alone, so importing the same file twice changes nothing. Up to [`IMPORT_BATCH`]
+    /// changed items are written in one transaction; more are journaled and applied in
+    /// batches of that size (`knowledge_imports`, migration 0024), so that the one SQLite
+    /// writer is never held for the whole file: a visitor's message waits for one batch at
+    /// most. Once staged, the import is decided: a process that dies while applying it
+    /// leaves the journal, and the next [`Store::open`] finishes it.
     pub async fn import_knowledge(
         &self,
         bot_id: i64,
@@ -151,24 +156,165 @@ impl Store {
             .into_iter()
             .map(|k| (k.id.clone(), k))
             .collect();
-        let mut tx = self.pool.begin().await?;
         let mut summary = ImportSummary::default();
+        let mut changed = Vec::new();
         for item in items {
             match existing.get(&item.id) {
                 Some(old) if old == item => summary.unchanged += 1,
                 Some(_) => {
-                    update(&mut *tx, bot_id, item).await?;
                     summary.updated += 1;
+                    changed.push(item);
                 }
                 None => {
-                    insert(&mut *tx, bot_id, item).await?;
                     summary.created += 1;
+                    changed.push(item);
                 }
             }
         }
-        tx.commit().await?;
+        drop(existing);
+        if changed.len() <= IMPORT_BATCH {
+            let mut tx = self.pool.begin().await?;
+            for item in changed {
+                upsert(&mut *tx, bot_id, item).await?;
+            }
+            tx.commit().await?;
+            return Ok(summary);
+        }
+        let import_id: i64 = sqlx::query_scalar(
+            "INSERT INTO knowledge_imports (bot_id, state, created_at) \
+             VALUES ($1, 'staging', $2) RETURNING id",
+        )
+        .bind(bot_id)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?;
+        for (b, batch) in changed.chunks(IMPORT_BATCH).enumerate() {
+            let mut tx = self.pool.begin().await?;
+            for (i, item) in batch.iter().enumerate() {
+                let doc = serde_json::to_string(&item.to_doc()).expect("a document serializes");
+                sqlx::query(
+                    "INSERT INTO knowledge_import_items (import_id, n, item) VALUES ($1, $2, $3)",
+                )
+                .bind(import_id)
+                .bind((b * IMPORT_BATCH + i) as i64)
+                .bind(doc)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        }
+        sqlx::query("UPDATE knowledge_imports SET state = 'applying' WHERE id = $1")
+            .bind(import_id)
+            .execute(&self.pool)
+            .await?;
+        self.apply_import(import_id).await?;
         Ok(summary)
     }
+
+    /// Applies a decided import batch by batch, each batch's journal rows deleted in the
+    /// transaction that writes them; the journal entry goes with the last batch. Applying
+    /// the same rows twice (two nodes finishing one import) writes the same items.
+    async fn apply_import(&self, import_id: i64) -> Result<()> {
+        loop {
+            let mut tx = self.pool.begin().await?;
+            let bot_id: Option<i64> =
+                sqlx::query_scalar("SELECT bot_id FROM knowledge_imports WHERE id = $1")
+                    .bind(import_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(bot_id) = bot_id else {
+                return Ok(());
+            };
+            let rows = sqlx::query(
+                "SELECT n, item FROM knowledge_import_items WHERE import_id = $1 \
+                 ORDER BY n LIMIT $2",
+            )
+            .bind(import_id)
+            .bind(IMPORT_BATCH as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = rows.last() else {
+                sqlx::query("DELETE FROM knowledge_imports WHERE id = $1")
+                    .bind(import_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(());
+            };
+            let last: i64 = last.try_get("n")?;
+            for row in &rows {
+                let text: String = row.try_get("item")?;
+                let item = serde_json::from_str::<crate::domain::knowledge::KnowledgeDoc>(&text)
+                    .ok()
+                    .and_then(|doc| doc.validate().ok())
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("knowledge import {import_id}: an item"))
+                    })?;
+                upsert(&mut *tx, bot_id, &item).await?;
+            }
+            sqlx::query("DELETE FROM knowledge_import_items WHERE import_id = $1 AND n <= $2")
+                .bind(import_id)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+    }
+
+    /// Finishes the imports a process left decided (`applying`) and drops those it left
+    /// half staged an hour ago or more (a staging import younger than that may be another
+    /// node's, still writing). Returns how many imports were finished.
+    pub async fn resume_imports(&self) -> Result<usize> {
+        sqlx::query("DELETE FROM knowledge_imports WHERE state = 'staging' AND created_at < $1")
+            .bind(now_ms() - 3_600_000)
+            .execute(&self.pool)
+            .await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM knowledge_imports WHERE state = 'applying' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for &id in &ids {
+            self.apply_import(id).await?;
+        }
+        Ok(ids.len())
+    }
+}
+
+/// How many changed items an import writes in one transaction (see
+/// [`Store::import_knowledge`]): a few milliseconds of the SQLite writer.
+pub const IMPORT_BATCH: usize = 250;
+
+/// Creates or replaces an item (the import's write: one statement either way).
+async fn upsert<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
+         handoff, tags, published, updated_at, translations) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (bot_id, ext_id) DO UPDATE SET title = excluded.title, \
+         lang = excluded.lang, formulations = excluded.formulations, answer = excluded.answer, \
+         related = excluded.related, handoff = excluded.handoff, tags = excluded.tags, \
+         published = excluded.published, updated_at = excluded.updated_at, \
+         translations = excluded.translations",
+    )
+    .bind(bot_id)
+    .bind(&item.id)
+    .bind(&item.title)
+    .bind(item.lang.as_str())
+    .bind(json_list(&item.formulations))
+    .bind(&item.answer)
+    .bind(json_list(&item.related))
+    .bind(item.handoff as i64)
+    .bind(json_list(&item.tags))
+    .bind(item.published as i64)
+    .bind(now_ms())
+    .bind(json_translations(&item.translations))
+    .execute(exec)
+    .await?;
+    Ok(())
 }
 
 async fn insert<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<()>

@@ -43,7 +43,7 @@ pub use conversations::{Appended, Conversation};
 pub use deployments::Deployment;
 pub use feedback::{AnswerRating, NewAnswerFeedback, NewSatisfaction, Satisfaction};
 pub use history::{ConversationSummary, HistoryCursor, HistoryPage, HistoryQuery, TranscriptMail};
-pub use knowledge::ImportSummary;
+pub use knowledge::{ImportSummary, IMPORT_BATCH};
 pub use learning::{Collected, CollectedSource, Dismissed};
 pub use livechat::{AssignedOperator, Presence, QueuedConversation};
 pub use mail::{MailReport, NewMail, OutboxMail};
@@ -230,6 +230,7 @@ impl Store {
         };
         store.migrate().await?;
         store.writer = Some(writer::Writer::spawn(store.clone()));
+        store.resume_imports().await?;
         Ok(store)
     }
 

@@ -105,7 +105,127 @@ async fn knowledge_round_trips_through_storage(app: &TestApp) {
     assert!(items.iter().any(|k| k.handoff));
 }
 
+fn generated(n: usize, answer: &str) -> Vec<vigie::domain::KnowledgeItem> {
+    (0..n)
+        .map(|i| vigie::domain::KnowledgeItem {
+            id: format!("gen-{i:05}"),
+            title: format!("Question générée {i}"),
+            lang: vigie_bot::Lang::Fr,
+            formulations: vec![format!("formulation {i}")],
+            answer: format!("{answer} {i}"),
+            related: Vec::new(),
+            handoff: false,
+            tags: vec!["gen".into()],
+            published: true,
+            translations: Default::default(),
+        })
+        .collect()
+}
+
+/// An import larger than one batch is staged and applied in batches, and gives the same
+/// result as a small one: every item, created or updated, nothing left in the journal.
+async fn a_large_import_is_applied_in_batches(app: &TestApp) {
+    use vigie::store::IMPORT_BATCH;
+    let bot = app.store.bot("demo").await.unwrap();
+    let before = app.store.list_knowledge(bot.id).await.unwrap().len();
+    let n = IMPORT_BATCH * 2 + 17;
+    let items = generated(n, "Première réponse");
+    let s = app.store.import_knowledge(bot.id, &items).await.unwrap();
+    assert_eq!((s.created, s.updated, s.unchanged), (n, 0, 0));
+    let stored = app.store.list_knowledge(bot.id).await.unwrap();
+    assert_eq!(stored.len(), before + n);
+    let mut changed = generated(n, "Première réponse");
+    for item in changed.iter_mut().step_by(2) {
+        item.answer = format!("Réponse corrigée {}", item.id);
+    }
+    let s = app.store.import_knowledge(bot.id, &changed).await.unwrap();
+    assert_eq!(
+        (s.created, s.updated, s.unchanged),
+        (0, n.div_ceil(2), n / 2)
+    );
+    for item in &changed {
+        assert_eq!(&app.store.knowledge(bot.id, &item.id).await.unwrap(), item);
+    }
+    for table in ["knowledge_imports", "knowledge_import_items"] {
+        let left: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&raw(app).await)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "{table} emptied");
+    }
+}
+
+async fn raw(app: &TestApp) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(&app.db_url).await.unwrap()
+}
+
+/// A process that died while applying a decided import leaves its journal: the next
+/// `Store::open` finishes it; one that died while staging leaves nothing once an hour has
+/// passed (rolled back), and a young staging import (another node's) is left alone.
+async fn an_interrupted_import_is_finished_at_the_next_open(app: &TestApp) {
+    let bot = app.store.bot("demo").await.unwrap();
+    let pool = raw(app).await;
+    let now = vigie::domain::now_ms();
+    for (id, state, at) in [
+        (70, "applying", now),
+        (71, "staging", now - 7_200_000),
+        (72, "staging", now),
+    ] {
+        sqlx::query(
+            "INSERT INTO knowledge_imports (id, bot_id, state, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id as i64)
+        .bind(bot.id)
+        .bind(state)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let items = generated(600, "Réponse reprise");
+    for (n, item) in items.iter().enumerate() {
+        for import in [70i64, 71, 72] {
+            sqlx::query(
+                "INSERT INTO knowledge_import_items (import_id, n, item) VALUES ($1, $2, $3)",
+            )
+            .bind(import)
+            .bind(n as i64)
+            .bind(serde_json::to_string(&item.to_doc()).unwrap())
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    }
+    // Half of the decided import was applied before the "crash".
+    sqlx::query("DELETE FROM knowledge_import_items WHERE import_id = 70 AND n < 300")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let reopened = vigie::store::Store::open(&app.db_url).await.unwrap();
+    for item in &items[300..] {
+        assert_eq!(&reopened.knowledge(bot.id, &item.id).await.unwrap(), item);
+    }
+    assert!(matches!(
+        reopened.knowledge(bot.id, &items[0].id).await,
+        Err(StoreError::NotFound)
+    ));
+    let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM knowledge_imports ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, vec![72], "the applied and the stale imports are gone");
+    let items_left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM knowledge_import_items WHERE import_id <> 72")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(items_left, 0);
+}
+
 both_backends!(
+    a_large_import_is_applied_in_batches,
+    an_interrupted_import_is_finished_at_the_next_open,
     operator_emails_are_unique_case_insensitively,
     expired_sessions_are_refused,
     concurrent_deploys_get_distinct_versions,

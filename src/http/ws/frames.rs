@@ -502,6 +502,59 @@ impl From<ActionError> for Refusal {
     }
 }
 
+/// Text frames above this get a `too_large` error (the WebSocket layer closes the socket
+/// far above it, see `wire`).
+pub const MAX_FRAME: usize = 16 * 1024;
+
+/// A checked frame: a JSON object with a `type`, not read as a typed frame yet.
+pub struct Frame {
+    /// The `type`, for error messages (frames are told apart by their typed enum).
+    pub kind: String,
+    /// The frame's `client_id`, if any: errors about it name it.
+    pub client_id: Option<String>,
+    pub value: serde_json::Value,
+}
+
+/// The first checks of a text frame, whichever side sent it: its size, JSON, and a
+/// string `type`. Pure, so that it is fuzzed (`fuzz/fuzz_targets/frame.rs`).
+pub fn check(text: &str) -> Result<Frame, Refusal> {
+    if text.len() > MAX_FRAME {
+        let message = format!("frames are limited to {MAX_FRAME} bytes");
+        return Err(Refusal::new("too_large", message));
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Err(Refusal::malformed("the frame is not valid JSON"));
+    };
+    let Some(kind) = value
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+    else {
+        return Err(Refusal::malformed("the frame has no `type`"));
+    };
+    let client_id = value
+        .get("client_id")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
+    Ok(Frame {
+        kind,
+        client_id,
+        value,
+    })
+}
+
+/// A visitor's text frame as the server reads it: [`check`], then [`VisitorFrame`].
+pub fn decode_visitor(text: &str) -> Result<VisitorFrame, Refusal> {
+    let frame = check(text)?;
+    parse(&frame.kind, frame.value)
+}
+
+/// An operator's text frame as the server reads it: [`check`], then [`OperatorFrame`].
+pub fn decode_operator(text: &str) -> Result<OperatorFrame, Refusal> {
+    let frame = check(text)?;
+    parse(&frame.kind, frame.value)
+}
+
 /// Reads a checked frame (a JSON object with a `type`) as one side's inbound enum.
 pub(super) fn parse<T: Inbound>(kind: &str, value: serde_json::Value) -> Result<T, Refusal> {
     serde_json::from_value(value).map_err(|e| Refusal::malformed(format!("{kind}: {e}")))

@@ -3,14 +3,13 @@
 //! frames out, and the first checks of a frame in (text, size, JSON, `type`), each refused
 //! with the same error frame (docs/protocol.md).
 
+pub(super) use super::frames::Frame;
 use super::frames::{Outbound, Refusal};
 use axum::extract::ws::{Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use serde_json::Value;
 use std::time::{Duration, Instant};
 
-/// Frames above this get a `too_large` error; far above it (`HARD_LIMIT`) the socket is
-/// closed by the WebSocket layer itself.
-pub const MAX_FRAME: usize = 16 * 1024;
+/// Frames above `frames::MAX_FRAME` get a `too_large` error; far above it (`HARD_LIMIT`)
+/// the socket is closed by the WebSocket layer itself.
 const HARD_LIMIT: usize = 64 * 1024;
 const HEARTBEAT: Duration = Duration::from_secs(20);
 const DEAD_AFTER: Duration = Duration::from_secs(60);
@@ -34,15 +33,6 @@ pub(super) async fn heartbeat() -> tokio::time::Interval {
     let mut beat = tokio::time::interval(HEARTBEAT);
     beat.tick().await;
     beat
-}
-
-/// A checked frame: a JSON object with a `type`, not read as a typed frame yet.
-pub(super) struct Frame {
-    /// The `type`, for error messages (frames are told apart by their typed enum).
-    pub kind: String,
-    /// The frame's `client_id`, if any: errors about it name it.
-    pub client_id: Option<String>,
-    pub value: Value,
 }
 
 pub(super) struct Wire {
@@ -149,34 +139,12 @@ impl Wire {
             WsMessage::Close(_) => return Err(Closed),
             WsMessage::Ping(_) | WsMessage::Pong(_) => return Ok(None),
         };
-        if text.len() > MAX_FRAME {
-            let message = format!("frames are limited to {MAX_FRAME} bytes");
-            self.refuse(Refusal::new("too_large", message), None)
-                .await?;
-            return Ok(None);
+        match super::frames::check(text.as_str()) {
+            Ok(frame) => Ok(Some(frame)),
+            Err(refusal) => {
+                self.refuse(refusal, None).await?;
+                Ok(None)
+            }
         }
-        let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
-            self.refuse(Refusal::malformed("the frame is not valid JSON"), None)
-                .await?;
-            return Ok(None);
-        };
-        let Some(kind) = value
-            .get("type")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-        else {
-            self.refuse(Refusal::malformed("the frame has no `type`"), None)
-                .await?;
-            return Ok(None);
-        };
-        let client_id = value
-            .get("client_id")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        Ok(Some(Frame {
-            kind,
-            client_id,
-            value,
-        }))
     }
 }

@@ -1,0 +1,29 @@
+//! A knowledge import file in CSV, as the import route and `vigie import` read it. Nothing
+//! may panic, and a file accepted exports to a CSV file that imports to the same items.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::collections::HashMap;
+use vigie::domain::knowledge::validate_import;
+use vigie::domain::knowledge_file::{export_csv, parse_csv};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Ok(parsed) = parse_csv(text) else {
+        return;
+    };
+    let Ok(items) = validate_import(&parsed.docs, &HashMap::new()) else {
+        return;
+    };
+    if !parsed.errors.is_empty() {
+        return;
+    }
+    let csv = export_csv(&items);
+    let back = parse_csv(&csv).expect("a CSV export parses");
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let back = validate_import(&back.docs, &HashMap::new()).expect("a CSV export validates");
+    assert_eq!(back, items, "CSV export → import changed the items");
+});
