@@ -75,12 +75,38 @@ const CSV_HEADERS: [&str; 10] = [
     "translations",
 ];
 
+/// A CSV list column: items separated by `|`; `\|` is a `|` inside an item (what the
+/// export writes for one), any other backslash is itself.
 fn split_list(s: &str) -> Vec<String> {
-    s.split('|')
-        .map(str::trim)
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                item.push('|');
+                chars.next();
+            }
+            '|' => items.push(std::mem::take(&mut item)),
+            c => item.push(c),
+        }
+    }
+    items.push(item);
+    items
+        .iter()
+        .map(|p| p.trim())
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// The inverse of [`split_list`]: items joined with ` | `, a `|` inside one written `\|`.
+fn join_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|i| i.as_ref().replace('|', "\\|"))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// `en:password-reset | fr:mot-de-passe`: the translations column.
@@ -226,13 +252,13 @@ pub fn export_csv(items: &[KnowledgeItem]) -> String {
             it.id.as_str(),
             &it.title,
             it.lang.as_str(),
-            &it.formulations.join(" | "),
+            &join_list(&it.formulations),
             &it.answer,
-            &it.related.join(" | "),
+            &join_list(&it.related),
             if it.handoff { "true" } else { "false" },
-            &it.tags.join(" | "),
+            &join_list(&it.tags),
             if it.published { "true" } else { "false" },
-            &translations.join(" | "),
+            &join_list(&translations),
         ])
         .expect("write to memory");
     }
@@ -254,6 +280,23 @@ mod tests {
         assert!(errs[1].message.contains("bogus"), "{:?}", errs[1]);
         let errs = parse_json("{not json").unwrap_err();
         assert!(errs[0].message.contains("line 1"), "{:?}", errs[0]);
+    }
+
+    /// Found by the `knowledge_json` fuzz target: a formulation holding `|` came back from a
+    /// CSV export as two formulations.
+    #[test]
+    fn a_pipe_inside_a_list_item_survives_csv() {
+        let items = [
+            "mot-de-passe||oublié",
+            "a | b",
+            "C:\\Users\\",
+            "x\\|y",
+            "plain",
+        ];
+        let joined = join_list(&items);
+        assert_eq!(split_list(&joined), items);
+        // Files written by hand keep working: a lone backslash is itself.
+        assert_eq!(split_list("C:\\temp | a\\b"), ["C:\\temp", "a\\b"]);
     }
 
     #[test]

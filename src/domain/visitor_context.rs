@@ -94,7 +94,13 @@ pub fn web_url(raw: &str) -> Option<String> {
         return None;
     }
     let url = url::Url::parse(raw).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
+    // Checked again once normalized: percent-encoding can make it longer than it came (the
+    // `frame` fuzz target found a URL kept above the limit).
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let url = url.to_string();
+    (url.len() <= MAX_URL).then_some(url)
 }
 
 impl PageView {
@@ -282,6 +288,19 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_800_000_000_000;
+
+    /// Found by the `frame` fuzz target: a URL just under the limit, made longer by its
+    /// normalization (percent-encoding), was kept above it.
+    #[test]
+    fn a_url_is_bounded_once_normalized() {
+        let raw = format!("https://example.com/{}", "é".repeat(1000));
+        assert!(raw.len() <= MAX_URL);
+        assert_eq!(web_url(&raw), None);
+        let ok = format!("https://example.com/{}", "é".repeat(300));
+        let kept = web_url(&ok).unwrap();
+        assert!(kept.len() <= MAX_URL && kept.contains("%C3%A9"));
+        assert_eq!(web_url(&kept).as_deref(), Some(kept.as_str()));
+    }
 
     #[test]
     fn reports_are_bounded_and_only_web_urls_are_kept() {
