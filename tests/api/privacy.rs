@@ -300,8 +300,8 @@ async fn retention_anonymizes_only_old_conversations_of_that_bot(app: &TestApp) 
     let c = old.conv;
     let v = old.visitor;
     for sql in [
-        format!("SELECT COUNT(*) FROM messages WHERE conversation_id = {c} AND body LIKE '%bloquee%'"),
-        format!("SELECT COUNT(*) FROM messages WHERE conversation_id = {c} AND search_text LIKE '%bloquee%'"),
+        format!("SELECT COUNT(*) FROM messages WHERE conversation_id = {c} AND body LIKE '%commande vieux%'"),
+        format!("SELECT COUNT(*) FROM messages WHERE conversation_id = {c} AND search_text LIKE '%commande vieux%'"),
         format!("SELECT COUNT(*) FROM conversations WHERE id = {c} AND (visitor_email IS NOT NULL OR anonymized_at IS NULL)"),
         format!("SELECT COUNT(*) FROM offline_messages WHERE conversation_id = {c} AND (email <> '' OR message LIKE '%0600000000%')"),
         format!("SELECT COUNT(*) FROM satisfaction WHERE conversation_id = {c} AND (comment <> '' OR score <> 4)"),
@@ -340,8 +340,10 @@ async fn retention_anonymizes_only_old_conversations_of_that_bot(app: &TestApp) 
             rows_of(app, s).await
         );
         assert_eq!(
-            count(app, &format!("SELECT COUNT(*) FROM messages WHERE conversation_id = {} AND body LIKE '%bloquee%'", s.conv)).await,
-            1
+            count(app, &format!("SELECT COUNT(*) FROM messages WHERE conversation_id = {} AND author = 'visitor' AND body LIKE '%bloquee%'", s.conv)).await,
+            1,
+            "{:?}",
+            text(app, &format!("SELECT body FROM messages WHERE conversation_id = {} AND body LIKE '%bloquee%' AND author <> 'visitor'", s.conv)).await
         );
         assert!(text(
             app,
