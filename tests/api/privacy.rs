@@ -700,7 +700,16 @@ async fn one_node_sweeps_at_a_time(app: &TestApp) {
             assert!(node.store.try_sweep_lock().await.unwrap().is_none());
             assert_eq!(privacy::sweep(&node.core).await.unwrap(), Sweep::Skipped);
             held.release().await;
-            let again = node.store.try_sweep_lock().await.unwrap();
+            // Released: the other node takes it (its own start-up sweep may hold it a
+            // moment: that node's server task may only start now).
+            let mut again = None;
+            for _ in 0..50 {
+                again = node.store.try_sweep_lock().await.unwrap();
+                if again.is_some() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
             assert!(again.is_some(), "released: the other node takes it");
             // Dropped without release: its connection is closed, the lock freed.
             drop(again);
