@@ -29,11 +29,10 @@ pub async fn set_retention(
 ) -> Result<Bot, ActionError> {
     let bot = core.store.bot(slug).await.or_not_found("bot")?;
     let r = Retention::parse(days, mode).map_err(ActionError::Invalid)?;
-    Ok(core
-        .store
+    core.store
         .set_bot_retention(bot.id, r.days, r.mode)
         .await
-        .or_not_found("bot")?)
+        .or_not_found("bot")
 }
 
 /// What is stored about the subject (nothing changed).

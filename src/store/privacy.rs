@@ -318,6 +318,9 @@ async fn counts(tx: &mut Transaction<'static, Any>, s: &Scope) -> Result<Persona
     })
 }
 
+/// One list of a conversation's export: its key, its query and its columns.
+type Part<'a> = (&'a str, String, &'a [(&'a str, Col)]);
+
 /// Reads a row into a JSON object: each column as text, integer or JSON text.
 #[derive(Clone, Copy)]
 enum Col {
@@ -359,7 +362,7 @@ pub struct SweepLock {
 }
 
 /// The advisory lock's key (ASCII "VIGIE" and the migration's number).
-const SWEEP_LOCK_KEY: i64 = 0x5649_4749_4500_22;
+const SWEEP_LOCK_KEY: i64 = 0x0056_4947_4945_0022;
 
 impl SweepLock {
     pub async fn release(mut self) {
@@ -396,7 +399,12 @@ impl Store {
             .fetch_one(&mut *conn)
             .await?
             .try_get("ok")?;
-        Ok(got.then_some(SweepLock { conn: Some(conn) }))
+        // Not taken: the connection goes back to the pool (it holds nothing).
+        Ok(if got {
+            Some(SweepLock { conn: Some(conn) })
+        } else {
+            None
+        })
     }
 
     /// How many rows hold the subject's data (nothing changed).
@@ -513,7 +521,7 @@ impl Store {
             if conv.is_null() {
                 continue;
             }
-            let parts: [(&str, String, &[(&str, Col)]); 6] = [
+            let parts: [Part; 6] = [
                 (
                     "messages",
                     format!(
