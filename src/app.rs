@@ -66,6 +66,7 @@ pub async fn launch(
     let draining = core.draining.clone();
     let store = core.store.clone();
     let audit_sweeper = crate::service::audit::spawn_sweeper(core.clone());
+    let retention_sweeper = crate::service::privacy::spawn_sweeper(core.clone());
     let limits = http::serve::Limits::from_settings(&core.settings);
     let router = http::router(http::AppState::new(core));
     // The shutdown future starts the draining: the accept loop stops, every socket is
@@ -103,6 +104,7 @@ pub async fn launch(
         events.abort();
     }
     audit_sweeper.abort();
+    retention_sweeper.abort();
     tracing::info!("stopped");
     Ok(())
 }

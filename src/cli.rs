@@ -57,6 +57,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KnowledgeCommand,
     },
+    /// Personal data: erase or export everything about a visitor, apply the retention.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
     /// Make an immutable deployment of a bot's published knowledge.
     Deploy {
         #[arg(long)]
@@ -161,6 +166,35 @@ pub enum KnowledgeCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum PrivacyCommand {
+    /// Erase everything stored about a visitor (conversations, messages, mails, offline
+    /// messages, ratings, visitor records…); prints the counts. Audited.
+    Erase {
+        /// The visitor's email address.
+        #[arg(long, conflicts_with = "visitor", required_unless_present = "visitor")]
+        email: Option<String>,
+        /// A visitor id (as the blocks page and the visitor record show it).
+        #[arg(long)]
+        visitor: Option<i64>,
+        /// Only print what would be erased.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print (or write) everything stored about a visitor as one JSON document. Audited.
+    Export {
+        #[arg(long, conflicts_with = "visitor", required_unless_present = "visitor")]
+        email: Option<String>,
+        #[arg(long)]
+        visitor: Option<i64>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Apply every bot's retention now (what `vigie serve` does every hour).
+    Sweep,
 }
 
 /// Action errors, printed for a person at a terminal.
@@ -359,6 +393,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Privacy { command } => privacy(settings, command).await,
         Command::Backup { output } => {
             init_tracing("warn");
             if !settings.database_url.starts_with("sqlite:") {
@@ -629,5 +664,83 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     };
     app::launch(core, listener, shutdown).await?;
     store.close().await;
+    Ok(())
+}
+
+async fn privacy(settings: Settings, command: PrivacyCommand) -> anyhow::Result<()> {
+    use crate::domain::privacy::DataSubject;
+    use crate::service::audit::Actor;
+    use crate::service::privacy;
+    init_tracing("warn");
+    let subject = |email: Option<String>, visitor: Option<i64>| {
+        DataSubject::parse(email.as_deref(), visitor)
+            .map_err(|e| explain(ActionError::Invalid(vec![e])))
+    };
+    let core = core(&settings).await?;
+    let actor = Actor::system("cli");
+    match command {
+        PrivacyCommand::Erase {
+            email,
+            visitor,
+            dry_run,
+        } => {
+            let subject = subject(email, visitor)?;
+            let counts = if dry_run {
+                privacy::preview(&core, &subject).await
+            } else {
+                privacy::erase(&core, &actor, &subject).await
+            }
+            .map_err(explain)?;
+            let verb = if dry_run { "would erase" } else { "erased" };
+            let c = serde_json::to_value(&counts)?;
+            let parts: Vec<String> = c
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            println!("{verb}: {}", parts.join(", "));
+        }
+        PrivacyCommand::Export {
+            email,
+            visitor,
+            output,
+        } => {
+            let subject = subject(email, visitor)?;
+            let doc = privacy::export(&core, &actor, &subject)
+                .await
+                .map_err(explain)?;
+            let text = serde_json::to_string_pretty(&doc)? + "\n";
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("personal data written to {}", path.display());
+                }
+                None => print!("{text}"),
+            }
+        }
+        PrivacyCommand::Sweep => match privacy::sweep(&core).await.map_err(explain)? {
+            privacy::Sweep::Skipped => println!("another node is sweeping: nothing done"),
+            privacy::Sweep::Done(bots) if bots.is_empty() => println!("nothing past its retention"),
+            privacy::Sweep::Done(bots) => {
+                for b in bots {
+                    println!(
+                        "{}: {} conversation(s), {} visitor(s) {}d (older than {} days)",
+                        b.bot,
+                        b.conversations,
+                        b.visitors,
+                        if b.mode == crate::domain::privacy::RetentionMode::Delete {
+                            "delete"
+                        } else {
+                            "anonymize"
+                        },
+                        b.days
+                    );
+                }
+            }
+        },
+    }
+    core.store.close().await;
     Ok(())
 }

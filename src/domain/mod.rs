@@ -17,6 +17,7 @@ pub mod mail;
 pub mod markdown;
 pub mod office_hours;
 pub mod operator;
+pub mod privacy;
 pub mod problem;
 pub mod statuses;
 pub mod visitor_context;

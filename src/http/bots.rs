@@ -42,6 +42,18 @@ struct BotChangeBody {
     lang: String,
     #[serde(default)]
     langs: Vec<String>,
+    /// The retention of its conversations; unchanged when absent.
+    #[serde(default)]
+    retention: Option<RetentionBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionBody {
+    /// Days after the last activity; null keeps them forever.
+    days: Option<i64>,
+    /// `delete` or `anonymize`.
+    mode: String,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +74,7 @@ fn bot_json(state: &Core, bot: &crate::store::Bot) -> Value {
         "langs": bot.langs,
         "archived": bot.archived(),
         "archived_at": bot.archived_at,
+        "retention": {"days": bot.retention_days, "mode": bot.retention_mode},
         "deployed_url": actions::deployed_url(&state.settings.public_url, bot),
     })
 }
@@ -108,7 +121,12 @@ async fn update(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<BotChangeBody>,
 ) -> ApiResult<Json<Value>> {
-    let bot = bots::update(&state, &slug, &body.name, &body.lang, &body.langs).await?;
+    if let Some(r) = &body.retention {
+        // Checked first: a refused retention changes nothing.
+        crate::domain::privacy::Retention::parse(r.days, &r.mode)
+            .map_err(crate::service::ActionError::Invalid)?;
+    }
+    let mut bot = bots::update(&state, &slug, &body.name, &body.lang, &body.langs).await?;
     audit::record(
         &state,
         &peer.actor(&who),
@@ -117,6 +135,20 @@ async fn update(
         json!({"name": bot.name, "lang": body.lang, "langs": body.langs}),
     )
     .await;
+    if let Some(r) = &body.retention {
+        let before = (bot.retention_days, bot.retention_mode);
+        bot = crate::service::privacy::set_retention(&state, &slug, r.days, &r.mode).await?;
+        if before != (bot.retention_days, bot.retention_mode) {
+            audit::record(
+                &state,
+                &peer.actor(&who),
+                "bot.retention",
+                &format!("bot:{}", bot.slug),
+                json!({"days": bot.retention_days, "mode": bot.retention_mode}),
+            )
+            .await;
+        }
+    }
     Ok(Json(bot_json(&state, &bot)))
 }
 

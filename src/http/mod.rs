@@ -24,6 +24,7 @@ mod monitored;
 mod openapi;
 mod pages;
 mod people;
+mod privacy;
 pub mod serve;
 mod state;
 mod statistics;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(livechat_settings::router())
                 .merge(monitored::router())
                 .merge(people::router())
+                .merge(privacy::router())
                 .merge(statuses::router())
                 .merge(visitors::router())
                 .merge(statistics::router())

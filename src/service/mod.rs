@@ -36,6 +36,7 @@ pub mod livechat;
 pub mod monitored;
 pub mod offline;
 pub mod people;
+pub mod privacy;
 pub mod settings;
 pub mod statistics;
 pub mod supervision;

@@ -16,9 +16,14 @@ pub struct Bot {
     /// When it was archived: it leaves the lists, its chatbox says it is unavailable, its
     /// conversations stay in the history.
     pub archived_at: Option<i64>,
+    /// How long its conversations are kept after their last activity (None: forever).
+    pub retention_days: Option<i64>,
+    /// What happens to them then: `delete` or `anonymize`.
+    pub retention_mode: crate::domain::privacy::RetentionMode,
 }
 
-const BOT_COLUMNS: &str = "id, slug, name, default_lang, langs, archived_at";
+const BOT_COLUMNS: &str =
+    "id, slug, name, default_lang, langs, archived_at, retention_days, retention_mode";
 
 impl Bot {
     fn from_row(row: &AnyRow) -> Result<Bot> {
@@ -32,6 +37,10 @@ impl Bot {
                 .ok_or_else(|| StoreError::Corrupt(format!("bot language `{lang}`")))?,
             langs: langs.iter().filter_map(|l| Lang::parse(l)).collect(),
             archived_at: row.try_get("archived_at")?,
+            retention_days: row.try_get("retention_days")?,
+            retention_mode: super::closed(row, "retention_mode", |s| {
+                crate::domain::privacy::RetentionMode::parse(s)
+            })?,
         })
     }
 
@@ -116,6 +125,25 @@ impl Store {
         .bind(name)
         .bind(default_lang.as_str())
         .bind(langs_json(langs))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Bot::from_row(&row)
+    }
+
+    /// Sets how long the bot's conversations are kept, and what happens then.
+    pub async fn set_bot_retention(
+        &self,
+        id: i64,
+        days: Option<i64>,
+        mode: crate::domain::privacy::RetentionMode,
+    ) -> Result<Bot> {
+        let row = sqlx::query(&format!(
+            "UPDATE bots SET retention_days = $1, retention_mode = $2 WHERE id = $3 RETURNING {BOT_COLUMNS}"
+        ))
+        .bind(days)
+        .bind(mode.as_str())
         .bind(id)
         .fetch_optional(&self.pool)
         .await?

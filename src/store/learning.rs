@@ -67,7 +67,7 @@ impl Store {
             "SELECT c.public_id, c.lang, m.seq, m.kind, m.created_at, v.body AS question \
              FROM conversations c JOIN messages m ON m.conversation_id = c.id \
              JOIN messages v ON v.conversation_id = c.id AND v.seq = m.seq - 1 \
-             WHERE c.bot_id = $1 AND m.author = 'bot' AND m.kind IN ('not_understood', 'suggestions') \
+             WHERE c.bot_id = $1 AND c.anonymized_at IS NULL AND m.author = 'bot' AND m.kind IN ('not_understood', 'suggestions') \
              AND v.author = 'visitor' AND v.kind = 'text' AND m.created_at >= $2 AND m.created_at < $3 \
              ORDER BY m.created_at DESC, m.id DESC LIMIT $4",
         )

@@ -25,6 +25,7 @@ mod mail;
 mod monitored;
 mod offline;
 mod operators;
+mod privacy;
 mod sessions;
 mod statistics;
 mod stats;
@@ -52,6 +53,7 @@ pub use monitored::{
 };
 pub use offline::{NewOffline, OfflineMessage};
 pub use operators::{AccountStatus, ChangeRefused, Operator, OperatorChange, OperatorListed};
+pub use privacy::{PersonalCounts, SweepCounts, SweepLock};
 pub use sessions::{
     AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
 };

@@ -587,3 +587,110 @@ async fn port_0_is_announced_and_deploy_prints_the_real_url() {
     assert!(logs.contains(&base), "{logs}");
     drop(lines);
 }
+
+/// `vigie privacy export|erase|sweep` (issue 15, item 8) on a database a visitor used.
+async fn privacy_commands(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, pg) = fresh_database(backend, dir.path()).await;
+    let d = dir.path();
+    let run = |args: &[&str]| vigie(&db, d, args, None);
+    ok(&run(&["migrate"]));
+    ok(&run(&["bot", "create", "--slug", "demo", "--name", "Démo"]));
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&db)
+        .await
+        .unwrap();
+    for (n, email) in [(1, "ines@example.fr"), (2, "omar@example.fr")] {
+        for sql in [
+            format!(
+                "INSERT INTO visitors (id, bot_id, token_hash, created_at, last_seen_at, user_agent) \
+                 SELECT {n}, id, 'tok-{n}', 0, 0, 'Agent {n}' FROM bots WHERE slug = 'demo'"
+            ),
+            format!(
+                "INSERT INTO conversations (id, public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at, visitor_email) \
+                 SELECT {n}, 'conv-{n}', id, {n}, 'bot', 'closed', 'fr', 1, 0, 0, '{email}' FROM bots WHERE slug = 'demo'"
+            ),
+            format!(
+                "INSERT INTO messages (conversation_id, seq, author, kind, body, created_at, search_text) \
+                 VALUES ({n}, 1, 'visitor', 'text', '{{\"text\":\"secret {n}\"}}', 0, 'secret {n}')"
+            ),
+        ] {
+            sqlx::query(&sql).execute(&mut conn).await.unwrap();
+        }
+    }
+    let file = d.join("ines.json");
+    ok(&run(&[
+        "privacy",
+        "export",
+        "--email",
+        "ines@example.fr",
+        "--output",
+        file.to_str().unwrap(),
+    ]));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(doc["conversations"][0]["id"], "conv-1");
+    assert_eq!(
+        doc["conversations"][0]["messages"][0]["body"]["text"],
+        "secret 1"
+    );
+    assert_eq!(doc["visitors"][0]["user_agent"], "Agent 1");
+    assert!(!doc.to_string().contains("omar"), "{doc}");
+
+    let out = ok(&run(&[
+        "privacy",
+        "erase",
+        "--email",
+        "ines@example.fr",
+        "--dry-run",
+    ]));
+    assert!(
+        out.contains("would erase") && out.contains("conversations 1"),
+        "{out}"
+    );
+    let out = ok(&run(&["privacy", "erase", "--email", "ines@example.fr"]));
+    assert!(
+        out.starts_with("erased") && out.contains("messages 1"),
+        "{out}"
+    );
+    let out = ok(&run(&["privacy", "erase", "--visitor", "2"]));
+    assert!(
+        out.contains("visitors 1") && out.contains("conversations 1"),
+        "{out}"
+    );
+    let left: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT (SELECT COUNT(*) FROM conversations) + (SELECT COUNT(*) FROM visitors) + (SELECT COUNT(*) FROM messages)")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap(),
+        0,
+    )
+    .unwrap();
+    assert_eq!(left, 0);
+    // Audited as the command line, the address masked.
+    let audited: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT COUNT(*) FROM audit_log WHERE actor_name = 'cli' AND action LIKE 'privacy.%' AND target NOT LIKE '%ines@%'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap(),
+        0,
+    )
+    .unwrap();
+    assert_eq!(audited, 3, "one export, two erasures");
+    assert!(fails(&run(&["privacy", "erase", "--email", "not-an-address"])).contains("email"));
+    assert!(ok(&run(&["privacy", "sweep"])).contains("nothing past its retention"));
+    drop(conn);
+    if let Some(name) = pg {
+        drop_database(&name).await;
+    }
+}
+
+#[tokio::test]
+async fn privacy_commands_sqlite() {
+    privacy_commands(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn privacy_commands_postgres() {
+    privacy_commands(Backend::Postgres).await;
+}

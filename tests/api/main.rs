@@ -20,6 +20,7 @@ mod monitored;
 mod offline;
 mod operations;
 mod people;
+mod privacy;
 mod statistics;
 mod statuses;
 mod store;

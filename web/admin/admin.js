@@ -21,8 +21,9 @@ import { officeHoursSection } from "./office-hours.js";
 import { embedSection } from "./embed.js";
 import { statsSection } from "./statistics.js";
 import { learningSection } from "./learning.js";
+import { privacySection } from "./privacy.js";
 
-const SECTIONS = [peopleSection, tokensSection, auditSection, statsSection, learningSection, cannedSection, blocksSection, officeHoursSection, embedSection, meSection];
+const SECTIONS = [peopleSection, tokensSection, auditSection, statsSection, learningSection, cannedSection, blocksSection, officeHoursSection, embedSection, privacySection, meSection];
 
 let lang = pickLang({ query: false, saved: ["vigie.admin.lang"] });
 let me = null; // {operator, csrf_token}
@@ -122,7 +123,7 @@ const NAV_GROUPS = [
   { key: "bots", fr: "Chatbots", en: "Chatbots", items: ["bots", "manage-bots", "embed"] },
   { key: "livechat", fr: "Livechat", en: "Livechat", items: ["livechat", "office-hours", "canned", "blocks"] },
   { key: "insight", fr: "Suivi", en: "Insight", items: ["history", "stats", "learning", "audit"] },
-  { key: "team", fr: "Équipe", en: "Team", items: ["people", "tokens"] },
+  { key: "team", fr: "Équipe", en: "Team", items: ["people", "tokens", "privacy"] },
 ];
 function navLinks() {
   return [

@@ -15,6 +15,9 @@ const T = {
     confirmArchive: (n) => `Archiver le bot « ${n} » ? Sa boîte de dialogue dira qu'il est indisponible ; son historique est conservé.`,
     archivedOk: (n) => `Bot « ${n} » archivé.`, unarchivedOk: (n) => `Bot « ${n} » réactivé.`,
     archivedOn: "archivé le", actions: "Actions",
+    retentionDays: "Conservation des conversations (jours)", retentionHint: "(vide : sans limite ; compté depuis la dernière activité)",
+    retentionMode: "À l'échéance", modeDelete: "supprimer les conversations", modeAnonymize: "anonymiser (les statistiques restent justes)",
+    keptForever: "conservées sans limite", keptDays: (n, m) => `conservées ${n} jour${n > 1 ? "s" : ""}, puis ${m === "delete" ? "supprimées" : "anonymisées"}`,
   },
   en: {
     title: "Manage bots", newBot: "New bot", create: "Create the bot", created: (n) => `Bot “${n}” created.`,
@@ -26,6 +29,9 @@ const T = {
     confirmArchive: (n) => `Archive the bot “${n}”? Its dialog box will say it is unavailable; its history is kept.`,
     archivedOk: (n) => `Bot “${n}” archived.`, unarchivedOk: (n) => `Bot “${n}” brought back.`,
     archivedOn: "archived on", actions: "Actions",
+    retentionDays: "Conversation retention (days)", retentionHint: "(empty: no limit; counted from the last activity)",
+    retentionMode: "When it ends", modeDelete: "delete the conversations", modeAnonymize: "anonymize (the statistics stay right)",
+    keptForever: "kept with no limit", keptDays: (n, m) => `kept ${n} day${n > 1 ? "s" : ""}, then ${m === "delete" ? "deleted" : "anonymized"}`,
   },
 };
 
@@ -62,7 +68,25 @@ export async function renderBotsAdmin(ctx, notice) {
     ];
     return { node, value: () => ({ lang: def.value, langs: boxes.filter((b) => b.checked).map((b) => b.value) }) };
   };
-  const labels = { slug: t("slug"), name: t("name"), lang: t("defaultLang"), langs: t("langs") };
+  const labels = { slug: t("slug"), name: t("name"), lang: t("defaultLang"), langs: t("langs"),
+    retention_days: t("retentionDays"), retention_mode: t("retentionMode") };
+  // The retention of a bot's conversations (issue 15, item 8): days (empty: forever), mode.
+  const retentionFields = (prefix, bot) => {
+    const r = (bot && bot.retention) || { days: null, mode: "anonymize" };
+    const days = h("input", { id: `${prefix}-retention-days`, type: "number", min: "1", step: "1", value: r.days === null ? "" : String(r.days) });
+    const mode = h("select", { id: `${prefix}-retention-mode` },
+      h("option", { value: "anonymize" }, t("modeAnonymize")), h("option", { value: "delete" }, t("modeDelete")));
+    mode.value = r.mode;
+    const node = [
+      h("div", h("label", { for: days.id }, t("retentionDays"), h("span.hint", ` ${t("retentionHint")}`)), days),
+      h("div", h("label", { for: mode.id }, t("retentionMode")), mode),
+    ];
+    const value = () => {
+      const raw = days.value.trim();
+      return { retention: { days: raw === "" ? null : Number(raw), mode: mode.value } };
+    };
+    return { node, value };
+  };
 
   let createForm = null;
   if (ctx.isAdmin()) {
@@ -91,7 +115,8 @@ export async function renderBotsAdmin(ctx, notice) {
     const cell = h("td");
     const actions = h("td.actions");
     const view = () => {
-      fill(cell, h("strong", b.name), h("br"), h("span.hint", `${b.langs.join(", ")} · ${t("defaultLang").toLowerCase()} ${b.default_lang}`));
+      fill(cell, h("strong", b.name), h("br"), h("span.hint", `${b.langs.join(", ")} · ${t("defaultLang").toLowerCase()} ${b.default_lang}`),
+        h("br"), h("span.hint.retention", b.retention && b.retention.days ? t("keptDays", b.retention.days, b.retention.mode) : t("keptForever")));
       fill(actions, ctx.isAdmin() ? [
         h("button", { type: "button", "data-action": "edit", onclick: edit }, t("rename")),
         b.archived
@@ -107,15 +132,16 @@ export async function renderBotsAdmin(ctx, notice) {
     const edit = () => {
       const name = h("input", { id: `eb-${b.slug}-name`, type: "text", value: b.name, "aria-label": t("name") });
       const langs = langFields(`eb-${b.slug}`, b);
+      const retention = retentionFields(`eb-${b.slug}`, b);
       const out = h("div", { "aria-live": "polite" });
       fill(cell, h("form", { novalidate: true, onsubmit: async (e) => {
         e.preventDefault();
         out.replaceChildren();
         try {
-          const nb = await api("PUT", `/bots/${s}`, { name: name.value, ...langs.value() });
+          const nb = await api("PUT", `/bots/${s}`, { name: name.value, ...langs.value(), ...retention.value() });
           again(t("saved", nb.name));
         } catch (err) { out.replaceChildren(problemBox(err, labels)); }
-      } }, h("label", { for: name.id }, t("name")), name, langs.node,
+      } }, h("label", { for: name.id }, t("name")), name, langs.node, retention.node,
       h("div.actions", h("button.primary", { type: "submit" }, t("save")), h("button", { type: "button", onclick: view }, t("cancel"))), out));
       fill(actions);
       name.focus();

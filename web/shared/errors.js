@@ -224,6 +224,10 @@ registerErrors({
     seq_unknown: "Ce message n'est pas une réponse du chatbot de cette conversation.",
     survey_answered: "Vous avez déjà répondu à ce questionnaire de satisfaction.",
     period_too_long: "La période est trop longue (731 jours au plus).",
+    // Personal data (issue 15, item 8).
+    retention_mode_invalid: "mode inconnu « {value} » (supprimer ou anonymiser)",
+    subject_both: "donnez une adresse e-mail ou un numéro de visiteur, pas les deux",
+    subject_missing: "donnez une adresse e-mail ou un numéro de visiteur",
     signed_out: "Vous avez été déconnecté·e : votre session a été fermée ou votre compte désactivé.",
   },
   en: {
@@ -376,6 +380,10 @@ registerErrors({
     seq_unknown: "This message is not an answer of this conversation's chatbot.",
     survey_answered: "You have already answered this satisfaction survey.",
     period_too_long: "The period is too long (731 days at most).",
+    // Personal data (issue 15, item 8).
+    retention_mode_invalid: "unknown mode “{value}” (delete or anonymize)",
+    subject_both: "give an email address or a visitor number, not both",
+    subject_missing: "give an email address or a visitor number",
     signed_out: "You have been signed out: your session was closed or your account deactivated.",
   },
 });
