@@ -56,7 +56,7 @@ pub use sessions::{
     AccountLink, AuthRecord, Credential, LinkPurpose, LinkRefused, LinkTarget, TokenInfo,
 };
 pub use statistics::{
-    FeedbackTotals, FunnelRow, HandoffRow, KnowledgeRow, LivechatRow, OperatorRow, SlotCount,
+    FeedbackTotals, FunnelRow, HandoffRow, KnowledgeRow, LivechatRow, OperatorRow, Span,
     StatsScope, SLOT_MS,
 };
 pub use stats::Gauges;

@@ -1,14 +1,19 @@
 //! The statistics page's queries (issue 14, item 2): what happened on one bot (or all) over
-//! a period, counted by SQL on either backend. Time series come back in 15-minute slots
-//! (epoch ms of the slot's start) that the service folds into the helpdesk's local hours
-//! or days (the slots line up with every time zone's hour and half hour); per-event rows
-//! (hand-over requests, livechat sessions) come back as rows for the percentiles.
+//! a period, counted by SQL on either backend. Time series are counted per span: the
+//! service cuts the period into the stretches where its local hour or day does not change
+//! and the database counts each (a row counts in the span holding the start of its
+//! 15-minute slot, as it always did: the slots line up with every time zone's hour and
+//! half hour); per-event rows (hand-over requests, livechat sessions) come back as rows
+//! for the percentiles.
 //!
 //! What the bot stores tells the answers apart: a `knowledge` message is an answer,
 //! `suggestions` and `not_understood` say so, a bot `text` with `small_talk` in its body is
 //! small talk (a monitored conversation's opening answer, its message 1, was chosen by its
 //! creator: not a question); a request for a human is marked (`handoff`) on the first message answering
-//! it. The indexes are migration 0020's.
+//! it. Migration 0023 has the database tell them apart once per message, in generated
+//! columns (`stat_answer`, `stat_handoff`, `stat_joined`, `stat_event`, `knowledge_id`,
+//! `knowledge_title`) with the conversation's `bot_id`, and partial indexes on them: a
+//! year's chart reads index entries and no message body.
 
 use super::{Backend, Result, Store};
 use sqlx::Row;
@@ -16,21 +21,31 @@ use sqlx::Row;
 /// The length of a time-series slot.
 pub const SLOT_MS: i64 = 15 * 60 * 1000;
 
+/// A stretch `[from, to)` (epoch ms) of the period counted as one point of a time series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from: i64,
+    pub to: i64,
+}
+
+/// The first slot start at or after `ms`.
+fn slot_ceil(ms: i64) -> i64 {
+    ms.div_euclid(SLOT_MS) * SLOT_MS + if ms.rem_euclid(SLOT_MS) == 0 { 0 } else { SLOT_MS }
+}
+
+/// The instants whose 15-minute slot starts in `span`, within the scope: `[lo, hi)`.
+fn slot_bounds(scope: &StatsScope, span: &Span) -> (i64, i64) {
+    let lo = slot_ceil(span.from).max(scope.from);
+    let hi = slot_ceil(span.to).min(scope.to);
+    (lo, hi.max(lo))
+}
+
 /// One bot (or all of them) over `[from, to)` (epoch ms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatsScope {
     pub bot_id: Option<i64>,
     pub from: i64,
     pub to: i64,
-}
-
-/// A count in one slot of one series.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SlotCount {
-    /// The slot's start (epoch ms, a multiple of `SLOT_MS`).
-    pub slot: i64,
-    pub series: String,
-    pub count: i64,
 }
 
 /// A visitor's request for a human.
@@ -137,15 +152,11 @@ fn bot_filter(scope: &StatsScope, col: &str, n: usize) -> String {
     }
 }
 
-/// The bot's messages and the system's events of the period, joined to their conversation
-/// when one bot is asked for (`m` is the message).
-fn automatic(scope: &StatsScope) -> String {
-    let join = match scope.bot_id {
-        Some(_) => " JOIN conversations c ON c.id = m.conversation_id AND c.bot_id = $3",
-        None => "",
-    };
+/// The period's messages (`m`) for the bot asked for, if one is.
+fn period_messages(scope: &StatsScope) -> String {
     format!(
-        "FROM messages m{join} WHERE m.author IN ('bot', 'system') AND m.created_at >= $1 AND m.created_at < $2"
+        "FROM messages m WHERE m.created_at >= $1 AND m.created_at < $2{}",
+        bot_filter(scope, "m.bot_id", 3)
     )
 }
 
@@ -162,36 +173,85 @@ impl Store {
         }
     }
 
-    fn slots(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<SlotCount>> {
-        rows.iter()
-            .map(|r| {
-                Ok(SlotCount {
-                    slot: r.try_get::<i64, _>("slot")? * SLOT_MS,
-                    series: r.try_get("series")?,
-                    count: r.try_get("n")?,
-                })
-            })
-            .collect()
+    /// One count per span and series: `series[k]` is a `COUNT(*)` subquery over the span
+    /// `s.lo`, `s.hi` (the spans' table, from a JSON parameter: the SQL text does not
+    /// change with the period).
+    async fn span_counts<const N: usize>(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+        series: [String; N],
+    ) -> Result<Vec<[i64; N]>> {
+        let n = if scope.bot_id.is_some() { 4 } else { 3 };
+        let table = match self.backend() {
+            Backend::Sqlite => format!(
+                "(SELECT key AS i, json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi \
+                 FROM json_each(${n})) s"
+            ),
+            Backend::Postgres => format!(
+                "(SELECT t.o - 1 AS i, (t.e ->> 0)::bigint AS lo, (t.e ->> 1)::bigint AS hi \
+                 FROM json_array_elements(${n}::json) WITH ORDINALITY AS t(e, o)) s"
+            ),
+        };
+        let columns: Vec<String> = series
+            .iter()
+            .enumerate()
+            .map(|(k, q)| format!("({q}) AS c{k}"))
+            .collect();
+        // $1 and $2 bound the period as everywhere (the spans lie within it).
+        let sql = format!(
+            "SELECT s.i AS i, {} FROM {table} WHERE s.lo >= $1 AND s.hi <= $2 ORDER BY s.i",
+            columns.join(", ")
+        );
+        let bounds: Vec<(i64, i64)> = spans.iter().map(|sp| slot_bounds(scope, sp)).collect();
+        let json = serde_json::to_string(&bounds).expect("spans serialize");
+        let rows = self
+            .stats_query(&sql, scope)
+            .bind(json)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut out = vec![[0i64; N]; spans.len()];
+        for r in rows {
+            let i: i64 = r.try_get("i")?;
+            if let Some(counts) = out.get_mut(i as usize) {
+                for (k, c) in counts.iter_mut().enumerate() {
+                    *c = r.try_get(format!("c{k}").as_str())?;
+                }
+            }
+        }
+        Ok(out)
     }
 
-    /// Conversations started in the period, by slot and kind (`bot`, `livechat`, `monitored`).
-    pub async fn stats_conversations(&self, scope: &StatsScope) -> Result<Vec<SlotCount>> {
-        let sql = format!(
-            "SELECT created_at / {SLOT_MS} AS slot, kind AS series, COUNT(*) AS n FROM conversations \
-             WHERE created_at >= $1 AND created_at < $2{} GROUP BY created_at / {SLOT_MS}, kind",
-            bot_filter(scope, "bot_id", 3)
-        );
-        Self::slots(
-            self.stats_query(&sql, scope)
-                .fetch_all(&self.reader)
-                .await?,
+    /// Conversations started in the period, per span: `[bot, livechat, monitored]`.
+    pub async fn stats_conversations(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<[i64; 3]>> {
+        let kind = |k: &str| {
+            format!(
+                "SELECT COUNT(*) FROM conversations c WHERE c.kind = '{k}' \
+                 AND c.created_at >= s.lo AND c.created_at < s.hi{}",
+                bot_filter(scope, "c.bot_id", 3)
+            )
+        };
+        self.span_counts(
+            scope,
+            spans,
+            [kind("bot"), kind("livechat"), kind("monitored")],
         )
+        .await
     }
 
     /// Distinct visitors among the period's conversations.
     pub async fn stats_visitors(&self, scope: &StatsScope) -> Result<i64> {
+        // Read visitor by visitor (SQLite would otherwise sort the period's conversations).
+        let indexed = match self.backend() {
+            Backend::Sqlite => " INDEXED BY conversations_visitor_created",
+            Backend::Postgres => "",
+        };
         let sql = format!(
-            "SELECT COUNT(DISTINCT visitor_id) AS n FROM conversations \
+            "SELECT COUNT(DISTINCT visitor_id) AS n FROM conversations{indexed} \
              WHERE created_at >= $1 AND created_at < $2{}",
             bot_filter(scope, "bot_id", 3)
         );
@@ -202,21 +262,31 @@ impl Store {
             .try_get("n")?)
     }
 
-    /// The bot's replies to questions, by slot and how it answered: `answer`,
-    /// `suggestions`, `not_understood`, `small_talk`.
-    pub async fn stats_questions(&self, scope: &StatsScope) -> Result<Vec<SlotCount>> {
-        let sql = format!(
-            "SELECT slot, series, COUNT(*) AS n FROM (SELECT m.created_at / {SLOT_MS} AS slot, \
-             CASE m.kind WHEN 'knowledge' THEN 'answer' WHEN 'text' THEN 'small_talk' ELSE m.kind END AS series \
-             {} AND m.author = 'bot' AND m.seq > 1 AND (m.kind IN ('knowledge', 'suggestions', 'not_understood') \
-             OR (m.kind = 'text' AND m.body LIKE '%\"small_talk\":%'))) q GROUP BY slot, series",
-            automatic(scope)
-        );
-        Self::slots(
-            self.stats_query(&sql, scope)
-                .fetch_all(&self.reader)
-                .await?,
+    /// The bot's replies to questions, per span, by how it answered: `[answer,
+    /// suggestions, not_understood, small_talk]`.
+    pub async fn stats_questions(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<[i64; 4]>> {
+        let series = |k: &str| {
+            format!(
+                "SELECT COUNT(*) FROM messages m WHERE m.stat_answer = '{k}' \
+                 AND m.created_at >= s.lo AND m.created_at < s.hi{}",
+                bot_filter(scope, "m.bot_id", 3)
+            )
+        };
+        self.span_counts(
+            scope,
+            spans,
+            [
+                series("answer"),
+                series("suggestions"),
+                series("not_understood"),
+                series("small_talk"),
+            ],
         )
+        .await
     }
 
     /// The period's requests for a human, each with what became of it.
@@ -224,19 +294,17 @@ impl Store {
         let next = |event: &str| {
             format!(
                 "(SELECT MIN(x.created_at) FROM messages x WHERE x.conversation_id = m.conversation_id \
-                 AND x.seq > m.seq AND x.kind = 'event' AND x.body LIKE '%\"event\":\"{event}\"%')"
+                 AND x.stat_event = '{event}' AND x.seq > m.seq)"
             )
         };
         let sql = format!(
             "SELECT asked_at, outcome, CASE WHEN outcome = 'queued' THEN {} END AS joined_at, \
              CASE WHEN outcome = 'queued' THEN {} END AS timeout_at FROM ( \
-             SELECT m.created_at AS asked_at, m.conversation_id, m.seq, \
-             CASE WHEN m.body LIKE '%\"handoff\":\"queued\"%' THEN 'queued' \
-             WHEN m.body LIKE '%\"handoff\":\"assigned\"%' THEN 'assigned' ELSE 'unavailable' END AS outcome \
-             {} AND m.kind IN ('event', 'text') AND m.body LIKE '%\"handoff\":\"%') m ORDER BY asked_at",
+             SELECT m.created_at AS asked_at, m.conversation_id, m.seq, m.stat_handoff AS outcome \
+             {} AND m.stat_handoff IS NOT NULL) m ORDER BY asked_at",
             next("operator_joined"),
             next("queue_timeout"),
-            automatic(scope)
+            period_messages(scope)
         );
         self.stats_query(&sql, scope)
             .fetch_all(&self.reader)
@@ -259,12 +327,11 @@ impl Store {
         let sql = format!(
             "SELECT m.created_at AS joined_at, \
              (SELECT MIN(r.created_at) FROM messages r WHERE r.conversation_id = m.conversation_id \
-              AND r.seq > m.seq AND r.author = 'operator' AND r.kind = 'text') AS first_reply_at, \
+              AND r.stat_event = 'operator_text' AND r.seq > m.seq) AS first_reply_at, \
              (SELECT MIN(e.created_at) FROM messages e WHERE e.conversation_id = m.conversation_id \
-              AND e.seq > m.seq AND e.kind = 'event' AND (e.body LIKE '%\"event\":\"operator_left\"%' \
-              OR e.body LIKE '%\"event\":\"transferred\"%')) AS left_at \
-             {} AND m.kind = 'event' AND m.body LIKE '%\"event\":\"operator_joined\"%' ORDER BY m.created_at",
-            automatic(scope)
+              AND e.stat_event IN ('operator_left', 'transferred') AND e.seq > m.seq) AS left_at \
+             {} AND m.stat_joined IS NOT NULL ORDER BY m.created_at",
+            period_messages(scope)
         );
         self.stats_query(&sql, scope)
             .fetch_all(&self.reader)
@@ -286,17 +353,18 @@ impl Store {
     /// Each operator's conversations of the period (those they took part in) and the
     /// satisfaction surveys about their livechats.
     pub async fn stats_operators(&self, scope: &StatsScope) -> Result<Vec<OperatorRow>> {
+        // Each count once over the period (not once per operator), then joined to them.
         let sql = format!(
-            "SELECT o.id, o.name, \
-             (SELECT COUNT(*) FROM conversation_operators co JOIN conversations c ON c.id = co.conversation_id \
-              WHERE co.operator_id = o.id AND c.created_at >= $1 AND c.created_at < $2{}) AS conversations, \
-             (SELECT COUNT(*) FROM satisfaction s WHERE s.operator_id = o.id \
-              AND s.created_at >= $1 AND s.created_at < $2{}) AS surveys, \
-             (SELECT CAST(COALESCE(SUM(s.score), 0) AS BIGINT) FROM satisfaction s WHERE s.operator_id = o.id \
-              AND s.created_at >= $1 AND s.created_at < $2{}) AS score_sum \
-             FROM operators o ORDER BY o.name, o.id",
+            "SELECT o.id, o.name, COALESCE(v.n, 0) AS conversations, COALESCE(f.n, 0) AS surveys, \
+             COALESCE(f.total, 0) AS score_sum FROM operators o \
+             LEFT JOIN (SELECT co.operator_id, COUNT(*) AS n FROM conversations c \
+              JOIN conversation_operators co ON co.conversation_id = c.id \
+              WHERE c.created_at >= $1 AND c.created_at < $2{} GROUP BY co.operator_id) v ON v.operator_id = o.id \
+             LEFT JOIN (SELECT s.operator_id, COUNT(*) AS n, CAST(SUM(s.score) AS BIGINT) AS total \
+              FROM satisfaction s WHERE s.created_at >= $1 AND s.created_at < $2{} GROUP BY s.operator_id) f \
+              ON f.operator_id = o.id \
+             ORDER BY o.name, o.id",
             bot_filter(scope, "c.bot_id", 3),
-            bot_filter(scope, "s.bot_id", 3),
             bot_filter(scope, "s.bot_id", 3),
         );
         self.stats_query(&sql, scope)
@@ -322,7 +390,7 @@ impl Store {
         let event = |name: &str| {
             format!(
                 "SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id \
-                 AND e.kind = 'event' AND e.body LIKE '%\"event\":\"{name}\"%'"
+                 AND e.stat_event = '{name}'"
             )
         };
         let sql = format!(
@@ -368,21 +436,10 @@ impl Store {
         scope: &StatsScope,
         limit: i64,
     ) -> Result<Vec<KnowledgeRow>> {
-        let (id, title) = match self.backend() {
-            Backend::Sqlite => (
-                "json_extract(m.body, '$.knowledge.id')",
-                "json_extract(m.body, '$.knowledge.title')",
-            ),
-            Backend::Postgres => (
-                "(m.body::json -> 'knowledge' ->> 'id')",
-                "(m.body::json -> 'knowledge' ->> 'title')",
-            ),
-        };
         let sql = format!(
-            "SELECT item, MAX(title) AS title, COUNT(*) AS n FROM (SELECT {id} AS item, {title} AS title \
-             {} AND m.author = 'bot' AND m.kind = 'knowledge' AND m.seq > 1) k WHERE item IS NOT NULL \
-             GROUP BY item ORDER BY n DESC, item LIMIT {limit}",
-            automatic(scope)
+            "SELECT m.knowledge_id AS item, MAX(m.knowledge_title) AS title, COUNT(*) AS n \
+             {} AND m.knowledge_id IS NOT NULL GROUP BY m.knowledge_id ORDER BY n DESC, item LIMIT {limit}",
+            period_messages(scope)
         );
         let mut out: Vec<KnowledgeRow> = self
             .stats_query(&sql, scope)
