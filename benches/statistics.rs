@@ -180,12 +180,12 @@ async fn main() -> anyhow::Result<()> {
         );
         time!(
             "hand-over requests (served, queue waits)",
-            store.stats_handoffs(s).await?,
+            store.stats_handoffs(s, &spans).await?,
             |v: &Vec<_>| v.len()
         );
         time!(
             "livechats (first response, duration)",
-            store.stats_livechats(s).await?,
+            store.stats_livechats(s, &spans).await?,
             |v: &Vec<_>| v.len()
         );
         time!(

@@ -5,7 +5,7 @@
 
 use super::{invalid, settings, ActionError, Core, OrNotFound};
 use crate::domain::Problem;
-use crate::store::{HandoffRow, Span, StatsScope};
+use crate::store::{Span, StatsScope};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -361,24 +361,27 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
     });
 
     // Requests for a human.
-    let handoffs = store.stats_handoffs(&scope).await?;
     let mut grid = vec![[0i64; 4]; buckets.len()];
-    for h in &handoffs {
-        if let Some(b) = buckets.of(h.at) {
-            grid[b][0] += 1;
-            grid[b][1] += h.served() as i64;
-            grid[b][2] += h.abandoned() as i64;
-            grid[b][3] += (h.outcome == "unavailable") as i64;
+    let mut waits: Vec<i64> = Vec::new();
+    for (h, b) in store
+        .stats_handoffs(&scope, &spans)
+        .await?
+        .into_iter()
+        .zip(&owners)
+    {
+        for (k, n) in [h.requests, h.served, h.abandoned, h.unavailable]
+            .into_iter()
+            .enumerate()
+        {
+            grid[*b][k] += n;
         }
+        waits.extend(h.queue_waits);
     }
-    summary.handoffs = handoffs.len() as i64;
-    summary.served = handoffs.iter().filter(|h| h.served()).count() as i64;
-    summary.abandoned = handoffs.iter().filter(|h| h.abandoned()).count() as i64;
-    summary.unavailable = handoffs
-        .iter()
-        .filter(|h| h.outcome == "unavailable")
-        .count() as i64;
-    let mut waits: Vec<i64> = handoffs.iter().filter_map(HandoffRow::queue_wait).collect();
+    let total = |k: usize| grid.iter().map(|r| r[k]).sum::<i64>();
+    summary.handoffs = total(0);
+    summary.served = total(1);
+    summary.abandoned = total(2);
+    summary.unavailable = total(3);
     waits.sort_unstable();
     summary.queue_wait_p50 = percentile(&waits, 0.5);
     summary.queue_wait_p90 = percentile(&waits, 0.9);
@@ -406,28 +409,20 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
     });
 
     // Livechats: how many, first response, duration.
-    let sessions = store.stats_livechats(&scope).await?;
     let mut per: Vec<(i64, Vec<i64>, Vec<i64>)> = vec![(0, vec![], vec![]); buckets.len()];
-    for s in &sessions {
-        if let Some(b) = buckets.of(s.joined_at) {
-            per[b].0 += 1;
-            per[b].1.extend(s.first_reply_at.map(|r| r - s.joined_at));
-            per[b].2.extend(s.left_at.map(|l| l - s.joined_at));
-        }
+    for (l, b) in store
+        .stats_livechats(&scope, &spans)
+        .await?
+        .into_iter()
+        .zip(&owners)
+    {
+        per[*b].0 += l.sessions;
+        per[*b].1.extend(l.first_responses);
+        per[*b].2.extend(l.durations);
     }
-    summary.livechats = sessions.len() as i64;
-    summary.first_response_median = median(
-        sessions
-            .iter()
-            .filter_map(|s| s.first_reply_at.map(|r| r - s.joined_at))
-            .collect(),
-    );
-    summary.duration_median = median(
-        sessions
-            .iter()
-            .filter_map(|s| s.left_at.map(|l| l - s.joined_at))
-            .collect(),
-    );
+    summary.livechats = per.iter().map(|p| p.0).sum();
+    summary.first_response_median = median(per.iter().flat_map(|p| p.1.clone()).collect());
+    summary.duration_median = median(per.iter().flat_map(|p| p.2.clone()).collect());
     sections.push(Section {
         key: "livechats",
         title: t(lang, "Livechats", "Livechats"),

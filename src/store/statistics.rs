@@ -30,7 +30,12 @@ pub struct Span {
 
 /// The first slot start at or after `ms`.
 fn slot_ceil(ms: i64) -> i64 {
-    ms.div_euclid(SLOT_MS) * SLOT_MS + if ms.rem_euclid(SLOT_MS) == 0 { 0 } else { SLOT_MS }
+    ms.div_euclid(SLOT_MS) * SLOT_MS
+        + if ms.rem_euclid(SLOT_MS) == 0 {
+            0
+        } else {
+            SLOT_MS
+        }
 }
 
 /// The instants whose 15-minute slot starts in `span`, within the scope: `[lo, hi)`.
@@ -48,57 +53,28 @@ pub struct StatsScope {
     pub to: i64,
 }
 
-/// A visitor's request for a human.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HandoffRow {
-    pub at: i64,
-    /// `assigned`, `queued` or `unavailable`.
-    pub outcome: String,
-    /// Queued: when an operator joined next, if one did.
-    pub joined_at: Option<i64>,
-    /// Queued: when the queue next gave up waiting, if it did.
-    pub timeout_at: Option<i64>,
-}
-
-impl HandoffRow {
-    /// Served: taken at once, or from the queue before it gave up.
-    pub fn served(&self) -> bool {
-        match self.outcome.as_str() {
-            "assigned" => true,
-            "queued" => match (self.joined_at, self.timeout_at) {
-                (Some(j), Some(t)) => j < t,
-                (Some(_), None) => true,
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-
+/// The requests for a human of one span, and what became of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandoffSpan {
+    pub requests: i64,
+    /// Taken at once, or from the queue before it gave up.
+    pub served: i64,
     /// Left the queue without an operator (the queue timed out first).
-    pub fn abandoned(&self) -> bool {
-        self.outcome == "queued"
-            && match (self.joined_at, self.timeout_at) {
-                (Some(j), Some(t)) => t < j,
-                (None, Some(_)) => true,
-                _ => false,
-            }
-    }
-
-    /// How long a request served from the queue waited (ms).
-    pub fn queue_wait(&self) -> Option<i64> {
-        (self.outcome == "queued" && self.served())
-            .then(|| self.joined_at.unwrap_or(self.at) - self.at)
-    }
+    pub abandoned: i64,
+    /// Nobody was available.
+    pub unavailable: i64,
+    /// How long each request served from the queue waited (ms).
+    pub queue_waits: Vec<i64>,
 }
 
-/// One livechat session: an operator joined the conversation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LivechatRow {
-    pub joined_at: i64,
-    /// The operator's first message after joining, while the session lasted.
-    pub first_reply_at: Option<i64>,
-    /// When the operator left (the session's end), if it ended.
-    pub left_at: Option<i64>,
+/// The livechat sessions (an operator joined) of one span.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LivechatSpan {
+    pub sessions: i64,
+    /// From the join to the operator's first message, while the session lasted (ms).
+    pub first_responses: Vec<i64>,
+    /// From the join to the session's end, for the sessions that ended (ms).
+    pub durations: Vec<i64>,
 }
 
 /// One operator over the period.
@@ -160,6 +136,26 @@ fn period_messages(scope: &StatsScope) -> String {
     )
 }
 
+/// The spans' exact bounds, as the JSON parameter of `spans_table`.
+fn spans_json(spans: &[Span]) -> String {
+    let bounds: Vec<(i64, i64)> = spans.iter().map(|s| (s.from, s.to)).collect();
+    serde_json::to_string(&bounds).expect("spans serialize")
+}
+
+/// The integers of a `list_agg` (none: no row).
+fn numbers(list: Option<String>) -> Result<Vec<i64>> {
+    list.as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            n.trim()
+                .parse()
+                .map_err(|_| super::StoreError::Corrupt(format!("not a number: {n}")))
+        })
+        .collect()
+}
+
 impl Store {
     fn stats_query<'q>(
         &self,
@@ -173,6 +169,29 @@ impl Store {
         }
     }
 
+    /// The spans as a table `s(i, lo, hi)`, from the JSON parameter bound after the scope's.
+    fn spans_table(&self, scope: &StatsScope) -> String {
+        let n = if scope.bot_id.is_some() { 4 } else { 3 };
+        match self.backend() {
+            Backend::Sqlite => format!(
+                "(SELECT key AS i, json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi \
+                 FROM json_each(${n})) s"
+            ),
+            Backend::Postgres => format!(
+                "(SELECT t.o - 1 AS i, (t.e ->> 0)::bigint AS lo, (t.e ->> 1)::bigint AS hi \
+                 FROM json_array_elements(${n}::json) WITH ORDINALITY AS t(e, o)) s"
+            ),
+        }
+    }
+
+    /// `group_concat` / `string_agg` of integers (NULLs left out), as text.
+    fn list_agg(&self, expr: &str) -> String {
+        match self.backend() {
+            Backend::Sqlite => format!("group_concat({expr}, ',')"),
+            Backend::Postgres => format!("string_agg(CAST({expr} AS TEXT), ',')"),
+        }
+    }
+
     /// One count per span and series: `series[k]` is a `COUNT(*)` subquery over the span
     /// `s.lo`, `s.hi` (the spans' table, from a JSON parameter: the SQL text does not
     /// change with the period).
@@ -182,17 +201,7 @@ impl Store {
         spans: &[Span],
         series: [String; N],
     ) -> Result<Vec<[i64; N]>> {
-        let n = if scope.bot_id.is_some() { 4 } else { 3 };
-        let table = match self.backend() {
-            Backend::Sqlite => format!(
-                "(SELECT key AS i, json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi \
-                 FROM json_each(${n})) s"
-            ),
-            Backend::Postgres => format!(
-                "(SELECT t.o - 1 AS i, (t.e ->> 0)::bigint AS lo, (t.e ->> 1)::bigint AS hi \
-                 FROM json_array_elements(${n}::json) WITH ORDINALITY AS t(e, o)) s"
-            ),
-        };
+        let table = self.spans_table(scope);
         let columns: Vec<String> = series
             .iter()
             .enumerate()
@@ -289,65 +298,111 @@ impl Store {
         .await
     }
 
-    /// The period's requests for a human, each with what became of it.
-    pub async fn stats_handoffs(&self, scope: &StatsScope) -> Result<Vec<HandoffRow>> {
+    /// The period's requests for a human, per span (at the instant of the request), with
+    /// what became of each: the next operator to join and the next queue timeout in its
+    /// conversation tell a queued request served or abandoned.
+    pub async fn stats_handoffs(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<HandoffSpan>> {
         let next = |event: &str| {
             format!(
                 "(SELECT MIN(x.created_at) FROM messages x WHERE x.conversation_id = m.conversation_id \
                  AND x.stat_event = '{event}' AND x.seq > m.seq)"
             )
         };
+        let served =
+            "(h.outcome = 'assigned' OR (h.outcome = 'queued' AND h.joined_at IS NOT NULL \
+                      AND (h.timeout_at IS NULL OR h.joined_at < h.timeout_at)))";
         let sql = format!(
-            "SELECT asked_at, outcome, CASE WHEN outcome = 'queued' THEN {} END AS joined_at, \
-             CASE WHEN outcome = 'queued' THEN {} END AS timeout_at FROM ( \
-             SELECT m.created_at AS asked_at, m.conversation_id, m.seq, m.stat_handoff AS outcome \
-             {} AND m.stat_handoff IS NOT NULL) m ORDER BY asked_at",
+            "WITH h AS MATERIALIZED ( \
+             SELECT s.i, m.created_at AS asked_at, m.stat_handoff AS outcome, \
+             CASE WHEN m.stat_handoff = 'queued' THEN {} END AS joined_at, \
+             CASE WHEN m.stat_handoff = 'queued' THEN {} END AS timeout_at \
+             FROM {} CROSS JOIN messages m WHERE m.stat_handoff IS NOT NULL \
+             AND m.created_at >= s.lo AND m.created_at < s.hi \
+             AND m.created_at >= $1 AND m.created_at < $2{}) \
+             SELECT h.i AS i, COUNT(*) AS requests, \
+             SUM(CASE WHEN {served} THEN 1 ELSE 0 END) AS served, \
+             SUM(CASE WHEN h.outcome = 'queued' AND h.timeout_at IS NOT NULL \
+                 AND (h.joined_at IS NULL OR h.timeout_at < h.joined_at) THEN 1 ELSE 0 END) AS abandoned, \
+             SUM(CASE WHEN h.outcome = 'unavailable' THEN 1 ELSE 0 END) AS unavailable, \
+             {} AS waits FROM h GROUP BY h.i",
             next("operator_joined"),
             next("queue_timeout"),
-            period_messages(scope)
+            self.spans_table(scope),
+            bot_filter(scope, "m.bot_id", 3),
+            self.list_agg(&format!(
+                "CASE WHEN h.outcome = 'queued' AND {served} THEN h.joined_at - h.asked_at END"
+            )),
         );
-        self.stats_query(&sql, scope)
+        let mut out = vec![HandoffSpan::default(); spans.len()];
+        for r in self
+            .stats_query(&sql, scope)
+            .bind(spans_json(spans))
             .fetch_all(&self.reader)
             .await?
-            .iter()
-            .map(|r| {
-                Ok(HandoffRow {
-                    at: r.try_get("asked_at")?,
-                    outcome: r.try_get("outcome")?,
-                    joined_at: r.try_get("joined_at")?,
-                    timeout_at: r.try_get("timeout_at")?,
-                })
-            })
-            .collect()
+        {
+            let i: i64 = r.try_get("i")?;
+            if let Some(h) = out.get_mut(i as usize) {
+                *h = HandoffSpan {
+                    requests: r.try_get("requests")?,
+                    served: r.try_get("served")?,
+                    abandoned: r.try_get("abandoned")?,
+                    unavailable: r.try_get("unavailable")?,
+                    queue_waits: numbers(r.try_get("waits")?)?,
+                };
+            }
+        }
+        Ok(out)
     }
 
-    /// The period's livechat sessions (an operator joined), with the operator's first reply
-    /// and the session's end.
-    pub async fn stats_livechats(&self, scope: &StatsScope) -> Result<Vec<LivechatRow>> {
+    /// The period's livechat sessions (an operator joined), per span (at the instant of
+    /// the join), with the operator's first reply and the session's end.
+    pub async fn stats_livechats(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<LivechatSpan>> {
         let sql = format!(
-            "SELECT m.created_at AS joined_at, \
+            "WITH l AS MATERIALIZED ( \
+             SELECT s.i, m.created_at AS joined_at, \
              (SELECT MIN(r.created_at) FROM messages r WHERE r.conversation_id = m.conversation_id \
               AND r.stat_event = 'operator_text' AND r.seq > m.seq) AS first_reply_at, \
              (SELECT MIN(e.created_at) FROM messages e WHERE e.conversation_id = m.conversation_id \
               AND e.stat_event IN ('operator_left', 'transferred') AND e.seq > m.seq) AS left_at \
-             {} AND m.stat_joined IS NOT NULL ORDER BY m.created_at",
-            period_messages(scope)
+             FROM {} CROSS JOIN messages m WHERE m.stat_joined IS NOT NULL \
+             AND m.created_at >= s.lo AND m.created_at < s.hi \
+             AND m.created_at >= $1 AND m.created_at < $2{}) \
+             SELECT l.i AS i, COUNT(*) AS sessions, {} AS first_responses, {} AS durations \
+             FROM l GROUP BY l.i",
+            self.spans_table(scope),
+            bot_filter(scope, "m.bot_id", 3),
+            // A reply after the session ended belongs to a later one.
+            self.list_agg(
+                "CASE WHEN l.left_at IS NULL OR l.first_reply_at <= l.left_at \
+                 THEN l.first_reply_at - l.joined_at END"
+            ),
+            self.list_agg("l.left_at - l.joined_at"),
         );
-        self.stats_query(&sql, scope)
+        let mut out = vec![LivechatSpan::default(); spans.len()];
+        for r in self
+            .stats_query(&sql, scope)
+            .bind(spans_json(spans))
             .fetch_all(&self.reader)
             .await?
-            .iter()
-            .map(|r| {
-                let left_at: Option<i64> = r.try_get("left_at")?;
-                let reply: Option<i64> = r.try_get("first_reply_at")?;
-                Ok(LivechatRow {
-                    joined_at: r.try_get("joined_at")?,
-                    // A reply after the session ended belongs to a later one.
-                    first_reply_at: reply.filter(|at| left_at.is_none_or(|l| *at <= l)),
-                    left_at,
-                })
-            })
-            .collect()
+        {
+            let i: i64 = r.try_get("i")?;
+            if let Some(l) = out.get_mut(i as usize) {
+                *l = LivechatSpan {
+                    sessions: r.try_get("sessions")?,
+                    first_responses: numbers(r.try_get("first_responses")?)?,
+                    durations: numbers(r.try_get("durations")?)?,
+                };
+            }
+        }
+        Ok(out)
     }
 
     /// Each operator's conversations of the period (those they took part in) and the

@@ -463,7 +463,11 @@ fn label(ms: i64, hourly: bool) -> String {
 }
 
 /// A table's rows keyed by their first cell, the given columns as integers.
-fn by_label(report: &Value, key: &str, cols: &[usize]) -> std::collections::BTreeMap<String, Vec<i64>> {
+fn by_label(
+    report: &Value,
+    key: &str,
+    cols: &[usize],
+) -> std::collections::BTreeMap<String, Vec<i64>> {
     section(report, key)["rows"]
         .as_array()
         .unwrap()
@@ -509,28 +513,94 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
     // 2026-10-24 to 2026-10-26, Paris: 25 October has 25 hours.
     let (lo, hi) = (start("2026-10-24"), start("2026-10-27"));
     let templates: &[(&str, &str, &str)] = &[
-        ("bot", "knowledge", r#"{"text":"A","knowledge":{"id":"k1","title":"Wi-Fi"},"lang":"fr"}"#),
-        ("bot", "knowledge", r#"{"text":"A","knowledge":{"id":"k1","title":"Wi-Fi (old)"},"lang":"fr"}"#),
-        ("bot", "knowledge", r#"{"text":"A","knowledge":{"id":"k2","title":"VPN"},"lang":"fr"}"#),
-        ("bot", "knowledge", r#"{"text":"A","knowledge":{"id":"k3","title":"Mail"},"lang":"fr"}"#),
-        ("bot", "suggestions", r#"{"text":"?","suggestions":[{"id":"k1","title":"Wi-Fi"}]}"#),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k1","title":"Wi-Fi"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k1","title":"Wi-Fi (old)"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k2","title":"VPN"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k3","title":"Mail"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "suggestions",
+            r#"{"text":"?","suggestions":[{"id":"k1","title":"Wi-Fi"}]}"#,
+        ),
         ("bot", "not_understood", r#"{"text":"?"}"#),
-        ("bot", "text", r#"{"text":"Bonjour !","small_talk":"greeting"}"#),
+        (
+            "bot",
+            "text",
+            r#"{"text":"Bonjour !","small_talk":"greeting"}"#,
+        ),
         ("bot", "text", r#"{"text":"Rien"}"#),
-        ("visitor", "text", r#"{"text":"small_talk handoff operator_joined"}"#),
-        ("system", "event", r#"{"text":"file","event":"queued","handoff":"queued"}"#),
-        ("system", "event", r#"{"text":"là","event":"operator_joined","handoff":"assigned"}"#),
-        ("system", "event", r#"{"text":"là","event":"operator_joined"}"#),
-        ("bot", "text", r#"{"text":"Personne","handoff":"unavailable"}"#),
-        ("system", "event", r#"{"text":"trop tard","event":"queue_timeout"}"#),
-        ("system", "event", r#"{"text":"parti","event":"operator_left"}"#),
-        ("system", "event", r#"{"text":"transféré","event":"transferred"}"#),
-        ("operator", "text", r#"{"text":"Bonjour","operator":"Claire"}"#),
-        ("operator", "event", r#"{"text":"?","event":"operator_joined"}"#),
+        (
+            "visitor",
+            "text",
+            r#"{"text":"small_talk handoff operator_joined"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"file","event":"queued","handoff":"queued"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"là","event":"operator_joined","handoff":"assigned"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"là","event":"operator_joined"}"#,
+        ),
+        (
+            "bot",
+            "text",
+            r#"{"text":"Personne","handoff":"unavailable"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"trop tard","event":"queue_timeout"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"parti","event":"operator_left"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"transféré","event":"transferred"}"#,
+        ),
+        (
+            "operator",
+            "text",
+            r#"{"text":"Bonjour","operator":"Claire"}"#,
+        ),
+        (
+            "operator",
+            "event",
+            r#"{"text":"?","event":"operator_joined"}"#,
+        ),
     ];
     let mut seed: u64 = 14;
     let mut rand = move |n: u64| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) % n
     };
     let kinds = ["bot", "livechat", "monitored"];
@@ -577,7 +647,11 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
     let migration = std::fs::read_to_string(format!(
         "{}/migrations/{}/0023_statistics_fast.sql",
         env!("CARGO_MANIFEST_DIR"),
-        if backend == Backend::Sqlite { "sqlite" } else { "postgres" }
+        if backend == Backend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
     ))
     .unwrap();
     let backfill = migration
@@ -615,13 +689,20 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
         bot: r.try_get(6).unwrap(),
     })
     .collect();
-    let convs: Vec<(i64, String, i64)> = sqlx::query("SELECT bot_id, kind, created_at FROM conversations")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.try_get(0).unwrap(), r.try_get(1).unwrap(), r.try_get(2).unwrap()))
-        .collect();
+    let convs: Vec<(i64, String, i64)> =
+        sqlx::query("SELECT bot_id, kind, created_at FROM conversations")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get(0).unwrap(),
+                    r.try_get(1).unwrap(),
+                    r.try_get(2).unwrap(),
+                )
+            })
+            .collect();
     let slot = |ms: i64| ms / 900_000 * 900_000;
 
     for (bot, from, to) in [
@@ -631,7 +712,16 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
         (Some("demo"), "2026-10-25", "2026-10-25"),
     ] {
         let hourly = from == to;
-        let (p_lo, p_hi) = (start(from), start(&(to.parse::<jiff::civil::Date>().unwrap().tomorrow().unwrap().to_string())));
+        let (p_lo, p_hi) = (
+            start(from),
+            start(
+                &(to.parse::<jiff::civil::Date>()
+                    .unwrap()
+                    .tomorrow()
+                    .unwrap()
+                    .to_string()),
+            ),
+        );
         let bot_id = bot.map(|_| demo);
         let mine = |b: i64| bot_id.is_none_or(|d| d == b);
         let within = |ms: i64| ms >= p_lo && ms < p_hi;
@@ -652,20 +742,26 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
         let what = format!("{bot:?} {from} {to}");
 
         // Conversations by kind, per slot start.
-        let mut want: std::collections::BTreeMap<String, Vec<i64>> = by_label(&report, "conversations", &[1, 2, 3])
-            .into_keys()
-            .map(|l| (l, vec![0; 3]))
-            .collect();
+        let mut want: std::collections::BTreeMap<String, Vec<i64>> =
+            by_label(&report, "conversations", &[1, 2, 3])
+                .into_keys()
+                .map(|l| (l, vec![0; 3]))
+                .collect();
         for (b, kind, at) in &convs {
             if mine(*b) && within(*at) {
                 let k = kinds.iter().position(|x| x == kind).unwrap();
                 want.get_mut(&label(slot(*at), hourly)).unwrap()[k] += 1;
             }
         }
-        assert_eq!(by_label(&report, "conversations", &[1, 2, 3]), want, "{what}");
+        assert_eq!(
+            by_label(&report, "conversations", &[1, 2, 3]),
+            want,
+            "{what}"
+        );
 
         // Questions by how the bot answered, per slot start.
-        let mut want: std::collections::BTreeMap<String, Vec<i64>> = want.into_keys().map(|l| (l, vec![0; 4])).collect();
+        let mut want: std::collections::BTreeMap<String, Vec<i64>> =
+            want.into_keys().map(|l| (l, vec![0; 4])).collect();
         let mut items: std::collections::BTreeMap<String, (String, i64)> = Default::default();
         for m in raw.iter().filter(|m| mine(m.bot) && within(m.at)) {
             if m.author != "bot" || m.seq <= 1 {
@@ -688,17 +784,31 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
                 e.1 += 1;
             }
         }
-        assert_eq!(by_label(&report, "questions", &[1, 2, 3, 4]), want, "{what}");
-        let mut top: Vec<(String, String, i64)> = items.into_iter().map(|(id, (t, n))| (id, t, n)).collect();
+        assert_eq!(
+            by_label(&report, "questions", &[1, 2, 3, 4]),
+            want,
+            "{what}"
+        );
+        let mut top: Vec<(String, String, i64)> =
+            items.into_iter().map(|(id, (t, n))| (id, t, n)).collect();
         top.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         let got: Vec<(String, String, i64)> = section(&report, "knowledge")["rows"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r[0].as_str().unwrap().into(), r[1].as_str().unwrap().into(), r[2].as_i64().unwrap()))
+            .map(|r| {
+                (
+                    r[0].as_str().unwrap().into(),
+                    r[1].as_str().unwrap().into(),
+                    r[2].as_i64().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(got, top, "{what}");
-        assert!(!top.is_empty() && want.values().flatten().sum::<i64>() > 0, "{what}: nothing counted");
+        assert!(
+            !top.is_empty() && want.values().flatten().sum::<i64>() > 0,
+            "{what}: nothing counted"
+        );
 
         // Requests for a human (what became of each) and livechat sessions, at their instant.
         let next = |m: &Raw, event: &str| {
@@ -708,8 +818,12 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
                 .map(|x| x.at)
                 .min()
         };
-        let mut handoffs: std::collections::BTreeMap<String, Vec<i64>> = want.keys().map(|l| (l.clone(), vec![0; 4])).collect();
-        let mut livechats: std::collections::BTreeMap<String, Vec<i64>> = want.keys().map(|l| (l.clone(), vec![0])).collect();
+        let mut waits: Vec<i64> = Vec::new();
+        let (mut firsts, mut durations): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
+        let mut handoffs: std::collections::BTreeMap<String, Vec<i64>> =
+            want.keys().map(|l| (l.clone(), vec![0; 4])).collect();
+        let mut livechats: std::collections::BTreeMap<String, Vec<i64>> =
+            want.keys().map(|l| (l.clone(), vec![0])).collect();
         for m in raw.iter().filter(|m| mine(m.bot) && within(m.at)) {
             if !["bot", "system"].contains(&m.author.as_str()) {
                 continue;
@@ -722,25 +836,87 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
                 } else {
                     "unavailable"
                 };
-                let h = vigie::store::HandoffRow {
-                    at: m.at,
-                    outcome: outcome.into(),
-                    joined_at: (outcome == "queued").then(|| next(m, "operator_joined")).flatten(),
-                    timeout_at: (outcome == "queued").then(|| next(m, "queue_timeout")).flatten(),
+                let (joined, timeout) = match outcome {
+                    "queued" => (next(m, "operator_joined"), next(m, "queue_timeout")),
+                    _ => (None, None),
                 };
+                let served = outcome == "assigned"
+                    || (outcome == "queued"
+                        && joined.is_some_and(|j| timeout.is_none_or(|t| j < t)));
+                let abandoned =
+                    outcome == "queued" && timeout.is_some_and(|t| joined.is_none_or(|j| t < j));
                 let row = handoffs.get_mut(&label(m.at, hourly)).unwrap();
                 row[0] += 1;
-                row[1] += h.served() as i64;
-                row[2] += h.abandoned() as i64;
+                row[1] += served as i64;
+                row[2] += abandoned as i64;
                 row[3] += (outcome == "unavailable") as i64;
+                if outcome == "queued" && served {
+                    waits.push(joined.unwrap() - m.at);
+                }
             }
             if m.kind == "event" && m.body.contains(r#""event":"operator_joined""#) {
                 livechats.get_mut(&label(m.at, hourly)).unwrap()[0] += 1;
+                let later = |x: &&Raw| x.conversation == m.conversation && x.seq > m.seq;
+                let left = raw
+                    .iter()
+                    .filter(later)
+                    .filter(|x| x.kind == "event")
+                    .filter(|x| {
+                        x.body.contains(r#""event":"operator_left""#)
+                            || x.body.contains(r#""event":"transferred""#)
+                    })
+                    .map(|x| x.at)
+                    .min();
+                let reply = raw
+                    .iter()
+                    .filter(later)
+                    .filter(|x| x.author == "operator" && x.kind == "text")
+                    .map(|x| x.at)
+                    .min()
+                    .filter(|r| left.is_none_or(|l| *r <= l));
+                firsts.extend(reply.map(|r| r - m.at));
+                durations.extend(left.map(|l| l - m.at));
             }
         }
-        assert_eq!(by_label(&report, "handoffs", &[1, 2, 3, 4]), handoffs, "{what}");
+        assert_eq!(
+            by_label(&report, "handoffs", &[1, 2, 3, 4]),
+            handoffs,
+            "{what}"
+        );
         assert_eq!(by_label(&report, "livechats", &[1]), livechats, "{what}");
-        assert!(handoffs.values().any(|r| r[0] > 0) && livechats.values().any(|r| r[0] > 0), "{what}");
+        assert!(
+            handoffs.values().any(|r| r[0] > 0) && livechats.values().any(|r| r[0] > 0),
+            "{what}"
+        );
+        // The period's queue waits and livechat medians (nearest rank, in seconds).
+        let rank = |mut v: Vec<i64>, q: f64| {
+            v.sort_unstable();
+            (!v.is_empty()).then(|| {
+                v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1] as f64 / 1000.0
+            })
+        };
+        let summary = summary_of(&report);
+        assert_eq!(
+            summary["queue_wait_p50"].as_f64(),
+            rank(waits.clone(), 0.5),
+            "{what}"
+        );
+        assert_eq!(
+            summary["queue_wait_p90"].as_f64(),
+            rank(waits.clone(), 0.9),
+            "{what}"
+        );
+        assert_eq!(
+            summary["first_response_median"].as_f64(),
+            rank(firsts.clone(), 0.5),
+            "{what}"
+        );
+        assert_eq!(
+            summary["duration_median"].as_f64(),
+            rank(durations, 0.5),
+            "{what}"
+        );
+        assert!(!waits.is_empty() && !firsts.is_empty(), "{what}");
     }
     app.finish().await;
 }
