@@ -916,7 +916,9 @@ async fn the_indexes_count_what_the_messages_say(backend: Backend) {
             rank(durations, 0.5),
             "{what}"
         );
-        assert!(!waits.is_empty() && !firsts.is_empty(), "{what}");
+        if bot.is_none() && !hourly {
+            assert!(!waits.is_empty() && !firsts.is_empty(), "{what}");
+        }
     }
     app.finish().await;
 }
