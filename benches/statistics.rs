@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use sqlx::any::AnyPoolOptions;
 use sqlx::Row;
 use std::time::Instant;
-use vigie::store::{StatsScope, Store};
+use vigie::store::{Span, StatsScope, Store};
 
 const DAY: i64 = 86_400_000;
 const MIN: i64 = 60_000;
@@ -134,6 +134,14 @@ async fn main() -> anyhow::Result<()> {
     let mut worst: f64 = 0.0;
     for (period, scope) in &scopes {
         let s = scope;
+        // One span per day, as the page asks for a period of days.
+        let spans: Vec<Span> = (s.from..s.to)
+            .step_by(DAY as usize)
+            .map(|from| Span {
+                from,
+                to: (from + DAY).min(s.to),
+            })
+            .collect();
         macro_rules! time {
             ($name:expr, $call:expr, $rows:expr) => {{
                 let mut times = Vec::with_capacity(a.runs);
@@ -157,7 +165,7 @@ async fn main() -> anyhow::Result<()> {
         }
         time!(
             "conversations by kind (time series)",
-            store.stats_conversations(s).await?,
+            store.stats_conversations(s, &spans).await?,
             |v: &Vec<_>| v.len()
         );
         time!(
@@ -167,17 +175,17 @@ async fn main() -> anyhow::Result<()> {
         );
         time!(
             "questions by answer (time series)",
-            store.stats_questions(s).await?,
+            store.stats_questions(s, &spans).await?,
             |v: &Vec<_>| v.len()
         );
         time!(
             "hand-over requests (served, queue waits)",
-            store.stats_handoffs(s).await?,
+            store.stats_handoffs(s, &spans).await?,
             |v: &Vec<_>| v.len()
         );
         time!(
             "livechats (first response, duration)",
-            store.stats_livechats(s).await?,
+            store.stats_livechats(s, &spans).await?,
             |v: &Vec<_>| v.len()
         );
         time!(
@@ -365,7 +373,7 @@ async fn fill(pool: &sqlx::AnyPool, target: i64, end: i64, sqlite: bool) -> anyh
                     body: String| {
             *seq += 1;
             msgs.push(format!(
-                "({c}, {}, '{author}', '{kind}', {}, {at}, '')",
+                "({c}, {}, '{author}', '{kind}', {}, {at}, '', {bot})",
                 *seq,
                 q(&body)
             ));
@@ -540,7 +548,7 @@ async fn fill(pool: &sqlx::AnyPool, target: i64, end: i64, sqlite: bool) -> anyh
             )
             .await?;
             insert(&mut tx, "INSERT INTO conversations (id, public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at, operator_id, queued_at)", &mut convs).await?;
-            insert(&mut tx, "INSERT INTO messages (conversation_id, seq, author, kind, body, created_at, search_text)", &mut msgs).await?;
+            insert(&mut tx, "INSERT INTO messages (conversation_id, seq, author, kind, body, created_at, search_text, bot_id)", &mut msgs).await?;
             insert(
                 &mut tx,
                 "INSERT INTO conversation_operators (operator_id, conversation_id)",

@@ -5,7 +5,7 @@
 
 use super::{invalid, settings, ActionError, Core, OrNotFound};
 use crate::domain::Problem;
-use crate::store::{HandoffRow, StatsScope};
+use crate::store::{Span, StatsScope};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -209,6 +209,41 @@ impl Buckets {
     fn len(&self) -> usize {
         self.labels.len()
     }
+
+    /// `[from, to)` cut where the local hour (one day) or day changes, each stretch with
+    /// the bucket of its instants: the time zone's offset is constant between two of its
+    /// transitions, and there an hour or a day starts at a whole multiple of it in local
+    /// time, so every instant of a stretch falls in the bucket `of` gives its start.
+    fn spans(&self, from: i64, to: i64) -> (Vec<Span>, Vec<usize>) {
+        let unit: i64 = if self.hourly { 3_600_000 } else { 86_400_000 };
+        let (mut spans, mut owners): (Vec<Span>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut t = from;
+        while t < to {
+            let Ok(at) = jiff::Timestamp::from_millisecond(t) else {
+                break;
+            };
+            let offset = self.tz.to_offset(at).seconds() as i64 * 1000;
+            let transition = self
+                .tz
+                .following(at)
+                .map(|tr| tr.timestamp().as_millisecond())
+                .find(|ms| *ms > t)
+                .unwrap_or(i64::MAX);
+            let boundary = ((t + offset).div_euclid(unit) + 1) * unit - offset;
+            let end = boundary.min(transition).min(to);
+            if let Some(b) = self.of(t) {
+                match (spans.last_mut(), owners.last()) {
+                    (Some(last), Some(o)) if *o == b && last.to == t => last.to = end,
+                    _ => {
+                        spans.push(Span { from: t, to: end });
+                        owners.push(b);
+                    }
+                }
+            }
+            t = end;
+        }
+        (spans, owners)
+    }
 }
 
 /// The report for a bot (or all) and a period.
@@ -255,6 +290,7 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
         to: start(to.tomorrow().map_err(|e| ActionError::Internal(e.into()))?)?,
     };
     let buckets = Buckets::new(tz, from, to);
+    let (spans, owners) = buckets.spans(scope.from, scope.to);
     let store = &core.store;
     let period_col = || {
         if buckets.hourly {
@@ -266,15 +302,16 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
     let mut summary = Summary::default();
     let mut sections = Vec::new();
 
-    // Conversations, by kind.
-    let kinds = ["bot", "livechat", "monitored"];
+    // Conversations, by kind: bot, livechat, monitored.
     let mut grid = vec![[0i64; 3]; buckets.len()];
-    for s in store.stats_conversations(&scope).await? {
-        if let (Some(b), Some(k)) = (
-            buckets.of(s.slot),
-            kinds.iter().position(|k| *k == s.series),
-        ) {
-            grid[b][k] += s.count;
+    for (counts, b) in store
+        .stats_conversations(&scope, &spans)
+        .await?
+        .iter()
+        .zip(&owners)
+    {
+        for (k, n) in counts.iter().enumerate() {
+            grid[*b][k] += n;
         }
     }
     summary.conversations = grid.iter().flatten().sum();
@@ -292,14 +329,16 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
     });
 
     // Questions, by how the bot answered.
-    let outcomes = ["answer", "suggestions", "not_understood", "small_talk"];
+    // (answer, suggestions, not_understood, small_talk).
     let mut grid = vec![[0i64; 4]; buckets.len()];
-    for s in store.stats_questions(&scope).await? {
-        if let (Some(b), Some(k)) = (
-            buckets.of(s.slot),
-            outcomes.iter().position(|k| *k == s.series),
-        ) {
-            grid[b][k] += s.count;
+    for (counts, b) in store
+        .stats_questions(&scope, &spans)
+        .await?
+        .iter()
+        .zip(&owners)
+    {
+        for (k, n) in counts.iter().enumerate() {
+            grid[*b][k] += n;
         }
     }
     let total = |k: usize| grid.iter().map(|r| r[k]).sum::<i64>();
@@ -322,24 +361,27 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
     });
 
     // Requests for a human.
-    let handoffs = store.stats_handoffs(&scope).await?;
     let mut grid = vec![[0i64; 4]; buckets.len()];
-    for h in &handoffs {
-        if let Some(b) = buckets.of(h.at) {
-            grid[b][0] += 1;
-            grid[b][1] += h.served() as i64;
-            grid[b][2] += h.abandoned() as i64;
-            grid[b][3] += (h.outcome == "unavailable") as i64;
+    let mut waits: Vec<i64> = Vec::new();
+    for (h, b) in store
+        .stats_handoffs(&scope, &spans)
+        .await?
+        .into_iter()
+        .zip(&owners)
+    {
+        for (k, n) in [h.requests, h.served, h.abandoned, h.unavailable]
+            .into_iter()
+            .enumerate()
+        {
+            grid[*b][k] += n;
         }
+        waits.extend(h.queue_waits);
     }
-    summary.handoffs = handoffs.len() as i64;
-    summary.served = handoffs.iter().filter(|h| h.served()).count() as i64;
-    summary.abandoned = handoffs.iter().filter(|h| h.abandoned()).count() as i64;
-    summary.unavailable = handoffs
-        .iter()
-        .filter(|h| h.outcome == "unavailable")
-        .count() as i64;
-    let mut waits: Vec<i64> = handoffs.iter().filter_map(HandoffRow::queue_wait).collect();
+    let total = |k: usize| grid.iter().map(|r| r[k]).sum::<i64>();
+    summary.handoffs = total(0);
+    summary.served = total(1);
+    summary.abandoned = total(2);
+    summary.unavailable = total(3);
     waits.sort_unstable();
     summary.queue_wait_p50 = percentile(&waits, 0.5);
     summary.queue_wait_p90 = percentile(&waits, 0.9);
@@ -367,28 +409,20 @@ pub async fn report(core: &Core, q: &StatsQuery) -> Result<Report, ActionError> 
     });
 
     // Livechats: how many, first response, duration.
-    let sessions = store.stats_livechats(&scope).await?;
     let mut per: Vec<(i64, Vec<i64>, Vec<i64>)> = vec![(0, vec![], vec![]); buckets.len()];
-    for s in &sessions {
-        if let Some(b) = buckets.of(s.joined_at) {
-            per[b].0 += 1;
-            per[b].1.extend(s.first_reply_at.map(|r| r - s.joined_at));
-            per[b].2.extend(s.left_at.map(|l| l - s.joined_at));
-        }
+    for (l, b) in store
+        .stats_livechats(&scope, &spans)
+        .await?
+        .into_iter()
+        .zip(&owners)
+    {
+        per[*b].0 += l.sessions;
+        per[*b].1.extend(l.first_responses);
+        per[*b].2.extend(l.durations);
     }
-    summary.livechats = sessions.len() as i64;
-    summary.first_response_median = median(
-        sessions
-            .iter()
-            .filter_map(|s| s.first_reply_at.map(|r| r - s.joined_at))
-            .collect(),
-    );
-    summary.duration_median = median(
-        sessions
-            .iter()
-            .filter_map(|s| s.left_at.map(|l| l - s.joined_at))
-            .collect(),
-    );
+    summary.livechats = per.iter().map(|p| p.0).sum();
+    summary.first_response_median = median(per.iter().flat_map(|p| p.1.clone()).collect());
+    summary.duration_median = median(per.iter().flat_map(|p| p.2.clone()).collect());
     sections.push(Section {
         key: "livechats",
         title: t(lang, "Livechats", "Livechats"),
@@ -712,6 +746,41 @@ mod tests {
             csv(&s),
             "\u{feff}Identifiant,Titre,Réponses\r\n\"a,b\",\"Il a dit \"\"oui\"\"\nensuite\",3\r\n'=1+1,,2.5\r\n"
         );
+    }
+
+    /// Every instant of the period is counted in the bucket `of` gives it, through the
+    /// spans the database counts: days and hours, summer time on and off, zones a half
+    /// or three quarters of an hour off UTC.
+    #[test]
+    fn spans_put_every_instant_in_its_bucket() {
+        let cases = [
+            ("Europe/Paris", "2026-03-27", "2026-04-02"),
+            ("Europe/Paris", "2026-10-25", "2026-10-25"),
+            ("Europe/Paris", "2026-03-29", "2026-03-29"),
+            ("America/New_York", "2026-10-30", "2026-11-03"),
+            ("Asia/Kathmandu", "2026-01-01", "2026-01-03"),
+            ("Australia/Lord_Howe", "2026-04-04", "2026-04-06"),
+            ("Australia/Lord_Howe", "2026-04-05", "2026-04-05"),
+            ("UTC", "2025-12-01", "2026-12-01"),
+        ];
+        for (zone, from, to) in cases {
+            let tz = TimeZone::get(zone).unwrap();
+            let (from, to): (Date, Date) = (from.parse().unwrap(), to.parse().unwrap());
+            let start = |d: Date| d.to_zoned(tz.clone()).unwrap().timestamp().as_millisecond();
+            let (lo, hi) = (start(from), start(to.tomorrow().unwrap()));
+            let b = Buckets::new(tz.clone(), from, to);
+            let (spans, owners) = b.spans(lo, hi);
+            assert_eq!(spans.len(), owners.len());
+            assert!(spans.windows(2).all(|w| w[0].to <= w[1].from), "{zone}");
+            // Every 7 minutes (never on a slot) and every slot start.
+            let step = if b.hourly { 60_000 } else { 7 * 60_000 };
+            let mut t = lo;
+            while t < hi {
+                let span = spans.iter().position(|s| s.from <= t && t < s.to);
+                assert_eq!(span.map(|i| owners[i]), b.of(t), "{zone} {t}");
+                t += step;
+            }
+        }
     }
 
     #[test]

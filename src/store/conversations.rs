@@ -234,8 +234,8 @@ impl Store {
             let cid = if i == 0 { client_id } else { None };
             let body = serde_json::to_string(&m.body).expect("message body serializes");
             let inserted = sqlx::query(
-                "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text, bot_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT c.bot_id FROM conversations c WHERE c.id = $1))",
             )
             .bind(conversation_id)
             .bind(seq)

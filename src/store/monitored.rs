@@ -249,8 +249,8 @@ impl Store {
         let conversation_id: i64 = row.try_get("id")?;
         let body = serde_json::to_string(&new.first_message.body).expect("message body serializes");
         sqlx::query(
-            "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
-             VALUES ($1, 1, $2, $3, NULL, $4, $5, $6)",
+            "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text, bot_id) \
+             VALUES ($1, 1, $2, $3, NULL, $4, $5, $6, $7)",
         )
         .bind(conversation_id)
         .bind(new.first_message.author.as_str())
@@ -258,6 +258,7 @@ impl Store {
         .bind(&body)
         .bind(now)
         .bind(new.first_message.body.search_text())
+        .bind(new.bot_id)
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(

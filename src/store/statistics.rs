@@ -1,20 +1,49 @@
 //! The statistics page's queries (issue 14, item 2): what happened on one bot (or all) over
-//! a period, counted by SQL on either backend. Time series come back in 15-minute slots
-//! (epoch ms of the slot's start) that the service folds into the helpdesk's local hours
-//! or days (the slots line up with every time zone's hour and half hour); per-event rows
-//! (hand-over requests, livechat sessions) come back as rows for the percentiles.
+//! a period, counted by SQL on either backend. Time series are counted per span: the
+//! service cuts the period into the stretches where its local hour or day does not change
+//! and the database counts each (a row counts in the span holding the start of its
+//! 15-minute slot, as it always did: the slots line up with every time zone's hour and
+//! half hour); per-event rows (hand-over requests, livechat sessions) come back as rows
+//! for the percentiles.
 //!
 //! What the bot stores tells the answers apart: a `knowledge` message is an answer,
 //! `suggestions` and `not_understood` say so, a bot `text` with `small_talk` in its body is
 //! small talk (a monitored conversation's opening answer, its message 1, was chosen by its
 //! creator: not a question); a request for a human is marked (`handoff`) on the first message answering
-//! it. The indexes are migration 0020's.
+//! it. Migration 0023 has the database tell them apart once per message, in generated
+//! columns (`stat_answer`, `stat_handoff`, `stat_joined`, `stat_event`, `knowledge_id`,
+//! `knowledge_title`) with the conversation's `bot_id`, and partial indexes on them: a
+//! year's chart reads index entries and no message body.
 
 use super::{Backend, Result, Store};
 use sqlx::Row;
 
 /// The length of a time-series slot.
 pub const SLOT_MS: i64 = 15 * 60 * 1000;
+
+/// A stretch `[from, to)` (epoch ms) of the period counted as one point of a time series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from: i64,
+    pub to: i64,
+}
+
+/// The first slot start at or after `ms`.
+fn slot_ceil(ms: i64) -> i64 {
+    ms.div_euclid(SLOT_MS) * SLOT_MS
+        + if ms.rem_euclid(SLOT_MS) == 0 {
+            0
+        } else {
+            SLOT_MS
+        }
+}
+
+/// The instants whose 15-minute slot starts in `span`, within the scope: `[lo, hi)`.
+fn slot_bounds(scope: &StatsScope, span: &Span) -> (i64, i64) {
+    let lo = slot_ceil(span.from).max(scope.from);
+    let hi = slot_ceil(span.to).min(scope.to);
+    (lo, hi.max(lo))
+}
 
 /// One bot (or all of them) over `[from, to)` (epoch ms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,66 +53,28 @@ pub struct StatsScope {
     pub to: i64,
 }
 
-/// A count in one slot of one series.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SlotCount {
-    /// The slot's start (epoch ms, a multiple of `SLOT_MS`).
-    pub slot: i64,
-    pub series: String,
-    pub count: i64,
-}
-
-/// A visitor's request for a human.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HandoffRow {
-    pub at: i64,
-    /// `assigned`, `queued` or `unavailable`.
-    pub outcome: String,
-    /// Queued: when an operator joined next, if one did.
-    pub joined_at: Option<i64>,
-    /// Queued: when the queue next gave up waiting, if it did.
-    pub timeout_at: Option<i64>,
-}
-
-impl HandoffRow {
-    /// Served: taken at once, or from the queue before it gave up.
-    pub fn served(&self) -> bool {
-        match self.outcome.as_str() {
-            "assigned" => true,
-            "queued" => match (self.joined_at, self.timeout_at) {
-                (Some(j), Some(t)) => j < t,
-                (Some(_), None) => true,
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-
+/// The requests for a human of one span, and what became of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandoffSpan {
+    pub requests: i64,
+    /// Taken at once, or from the queue before it gave up.
+    pub served: i64,
     /// Left the queue without an operator (the queue timed out first).
-    pub fn abandoned(&self) -> bool {
-        self.outcome == "queued"
-            && match (self.joined_at, self.timeout_at) {
-                (Some(j), Some(t)) => t < j,
-                (None, Some(_)) => true,
-                _ => false,
-            }
-    }
-
-    /// How long a request served from the queue waited (ms).
-    pub fn queue_wait(&self) -> Option<i64> {
-        (self.outcome == "queued" && self.served())
-            .then(|| self.joined_at.unwrap_or(self.at) - self.at)
-    }
+    pub abandoned: i64,
+    /// Nobody was available.
+    pub unavailable: i64,
+    /// How long each request served from the queue waited (ms).
+    pub queue_waits: Vec<i64>,
 }
 
-/// One livechat session: an operator joined the conversation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LivechatRow {
-    pub joined_at: i64,
-    /// The operator's first message after joining, while the session lasted.
-    pub first_reply_at: Option<i64>,
-    /// When the operator left (the session's end), if it ended.
-    pub left_at: Option<i64>,
+/// The livechat sessions (an operator joined) of one span.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LivechatSpan {
+    pub sessions: i64,
+    /// From the join to the operator's first message, while the session lasted (ms).
+    pub first_responses: Vec<i64>,
+    /// From the join to the session's end, for the sessions that ended (ms).
+    pub durations: Vec<i64>,
 }
 
 /// One operator over the period.
@@ -137,16 +128,32 @@ fn bot_filter(scope: &StatsScope, col: &str, n: usize) -> String {
     }
 }
 
-/// The bot's messages and the system's events of the period, joined to their conversation
-/// when one bot is asked for (`m` is the message).
-fn automatic(scope: &StatsScope) -> String {
-    let join = match scope.bot_id {
-        Some(_) => " JOIN conversations c ON c.id = m.conversation_id AND c.bot_id = $3",
-        None => "",
-    };
+/// The period's messages (`m`) for the bot asked for, if one is.
+fn period_messages(scope: &StatsScope) -> String {
     format!(
-        "FROM messages m{join} WHERE m.author IN ('bot', 'system') AND m.created_at >= $1 AND m.created_at < $2"
+        "FROM messages m WHERE m.created_at >= $1 AND m.created_at < $2{}",
+        bot_filter(scope, "m.bot_id", 3)
     )
+}
+
+/// The spans' exact bounds, as the JSON parameter of `spans_table`.
+fn spans_json(spans: &[Span]) -> String {
+    let bounds: Vec<(i64, i64)> = spans.iter().map(|s| (s.from, s.to)).collect();
+    serde_json::to_string(&bounds).expect("spans serialize")
+}
+
+/// The integers of a `list_agg` (none: no row).
+fn numbers(list: Option<String>) -> Result<Vec<i64>> {
+    list.as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            n.trim()
+                .parse()
+                .map_err(|_| super::StoreError::Corrupt(format!("not a number: {n}")))
+        })
+        .collect()
 }
 
 impl Store {
@@ -155,43 +162,111 @@ impl Store {
         sql: &'q str,
         scope: &StatsScope,
     ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let q = sqlx::query(sql).bind(scope.from).bind(scope.to);
+        // Not a named prepared statement: PostgreSQL plans each with its parameters (a
+        // generic plan cannot see how few days a JSON list holds, and picked a plan 50 times
+        // slower for a year's livechats).
+        let q = sqlx::query(sql)
+            .persistent(false)
+            .bind(scope.from)
+            .bind(scope.to);
         match scope.bot_id {
             Some(b) => q.bind(b),
             None => q,
         }
     }
 
-    fn slots(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<SlotCount>> {
-        rows.iter()
-            .map(|r| {
-                Ok(SlotCount {
-                    slot: r.try_get::<i64, _>("slot")? * SLOT_MS,
-                    series: r.try_get("series")?,
-                    count: r.try_get("n")?,
-                })
-            })
-            .collect()
+    /// The spans as a table `s(i, lo, hi)`, from the JSON parameter bound after the scope's.
+    fn spans_table(&self, scope: &StatsScope) -> String {
+        let n = if scope.bot_id.is_some() { 4 } else { 3 };
+        match self.backend() {
+            Backend::Sqlite => format!(
+                "(SELECT key AS i, json_extract(value, '$[0]') AS lo, json_extract(value, '$[1]') AS hi \
+                 FROM json_each(${n})) s"
+            ),
+            Backend::Postgres => format!(
+                "(SELECT t.o - 1 AS i, (t.e ->> 0)::bigint AS lo, (t.e ->> 1)::bigint AS hi \
+                 FROM json_array_elements(${n}::json) WITH ORDINALITY AS t(e, o)) s"
+            ),
+        }
     }
 
-    /// Conversations started in the period, by slot and kind (`bot`, `livechat`, `monitored`).
-    pub async fn stats_conversations(&self, scope: &StatsScope) -> Result<Vec<SlotCount>> {
+    /// `group_concat` / `string_agg` of integers (NULLs left out), as text.
+    fn list_agg(&self, expr: &str) -> String {
+        match self.backend() {
+            Backend::Sqlite => format!("group_concat({expr}, ',')"),
+            Backend::Postgres => format!("string_agg(CAST({expr} AS TEXT), ',')"),
+        }
+    }
+
+    /// One count per span and series: `series[k]` is a `COUNT(*)` subquery over the span
+    /// `s.lo`, `s.hi` (the spans' table, from a JSON parameter: the SQL text does not
+    /// change with the period).
+    async fn span_counts<const N: usize>(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+        series: [String; N],
+    ) -> Result<Vec<[i64; N]>> {
+        let table = self.spans_table(scope);
+        let columns: Vec<String> = series
+            .iter()
+            .enumerate()
+            .map(|(k, q)| format!("({q}) AS c{k}"))
+            .collect();
+        // $1 and $2 bound the period as everywhere (the spans lie within it).
         let sql = format!(
-            "SELECT created_at / {SLOT_MS} AS slot, kind AS series, COUNT(*) AS n FROM conversations \
-             WHERE created_at >= $1 AND created_at < $2{} GROUP BY created_at / {SLOT_MS}, kind",
-            bot_filter(scope, "bot_id", 3)
+            "SELECT s.i AS i, {} FROM {table} WHERE s.lo >= $1 AND s.hi <= $2 ORDER BY s.i",
+            columns.join(", ")
         );
-        Self::slots(
-            self.stats_query(&sql, scope)
-                .fetch_all(&self.reader)
-                .await?,
+        let bounds: Vec<(i64, i64)> = spans.iter().map(|sp| slot_bounds(scope, sp)).collect();
+        let json = serde_json::to_string(&bounds).expect("spans serialize");
+        let rows = self
+            .stats_query(&sql, scope)
+            .bind(json)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut out = vec![[0i64; N]; spans.len()];
+        for r in rows {
+            let i: i64 = r.try_get("i")?;
+            if let Some(counts) = out.get_mut(i as usize) {
+                for (k, c) in counts.iter_mut().enumerate() {
+                    *c = r.try_get(format!("c{k}").as_str())?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Conversations started in the period, per span: `[bot, livechat, monitored]`.
+    pub async fn stats_conversations(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<[i64; 3]>> {
+        let kind = |k: &str| {
+            format!(
+                "SELECT COUNT(*) FROM conversations c WHERE c.kind = '{k}' \
+                 AND c.created_at >= s.lo AND c.created_at < s.hi{}",
+                bot_filter(scope, "c.bot_id", 3)
+            )
+        };
+        self.span_counts(
+            scope,
+            spans,
+            [kind("bot"), kind("livechat"), kind("monitored")],
         )
+        .await
     }
 
     /// Distinct visitors among the period's conversations.
     pub async fn stats_visitors(&self, scope: &StatsScope) -> Result<i64> {
+        // Read visitor by visitor (SQLite would otherwise sort the period's conversations).
+        let indexed = match self.backend() {
+            Backend::Sqlite => " INDEXED BY conversations_visitor_created",
+            Backend::Postgres => "",
+        };
         let sql = format!(
-            "SELECT COUNT(DISTINCT visitor_id) AS n FROM conversations \
+            "SELECT COUNT(DISTINCT visitor_id) AS n FROM conversations{indexed} \
              WHERE created_at >= $1 AND created_at < $2{}",
             bot_filter(scope, "bot_id", 3)
         );
@@ -202,101 +277,155 @@ impl Store {
             .try_get("n")?)
     }
 
-    /// The bot's replies to questions, by slot and how it answered: `answer`,
-    /// `suggestions`, `not_understood`, `small_talk`.
-    pub async fn stats_questions(&self, scope: &StatsScope) -> Result<Vec<SlotCount>> {
-        let sql = format!(
-            "SELECT slot, series, COUNT(*) AS n FROM (SELECT m.created_at / {SLOT_MS} AS slot, \
-             CASE m.kind WHEN 'knowledge' THEN 'answer' WHEN 'text' THEN 'small_talk' ELSE m.kind END AS series \
-             {} AND m.author = 'bot' AND m.seq > 1 AND (m.kind IN ('knowledge', 'suggestions', 'not_understood') \
-             OR (m.kind = 'text' AND m.body LIKE '%\"small_talk\":%'))) q GROUP BY slot, series",
-            automatic(scope)
-        );
-        Self::slots(
-            self.stats_query(&sql, scope)
-                .fetch_all(&self.reader)
-                .await?,
+    /// The bot's replies to questions, per span, by how it answered: `[answer,
+    /// suggestions, not_understood, small_talk]`.
+    pub async fn stats_questions(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<[i64; 4]>> {
+        let series = |k: &str| {
+            format!(
+                "SELECT COUNT(*) FROM messages m WHERE m.stat_answer = '{k}' \
+                 AND m.created_at >= s.lo AND m.created_at < s.hi{}",
+                bot_filter(scope, "m.bot_id", 3)
+            )
+        };
+        self.span_counts(
+            scope,
+            spans,
+            [
+                series("answer"),
+                series("suggestions"),
+                series("not_understood"),
+                series("small_talk"),
+            ],
         )
+        .await
     }
 
-    /// The period's requests for a human, each with what became of it.
-    pub async fn stats_handoffs(&self, scope: &StatsScope) -> Result<Vec<HandoffRow>> {
+    /// The period's requests for a human, per span (at the instant of the request), with
+    /// what became of each: the next operator to join and the next queue timeout in its
+    /// conversation tell a queued request served or abandoned.
+    pub async fn stats_handoffs(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<HandoffSpan>> {
         let next = |event: &str| {
             format!(
                 "(SELECT MIN(x.created_at) FROM messages x WHERE x.conversation_id = m.conversation_id \
-                 AND x.seq > m.seq AND x.kind = 'event' AND x.body LIKE '%\"event\":\"{event}\"%')"
+                 AND x.stat_event = '{event}' AND x.seq > m.seq)"
             )
         };
+        let served =
+            "(h.outcome = 'assigned' OR (h.outcome = 'queued' AND h.joined_at IS NOT NULL \
+                      AND (h.timeout_at IS NULL OR h.joined_at < h.timeout_at)))";
         let sql = format!(
-            "SELECT asked_at, outcome, CASE WHEN outcome = 'queued' THEN {} END AS joined_at, \
-             CASE WHEN outcome = 'queued' THEN {} END AS timeout_at FROM ( \
-             SELECT m.created_at AS asked_at, m.conversation_id, m.seq, \
-             CASE WHEN m.body LIKE '%\"handoff\":\"queued\"%' THEN 'queued' \
-             WHEN m.body LIKE '%\"handoff\":\"assigned\"%' THEN 'assigned' ELSE 'unavailable' END AS outcome \
-             {} AND m.kind IN ('event', 'text') AND m.body LIKE '%\"handoff\":\"%') m ORDER BY asked_at",
+            "WITH h AS MATERIALIZED ( \
+             SELECT s.i, m.created_at AS asked_at, m.stat_handoff AS outcome, \
+             CASE WHEN m.stat_handoff = 'queued' THEN {} END AS joined_at, \
+             CASE WHEN m.stat_handoff = 'queued' THEN {} END AS timeout_at \
+             FROM {} CROSS JOIN messages m WHERE m.stat_handoff IS NOT NULL \
+             AND m.created_at >= s.lo AND m.created_at < s.hi \
+             AND m.created_at >= $1 AND m.created_at < $2{}) \
+             SELECT h.i AS i, COUNT(*) AS requests, \
+             SUM(CASE WHEN {served} THEN 1 ELSE 0 END) AS served, \
+             SUM(CASE WHEN h.outcome = 'queued' AND h.timeout_at IS NOT NULL \
+                 AND (h.joined_at IS NULL OR h.timeout_at < h.joined_at) THEN 1 ELSE 0 END) AS abandoned, \
+             SUM(CASE WHEN h.outcome = 'unavailable' THEN 1 ELSE 0 END) AS unavailable, \
+             {} AS waits FROM h GROUP BY h.i",
             next("operator_joined"),
             next("queue_timeout"),
-            automatic(scope)
+            self.spans_table(scope),
+            bot_filter(scope, "m.bot_id", 3),
+            self.list_agg(&format!(
+                "CASE WHEN h.outcome = 'queued' AND {served} THEN h.joined_at - h.asked_at END"
+            )),
         );
-        self.stats_query(&sql, scope)
+        let mut out = vec![HandoffSpan::default(); spans.len()];
+        for r in self
+            .stats_query(&sql, scope)
+            .bind(spans_json(spans))
             .fetch_all(&self.reader)
             .await?
-            .iter()
-            .map(|r| {
-                Ok(HandoffRow {
-                    at: r.try_get("asked_at")?,
-                    outcome: r.try_get("outcome")?,
-                    joined_at: r.try_get("joined_at")?,
-                    timeout_at: r.try_get("timeout_at")?,
-                })
-            })
-            .collect()
+        {
+            let i: i64 = r.try_get("i")?;
+            if let Some(h) = out.get_mut(i as usize) {
+                *h = HandoffSpan {
+                    requests: r.try_get("requests")?,
+                    served: r.try_get("served")?,
+                    abandoned: r.try_get("abandoned")?,
+                    unavailable: r.try_get("unavailable")?,
+                    queue_waits: numbers(r.try_get("waits")?)?,
+                };
+            }
+        }
+        Ok(out)
     }
 
-    /// The period's livechat sessions (an operator joined), with the operator's first reply
-    /// and the session's end.
-    pub async fn stats_livechats(&self, scope: &StatsScope) -> Result<Vec<LivechatRow>> {
+    /// The period's livechat sessions (an operator joined), per span (at the instant of
+    /// the join), with the operator's first reply and the session's end.
+    pub async fn stats_livechats(
+        &self,
+        scope: &StatsScope,
+        spans: &[Span],
+    ) -> Result<Vec<LivechatSpan>> {
         let sql = format!(
-            "SELECT m.created_at AS joined_at, \
+            "WITH l AS MATERIALIZED ( \
+             SELECT s.i, m.created_at AS joined_at, \
              (SELECT MIN(r.created_at) FROM messages r WHERE r.conversation_id = m.conversation_id \
-              AND r.seq > m.seq AND r.author = 'operator' AND r.kind = 'text') AS first_reply_at, \
+              AND r.stat_event = 'operator_text' AND r.seq > m.seq) AS first_reply_at, \
              (SELECT MIN(e.created_at) FROM messages e WHERE e.conversation_id = m.conversation_id \
-              AND e.seq > m.seq AND e.kind = 'event' AND (e.body LIKE '%\"event\":\"operator_left\"%' \
-              OR e.body LIKE '%\"event\":\"transferred\"%')) AS left_at \
-             {} AND m.kind = 'event' AND m.body LIKE '%\"event\":\"operator_joined\"%' ORDER BY m.created_at",
-            automatic(scope)
+              AND e.stat_event IN ('operator_left', 'transferred') AND e.seq > m.seq) AS left_at \
+             FROM {} CROSS JOIN messages m WHERE m.stat_joined IS NOT NULL \
+             AND m.created_at >= s.lo AND m.created_at < s.hi \
+             AND m.created_at >= $1 AND m.created_at < $2{}) \
+             SELECT l.i AS i, COUNT(*) AS sessions, {} AS first_responses, {} AS durations \
+             FROM l GROUP BY l.i",
+            self.spans_table(scope),
+            bot_filter(scope, "m.bot_id", 3),
+            // A reply after the session ended belongs to a later one.
+            self.list_agg(
+                "CASE WHEN l.left_at IS NULL OR l.first_reply_at <= l.left_at \
+                 THEN l.first_reply_at - l.joined_at END"
+            ),
+            self.list_agg("l.left_at - l.joined_at"),
         );
-        self.stats_query(&sql, scope)
+        let mut out = vec![LivechatSpan::default(); spans.len()];
+        for r in self
+            .stats_query(&sql, scope)
+            .bind(spans_json(spans))
             .fetch_all(&self.reader)
             .await?
-            .iter()
-            .map(|r| {
-                let left_at: Option<i64> = r.try_get("left_at")?;
-                let reply: Option<i64> = r.try_get("first_reply_at")?;
-                Ok(LivechatRow {
-                    joined_at: r.try_get("joined_at")?,
-                    // A reply after the session ended belongs to a later one.
-                    first_reply_at: reply.filter(|at| left_at.is_none_or(|l| *at <= l)),
-                    left_at,
-                })
-            })
-            .collect()
+        {
+            let i: i64 = r.try_get("i")?;
+            if let Some(l) = out.get_mut(i as usize) {
+                *l = LivechatSpan {
+                    sessions: r.try_get("sessions")?,
+                    first_responses: numbers(r.try_get("first_responses")?)?,
+                    durations: numbers(r.try_get("durations")?)?,
+                };
+            }
+        }
+        Ok(out)
     }
 
     /// Each operator's conversations of the period (those they took part in) and the
     /// satisfaction surveys about their livechats.
     pub async fn stats_operators(&self, scope: &StatsScope) -> Result<Vec<OperatorRow>> {
+        // Each count once over the period (not once per operator), then joined to them.
         let sql = format!(
-            "SELECT o.id, o.name, \
-             (SELECT COUNT(*) FROM conversation_operators co JOIN conversations c ON c.id = co.conversation_id \
-              WHERE co.operator_id = o.id AND c.created_at >= $1 AND c.created_at < $2{}) AS conversations, \
-             (SELECT COUNT(*) FROM satisfaction s WHERE s.operator_id = o.id \
-              AND s.created_at >= $1 AND s.created_at < $2{}) AS surveys, \
-             (SELECT CAST(COALESCE(SUM(s.score), 0) AS BIGINT) FROM satisfaction s WHERE s.operator_id = o.id \
-              AND s.created_at >= $1 AND s.created_at < $2{}) AS score_sum \
-             FROM operators o ORDER BY o.name, o.id",
+            "SELECT o.id, o.name, COALESCE(v.n, 0) AS conversations, COALESCE(f.n, 0) AS surveys, \
+             COALESCE(f.total, 0) AS score_sum FROM operators o \
+             LEFT JOIN (SELECT co.operator_id, COUNT(*) AS n FROM conversations c \
+              JOIN conversation_operators co ON co.conversation_id = c.id \
+              WHERE c.created_at >= $1 AND c.created_at < $2{} GROUP BY co.operator_id) v ON v.operator_id = o.id \
+             LEFT JOIN (SELECT s.operator_id, COUNT(*) AS n, CAST(SUM(s.score) AS BIGINT) AS total \
+              FROM satisfaction s WHERE s.created_at >= $1 AND s.created_at < $2{} GROUP BY s.operator_id) f \
+              ON f.operator_id = o.id \
+             ORDER BY o.name, o.id",
             bot_filter(scope, "c.bot_id", 3),
-            bot_filter(scope, "s.bot_id", 3),
             bot_filter(scope, "s.bot_id", 3),
         );
         self.stats_query(&sql, scope)
@@ -322,7 +451,7 @@ impl Store {
         let event = |name: &str| {
             format!(
                 "SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id \
-                 AND e.kind = 'event' AND e.body LIKE '%\"event\":\"{name}\"%'"
+                 AND e.stat_event = '{name}'"
             )
         };
         let sql = format!(
@@ -368,21 +497,10 @@ impl Store {
         scope: &StatsScope,
         limit: i64,
     ) -> Result<Vec<KnowledgeRow>> {
-        let (id, title) = match self.backend() {
-            Backend::Sqlite => (
-                "json_extract(m.body, '$.knowledge.id')",
-                "json_extract(m.body, '$.knowledge.title')",
-            ),
-            Backend::Postgres => (
-                "(m.body::json -> 'knowledge' ->> 'id')",
-                "(m.body::json -> 'knowledge' ->> 'title')",
-            ),
-        };
         let sql = format!(
-            "SELECT item, MAX(title) AS title, COUNT(*) AS n FROM (SELECT {id} AS item, {title} AS title \
-             {} AND m.author = 'bot' AND m.kind = 'knowledge' AND m.seq > 1) k WHERE item IS NOT NULL \
-             GROUP BY item ORDER BY n DESC, item LIMIT {limit}",
-            automatic(scope)
+            "SELECT m.knowledge_id AS item, MAX(m.knowledge_title) AS title, COUNT(*) AS n \
+             {} AND m.knowledge_id IS NOT NULL GROUP BY m.knowledge_id ORDER BY n DESC, item LIMIT {limit}",
+            period_messages(scope)
         );
         let mut out: Vec<KnowledgeRow> = self
             .stats_query(&sql, scope)

@@ -174,7 +174,9 @@ struct Sql {
     stored: &'static str,
     /// `[[conversation_id, count], …]`, `$2` = now → `id, last_seq` after the bump.
     bump: &'static str,
-    /// `[[conversation_id, seq, author, kind, client_id, body, created_at, search_text], …]`.
+    /// `[[conversation_id, seq, author, kind, client_id, body, created_at, search_text], …]`;
+    /// each row also takes its conversation's bot (read in the same statement, from the
+    /// conversation row the bump just locked: the statistics' `messages.bot_id`).
     insert: &'static str,
 }
 
@@ -185,10 +187,12 @@ const SQLITE: Sql = Sql {
     bump: "UPDATE conversations SET last_seq = last_seq + u.n, updated_at = $2 \
            FROM (SELECT json_extract(value, '$[0]') AS cid, json_extract(value, '$[1]') AS n FROM json_each($1)) AS u \
            WHERE conversations.id = u.cid RETURNING id, last_seq",
-    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
+    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text, bot_id) \
              SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
              json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), \
-             json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each($1) ORDER BY key",
+             json_extract(value, '$[6]'), json_extract(value, '$[7]'), \
+             (SELECT c.bot_id FROM conversations c WHERE c.id = json_extract(value, '$[0]')) \
+             FROM json_each($1) ORDER BY key",
 };
 
 const POSTGRES: Sql = Sql {
@@ -197,8 +201,9 @@ const POSTGRES: Sql = Sql {
     bump: "UPDATE conversations c SET last_seq = c.last_seq + u.n, updated_at = $2 \
            FROM (SELECT (e->>0)::bigint AS cid, (e->>1)::bigint AS n FROM json_array_elements($1::json) AS e) u \
            WHERE c.id = u.cid RETURNING c.id, c.last_seq",
-    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text) \
-             SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, e->>5, (e->>6)::bigint, e->>7 \
+    insert: "INSERT INTO messages (conversation_id, seq, author, kind, client_id, body, created_at, search_text, bot_id) \
+             SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, e->>5, (e->>6)::bigint, e->>7, \
+             (SELECT c.bot_id FROM conversations c WHERE c.id = (e->>0)::bigint) \
              FROM json_array_elements($1::json) AS e",
 };
 

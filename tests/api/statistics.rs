@@ -449,3 +449,488 @@ mod a_scripted_day_is_counted {
         super::a_scripted_day_is_counted(Backend::Postgres).await;
     }
 }
+
+/// The local label of an instant, as the page cuts a period (a day, or an hour of one day).
+fn label(ms: i64, hourly: bool) -> String {
+    let at = jiff::Timestamp::from_millisecond(ms)
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap());
+    if hourly {
+        format!("{} {:02}:00", at.date(), at.hour())
+    } else {
+        at.date().to_string()
+    }
+}
+
+/// A table's rows keyed by their first cell, the given columns as integers.
+fn by_label(
+    report: &Value,
+    key: &str,
+    cols: &[usize],
+) -> std::collections::BTreeMap<String, Vec<i64>> {
+    section(report, key)["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                cols.iter().map(|c| r[*c].as_i64().unwrap()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Migration 0023's generated columns, `bot_id` backfill and indexes (and the spans the
+/// page's period is cut in) count exactly what the messages' bodies say, by the rules the
+/// statistics always used, recounted here row by row: messages of every kind (replies to
+/// questions, small talk, a monitored opening message, hand-overs, joins by the system and
+/// by an operator, knowledge items with two titles), stored without `bot_id` as before the
+/// migration and over the night summer time ends, per day and per hour, for all bots and
+/// one.
+async fn the_indexes_count_what_the_messages_say(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&app.db_url)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO bots (slug, name, default_lang, created_at) VALUES ('other', 'Other', 'fr', 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let demo = app.store.bot("demo").await.unwrap().id;
+    let other = app.store.bot("other").await.unwrap().id;
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let start = |d: &str| {
+        d.parse::<jiff::civil::Date>()
+            .unwrap()
+            .to_zoned(paris.clone())
+            .unwrap()
+            .timestamp()
+            .as_millisecond()
+    };
+    // 2026-10-24 to 2026-10-26, Paris: 25 October has 25 hours.
+    let (lo, hi) = (start("2026-10-24"), start("2026-10-27"));
+    let templates: &[(&str, &str, &str)] = &[
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k1","title":"Wi-Fi"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k1","title":"Wi-Fi (old)"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k2","title":"VPN"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "knowledge",
+            r#"{"text":"A","knowledge":{"id":"k3","title":"Mail"},"lang":"fr"}"#,
+        ),
+        (
+            "bot",
+            "suggestions",
+            r#"{"text":"?","suggestions":[{"id":"k1","title":"Wi-Fi"}]}"#,
+        ),
+        ("bot", "not_understood", r#"{"text":"?"}"#),
+        (
+            "bot",
+            "text",
+            r#"{"text":"Bonjour !","small_talk":"greeting"}"#,
+        ),
+        ("bot", "text", r#"{"text":"Rien"}"#),
+        (
+            "visitor",
+            "text",
+            r#"{"text":"small_talk handoff operator_joined"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"file","event":"queued","handoff":"queued"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"là","event":"operator_joined","handoff":"assigned"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"là","event":"operator_joined"}"#,
+        ),
+        (
+            "bot",
+            "text",
+            r#"{"text":"Personne","handoff":"unavailable"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"trop tard","event":"queue_timeout"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"parti","event":"operator_left"}"#,
+        ),
+        (
+            "system",
+            "event",
+            r#"{"text":"transféré","event":"transferred"}"#,
+        ),
+        (
+            "operator",
+            "text",
+            r#"{"text":"Bonjour","operator":"Claire"}"#,
+        ),
+        (
+            "operator",
+            "event",
+            r#"{"text":"?","event":"operator_joined"}"#,
+        ),
+    ];
+    let mut seed: u64 = 14;
+    let mut rand = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let kinds = ["bot", "livechat", "monitored"];
+    for c in 0..120i64 {
+        let id = 1_000_000 + c;
+        let bot = if c % 3 == 0 { other } else { demo };
+        let created = lo - 3_600_000 + rand((hi - lo + 2 * 3_600_000) as u64) as i64;
+        let kind = kinds[rand(3) as usize];
+        let n = 1 + rand(14) as i64;
+        sqlx::query(
+            "INSERT INTO conversations (id, public_id, bot_id, kind, state, lang, last_seq, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'closed', 'fr', $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(format!("c_fast{c}"))
+        .bind(bot)
+        .bind(kind)
+        .bind(n)
+        .bind(created)
+        .execute(&pool)
+        .await
+        .unwrap();
+        let mut at = created;
+        for seq in 1..=n {
+            let (author, kind, body) = templates[rand(templates.len() as u64) as usize];
+            // As stored before migration 0023: no bot_id.
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, seq, author, kind, body, created_at, search_text) \
+                 VALUES ($1, $2, $3, $4, $5, $6, '')",
+            )
+            .bind(id)
+            .bind(seq)
+            .bind(author)
+            .bind(kind)
+            .bind(body)
+            .bind(at)
+            .execute(&pool)
+            .await
+            .unwrap();
+            at += rand(40 * 60_000) as i64;
+        }
+    }
+    // The migration's backfill, as it ran on the databases that had messages.
+    let migration = std::fs::read_to_string(format!(
+        "{}/migrations/{}/0023_statistics_fast.sql",
+        env!("CARGO_MANIFEST_DIR"),
+        if backend == Backend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    ))
+    .unwrap();
+    let backfill = migration
+        .lines()
+        .find(|l| l.starts_with("UPDATE messages SET bot_id"))
+        .unwrap();
+    sqlx::query(backfill).execute(&pool).await.unwrap();
+
+    // Every message, recounted by the rules of the bodies.
+    use sqlx::Row;
+    struct Raw {
+        conversation: i64,
+        seq: i64,
+        author: String,
+        kind: String,
+        body: String,
+        at: i64,
+        bot: i64,
+    }
+    let raw: Vec<Raw> = sqlx::query(
+        "SELECT m.conversation_id, m.seq, m.author, m.kind, m.body, m.created_at, c.bot_id \
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id ORDER BY m.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| Raw {
+        conversation: r.try_get(0).unwrap(),
+        seq: r.try_get(1).unwrap(),
+        author: r.try_get(2).unwrap(),
+        kind: r.try_get(3).unwrap(),
+        body: r.try_get(4).unwrap(),
+        at: r.try_get(5).unwrap(),
+        bot: r.try_get(6).unwrap(),
+    })
+    .collect();
+    let convs: Vec<(i64, String, i64)> =
+        sqlx::query("SELECT bot_id, kind, created_at FROM conversations")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get(0).unwrap(),
+                    r.try_get(1).unwrap(),
+                    r.try_get(2).unwrap(),
+                )
+            })
+            .collect();
+    let slot = |ms: i64| ms / 900_000 * 900_000;
+
+    for (bot, from, to) in [
+        (None, "2026-10-24", "2026-10-26"),
+        (Some("demo"), "2026-10-24", "2026-10-26"),
+        (None, "2026-10-25", "2026-10-25"),
+        (Some("demo"), "2026-10-25", "2026-10-25"),
+    ] {
+        let hourly = from == to;
+        let (p_lo, p_hi) = (
+            start(from),
+            start(
+                &(to.parse::<jiff::civil::Date>()
+                    .unwrap()
+                    .tomorrow()
+                    .unwrap()
+                    .to_string()),
+            ),
+        );
+        let bot_id = bot.map(|_| demo);
+        let mine = |b: i64| bot_id.is_none_or(|d| d == b);
+        let within = |ms: i64| ms >= p_lo && ms < p_hi;
+        let report = serde_json::to_value(
+            vigie::service::statistics::report(
+                &app.core,
+                &vigie::service::statistics::StatsQuery {
+                    bot: bot.map(String::from),
+                    from: from.into(),
+                    to: to.into(),
+                    lang: vigie_bot::Lang::En,
+                },
+            )
+            .await
+            .unwrap(),
+        )
+        .unwrap();
+        let what = format!("{bot:?} {from} {to}");
+
+        // Conversations by kind, per slot start.
+        let mut want: std::collections::BTreeMap<String, Vec<i64>> =
+            by_label(&report, "conversations", &[1, 2, 3])
+                .into_keys()
+                .map(|l| (l, vec![0; 3]))
+                .collect();
+        for (b, kind, at) in &convs {
+            if mine(*b) && within(*at) {
+                let k = kinds.iter().position(|x| x == kind).unwrap();
+                want.get_mut(&label(slot(*at), hourly)).unwrap()[k] += 1;
+            }
+        }
+        assert_eq!(
+            by_label(&report, "conversations", &[1, 2, 3]),
+            want,
+            "{what}"
+        );
+
+        // Questions by how the bot answered, per slot start.
+        let mut want: std::collections::BTreeMap<String, Vec<i64>> =
+            want.into_keys().map(|l| (l, vec![0; 4])).collect();
+        let mut items: std::collections::BTreeMap<String, (String, i64)> = Default::default();
+        for m in raw.iter().filter(|m| mine(m.bot) && within(m.at)) {
+            if m.author != "bot" || m.seq <= 1 {
+                continue;
+            }
+            let k = match m.kind.as_str() {
+                "knowledge" => 0,
+                "suggestions" => 1,
+                "not_understood" => 2,
+                "text" if m.body.contains(r#""small_talk":"#) => 3,
+                _ => continue,
+            };
+            want.get_mut(&label(slot(m.at), hourly)).unwrap()[k] += 1;
+            if k == 0 {
+                let body: Value = serde_json::from_str(&m.body).unwrap();
+                let id = body["knowledge"]["id"].as_str().unwrap().to_string();
+                let title = body["knowledge"]["title"].as_str().unwrap().to_string();
+                let e = items.entry(id).or_insert((title.clone(), 0));
+                e.0 = e.0.clone().max(title);
+                e.1 += 1;
+            }
+        }
+        assert_eq!(
+            by_label(&report, "questions", &[1, 2, 3, 4]),
+            want,
+            "{what}"
+        );
+        let mut top: Vec<(String, String, i64)> =
+            items.into_iter().map(|(id, (t, n))| (id, t, n)).collect();
+        top.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        let got: Vec<(String, String, i64)> = section(&report, "knowledge")["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r[0].as_str().unwrap().into(),
+                    r[1].as_str().unwrap().into(),
+                    r[2].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, top, "{what}");
+        assert!(
+            !top.is_empty() && want.values().flatten().sum::<i64>() > 0,
+            "{what}: nothing counted"
+        );
+
+        // Requests for a human (what became of each) and livechat sessions, at their instant.
+        let next = |m: &Raw, event: &str| {
+            raw.iter()
+                .filter(|x| x.conversation == m.conversation && x.seq > m.seq && x.kind == "event")
+                .filter(|x| x.body.contains(&format!(r#""event":"{event}""#)))
+                .map(|x| x.at)
+                .min()
+        };
+        let mut waits: Vec<i64> = Vec::new();
+        let (mut firsts, mut durations): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
+        let mut handoffs: std::collections::BTreeMap<String, Vec<i64>> =
+            want.keys().map(|l| (l.clone(), vec![0; 4])).collect();
+        let mut livechats: std::collections::BTreeMap<String, Vec<i64>> =
+            want.keys().map(|l| (l.clone(), vec![0])).collect();
+        for m in raw.iter().filter(|m| mine(m.bot) && within(m.at)) {
+            if !["bot", "system"].contains(&m.author.as_str()) {
+                continue;
+            }
+            if ["event", "text"].contains(&m.kind.as_str()) && m.body.contains(r#""handoff":""#) {
+                let outcome = if m.body.contains(r#""handoff":"queued""#) {
+                    "queued"
+                } else if m.body.contains(r#""handoff":"assigned""#) {
+                    "assigned"
+                } else {
+                    "unavailable"
+                };
+                let (joined, timeout) = match outcome {
+                    "queued" => (next(m, "operator_joined"), next(m, "queue_timeout")),
+                    _ => (None, None),
+                };
+                let served = outcome == "assigned"
+                    || (outcome == "queued"
+                        && joined.is_some_and(|j| timeout.is_none_or(|t| j < t)));
+                let abandoned =
+                    outcome == "queued" && timeout.is_some_and(|t| joined.is_none_or(|j| t < j));
+                let row = handoffs.get_mut(&label(m.at, hourly)).unwrap();
+                row[0] += 1;
+                row[1] += served as i64;
+                row[2] += abandoned as i64;
+                row[3] += (outcome == "unavailable") as i64;
+                if outcome == "queued" && served {
+                    waits.push(joined.unwrap() - m.at);
+                }
+            }
+            if m.kind == "event" && m.body.contains(r#""event":"operator_joined""#) {
+                livechats.get_mut(&label(m.at, hourly)).unwrap()[0] += 1;
+                let later = |x: &&Raw| x.conversation == m.conversation && x.seq > m.seq;
+                let left = raw
+                    .iter()
+                    .filter(later)
+                    .filter(|x| x.kind == "event")
+                    .filter(|x| {
+                        x.body.contains(r#""event":"operator_left""#)
+                            || x.body.contains(r#""event":"transferred""#)
+                    })
+                    .map(|x| x.at)
+                    .min();
+                let reply = raw
+                    .iter()
+                    .filter(later)
+                    .filter(|x| x.author == "operator" && x.kind == "text")
+                    .map(|x| x.at)
+                    .min()
+                    .filter(|r| left.is_none_or(|l| *r <= l));
+                firsts.extend(reply.map(|r| r - m.at));
+                durations.extend(left.map(|l| l - m.at));
+            }
+        }
+        assert_eq!(
+            by_label(&report, "handoffs", &[1, 2, 3, 4]),
+            handoffs,
+            "{what}"
+        );
+        assert_eq!(by_label(&report, "livechats", &[1]), livechats, "{what}");
+        assert!(
+            handoffs.values().any(|r| r[0] > 0) && livechats.values().any(|r| r[0] > 0),
+            "{what}"
+        );
+        // The period's queue waits and livechat medians (nearest rank, in seconds).
+        let rank = |mut v: Vec<i64>, q: f64| {
+            v.sort_unstable();
+            (!v.is_empty()).then(|| {
+                v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1] as f64 / 1000.0
+            })
+        };
+        let summary = summary_of(&report);
+        assert_eq!(
+            summary["queue_wait_p50"].as_f64(),
+            rank(waits.clone(), 0.5),
+            "{what}"
+        );
+        assert_eq!(
+            summary["queue_wait_p90"].as_f64(),
+            rank(waits.clone(), 0.9),
+            "{what}"
+        );
+        assert_eq!(
+            summary["first_response_median"].as_f64(),
+            rank(firsts.clone(), 0.5),
+            "{what}"
+        );
+        assert_eq!(
+            summary["duration_median"].as_f64(),
+            rank(durations, 0.5),
+            "{what}"
+        );
+        if bot.is_none() && !hourly {
+            assert!(!waits.is_empty() && !firsts.is_empty(), "{what}");
+        }
+    }
+    app.finish().await;
+}
+
+mod the_indexes_count_what_the_messages_say {
+    use vigie::store::Backend;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::the_indexes_count_what_the_messages_say(Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::the_indexes_count_what_the_messages_say(Backend::Postgres).await;
+    }
+}
