@@ -468,7 +468,8 @@ impl Pending {
     }
 }
 
-/// What a `hello` opened.
+/// What a `hello` opened (one per `hello`, moved once: its size does not matter).
+#[allow(clippy::large_enum_variant)]
 pub enum Opened {
     /// A conversation that is stored (resumed, or a monitored conversation's link).
     Stored(Session),

@@ -586,9 +586,28 @@ impl Visitor {
                 };
                 return Some(acknowledge(wire, client_id, Err(refusal)).await);
             }
-            VisitorFrame::Feedback { client_id, .. }
-            | VisitorFrame::Satisfaction { client_id, .. }
-            | VisitorFrame::HelpReply { client_id, .. } => {
+            // As on a stored conversation: no such answer, no such end of a livechat.
+            VisitorFrame::Feedback { client_id, seq, .. } => {
+                let refusal = Refusal::new(
+                    "seq_unknown",
+                    format!("message {seq} is not a bot answer of this conversation"),
+                );
+                return Some(acknowledge(wire, client_id, Err(refusal)).await);
+            }
+            VisitorFrame::Satisfaction {
+                client_id,
+                ended_seq,
+                ..
+            } => {
+                let refusal = Refusal::new(
+                    "seq_unknown",
+                    format!(
+                        "message {ended_seq} is not the end of a livechat of this conversation"
+                    ),
+                );
+                return Some(acknowledge(wire, client_id, Err(refusal)).await);
+            }
+            VisitorFrame::HelpReply { client_id, .. } => {
                 let refusal = Refusal::from(ActionError::NotFound("message"));
                 return Some(acknowledge(wire, client_id, Err(refusal)).await);
             }
