@@ -41,6 +41,7 @@ struct RawSettings {
     header_read_timeout_seconds: Option<u64>,
     idle_timeout_seconds: Option<u64>,
     max_connections_per_address: Option<usize>,
+    hello_per_minute: Option<u32>,
     trusted_proxies: Option<String>,
     admin_email: Option<String>,
 }
@@ -90,6 +91,9 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// Open connections (HTTP and WebSocket) one client address may hold; 0: no cap.
     pub max_connections_per_address: usize,
+    /// Chatbox openings (`hello` on `/ws/visitor`) one client address may make per
+    /// minute (the same again at once as a burst); 0: no limit.
+    pub hello_per_minute: u32,
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks):
     /// behind them the client's address is the forwarded one.
     pub trusted_proxies: Vec<IpBlock>,
@@ -136,6 +140,10 @@ impl IpBlock {
         shift >= width || (net >> shift) == (host >> shift)
     }
 }
+
+/// Chatbox openings one address may make per minute by default: a visitor opens one per
+/// page; an office behind one address, a few dozen a minute.
+pub const DEFAULT_HELLO_PER_MINUTE: u32 = 60;
 
 /// Open connections one address may hold by default: far more than a browser's few
 /// tabs, far fewer than the file descriptors a process has.
@@ -359,6 +367,7 @@ impl Settings {
             max_connections_per_address: raw
                 .max_connections_per_address
                 .unwrap_or(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+            hello_per_minute: raw.hello_per_minute.unwrap_or(DEFAULT_HELLO_PER_MINUTE),
             trusted_proxies,
             admin_email: raw.admin_email.filter(|e| !e.trim().is_empty()),
             metrics_listen,
@@ -404,6 +413,7 @@ impl Settings {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            hello_per_minute: DEFAULT_HELLO_PER_MINUTE,
             trusted_proxies: Vec::new(),
             admin_email: None,
         }

@@ -5,7 +5,7 @@
 #   crates/vigie-load/run-bench.sh idle [VIGIE_URL]     # idle connections, memory per connection
 #
 # VIGIE_URL defaults to ws://127.0.0.1:8080/ws/visitor; the Vigie server must already run
-# there with a deployed bot (BOT, default demo), started with VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0
+# there with a deployed bot (BOT, default demo), started with VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0 VIGIE_HELLO_PER_MINUTE=0
 # (every load client comes from one address). Tunables (environment):
 #   CONNECTIONS=1000 RATE=1000 DURATION=20            load mode
 #   IDLE_CONNECTIONS=10000 IDLE_DURATION=30           idle mode

@@ -47,7 +47,7 @@ start() { # backend -> sets pid, port
         psql "$pg_url" -qtAc "CREATE DATABASE $db" >/dev/null
         url="${pg_url%/*}/$db"
     fi
-    VIGIE_DATABASE_URL="$url" VIGIE_DATA_DIR="$data" VIGIE_LISTEN="127.0.0.1:$port" RUST_LOG=warn VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0 \
+    VIGIE_DATABASE_URL="$url" VIGIE_DATA_DIR="$data" VIGIE_LISTEN="127.0.0.1:$port" RUST_LOG=warn VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0 VIGIE_HELLO_PER_MINUTE=0 \
         "$vigie" serve >"$data/out.log" 2>"$data/err.log" &
     pid=$!
     for _ in $(seq 100); do grep -q "Bot \`demo\`" "$data/out.log" 2>/dev/null && return 0; sleep 0.1; done

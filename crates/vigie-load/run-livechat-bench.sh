@@ -29,7 +29,7 @@ bin="${CARGO_TARGET_DIR:-$root/target}/release"
 
 data="$(mktemp -d)"
 # Every load client comes from 127.0.0.1: no cap of connections per address.
-export VIGIE_DATA_DIR="$data" VIGIE_LISTEN="127.0.0.1:$port" VIGIE_LOG="${VIGIE_LOG:-warn}" VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0
+export VIGIE_DATA_DIR="$data" VIGIE_LISTEN="127.0.0.1:$port" VIGIE_LOG="${VIGIE_LOG:-warn}" VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0 VIGIE_HELLO_PER_MINUTE=0
 ulimit -n 65536 2>/dev/null || true
 pid=""
 cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; [[ -n "${KEEP_DATA:-}" ]] && echo "data kept in $data" >&2 || rm -rf "$data"; }

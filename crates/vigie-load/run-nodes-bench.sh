@@ -24,7 +24,7 @@ bin="${CARGO_TARGET_DIR:-$root/target}/release"
 db="vigie_nodes_$$"
 psql "$pg_url" -qtAc "CREATE DATABASE $db" >/dev/null
 # Every load client comes from 127.0.0.1: no cap of connections per address.
-export VIGIE_DATABASE_URL="${pg_url%/*}/$db" VIGIE_LOG="${VIGIE_LOG:-warn}" VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0
+export VIGIE_DATABASE_URL="${pg_url%/*}/$db" VIGIE_LOG="${VIGIE_LOG:-warn}" VIGIE_MAX_CONNECTIONS_PER_ADDRESS=0 VIGIE_HELLO_PER_MINUTE=0
 ulimit -n 65536 2>/dev/null || true
 pids=()
 cleanup() {

@@ -19,6 +19,8 @@ pub struct AppState {
     pub forgot_by_email: Arc<DefaultKeyedRateLimiter<String>>,
     /// Frames per visitor over the WebSocket (all of a visitor's connections together).
     pub visitor_frames: Arc<DefaultKeyedRateLimiter<i64>>,
+    /// Visitor `hello`s per client address (`hello_per_minute`; none: no limit).
+    pub hellos: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
 }
 
 impl AppState {
@@ -28,7 +30,12 @@ impl AppState {
         let login = Arc::new(super::lockout::LoginLockout::new(
             core.settings.login_attempts_per_minute,
         ));
+        // A burst of a minute's worth: a page with the chatbox reloaded a few times, or
+        // an office behind one address, opens it at once.
+        let hellos = NonZeroU32::new(core.settings.hello_per_minute)
+            .map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n).allow_burst(n))));
         AppState {
+            hellos,
             core,
             login,
             forgot_by_ip: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),

@@ -16,7 +16,7 @@ use crate::domain::conversation::{
 };
 use crate::domain::Problem;
 use crate::engines::Served;
-use crate::store::{Appended, Conversation};
+use crate::store::{is_public_id, new_public_id, Appended, Conversation};
 use std::sync::Arc;
 use vigie_bot::Lang;
 
@@ -340,6 +340,34 @@ pub async fn visitor_handoff(
     store_and_publish(core, conv.id, Some(client_id), messages).await
 }
 
+/// Why a pending session's first frame would be refused, checked before anything is
+/// stored (a refused frame creates no visitor and no conversation): a text that is
+/// empty or too long, an unknown knowledge item, a hand-over with the livechat off.
+pub fn check_first_write(
+    served: &Served,
+    lang: Lang,
+    text: Option<&str>,
+    knowledge_id: Option<&str>,
+    handoff: bool,
+) -> Result<(), ActionError> {
+    if let Some(text) = text {
+        check_text(text).map_err(|m| invalid("text", m))?;
+    }
+    if knowledge_id.is_some_and(|id| served.item(id).is_none()) {
+        return Err(ActionError::NotFound("knowledge"));
+    }
+    if handoff && !served.snapshot.config.module_on(Module::Livechat) {
+        return Err(invalid(
+            "handoff",
+            Problem::new(
+                "livechat_off",
+                resource(served, "no_operator_available", lang),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The served matcher for a conversation's bot.
 pub async fn served(core: &Core, bot_id: i64) -> Result<Arc<Served>, ActionError> {
     core.engines
@@ -355,7 +383,8 @@ pub struct Opening<'a> {
     /// The chatbox's language; the conversation speaks it from now on.
     pub lang: Option<&'a str>,
     pub visitor_token: Option<&'a str>,
-    /// A conversation to resume (it must be this visitor's).
+    /// A conversation to resume (it must be this visitor's), or the id a session not
+    /// stored yet was given (a reconnection before the first message).
     pub conversation: Option<&'a str>,
     /// A monitored conversation's link token (`vigie_mc`): the link is the credential.
     pub link: Option<&'a str>,
@@ -364,6 +393,8 @@ pub struct Opening<'a> {
     pub address: Option<&'a str>,
     /// What the chatbox reports (the embedding site's identity among it).
     pub context: Option<&'a crate::domain::visitor_context::ReportedContext>,
+    /// The browser's `User-Agent`.
+    pub user_agent: Option<&'a str>,
 }
 
 /// A visitor's session: who they are and which conversation they are in.
@@ -384,6 +415,68 @@ pub struct Session {
     pub identity: IdentityCheck,
 }
 
+/// A session of which nothing is stored yet (issue 15, item 2): opening the chatbox
+/// writes no row. The visitor (when new), the conversation, the token's hash, the
+/// identity, the address and the context are written by `materialize`, on the first
+/// frame that must be stored (a message, a choice, a hand-over, the offline form).
+pub struct Pending {
+    pub bot_id: i64,
+    pub served: Arc<Served>,
+    pub lang: Lang,
+    /// The conversation's id, given in `welcome` before the row exists (a reconnection
+    /// presenting it gets it again, and after a crash the first message's retry lands in
+    /// the conversation its first attempt created).
+    pub public_id: String,
+    pub visitor: PendingVisitor,
+    /// The token `welcome` gives (kept by the chatbox).
+    pub visitor_token: Option<String>,
+    pub identity: IdentityCheck,
+    pub address: Option<String>,
+    /// What the chatbox reported, cleaned, and the pages (`page` frames) since.
+    pub context: crate::domain::visitor_context::Context,
+    pub user_agent: Option<String>,
+}
+
+/// Who a pending session's visitor is.
+pub enum PendingVisitor {
+    /// A visitor already stored (a returning one starting a new conversation).
+    Stored(i64),
+    /// A new visitor: the token `welcome` gives, stored (hashed) on the first write.
+    New(String),
+}
+
+impl Pending {
+    /// The visitor, when stored already (blocks are checked against it).
+    pub fn stored_visitor(&self) -> Option<i64> {
+        match self.visitor {
+            PendingVisitor::Stored(id) => Some(id),
+            PendingVisitor::New(_) => None,
+        }
+    }
+
+    /// A key for the per-visitor frame limit: the visitor's id, or for a new visitor a
+    /// negative number taken from its token.
+    pub fn rate_key(&self) -> i64 {
+        match &self.visitor {
+            PendingVisitor::Stored(id) => *id,
+            PendingVisitor::New(token) => {
+                let hash = token_hash(token);
+                let n = i64::from_str_radix(&hash[..15], 16).unwrap_or(0);
+                -(n + 1)
+            }
+        }
+    }
+}
+
+/// What a `hello` opened (one per `hello`, moved once: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+pub enum Opened {
+    /// A conversation that is stored (resumed, or a monitored conversation's link).
+    Stored(Session),
+    /// A new conversation, not stored until the visitor writes.
+    Pending(Box<Pending>),
+}
+
 /// Why a `hello` opens no session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -398,18 +491,31 @@ pub enum Refusal {
     Blocked,
 }
 
+/// Whether a token presented for a visitor the database does not know has the shape of
+/// the ones `new_token("vt_")` makes (then a pending session keeps it).
+fn token_shape(token: &str) -> bool {
+    token.strip_prefix("vt_").is_some_and(|t| {
+        t.len() == 43
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
 /// Opens a visitor's session: the visitor (the presented token if valid for this bot,
-/// else a new one) and the conversation (the one to resume, or a new one); or, with a
-/// link, the monitored conversation it opens and never another one.
+/// else a new one) and the conversation (the one to resume, or a new one, pending until
+/// the visitor writes); or, with a link, the monitored conversation it opens and never
+/// another one. Opening a new conversation writes nothing.
 pub async fn open_session(
     core: &Core,
     opening: &Opening<'_>,
-) -> Result<Result<Session, Refusal>, ActionError> {
+) -> Result<Result<Opened, Refusal>, ActionError> {
     if core.store.bot_archived(opening.bot).await? {
         return Ok(Err(Refusal::Archived));
     }
     if let Some(token) = opening.link {
-        return open_monitored(core, opening, token).await;
+        return Ok(open_monitored(core, opening, token)
+            .await?
+            .map(Opened::Stored));
     }
     let bot = match core.engines.bot(&core.store, opening.bot).await {
         Ok(b) => b,
@@ -446,46 +552,96 @@ pub async fn open_session(
         Some(user) => core.store.visitor_by_user(bot.id, &user.id).await?,
         None => None,
     };
-    if known.is_none() && by_user.is_none() && opening.conversation.is_some() {
-        return Ok(Err(Refusal::NotYours));
+    let visitor = by_user.or(known);
+    // The token is kept only when it is this visitor's.
+    let mut visitor_token = opening
+        .visitor_token
+        .filter(|_| known.is_some() && known == visitor)
+        .map(str::to_string);
+    // The conversation presented: this visitor's is resumed; one that does not exist
+    // (yet) is a pending session's, reconnecting; another's is refused.
+    let mut resumed = None;
+    let mut pending_id = None;
+    if let Some(public_id) = opening.conversation {
+        match core.store.conversation_by_public_id(public_id).await {
+            Ok(c) if visitor.is_some() && c.visitor_id == visitor && c.bot_id == bot.id => {
+                resumed = Some(c)
+            }
+            // An identified user's browser may hold another visitor's conversation (before
+            // they logged in): theirs is opened instead.
+            Ok(_) if user.is_some() => {}
+            Ok(_) => return Ok(Err(Refusal::NotYours)),
+            Err(crate::store::StoreError::NotFound) if is_public_id(public_id) => {
+                pending_id = Some(public_id.to_string())
+            }
+            Err(crate::store::StoreError::NotFound) if user.is_some() => {}
+            Err(crate::store::StoreError::NotFound) => return Ok(Err(Refusal::NotYours)),
+            Err(e) => return Err(e.into()),
+        }
     }
-    // A blocked visitor may come back to their conversation (the chatbox then says they
-    // are blocked), never start a new one.
-    let visitor_known = by_user.or(known);
-    if opening.conversation.is_none()
-        && super::blocks::in_force(core, bot.id, visitor_known, opening.address)
+    if let (None, Some(_), Some(v)) = (&resumed, user, visitor) {
+        // From another device: the user's conversation still open.
+        resumed = core.store.latest_open_conversation(bot.id, v).await?;
+    }
+    let Some(mut conversation) = resumed else {
+        // A new conversation: nothing is written until the visitor writes. A blocked
+        // visitor or address may not start one.
+        if super::blocks::in_force(core, bot.id, visitor, opening.address)
             .await?
             .is_some()
-    {
-        return Ok(Err(Refusal::Blocked));
-    }
-    let (mut visitor_id, mut visitor_token) = match (by_user, known) {
-        // The token is kept only when it is this visitor's.
-        (Some(id), known) => (
-            id,
-            opening
-                .visitor_token
-                .filter(|_| known == Some(id))
-                .map(str::to_string),
-        ),
-        (None, Some(id)) => (id, opening.visitor_token.map(str::to_string)),
-        (None, None) => {
-            let token = new_token("vt_");
-            let id = core
-                .store
-                .create_visitor(bot.id, &token_hash(&token))
-                .await?;
-            (id, Some(token))
+        {
+            return Ok(Err(Refusal::Blocked));
         }
+        let pending_visitor = match visitor {
+            Some(id) => PendingVisitor::Stored(id),
+            None => {
+                // A token this browser was given before its first write (a reconnection)
+                // is kept; any other one is replaced.
+                let kept = match opening.visitor_token {
+                    Some(t)
+                        if token_shape(t)
+                            && !core.store.visitor_token_taken(&token_hash(t)).await? =>
+                    {
+                        Some(t.to_string())
+                    }
+                    _ => None,
+                };
+                let token = kept.unwrap_or_else(|| new_token("vt_"));
+                visitor_token = Some(token.clone());
+                PendingVisitor::New(token)
+            }
+        };
+        return Ok(Ok(Opened::Pending(Box::new(Pending {
+            bot_id: bot.id,
+            served,
+            lang,
+            public_id: pending_id.unwrap_or_else(new_public_id),
+            visitor: pending_visitor,
+            visitor_token,
+            identity,
+            address: opening.address.map(str::to_string),
+            context: super::visitors::cleaned(opening.context),
+            user_agent: opening.user_agent.map(str::to_string),
+        }))));
     };
+    // A stored conversation: what hello tells of the visitor is kept now (the address
+    // written only when it changed). The first time, this browser's visitor becomes the
+    // user's (their conversation goes on); two first times at once: the other one won,
+    // use it.
+    let mut visitor_id = visitor.expect("a stored conversation has its visitor");
     if let Some(user) = user {
-        // The first time, this browser's visitor becomes the user's (their conversation
-        // goes on); two first times at once: the other one won, use it.
         match core.store.set_visitor_user(visitor_id, user).await {
             Ok(()) => {}
             Err(crate::store::StoreError::Conflict(_)) => {
                 if let Some(id) = core.store.visitor_by_user(bot.id, &user.id).await? {
                     (visitor_id, visitor_token) = (id, None);
+                    if conversation.visitor_id != Some(id) {
+                        // Resumed from another visitor's browser: the user's own is opened.
+                        match core.store.latest_open_conversation(bot.id, id).await? {
+                            Some(c) => conversation = c,
+                            None => return Ok(Err(Refusal::NotYours)),
+                        }
+                    }
                 }
             }
             Err(e) => return Err(e.into()),
@@ -494,41 +650,12 @@ pub async fn open_session(
     if let Some(address) = opening.address {
         core.store.set_visitor_address(visitor_id, address).await?;
     }
-    let resumed = match opening.conversation {
-        Some(public_id) => match core.store.conversation_by_public_id(public_id).await {
-            Ok(c) if c.visitor_id == Some(visitor_id) && c.bot_id == bot.id => Some(c),
-            // An identified user's browser may hold another visitor's conversation (before
-            // they logged in): theirs is opened instead.
-            Ok(_) | Err(crate::store::StoreError::NotFound) if user.is_some() => None,
-            Ok(_) | Err(crate::store::StoreError::NotFound) => return Ok(Err(Refusal::NotYours)),
-            Err(e) => return Err(e.into()),
-        },
-        None => None,
-    };
-    let resumed = match (resumed, user) {
-        (Some(c), _) => Some(c),
-        // From another device: the user's conversation still open.
-        (None, Some(_)) => {
-            core.store
-                .latest_open_conversation(bot.id, visitor_id)
-                .await?
-        }
-        (None, None) => None,
-    };
-    let mut conversation = match resumed {
-        Some(c) => c,
-        None => {
-            core.store
-                .create_conversation(bot.id, Some(visitor_id), ConversationKind::Bot, lang)
-                .await?
-        }
-    };
     // This session speaks the language the chatbox asked for, even when resuming a
     // conversation started in the other one.
     if opening.lang.is_some() {
         conversation.lang = lang;
     }
-    Ok(Ok(Session {
+    Ok(Ok(Opened::Stored(Session {
         visitor_id,
         conversation,
         served,
@@ -536,7 +663,65 @@ pub async fn open_session(
         monitored_by: None,
         link: None,
         identity,
-    }))
+    })))
+}
+
+/// Stores a pending session (its first write): the visitor (when new, with its token's
+/// hash, or the identified user's visitor if another device stored it meanwhile), the
+/// identity, the address, the context held in memory, then the conversation. Each step
+/// is idempotent: a retry after a crash (same token, same conversation id) finds what
+/// the first attempt stored. The caller then stores the message and acknowledges it.
+pub async fn materialize(core: &Core, p: &Pending) -> Result<Session, ActionError> {
+    let user = match &p.identity {
+        IdentityCheck::Verified(user) => Some(user),
+        _ => None,
+    };
+    let mut visitor_id = match &p.visitor {
+        PendingVisitor::Stored(id) => *id,
+        PendingVisitor::New(token) => {
+            let by_user = match user {
+                Some(u) => core.store.visitor_by_user(p.bot_id, &u.id).await?,
+                None => None,
+            };
+            match by_user {
+                Some(id) => id,
+                None => {
+                    core.store
+                        .ensure_visitor(p.bot_id, &token_hash(token))
+                        .await?
+                }
+            }
+        }
+    };
+    if let Some(user) = user {
+        match core.store.set_visitor_user(visitor_id, user).await {
+            Ok(()) => {}
+            Err(crate::store::StoreError::Conflict(_)) => {
+                if let Some(id) = core.store.visitor_by_user(p.bot_id, &user.id).await? {
+                    visitor_id = id;
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(address) = &p.address {
+        core.store.set_visitor_address(visitor_id, address).await?;
+    }
+    super::visitors::keep(core, visitor_id, &p.context, p.user_agent.as_deref()).await?;
+    let mut conversation = core
+        .store
+        .ensure_conversation(&p.public_id, p.bot_id, visitor_id, p.lang)
+        .await?;
+    conversation.lang = p.lang;
+    Ok(Session {
+        visitor_id,
+        conversation,
+        served: p.served.clone(),
+        visitor_token: p.visitor_token.clone(),
+        monitored_by: None,
+        link: None,
+        identity: p.identity.clone(),
+    })
 }
 
 /// `hello` with a monitored conversation's link: that conversation, or why not.

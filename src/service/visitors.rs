@@ -9,7 +9,8 @@ use crate::auth::new_token;
 use crate::bus::{Event, Topic};
 use crate::domain::now_ms;
 use crate::domain::visitor_context::{
-    browser_and_system, verify, Identity, IdentityProblem, PageView, ReportedContext,
+    browser_and_system, verify, Context, Identity, IdentityProblem, PageView, ReportedContext,
+    MAX_PAGES,
 };
 use crate::store::{MonitoredItem, StoreError, VisitorRecord};
 use serde::Serialize;
@@ -71,12 +72,47 @@ pub async fn record(
     reported: Option<&ReportedContext>,
     user_agent: Option<&str>,
 ) -> Result<(), ActionError> {
-    let context = reported.map(|r| r.cleaned(now_ms())).unwrap_or_default();
+    keep(core, visitor_id, &cleaned(reported), user_agent).await?;
+    changed(core, conversation_id).await
+}
+
+/// What the chatbox reported, cleaned and bounded: what `keep` stores (a session not
+/// stored yet holds it in memory until its first write).
+pub fn cleaned(reported: Option<&ReportedContext>) -> Context {
+    reported.map(|r| r.cleaned(now_ms())).unwrap_or_default()
+}
+
+/// A page the visitor went to before anything was stored: added to the context held in
+/// memory (the oldest dropped beyond what `cleaned` keeps).
+pub fn remember_page(context: &mut Context, page: &PageView) {
+    let Some(page) = page.cleaned(now_ms()) else {
+        return;
+    };
+    if context
+        .pages
+        .last()
+        .is_some_and(|p| p.url == page.url && p.at == page.at)
+    {
+        return;
+    }
+    context.pages.push(page);
+    if context.pages.len() > MAX_PAGES {
+        context.pages.drain(..context.pages.len() - MAX_PAGES);
+    }
+}
+
+/// Stores a cleaned context on the visitor (no one is told: see `record`).
+pub async fn keep(
+    core: &Core,
+    visitor_id: i64,
+    context: &Context,
+    user_agent: Option<&str>,
+) -> Result<(), ActionError> {
     let user_agent = user_agent.map(|ua| ua.chars().take(512).collect::<String>());
     core.store
-        .record_visitor_context(visitor_id, user_agent.as_deref(), &context)
+        .record_visitor_context(visitor_id, user_agent.as_deref(), context)
         .await?;
-    changed(core, conversation_id).await
+    Ok(())
 }
 
 /// A page the visitor went to with the chatbox open (`page` frame); an unusable URL is

@@ -61,11 +61,15 @@ fn block_from_row(row: &AnyRow) -> Result<Block> {
 impl Store {
     /// Remembers the client address a visitor's chatbox connected from.
     pub async fn set_visitor_address(&self, visitor_id: i64, address: &str) -> Result<()> {
-        sqlx::query("UPDATE visitors SET last_address = $1 WHERE id = $2")
-            .bind(address)
-            .bind(visitor_id)
-            .execute(&self.pool)
-            .await?;
+        // Written only when it changed: a `hello` repeated in a loop writes nothing.
+        sqlx::query(
+            "UPDATE visitors SET last_address = $1 WHERE id = $2 \
+             AND (last_address IS NULL OR last_address <> $1)",
+        )
+        .bind(address)
+        .bind(visitor_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -69,33 +69,124 @@ pub(super) const CONVERSATION_COLUMNS: &str =
     "id, public_id, bot_id, visitor_id, kind, state, lang, last_seq, operator_id";
 const MESSAGE_COLUMNS: &str = "seq, author, kind, client_id, body, created_at";
 
-impl Store {
-    pub async fn create_visitor(&self, bot_id: i64, token_hash: &str) -> Result<i64> {
-        let now = now_ms();
-        let row = sqlx::query(
-            "INSERT INTO visitors (bot_id, token_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(bot_id)
-        .bind(token_hash)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("id")?)
-    }
+/// A visitor's `last_seen_at` is written at most this often.
+const SEEN_EVERY_MS: i64 = 60_000;
 
-    /// The visitor with this token on this bot (and records that it was seen).
+/// A new conversation id: `c_` and 32 hex digits.
+pub fn new_public_id() -> String {
+    format!("c_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Whether `id` has the shape of the ids `new_public_id` makes.
+pub fn is_public_id(id: &str) -> bool {
+    id.strip_prefix("c_").is_some_and(|hex| {
+        hex.len() == 32
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+impl Store {
+    /// The visitor with this token on this bot (and records that it was seen, at most
+    /// once a minute: a `hello` repeated in a loop writes nothing).
     pub async fn visitor_by_token(&self, bot_id: i64, token_hash: &str) -> Result<i64> {
         let row = sqlx::query(
-            "UPDATE visitors SET last_seen_at = $1 WHERE bot_id = $2 AND token_hash = $3 RETURNING id",
+            "SELECT id, last_seen_at FROM visitors WHERE bot_id = $1 AND token_hash = $2",
         )
-        .bind(now_ms())
         .bind(bot_id)
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
+        let id: i64 = row.try_get("id")?;
+        self.seen(id, row.try_get("last_seen_at")?).await?;
+        Ok(id)
+    }
+
+    /// Records that visitor `id` was seen, unless it was less than a minute ago.
+    pub(super) async fn seen(&self, id: i64, last_seen_at: i64) -> Result<()> {
+        let now = now_ms();
+        if now - last_seen_at >= SEEN_EVERY_MS {
+            sqlx::query("UPDATE visitors SET last_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Whether a visitor (of any bot) has this token: a token unknown everywhere may be
+    /// kept by a session not stored yet.
+    pub async fn visitor_token_taken(&self, token_hash: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM visitors WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The visitor of this token, created if there is none (a session's first write; two
+    /// tabs writing first at once get the same one). `Conflict` when the token is another
+    /// bot's.
+    pub async fn ensure_visitor(&self, bot_id: i64, token_hash: &str) -> Result<i64> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO visitors (bot_id, token_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(bot_id)
+        .bind(token_hash)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT id, bot_id FROM visitors WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(&self.pool)
+            .await?;
+        let owner: i64 = row.try_get("bot_id")?;
+        if owner != bot_id {
+            return Err(StoreError::Conflict("visitor token".into()));
+        }
         Ok(row.try_get("id")?)
+    }
+
+    /// The conversation `public_id`, created for `visitor_id` if there is none (a
+    /// session's first write, or its retry after a crash). `Conflict` when it exists and
+    /// is not this visitor's on this bot.
+    pub async fn ensure_conversation(
+        &self,
+        public_id: &str,
+        bot_id: i64,
+        visitor_id: i64,
+        lang: Lang,
+    ) -> Result<Conversation> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO conversations (public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'bot', 'bot', $4, 0, $5, $6) ON CONFLICT (public_id) DO NOTHING",
+        )
+        .bind(public_id)
+        .bind(bot_id)
+        .bind(visitor_id)
+        .bind(lang.as_str())
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"
+        ))
+        .bind(public_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let conv = conversation_from_row(&row)?;
+        if conv.visitor_id != Some(visitor_id) || conv.bot_id != bot_id {
+            return Err(StoreError::Conflict("conversation".into()));
+        }
+        Ok(conv)
     }
 
     pub async fn create_conversation(
@@ -106,7 +197,7 @@ impl Store {
         lang: Lang,
     ) -> Result<Conversation> {
         let now = now_ms();
-        let public_id = format!("c_{}", uuid::Uuid::new_v4().simple());
+        let public_id = new_public_id();
         let row = sqlx::query(&format!(
             "INSERT INTO conversations (public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'bot', $5, 0, $6, $7) RETURNING {CONVERSATION_COLUMNS}"

@@ -40,7 +40,7 @@ pub use blocks::{Block, NewBlock};
 pub use bots::Bot;
 pub use canned::CannedAnswer;
 pub use chatbox_config::StoredChatboxConfig;
-pub use conversations::{Appended, Conversation};
+pub use conversations::{is_public_id, new_public_id, Appended, Conversation};
 pub use deployments::Deployment;
 pub use feedback::{AnswerRating, NewAnswerFeedback, NewSatisfaction, Satisfaction};
 pub use history::{ConversationSummary, HistoryCursor, HistoryPage, HistoryQuery, TranscriptMail};

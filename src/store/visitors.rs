@@ -4,7 +4,6 @@
 
 use super::conversations::{conversation_from_row, CONVERSATION_COLUMNS};
 use super::{conflict, Conversation, Result, Store, StoreError};
-use crate::domain::now_ms;
 use crate::domain::visitor_context::{Context, Identity, PageView, PAGES_KEPT};
 use serde::Serialize;
 use sqlx::Row;
@@ -75,18 +74,16 @@ impl Store {
     /// The visitor the embedding site knows as `user_id` on this bot (and records that it
     /// was seen).
     pub async fn visitor_by_user(&self, bot_id: i64, user_id: &str) -> Result<Option<i64>> {
-        let row = sqlx::query(
-            "UPDATE visitors SET last_seen_at = $1 WHERE bot_id = $2 AND user_id = $3 RETURNING id",
-        )
-        .bind(now_ms())
-        .bind(bot_id)
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(r) => Some(r.try_get("id")?),
-            None => None,
-        })
+        let row =
+            sqlx::query("SELECT id, last_seen_at FROM visitors WHERE bot_id = $1 AND user_id = $2")
+                .bind(bot_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: i64 = row.try_get("id")?;
+        self.seen(id, row.try_get("last_seen_at")?).await?;
+        Ok(Some(id))
     }
 
     /// Gives a visitor the embedding site's identity (and keeps its email and name up to

@@ -415,6 +415,22 @@ impl Visitor {
         }
     }
 
+    /// A visitor socket whose upgrade request says it was forwarded for `forwarded`
+    /// (`X-Forwarded-For`: believed when the server trusts 127.0.0.1 as a proxy).
+    pub async fn connect_from(app: &TestApp, forwarded: &str) -> Visitor {
+        let url = format!("{}/ws/visitor", app.base.replace("http://", "ws://"));
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().unwrap());
+        let (ws, _) = connect_async(req).await.expect("websocket connects");
+        Visitor {
+            ws,
+            token: None,
+            conversation: None,
+            last_seq: 0,
+        }
+    }
+
     /// `hello` with more fields (`context`…); the welcome and the replay, or the error.
     pub async fn hello_with(
         &mut self,

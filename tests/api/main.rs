@@ -19,6 +19,7 @@ mod mail_sink;
 mod monitored;
 mod offline;
 mod operations;
+mod pending;
 mod people;
 mod privacy;
 mod statistics;

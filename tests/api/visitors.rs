@@ -220,6 +220,8 @@ async fn the_visitor_record_shows_where_they_are(app: &TestApp) {
     let mut again = Visitor::connect_as(app, FIREFOX).await;
     again.token = v.token.clone();
     again.hello_with("demo", json!({})).await.unwrap();
+    // Stored (and so known to the staff) with its first message.
+    again.say("q-2", "merci").await;
     let next = again.conversation.clone().unwrap();
     assert_ne!(next, conv);
     let rec = expect(

@@ -13,11 +13,12 @@ use super::frames::{
 };
 use super::wire::{self, Step, Wire};
 use crate::bus::{Event, Topic};
+use crate::domain::chatbox_config::Module;
 use crate::domain::conversation::{check_client_id, Author};
 use crate::http::extract::Peer;
 use crate::http::serve::ClientSlot;
 use crate::http::AppState;
-use crate::service::chat::{self, Opening};
+use crate::service::chat::{self, Opened, Opening};
 use crate::service::{blocks, feedback, history, monitored, offline, visitors, ActionError, Core};
 use crate::store::Appended;
 use axum::extract::ws::WebSocketUpgrade;
@@ -47,8 +48,10 @@ pub(super) async fn upgrade(
         conn::run(
             socket,
             Visitor {
+                ip: address.as_deref().and_then(|a| a.parse().ok()),
                 state,
                 session: None,
+                pending: None,
                 before_hello: 0,
                 address,
                 user_agent,
@@ -69,9 +72,14 @@ struct Session {
 struct Visitor {
     state: AppState,
     session: Option<Session>,
+    /// A new conversation nothing of which is stored yet: stored by the first frame that
+    /// must be (`chat::materialize`).
+    pending: Option<Box<chat::Pending>>,
     before_hello: u32,
     /// The client's address (the TCP peer, as the audit log records it), for blocks.
     address: Option<String>,
+    /// The same, parsed: `hello`s are limited per client address.
+    ip: Option<std::net::IpAddr>,
     /// The browser's `User-Agent` (the visitor record shows its browser and system).
     user_agent: Option<String>,
 }
@@ -113,6 +121,11 @@ impl Endpoint for Visitor {
             Ok(f) => f,
             Err(refusal) => return wire.refuse(refusal, client_id).await,
         };
+        if self.session.is_none() && self.pending.is_some() {
+            if let Some(step) = self.on_pending(wire, &frame).await {
+                return step;
+            }
+        }
         let Some(session) = &self.session else {
             self.before_hello += 1;
             if self.before_hello > MAX_BEFORE_HELLO {
@@ -361,6 +374,7 @@ impl Visitor {
 
     /// Drops the session's subscription (a new `hello`, or the end of the connection).
     fn leave(&mut self) {
+        self.pending = None;
         if let Some(s) = self.session.take() {
             let topic = Topic::Conversation(s.open.conversation.id);
             drop(s);
@@ -402,6 +416,22 @@ impl Visitor {
             let refusal = Refusal::malformed(format!("protocol version {PROTOCOL_VERSION} only"));
             return wire.refuse(refusal, None).await;
         }
+        // `hello`s per client address (`VIGIE_HELLO_PER_MINUTE`): past it, `rate_limited`
+        // and the socket is closed (1008: the chatbox does not reconnect at once).
+        if let (Some(limiter), Some(ip)) = (&self.state.hellos, self.ip) {
+            if limiter.len() > 100_000 {
+                limiter.retain_recent();
+            }
+            if limiter.check_key(&ip).is_err() {
+                metrics::counter!("vigie_hellos_refused_total").increment(1);
+                let refusal = Refusal::new(
+                    "rate_limited",
+                    "too many connections opened from this address, slow down",
+                );
+                wire.refuse(refusal, None).await?;
+                return wire.close(1008, "too many hellos").await;
+            }
+        }
         let opening = Opening {
             bot: &h.bot,
             lang: h.lang.as_deref(),
@@ -410,9 +440,11 @@ impl Visitor {
             link: h.mc.as_deref(),
             address: self.address.as_deref(),
             context: h.context.as_deref(),
+            user_agent: self.user_agent.as_deref(),
         };
         let open = match chat::open_session(self.core(), &opening).await {
-            Ok(Ok(open)) => open,
+            Ok(Ok(Opened::Stored(open))) => open,
+            Ok(Ok(Opened::Pending(pending))) => return self.welcome_pending(wire, pending).await,
             Ok(Err(refused)) => return refuse_opening(wire, refused).await,
             Err(e) => return wire.refuse(e.into(), None).await,
         };
@@ -477,6 +509,160 @@ impl Visitor {
             last_seq: Some(session.cursor.last_sent),
         })
         .await
+    }
+}
+
+impl Visitor {
+    /// `welcome` for a new conversation nothing of which is stored: the token and the
+    /// conversation id to keep, nothing to replay.
+    async fn welcome_pending(&mut self, wire: &mut Wire, pending: Box<chat::Pending>) -> Step {
+        self.leave();
+        let p = &pending;
+        let welcome = Welcome {
+            v: PROTOCOL_VERSION,
+            visitor_token: p.visitor_token.as_deref(),
+            conversation: &p.public_id,
+            lang: p.lang,
+            last_seq: 0,
+            deployment: p.served.version,
+            bot_name: &p.served.snapshot.bot_name,
+            config: p.served.snapshot.config.resolve(p.lang),
+            monitored: None,
+            blocked: None,
+            identity: p.identity.wire(),
+        };
+        wire.send(&Outbound::Welcome(Box::new(welcome))).await?;
+        self.pending = Some(pending);
+        wire.send(&Outbound::ReplayDone { last_seq: Some(0) }).await
+    }
+
+    /// A frame on a pending session. A `page` updates the context held in memory,
+    /// `typing` reaches nobody; a frame that must be stored stores the session first
+    /// (`chat::materialize`, unless the frame would be refused anyway) and then takes the
+    /// ordinary path (None); the frames that need stored messages are refused.
+    async fn on_pending(&mut self, wire: &mut Wire, frame: &VisitorFrame) -> Option<Step> {
+        let p = self.pending.as_mut()?;
+        let core = &self.state.core;
+        if self.state.visitor_frames.check_key(&p.rate_key()).is_err() {
+            let refusal =
+                Refusal::new("rate_limited", "too many frames, slow down (10 per second)");
+            return Some(wire.refuse(refusal, frame_client_id(frame)).await);
+        }
+        let (served, lang) = (&p.served, p.lang);
+        let (client_id, check) = match frame {
+            VisitorFrame::Page { page } => {
+                visitors::remember_page(&mut p.context, page);
+                return Some(Ok(()));
+            }
+            VisitorFrame::Send { client_id, text } => (
+                client_id,
+                chat::check_first_write(served, lang, Some(text), None, false),
+            ),
+            VisitorFrame::Choose {
+                client_id,
+                knowledge_id,
+            } => (
+                client_id,
+                chat::check_first_write(served, lang, None, Some(knowledge_id), false),
+            ),
+            VisitorFrame::Handoff { client_id } => (
+                client_id,
+                chat::check_first_write(served, lang, None, None, true),
+            ),
+            VisitorFrame::OfflineMessage { client_id, .. } => (client_id, Ok(())),
+            // Nothing stored yet: no transcript (offered after an operator took part), no
+            // answer to rate, no conversation end to survey, no operator's offer of help.
+            VisitorFrame::Transcript { client_id, .. } => {
+                let refusal = if served.snapshot.config.module_on(Module::Transcript) {
+                    Refusal::new(
+                        "no_livechat",
+                        "the transcript is offered at the end of a conversation with an operator",
+                    )
+                } else {
+                    Refusal::new(
+                        "transcript_off",
+                        "the transcript module is off for this bot",
+                    )
+                };
+                return Some(acknowledge(wire, client_id, Err(refusal)).await);
+            }
+            // As on a stored conversation: no such answer, no such end of a livechat.
+            VisitorFrame::Feedback { client_id, seq, .. } => {
+                let refusal = Refusal::new(
+                    "seq_unknown",
+                    format!("message {seq} is not a bot answer of this conversation"),
+                );
+                return Some(acknowledge(wire, client_id, Err(refusal)).await);
+            }
+            VisitorFrame::Satisfaction {
+                client_id,
+                ended_seq,
+                ..
+            } => {
+                let refusal = Refusal::new(
+                    "seq_unknown",
+                    format!(
+                        "message {ended_seq} is not the end of a livechat of this conversation"
+                    ),
+                );
+                return Some(acknowledge(wire, client_id, Err(refusal)).await);
+            }
+            VisitorFrame::HelpReply { client_id, .. } => {
+                let refusal = Refusal::from(ActionError::NotFound("message"));
+                return Some(acknowledge(wire, client_id, Err(refusal)).await);
+            }
+            VisitorFrame::Typing { .. }
+            | VisitorFrame::Hello(_)
+            | VisitorFrame::Ping
+            | VisitorFrame::Unknown => return Some(Ok(())),
+        };
+        let checked = check_client_id(client_id)
+            .map_err(Refusal::from)
+            .and(check.map_err(Refusal::from));
+        if let Err(refusal) = checked {
+            return Some(acknowledge(wire, client_id, Err(refusal)).await);
+        }
+        // A blocked visitor (or address) writes nothing: `visitor_blocked`.
+        let address = self.address.as_deref();
+        if let Err(e) = blocks::check(core, p.bot_id, p.stored_visitor(), address).await {
+            return Some(acknowledge(wire, client_id, Err(Refusal::from(e))).await);
+        }
+        let open = match chat::materialize(core, p).await {
+            Ok(open) => open,
+            Err(e) => return Some(acknowledge(wire, client_id, Err(Refusal::from(e))).await),
+        };
+        // Subscribed before the message is stored: its frames reach this socket.
+        let events = core
+            .bus
+            .subscribe(Topic::Conversation(open.conversation.id));
+        let cursor = Cursor {
+            id: open.conversation.id,
+            public_id: open.conversation.public_id.clone(),
+            last_sent: 0,
+            staff: false,
+        };
+        self.pending = None;
+        self.session = Some(Session {
+            open,
+            events,
+            cursor,
+        });
+        None
+    }
+}
+
+/// The `client_id` a frame carries, for an error about it.
+fn frame_client_id(frame: &VisitorFrame) -> Option<&str> {
+    match frame {
+        VisitorFrame::Send { client_id, .. }
+        | VisitorFrame::Choose { client_id, .. }
+        | VisitorFrame::Handoff { client_id }
+        | VisitorFrame::HelpReply { client_id, .. }
+        | VisitorFrame::OfflineMessage { client_id, .. }
+        | VisitorFrame::Feedback { client_id, .. }
+        | VisitorFrame::Satisfaction { client_id, .. }
+        | VisitorFrame::Transcript { client_id, .. } => Some(client_id),
+        _ => None,
     }
 }
 
