@@ -290,8 +290,9 @@ async fn upsert<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<()>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(
-        "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
+    bind_item(
+        sqlx::query(
+            "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
          handoff, tags, published, updated_at, translations) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (bot_id, ext_id) DO UPDATE SET title = excluded.title, \
@@ -299,45 +300,50 @@ where
          related = excluded.related, handoff = excluded.handoff, tags = excluded.tags, \
          published = excluded.published, updated_at = excluded.updated_at, \
          translations = excluded.translations",
+        ),
+        bot_id,
+        item,
     )
-    .bind(bot_id)
-    .bind(&item.id)
-    .bind(&item.title)
-    .bind(item.lang.as_str())
-    .bind(json_list(&item.formulations))
-    .bind(&item.answer)
-    .bind(json_list(&item.related))
-    .bind(item.handoff as i64)
-    .bind(json_list(&item.tags))
-    .bind(item.published as i64)
-    .bind(now_ms())
-    .bind(json_translations(&item.translations))
     .execute(exec)
     .await?;
     Ok(())
+}
+
+/// Binds an item as `$1`…`$12` of an insert: bot, id, title, language, formulations,
+/// answer, related, handoff, tags, published, updated_at (now), translations.
+fn bind_item<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    bot_id: i64,
+    item: &'q KnowledgeItem,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(bot_id)
+        .bind(&item.id)
+        .bind(&item.title)
+        .bind(item.lang.as_str())
+        .bind(json_list(&item.formulations))
+        .bind(&item.answer)
+        .bind(json_list(&item.related))
+        .bind(item.handoff as i64)
+        .bind(json_list(&item.tags))
+        .bind(item.published as i64)
+        .bind(now_ms())
+        .bind(json_translations(&item.translations))
 }
 
 async fn insert<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<()>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(
-        "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
-         handoff, tags, published, updated_at, translations) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    bind_item(
+        sqlx::query(
+            "INSERT INTO knowledge (bot_id, ext_id, title, lang, formulations, answer, related, \
+             handoff, tags, published, updated_at, translations) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        ),
+        bot_id,
+        item,
     )
-    .bind(bot_id)
-    .bind(&item.id)
-    .bind(&item.title)
-    .bind(item.lang.as_str())
-    .bind(json_list(&item.formulations))
-    .bind(&item.answer)
-    .bind(json_list(&item.related))
-    .bind(item.handoff as i64)
-    .bind(json_list(&item.tags))
-    .bind(item.published as i64)
-    .bind(now_ms())
-    .bind(json_translations(&item.translations))
     .execute(exec)
     .await
     .map_err(conflict("a knowledge item with this id"))?;
