@@ -47,14 +47,7 @@ pub async fn rate_answer(
     let message = core.store.message_at(conv.id, seq).await?;
     let Some(m) = message.filter(|m| m.author == Author::Bot && m.kind == MessageKind::Knowledge)
     else {
-        return Err(invalid(
-            "seq",
-            Problem::new(
-                "seq_unknown",
-                format!("message {seq} is not a bot answer of this conversation"),
-            )
-            .param("seq", seq),
-        ));
+        return Err(not_an_answer(seq));
     };
     let question = core.store.question_before(conv.id, seq).await?;
     core.store
@@ -114,14 +107,7 @@ pub async fn survey(
     let Some(ended) = message.filter(|m| {
         m.kind == MessageKind::Event && m.body.event == Some(SystemEvent::OperatorLeft)
     }) else {
-        return Err(invalid(
-            "ended_seq",
-            Problem::new(
-                "seq_unknown",
-                format!("message {ended_seq} is not the end of a livechat of this conversation"),
-            )
-            .param("seq", ended_seq),
-        ));
+        return Err(not_a_livechat_end(ended_seq));
     };
     let operator_id = match ended.body.operator.as_deref() {
         Some(name) => {
@@ -156,4 +142,30 @@ pub async fn survey(
         stored,
         satisfaction,
     })
+}
+
+/// `seq` names no bot answer of the conversation (also said to a chatbox whose
+/// conversation is not stored yet: it has none).
+pub fn not_an_answer(seq: i64) -> ActionError {
+    invalid(
+        "seq",
+        Problem::new(
+            "seq_unknown",
+            format!("message {seq} is not a bot answer of this conversation"),
+        )
+        .param("seq", seq),
+    )
+}
+
+/// `ended_seq` names no end of a livechat of the conversation (also said to a chatbox
+/// whose conversation is not stored yet).
+pub fn not_a_livechat_end(ended_seq: i64) -> ActionError {
+    invalid(
+        "ended_seq",
+        Problem::new(
+            "seq_unknown",
+            format!("message {ended_seq} is not the end of a livechat of this conversation"),
+        )
+        .param("seq", ended_seq),
+    )
 }

@@ -440,13 +440,7 @@ pub async fn mail(
     if let Asker::Visitor = asker {
         let served = super::chat::served(core, conversation.bot_id).await?;
         if !served.snapshot.config.module_on(Module::Transcript) {
-            return Err(ActionError::refused(
-                Refusal::Forbidden,
-                Problem::new(
-                    "transcript_off",
-                    "the transcript module is off for this bot",
-                ),
-            ));
+            return Err(transcript_refused(false));
         }
         if core
             .store
@@ -454,13 +448,7 @@ pub async fn mail(
             .await?
             .is_empty()
         {
-            return Err(ActionError::refused(
-                Refusal::Forbidden,
-                Problem::new(
-                    "no_livechat",
-                    "the transcript is offered at the end of a conversation with an operator",
-                ),
-            ));
+            return Err(transcript_refused(true));
         }
         let sent = core
             .store
@@ -515,4 +503,22 @@ pub async fn mail(
         .await?;
     core.mailer.wake();
     Ok(Mailed { email, mail_id })
+}
+
+/// Why a visitor gets no transcript: the module is off (`module_on` false), or no operator
+/// took part in the conversation (also said to a chatbox whose conversation is not stored
+/// yet).
+pub fn transcript_refused(module_on: bool) -> ActionError {
+    let problem = if module_on {
+        Problem::new(
+            "no_livechat",
+            "the transcript is offered at the end of a conversation with an operator",
+        )
+    } else {
+        Problem::new(
+            "transcript_off",
+            "the transcript module is off for this bot",
+        )
+    };
+    ActionError::refused(Refusal::Forbidden, problem)
 }

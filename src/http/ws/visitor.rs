@@ -573,25 +573,13 @@ impl Visitor {
             // Nothing stored yet: no transcript (offered after an operator took part), no
             // answer to rate, no conversation end to survey, no operator's offer of help.
             VisitorFrame::Transcript { client_id, .. } => {
-                let refusal = if served.snapshot.config.module_on(Module::Transcript) {
-                    Refusal::new(
-                        "no_livechat",
-                        "the transcript is offered at the end of a conversation with an operator",
-                    )
-                } else {
-                    Refusal::new(
-                        "transcript_off",
-                        "the transcript module is off for this bot",
-                    )
-                };
+                let on = served.snapshot.config.module_on(Module::Transcript);
+                let refusal = Refusal::from(history::transcript_refused(on));
                 return Some(acknowledge(wire, client_id, Err(refusal)).await);
             }
             // As on a stored conversation: no such answer, no such end of a livechat.
             VisitorFrame::Feedback { client_id, seq, .. } => {
-                let refusal = Refusal::new(
-                    "seq_unknown",
-                    format!("message {seq} is not a bot answer of this conversation"),
-                );
+                let refusal = Refusal::from(feedback::not_an_answer(*seq));
                 return Some(acknowledge(wire, client_id, Err(refusal)).await);
             }
             VisitorFrame::Satisfaction {
@@ -599,12 +587,7 @@ impl Visitor {
                 ended_seq,
                 ..
             } => {
-                let refusal = Refusal::new(
-                    "seq_unknown",
-                    format!(
-                        "message {ended_seq} is not the end of a livechat of this conversation"
-                    ),
-                );
+                let refusal = Refusal::from(feedback::not_a_livechat_end(*ended_seq));
                 return Some(acknowledge(wire, client_id, Err(refusal)).await);
             }
             VisitorFrame::HelpReply { client_id, .. } => {
