@@ -321,13 +321,7 @@ pub async fn visitor_handoff(
     client_id: &str,
 ) -> Result<Appended, ActionError> {
     if !served.snapshot.config.module_on(Module::Livechat) {
-        return Err(invalid(
-            "handoff",
-            Problem::new(
-                "livechat_off",
-                resource(served, "no_operator_available", conv.lang),
-            ),
-        ));
+        return Err(livechat_off(served, conv.lang));
     }
     if let Some(done) = already_stored(core, conv, client_id).await? {
         return Ok(done);
@@ -343,6 +337,18 @@ pub async fn visitor_handoff(
 /// Why a pending session's first frame would be refused, checked before anything is
 /// stored (a refused frame creates no visitor and no conversation): a text that is
 /// empty or too long, an unknown knowledge item, a hand-over with the livechat off.
+/// A hand-over asked of a chatbox whose livechat module is off: the dialog box's own
+/// sentence for "no operator available", in the conversation's language.
+fn livechat_off(served: &Served, lang: Lang) -> ActionError {
+    invalid(
+        "handoff",
+        Problem::new(
+            "livechat_off",
+            resource(served, "no_operator_available", lang),
+        ),
+    )
+}
+
 pub fn check_first_write(
     served: &Served,
     lang: Lang,
@@ -357,13 +363,7 @@ pub fn check_first_write(
         return Err(ActionError::NotFound("knowledge"));
     }
     if handoff && !served.snapshot.config.module_on(Module::Livechat) {
-        return Err(invalid(
-            "handoff",
-            Problem::new(
-                "livechat_off",
-                resource(served, "no_operator_available", lang),
-            ),
-        ));
+        return Err(livechat_off(served, lang));
     }
     Ok(())
 }
