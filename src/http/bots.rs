@@ -208,7 +208,7 @@ async fn deployments(
     let list = state.store.list_deployments(bot.id).await?;
     let items: Vec<Value> = list
         .iter()
-        .map(|d| json!({"version": d.version, "created_at": d.created_at, "created_by": d.created_by, "knowledge": d.snapshot.knowledge.len()}))
+        .map(|d| json!({"version": d.version, "created_at": d.created_at, "created_by": d.created_by, "knowledge": d.knowledge}))
         .collect();
     Ok(Json(json!({"deployments": items})))
 }

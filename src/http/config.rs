@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 /// The draft, what is deployed, and whether they differ.
 async fn draft_json(state: &Core, bot: &crate::store::Bot) -> ApiResult<Value> {
     let draft = actions::chatbox_draft(state, bot).await?;
-    let deployed = match state.store.latest_deployment(bot.id).await {
+    let deployed = match state.store.latest_deployed_config(bot.id).await {
         Ok(d) => Some(d),
         Err(crate::store::StoreError::NotFound) => None,
         Err(e) => return Err(e.into()),
@@ -36,8 +36,8 @@ async fn draft_json(state: &Core, bot: &crate::store::Bot) -> ApiResult<Value> {
         "config": draft.config,
         "updated_at": draft.updated_at,
         "updated_by": draft.updated_by,
-        "deployed_version": deployed.as_ref().map(|d| d.version),
-        "draft_differs": deployed.as_ref().is_none_or(|d| d.snapshot.config != draft.config),
+        "deployed_version": deployed.as_ref().map(|(version, _)| version),
+        "draft_differs": deployed.as_ref().is_none_or(|(_, config)| *config != draft.config),
         "deployed_url": actions::deployed_url(&state.settings.public_url, bot),
         "schema": chatbox_config::schema(),
     }))

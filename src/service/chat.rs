@@ -446,6 +446,19 @@ pub enum PendingVisitor {
 }
 
 impl Pending {
+    /// The session once its rows exist.
+    fn session(&self, visitor_id: i64, conversation: Conversation) -> Session {
+        Session {
+            visitor_id,
+            conversation,
+            served: self.served.clone(),
+            visitor_token: self.visitor_token.clone(),
+            monitored_by: None,
+            link: None,
+            identity: self.identity.clone(),
+        }
+    }
+
     /// The visitor, when stored already (blocks are checked against it).
     pub fn stored_visitor(&self) -> Option<i64> {
         match self.visitor {
@@ -676,6 +689,28 @@ pub async fn materialize(core: &Core, p: &Pending) -> Result<Session, ActionErro
         IdentityCheck::Verified(user) => Some(user),
         _ => None,
     };
+    if user.is_none() {
+        // An anonymous visitor: every row in one write, batched with other sessions'.
+        let (visitor_id, mut conversation) = core
+            .store
+            .materialize_session(crate::store::NewSession {
+                bot_id: p.bot_id,
+                visitor: match &p.visitor {
+                    PendingVisitor::Stored(id) => crate::store::SessionVisitor::Stored(*id),
+                    PendingVisitor::New(token) => crate::store::SessionVisitor::New {
+                        token_hash: token_hash(token),
+                    },
+                },
+                address: p.address.clone(),
+                user_agent: super::visitors::user_agent(p.user_agent.as_deref()),
+                context: p.context.clone(),
+                public_id: p.public_id.clone(),
+                lang: p.lang,
+            })
+            .await?;
+        conversation.lang = p.lang;
+        return Ok(p.session(visitor_id, conversation));
+    }
     let mut visitor_id = match &p.visitor {
         PendingVisitor::Stored(id) => *id,
         PendingVisitor::New(token) => {
@@ -713,15 +748,7 @@ pub async fn materialize(core: &Core, p: &Pending) -> Result<Session, ActionErro
         .ensure_conversation(&p.public_id, p.bot_id, visitor_id, p.lang)
         .await?;
     conversation.lang = p.lang;
-    Ok(Session {
-        visitor_id,
-        conversation,
-        served: p.served.clone(),
-        visitor_token: p.visitor_token.clone(),
-        monitored_by: None,
-        link: None,
-        identity: p.identity.clone(),
-    })
+    Ok(p.session(visitor_id, conversation))
 }
 
 /// `hello` with a monitored conversation's link: that conversation, or why not.

@@ -108,11 +108,16 @@ pub async fn keep(
     context: &Context,
     user_agent: Option<&str>,
 ) -> Result<(), ActionError> {
-    let user_agent = user_agent.map(|ua| ua.chars().take(512).collect::<String>());
+    let user_agent = self::user_agent(user_agent);
     core.store
         .record_visitor_context(visitor_id, user_agent.as_deref(), context)
         .await?;
     Ok(())
+}
+
+/// The browser's `User-Agent` as kept (at most 512 characters).
+pub fn user_agent(user_agent: Option<&str>) -> Option<String> {
+    user_agent.map(|ua| ua.chars().take(512).collect())
 }
 
 /// A page the visitor went to with the chatbox open (`page` frame); an unusable URL is

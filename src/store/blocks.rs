@@ -61,15 +61,9 @@ fn block_from_row(row: &AnyRow) -> Result<Block> {
 impl Store {
     /// Remembers the client address a visitor's chatbox connected from.
     pub async fn set_visitor_address(&self, visitor_id: i64, address: &str) -> Result<()> {
-        // Written only when it changed: a `hello` repeated in a loop writes nothing.
-        sqlx::query(
-            "UPDATE visitors SET last_address = $1 WHERE id = $2 \
-             AND (last_address IS NULL OR last_address <> $1)",
-        )
-        .bind(address)
-        .bind(visitor_id)
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.pool.begin().await?;
+        set_visitor_address_in(&mut tx, visitor_id, address).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -180,4 +174,21 @@ impl Store {
         .await?;
         row.as_ref().map(block_from_row).transpose()
     }
+}
+
+/// Written only when it changed: a `hello` repeated in a loop writes nothing.
+pub(super) async fn set_visitor_address_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    visitor_id: i64,
+    address: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE visitors SET last_address = $1 WHERE id = $2 \
+         AND (last_address IS NULL OR last_address <> $1)",
+    )
+    .bind(address)
+    .bind(visitor_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

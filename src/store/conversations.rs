@@ -131,26 +131,10 @@ impl Store {
     /// tabs writing first at once get the same one). `Conflict` when the token is another
     /// bot's.
     pub async fn ensure_visitor(&self, bot_id: i64, token_hash: &str) -> Result<i64> {
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO visitors (bot_id, token_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (token_hash) DO NOTHING",
-        )
-        .bind(bot_id)
-        .bind(token_hash)
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        let row = sqlx::query("SELECT id, bot_id FROM visitors WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_one(&self.pool)
-            .await?;
-        let owner: i64 = row.try_get("bot_id")?;
-        if owner != bot_id {
-            return Err(StoreError::Conflict("visitor token".into()));
-        }
-        Ok(row.try_get("id")?)
+        let mut tx = self.pool.begin().await?;
+        let id = ensure_visitor_in(&mut tx, bot_id, token_hash).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The conversation `public_id`, created for `visitor_id` if there is none (a
@@ -163,30 +147,47 @@ impl Store {
         visitor_id: i64,
         lang: Lang,
     ) -> Result<Conversation> {
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO conversations (public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'bot', 'bot', $4, 0, $5, $6) ON CONFLICT (public_id) DO NOTHING",
-        )
-        .bind(public_id)
-        .bind(bot_id)
-        .bind(visitor_id)
-        .bind(lang.as_str())
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        let row = sqlx::query(&format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"
-        ))
-        .bind(public_id)
-        .fetch_one(&self.pool)
-        .await?;
-        let conv = conversation_from_row(&row)?;
-        if conv.visitor_id != Some(visitor_id) || conv.bot_id != bot_id {
-            return Err(StoreError::Conflict("conversation".into()));
-        }
+        let mut tx = self.pool.begin().await?;
+        let conv = ensure_conversation_in(&mut tx, public_id, bot_id, visitor_id, lang).await?;
+        tx.commit().await?;
         Ok(conv)
+    }
+
+    /// A pending session's rows (an anonymous visitor's first write): the visitor (new,
+    /// or known), its address and context, and the conversation, idempotently, in one
+    /// transaction. On SQLite (one write connection) it goes through the group-commit
+    /// writer, so the first messages of many visitors arriving together cost one commit
+    /// between them instead of several each, queued behind one another; PostgreSQL
+    /// writes sessions side by side on its pool (the writer would serialize their round
+    /// trips).
+    pub async fn materialize_session(&self, session: NewSession) -> Result<(i64, Conversation)> {
+        let writer = match (&self.writer, self.backend()) {
+            (Some(writer), super::Backend::Sqlite) => writer,
+            _ => return self.materialize_session_one(&session).await,
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = super::writer::SessionJob {
+            session: Box::new(session),
+            reply,
+        };
+        if let Err(job) = writer.submit_session(job) {
+            return self.materialize_session_one(&job.session).await;
+        }
+        match answer.await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Corrupt("the writer stopped".into())),
+        }
+    }
+
+    /// `materialize_session` in a transaction of its own (no writer, or a batch that failed).
+    pub(super) async fn materialize_session_one(
+        &self,
+        session: &NewSession,
+    ) -> Result<(i64, Conversation)> {
+        let mut tx = self.pool.begin().await?;
+        let created = write_session(&mut tx, session).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     pub async fn create_conversation(
@@ -439,4 +440,104 @@ impl Store {
         .await?;
         rows.iter().map(message_from_row).collect()
     }
+}
+
+/// A session to store on its first write (`Store::materialize_session`).
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub bot_id: i64,
+    pub visitor: SessionVisitor,
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+    pub context: crate::domain::visitor_context::Context,
+    pub public_id: String,
+    pub lang: Lang,
+}
+
+/// Who a new session's visitor is.
+#[derive(Clone, Debug)]
+pub enum SessionVisitor {
+    /// Stored already (a returning visitor's new conversation).
+    Stored(i64),
+    /// New: the hash of the token `welcome` gave.
+    New { token_hash: String },
+}
+
+/// Writes `session`'s rows inside `tx` (the writer's batch or a transaction of its own).
+pub(super) async fn write_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    s: &NewSession,
+) -> Result<(i64, Conversation)> {
+    let visitor_id = match &s.visitor {
+        SessionVisitor::Stored(id) => *id,
+        SessionVisitor::New { token_hash } => ensure_visitor_in(tx, s.bot_id, token_hash).await?,
+    };
+    if let Some(address) = &s.address {
+        super::blocks::set_visitor_address_in(tx, visitor_id, address).await?;
+    }
+    super::visitors::record_visitor_context_in(tx, visitor_id, s.user_agent.as_deref(), &s.context)
+        .await?;
+    let conversation =
+        ensure_conversation_in(tx, &s.public_id, s.bot_id, visitor_id, s.lang).await?;
+    Ok((visitor_id, conversation))
+}
+
+async fn ensure_visitor_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    bot_id: i64,
+    token_hash: &str,
+) -> Result<i64> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO visitors (bot_id, token_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (token_hash) DO NOTHING",
+    )
+    .bind(bot_id)
+    .bind(token_hash)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query("SELECT id, bot_id FROM visitors WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_one(&mut **tx)
+        .await?;
+    let owner: i64 = row.try_get("bot_id")?;
+    if owner != bot_id {
+        return Err(StoreError::Conflict("visitor token".into()));
+    }
+    Ok(row.try_get("id")?)
+}
+
+async fn ensure_conversation_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    public_id: &str,
+    bot_id: i64,
+    visitor_id: i64,
+    lang: Lang,
+) -> Result<Conversation> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO conversations (public_id, bot_id, visitor_id, kind, state, lang, last_seq, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'bot', 'bot', $4, 0, $5, $6) ON CONFLICT (public_id) DO NOTHING",
+    )
+    .bind(public_id)
+    .bind(bot_id)
+    .bind(visitor_id)
+    .bind(lang.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE public_id = $1"
+    ))
+    .bind(public_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let conv = conversation_from_row(&row)?;
+    if conv.visitor_id != Some(visitor_id) || conv.bot_id != bot_id {
+        return Err(StoreError::Conflict("conversation".into()));
+    }
+    Ok(conv)
 }

@@ -283,7 +283,7 @@ impl Store {
 
 /// How many changed items an import writes in one transaction (see
 /// [`Store::import_knowledge`]): a few milliseconds of the SQLite writer.
-pub const IMPORT_BATCH: usize = 250;
+pub const IMPORT_BATCH: usize = 64;
 
 /// Creates or replaces an item (the import's write: one statement either way).
 async fn upsert<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<()>

@@ -40,8 +40,10 @@ pub use blocks::{Block, NewBlock};
 pub use bots::Bot;
 pub use canned::CannedAnswer;
 pub use chatbox_config::StoredChatboxConfig;
-pub use conversations::{is_public_id, new_public_id, Appended, Conversation};
-pub use deployments::Deployment;
+pub use conversations::{
+    is_public_id, new_public_id, Appended, Conversation, NewSession, SessionVisitor,
+};
+pub use deployments::{Deployment, DeploymentSummary, DEPLOY_PART};
 pub use feedback::{AnswerRating, NewAnswerFeedback, NewSatisfaction, Satisfaction};
 pub use history::{ConversationSummary, HistoryCursor, HistoryPage, HistoryQuery, TranscriptMail};
 pub use knowledge::{ImportSummary, IMPORT_BATCH};
@@ -239,6 +241,7 @@ impl Store {
         store.migrate().await?;
         store.writer = Some(writer::Writer::spawn(store.clone()));
         store.resume_imports().await?;
+        store.drop_orphan_parts().await?;
         Ok(store)
     }
 

@@ -129,31 +129,8 @@ impl Store {
         user_agent: Option<&str>,
         context: &Context,
     ) -> Result<()> {
-        let languages = (!context.languages.is_empty())
-            .then(|| serde_json::to_string(&context.languages).expect("strings serialize"));
-        let attributes = serde_json::to_string(&context.attributes).expect("strings serialize");
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE visitors SET user_agent = COALESCE($1, user_agent), \
-             languages = COALESCE($2, languages), time_zone = COALESCE($3, time_zone), \
-             referrer = COALESCE(referrer, $4), \
-             attributes = CASE WHEN $5 = '{}' THEN attributes ELSE $5 END WHERE id = $6",
-        )
-        .bind(user_agent)
-        .bind(languages)
-        .bind(&context.time_zone)
-        .bind(&context.referrer)
-        .bind(&attributes)
-        .bind(visitor_id)
-        .execute(&mut *tx)
-        .await?;
-        let mut added = false;
-        for page in &context.pages {
-            added |= insert_page(&mut tx, visitor_id, page).await?;
-        }
-        if added {
-            trim_pages(&mut tx, visitor_id).await?;
-        }
+        record_visitor_context_in(&mut tx, visitor_id, user_agent, context).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -290,5 +267,39 @@ async fn trim_pages(tx: &mut sqlx::Transaction<'_, sqlx::Any>, visitor_id: i64) 
     .bind(PAGES_KEPT)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// What the chatbox reported (`Store::record_visitor_context`), inside `tx`.
+pub(super) async fn record_visitor_context_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    visitor_id: i64,
+    user_agent: Option<&str>,
+    context: &Context,
+) -> Result<()> {
+    let languages = (!context.languages.is_empty())
+        .then(|| serde_json::to_string(&context.languages).expect("strings serialize"));
+    let attributes = serde_json::to_string(&context.attributes).expect("strings serialize");
+    sqlx::query(
+        "UPDATE visitors SET user_agent = COALESCE($1, user_agent), \
+         languages = COALESCE($2, languages), time_zone = COALESCE($3, time_zone), \
+         referrer = COALESCE(referrer, $4), \
+         attributes = CASE WHEN $5 = '{}' THEN attributes ELSE $5 END WHERE id = $6",
+    )
+    .bind(user_agent)
+    .bind(languages)
+    .bind(&context.time_zone)
+    .bind(&context.referrer)
+    .bind(&attributes)
+    .bind(visitor_id)
+    .execute(&mut **tx)
+    .await?;
+    let mut added = false;
+    for page in &context.pages {
+        added |= insert_page(tx, visitor_id, page).await?;
+    }
+    if added {
+        trim_pages(tx, visitor_id).await?;
+    }
     Ok(())
 }

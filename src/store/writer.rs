@@ -32,8 +32,17 @@ pub(super) struct Job {
     pub reply: oneshot::Sender<Result<super::Appended>>,
 }
 
+/// A pending session's rows, written on its first message (`Store::materialize_session`).
+pub(super) struct SessionJob {
+    pub session: Box<super::conversations::NewSession>,
+    pub reply: oneshot::Sender<Result<(i64, super::Conversation)>>,
+}
+
 pub(super) enum Cmd {
     Append(Job),
+    /// Sessions queued together are written in one transaction, before the batch's
+    /// messages.
+    Session(SessionJob),
     /// Answered once every job queued before it is committed (shutdown).
     Flush(oneshot::Sender<()>),
 }
@@ -56,7 +65,14 @@ impl Writer {
     pub fn submit(&self, job: Job) -> std::result::Result<(), Job> {
         self.tx.send(Cmd::Append(job)).map_err(|e| match e.0 {
             Cmd::Append(job) => job,
-            Cmd::Flush(_) => unreachable!("an append was sent"),
+            _ => unreachable!("an append was sent"),
+        })
+    }
+
+    pub fn submit_session(&self, job: SessionJob) -> std::result::Result<(), SessionJob> {
+        self.tx.send(Cmd::Session(job)).map_err(|e| match e.0 {
+            Cmd::Session(job) => job,
+            _ => unreachable!("a session was sent"),
         })
     }
 
@@ -71,19 +87,25 @@ impl Writer {
 
 async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<Cmd>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut sessions: Vec<SessionJob> = Vec::new();
     let mut flushes = Vec::new();
     loop {
         match rx.recv().await {
             Some(Cmd::Append(job)) => batch.push(job),
+            Some(Cmd::Session(job)) => sessions.push(job),
             Some(Cmd::Flush(done)) => flushes.push(done),
             None => break,
         }
-        while batch.len() < MAX_BATCH && flushes.is_empty() {
+        while batch.len() < MAX_BATCH && sessions.len() < MAX_BATCH && flushes.is_empty() {
             match rx.try_recv() {
                 Ok(Cmd::Append(job)) => batch.push(job),
+                Ok(Cmd::Session(job)) => sessions.push(job),
                 Ok(Cmd::Flush(done)) => flushes.push(done),
                 Err(_) => break,
             }
+        }
+        if !sessions.is_empty() {
+            commit_sessions(&store, std::mem::take(&mut sessions)).await;
         }
         if batch.is_empty() {
             for done in flushes.drain(..) {
@@ -102,6 +124,41 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<Cmd>) {
             let _ = done.send(());
         }
     }
+}
+
+/// Every queued session in one transaction; if any fails (a token of another bot, a race
+/// with another node), the transaction is rolled back and each is written alone, so one
+/// visitor's conflict is its own.
+async fn commit_sessions(store: &Store, jobs: Vec<SessionJob>) {
+    if jobs.len() > 1 {
+        match try_sessions(store, &jobs).await {
+            Ok(created) => {
+                for (job, c) in jobs.into_iter().zip(created) {
+                    let _ = job.reply.send(Ok(c));
+                }
+                return;
+            }
+            Err(e) => tracing::debug!("sessions written one by one after a batch failed: {e}"),
+        }
+    }
+    for job in jobs {
+        let _ = job
+            .reply
+            .send(store.materialize_session_one(&job.session).await);
+    }
+}
+
+async fn try_sessions(
+    store: &Store,
+    jobs: &[SessionJob],
+) -> Result<Vec<(i64, super::Conversation)>> {
+    let mut tx = store.pool.begin().await?;
+    let mut created = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        created.push(super::conversations::write_session(&mut tx, &job.session).await?);
+    }
+    tx.commit().await?;
+    Ok(created)
 }
 
 /// What a job becomes once the batch checked it.

@@ -119,3 +119,38 @@ test('personal data: search an address, see the counts, download the JSON, erase
   assert.equal(await msgText(admin, '#privacy-result .empty'), "Rien n'est conservé sur ce visiteur.");
   problems(admin);
 });
+
+test('in an English browser: retention fields, their error and the « Personal data » page in English', async () => {
+  const en = await newPage(await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } }), { lang: 'en-US' });
+  await en.goto(`${server.url}/admin/`);
+  await en.getByLabel('Email address').fill(adminEmail);
+  await en.getByLabel('Password').fill(server.password);
+  await en.getByRole('button', { name: 'Log in' }).click();
+  await en.getByRole('heading', { name: 'Bots', exact: true }).waitFor();
+  await en.locator('header').getByRole('link', { name: 'Manage bots' }).click();
+  const row = en.locator('#bots-active tr[data-bot="demo"]');
+  assert.match(await row.innerText(), /kept 365 days, then anonymized/);
+  await row.locator('button[data-action="edit"]').click();
+  assert.equal(await en.locator('label[for="eb-demo-retention-days"]').innerText(), 'Conversation retention (days) (empty: no limit; counted from the last activity)');
+  await en.locator('#eb-demo-retention-days').fill('5000');
+  await row.getByRole('button', { name: 'Save' }).click();
+  const error = await msgText(en, '#bots-active .msg.error');
+  assert.match(error, /^Conversation retention \(days\): /);
+  assert.doesNotMatch(error, /jours|Conservation/, 'no French in the English error');
+  await shot(en, 'privacy-bots-en.png');
+
+  await en.locator('a[data-group="team"]').click();
+  await en.getByRole('link', { name: 'Personal data' }).click();
+  await en.getByRole('heading', { name: 'Personal data' }).waitFor();
+  assert.match(await en.locator('#privacy-retention tr[data-bot="demo"]').innerText(), /365 days[\s\S]*anonymize/);
+  await en.getByLabel("Visitor's email address").fill('lucie');
+  await en.getByRole('button', { name: 'Search' }).click();
+  assert.match(await msgText(en, '#privacy-email-err'), /^Visitor's email address: /);
+  await en.getByLabel("Visitor's email address").fill('nobody@example.com');
+  await en.getByRole('button', { name: 'Search' }).click();
+  assert.equal(await msgText(en, '#privacy-result .empty'), 'Nothing is stored about this visitor.');
+  const text = await en.locator('main').innerText();
+  assert.doesNotMatch(text, /Données|Rechercher|Conservation|sans limite/, 'no French left on the page');
+  await shot(en, 'privacy-en.png');
+  problems(en);
+});

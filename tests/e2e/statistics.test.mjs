@@ -188,3 +188,28 @@ test('a scripted day, then the Statistiques page, its charts and its CSV, in Fre
   const status = await olivier.evaluate(async () => (await fetch('/api/v1/stats?from=2026-01-01&to=2026-01-02')).status);
   assert.equal(status, 403);
 });
+
+test('the Statistics page in an English browser: the same figures, every word in English', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const en = await newPage(ctx, { lang: 'en-US', viewport: { width: 1280, height: 900 } });
+  await en.goto(`${server.url}/admin/`);
+  await en.getByLabel('Email address').fill(adminEmail);
+  await en.getByLabel('Password').fill(server.password);
+  await en.getByRole('button', { name: 'Log in' }).click();
+  await en.getByRole('heading', { name: 'Bots', exact: true }).waitFor();
+  await en.goto(`${server.url}/admin/#/stats`);
+  await en.locator('nav.subnav a[data-section="stats"]').waitFor();
+  assert.equal(await en.locator('nav.subnav a[data-section="stats"]').textContent(), 'Statistics');
+  await en.locator('#stats-kpis').waitFor();
+  assert.match(await en.locator('#stats-range').textContent(), /^On \d{4}-\d{2}-\d{2} · Time zone: /);
+  assert.equal(await kpi(en, 'conversations'), '2');
+  assert.equal(await kpiNote(en, 'conversations'), '2 visitors');
+  assert.match(await kpiNote(en, 'questions'), /^\d+% answered$/);
+  assert.equal(await kpiNote(en, 'handoffs'), 'Served: 2 · Abandoned in queue: 0');
+  await en.locator('#stats-questions svg.chart').waitFor();
+  assert.equal(await en.locator('#stats-questions a[data-csv="questions"]').textContent(), 'Download the CSV');
+  const text = await en.locator('main').innerText();
+  assert.doesNotMatch(text, /Télécharger|Réponse|visiteurs|Fuseau|Servies|Première/, 'no French left on the page');
+  await en.screenshot({ path: path.join(screenshotDir(), 'statistics-en.png'), fullPage: true });
+  assert.deepEqual(en.problems, []);
+});

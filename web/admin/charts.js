@@ -2,6 +2,8 @@
 // goes in through textContent (never markup); each bar carries a <title> (its tooltip and
 // its text for screen readers); the figure is described by its caption and the table
 // beside it.
+import { colon } from "../shared/i18n.js";
+
 const NS = "http://www.w3.org/2000/svg";
 
 /** s("rect", {x, y…}, ...children): an SVG element; strings become text. */
@@ -52,7 +54,7 @@ export function stackedColumns({ labels, series, lang, tick = (l) => l, title })
       const v = se.values[i] || 0;
       if (v > 0) {
         svg.append(s("rect", { x, y: y(base + v), width: w, height: Math.max(0.5, (v / top) * ph), fill: se.color, rx: 1.5 },
-          s("title", {}, `${label} · ${se.name} : ${fmt(v, lang)}`)));
+          s("title", {}, `${label} · ${se.name}${colon(lang)}${fmt(v, lang)}`)));
       }
       base += v;
     }
@@ -84,7 +86,7 @@ export function horizontalBars({ rows, lang, color = "#1f5fbf", title, unit = ""
     const label = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label;
     svg.append(s("text", { x: L - 8, y: yy + rowH / 2 + 4, "text-anchor": "end", class: "label" }, label, s("title", {}, r.label)),
       s("rect", { x: L, y: yy + 4, width: Math.max(w, r.value ? 2 : 0), height: rowH - 8, fill: r.color || color, rx: 3 },
-        s("title", {}, `${r.label} : ${fmt(r.value || 0, lang)}${unit}`)),
+        s("title", {}, `${r.label}${colon(lang)}${fmt(r.value || 0, lang)}${unit}`)),
       s("text", { x: L + w + 6, y: yy + rowH / 2 + 4, class: "value" }, `${fmt(r.value || 0, lang)}${unit}${r.note ? ` ${r.note}` : ""}`));
   });
   return svg;
@@ -104,7 +106,7 @@ export function funnel({ steps, lang, title, color = "#7b4bb7" }) {
     const pct = first > 0 ? ` · ${Math.round(share * 100)} %` : "";
     svg.append(s("text", { x: L - 8, y: yy + rowH / 2 + 4, "text-anchor": "end", class: "label" }, st.label),
       s("rect", { x: L + (pw - w) / 2, y: yy + 4, width: w, height: rowH - 8, fill: color, "fill-opacity": 1 - i * 0.11, rx: 3 },
-        s("title", {}, `${st.label} : ${fmt(st.value, lang)}${pct}`)),
+        s("title", {}, `${st.label}${colon(lang)}${fmt(st.value, lang)}${pct}`)),
       s("text", { x: L + pw / 2, y: yy + rowH / 2 + 5, "text-anchor": "middle", class: share > 0.25 ? "inside" : "value" },
         `${fmt(st.value, lang)}${pct}`));
   });

@@ -4,6 +4,7 @@
 // operator's answer to the visitor), fr and en, with a preview. Admins edit, supervisors
 // read. Registered by admin.js (SECTIONS).
 import { h, fill } from "../shared/dom.js";
+import { colon } from "../shared/i18n.js";
 import { problemBox, clearProblems, field } from "../shared/people-errors.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -167,7 +168,7 @@ function mailsEditor({ api, lang, settings, ro, t }) {
   h("h2", { style: "margin-top:0" }, t.mails),
   ["offline_mail", "offline_reply_mail"].map((kind) => h("div",
     h("h3", kindLabel[kind]),
-    h("p.hint", `${t.variables} : `, VARIABLES[kind].map((v, i) => [i ? ", " : "", h("code", `{{ ${v} }}`)])),
+    h("p.hint", `${t.variables}${colon(lang)}`, VARIABLES[kind].map((v, i) => [i ? ", " : "", h("code", `{{ ${v} }}`)])),
     block(kind, "fr"), block(kind, "en"))),
   ro ? null : h("div.actions", h("button.primary", { type: "submit", id: "oh-mails-save" }, t.saveMails)),
   msg, out);

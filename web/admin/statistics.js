@@ -3,6 +3,7 @@
 // period, in the helpdesk's time zone: headline figures, charts (SVG, charts.js) and, under
 // each chart, its table and the table as CSV. Registered by admin.js (SECTIONS).
 import { h } from "../shared/dom.js";
+import { colon } from "../shared/i18n.js";
 import { problemBox, field } from "../shared/people-errors.js";
 import { stackedColumns, horizontalBars, funnel } from "./charts.js";
 
@@ -158,9 +159,9 @@ export const statsSection = {
     const kpis = h("div#stats-kpis.kpis",
       kpi("conversations", t.conversations, fmtNum(S.conversations, lang), `${fmtNum(S.visitors, lang)} ${t.visitors.toLowerCase()}`),
       kpi("questions", t.questions, fmtNum(S.questions, lang), t.answerRate(rate)),
-      kpi("handoffs", t.handoffs, fmtNum(S.handoffs, lang), `${t.served} : ${fmtNum(S.served, lang)} · ${t.abandoned} : ${fmtNum(S.abandoned, lang)}`),
+      kpi("handoffs", t.handoffs, fmtNum(S.handoffs, lang), `${t.served}${colon(lang)}${fmtNum(S.served, lang)} · ${t.abandoned}${colon(lang)}${fmtNum(S.abandoned, lang)}`),
       kpi("queue_wait", t.wait, `${seconds(S.queue_wait_p50, lang)} / ${seconds(S.queue_wait_p90, lang)}`),
-      kpi("livechats", t.livechats, fmtNum(S.livechats, lang), `${t.firstResponse} : ${seconds(S.first_response_median, lang)} · ${t.duration} : ${seconds(S.duration_median, lang)}`),
+      kpi("livechats", t.livechats, fmtNum(S.livechats, lang), `${t.firstResponse}${colon(lang)}${seconds(S.first_response_median, lang)} · ${t.duration}${colon(lang)}${seconds(S.duration_median, lang)}`),
       kpi("satisfaction", t.satisfaction, S.satisfaction === null ? "—" : `${fmtNum(S.satisfaction, lang)} / 5`, t.surveys(S.surveys)),
       kpi("thumbs", t.thumbs, `${fmtNum(S.helpful, lang)} / ${fmtNum(S.helpful + S.unhelpful, lang)}`, t.helpfulNote(S.helpful, S.unhelpful)));
 
@@ -206,7 +207,7 @@ export const statsSection = {
     const totalRow = mon.rows[mon.rows.length - 1];
     const monitored = card(mon, totalRow ? h("div",
       funnel({ steps: mon.columns.slice(1).map((c, i) => ({ label: c.label, value: totalRow[i + 1] })), lang, title: mon.title }),
-      mon.rows.length > 2 ? h("p.hint", `${t.byCreator} : ${mon.rows.slice(0, -1).map((r) => `${r[0] || "—"} (${r[1]})`).join(", ")}`) : null)
+      mon.rows.length > 2 ? h("p.hint", `${t.byCreator}${colon(lang)}${mon.rows.slice(0, -1).map((r) => `${r[0] || "—"} (${r[1]})`).join(", ")}`) : null)
       : null, totalRow ? null : t.noMonitored);
 
     const kn = section("knowledge");

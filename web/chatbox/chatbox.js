@@ -13,7 +13,7 @@
 // console: web/shared/socket.js.
 import { createSocket, clientId } from '../shared/socket.js';
 import { h, $ } from '../shared/dom.js';
-import { pickLang, deName } from '../shared/i18n.js';
+import { pickLang, deName, colon } from '../shared/i18n.js';
 import { createApi } from '../shared/api.js';
 import { createTranscriptOffer } from './transcript.js';
 import { createOfflineForm } from './offline.js';
@@ -445,7 +445,7 @@ function showMessage(m, { fresh }) {
   if (m.kind === 'event' && STATE_EVENTS[m.event]) updateHandoff();
   if (m.author === 'operator') setTyping(false);
   if (fresh && (m.author === 'bot' || m.author === 'operator')) {
-    announce(`${res('new_message_label')} : ${m.kind === 'event' ? eventText(m) : plainText(m)}`);
+    announce(`${res('new_message_label')}${colon(lang)}${m.kind === 'event' ? eventText(m) : plainText(m)}`);
     if (!visible()) setUnread(unread + 1);
   }
   scrollDown(m.author === 'visitor', stick);

@@ -4,7 +4,7 @@
 // survive a reload is saved (sessionStorage / localStorage).
 import { T } from "./i18n.js";
 import { reduce, initialState } from "./state.js";
-import { translator } from "../shared/i18n.js";
+import { translator, colon } from "../shared/i18n.js";
 import { $, announce as announceIn } from "../shared/dom.js";
 import { tabTitle, shortId } from "./format.js";
 import { errorSentence, httpErrorSentence } from "../shared/errors.js";
@@ -160,9 +160,9 @@ export function takenText(taken, title) {
 
 function announceText(e, state) {
   switch (e.key) {
-    case "newConversation": return `${t("conversations")} : ${t("newConversation")} ${shortId(e.conversation)}`;
-    case "message": return `${tabTitle(e.conversation, state)} : ${e.text}`;
-    case "monitoredOpened": return `${t("mcShort")} : ${e.name}`;
+    case "newConversation": return `${t("conversations")}${colon(app.state.lang)}${t("newConversation")} ${shortId(e.conversation)}`;
+    case "message": return `${tabTitle(e.conversation, state)}${colon(app.state.lang)}${e.text}`;
+    case "monitoredOpened": return `${t("mcShort")}${colon(app.state.lang)}${e.name}`;
     default: return t(e.key, tabTitle(e.conversation, state));
   }
 }

@@ -2,6 +2,9 @@
 // chatbox. Each page keeps its own texts; only French and English exist.
 
 const LANGS = ["fr", "en"];
+
+/** A label's colon as each language writes it: « Servies : 2 », "Served: 2". */
+export const colon = (lang) => (lang === "fr" ? " : " : ": ");
 const known = (l) => (LANGS.includes(l) ? l : null);
 
 /**
