@@ -472,3 +472,55 @@ impl Index {
         (ex, handoff::detect(&words).is_some())
     }
 }
+
+/// One fused candidate: its id, features and confidence. For calibration tools.
+#[doc(hidden)]
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FusedExplained {
+    pub id: String,
+    pub x: Vec<f32>,
+    pub p: f32,
+}
+
+impl Index {
+    /// The fused candidates of [`Index::ask`] (best first), or `None` when the
+    /// question is not decided by the fused model (no model, hand-over, small
+    /// talk, a one-word question several items hold alike). For calibration tools.
+    #[doc(hidden)]
+    pub fn explain_fused(&self, text: &str, lang: Option<Lang>) -> Option<Vec<FusedExplained>> {
+        let p = &self.params;
+        let m = self.meaning.as_ref().filter(|m| m.trusted())?;
+        let detected = lang::detect_confidence(text);
+        let target = match detected.lang {
+            Some(d) if detected.confidence >= p.lang_confident => Some(d),
+            _ => lang.or(detected.lang),
+        };
+        let all_words = normalize::words(text);
+        if smalltalk::detect_words(&all_words).is_some() {
+            return None;
+        }
+        let words = smalltalk::strip(&all_words);
+        if handoff::detect(&words).is_some() {
+            return None;
+        }
+        let ranked = self.rank(
+            &words,
+            target,
+            false,
+            crate::meaning::lex_k(self.items.len()),
+        );
+        if self.alike(&ranked).len() >= 2 {
+            return None;
+        }
+        Some(
+            self.topics(m.candidates(self, &words, target, &ranked))
+                .into_iter()
+                .map(|c| FusedExplained {
+                    id: self.items[c.item as usize].id.clone(),
+                    x: c.x.to_vec(),
+                    p: c.p,
+                })
+                .collect(),
+        )
+    }
+}
