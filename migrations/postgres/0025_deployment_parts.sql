@@ -16,4 +16,7 @@ CREATE TABLE deployment_parts (
 
 ALTER TABLE deployments ADD COLUMN parts_stage TEXT;
 ALTER TABLE deployments ADD COLUMN knowledge_count BIGINT NOT NULL DEFAULT 0;
+-- dialect-specific {
+-- The count of the deployments made before: each engine reads JSON its own way.
 UPDATE deployments SET knowledge_count = COALESCE(json_array_length((snapshot::json) -> 'knowledge'), 0);
+-- }
