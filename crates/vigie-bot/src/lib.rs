@@ -52,7 +52,7 @@ pub mod normalize;
 pub mod smalltalk;
 mod stopwords;
 
-pub use decide::{Asked, FusedExplained};
+pub use decide::Asked;
 pub use embed::{Embeddings, ModelError};
 pub use index::{Index, Params};
 pub use lang::{Detected, Lang};

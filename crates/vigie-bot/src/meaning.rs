@@ -9,13 +9,11 @@
 //! depends on the base (many formulations or few, one language or two), so
 //! the weights are learned per bot, at deploy, from the base itself:
 //!
-//! - its texts (title + formulations of each item) are split in two folds
-//!   (three for bases with a classifier); an index built on fold A (the
-//!   others) is asked fold B's texts, and every candidate item gets a
-//!   feature vector (lexical score and coverage, best and centroid cosine of
-//!   the sentence vectors, the same for the character n-grams, each one's
-//!   gap to the best candidate, the language match, the classifier's
-//!   probability and whether it is the classifier's first choice);
+//! - its texts (title + formulations of each item) are split in two folds;
+//!   an index built on fold A is asked fold B's texts, and every candidate
+//!   item gets a feature vector (lexical score and coverage, best and
+//!   centroid cosine of the sentence vectors, the same for the character
+//!   n-grams, each one's gap to the best candidate, the language match);
 //! - one item in six is left out of fold A entirely: its texts are
 //!   questions the bot must refuse, so the model learns what "nothing fits"
 //!   looks like;
@@ -34,7 +32,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// Number of features per candidate (bias included).
-pub const NF: usize = 16;
+pub const NF: usize = 15;
 
 /// Names of the features, for reports.
 pub const FEATURES: [&str; NF] = [
@@ -53,7 +51,6 @@ pub const FEATURES: [&str; NF] = [
     "classifier",
     "classifier_gap",
     "lexical_answers",
-    "classifier_top",
 ];
 
 /// Lexical candidates considered.
@@ -442,9 +439,6 @@ impl Meaning {
                     x[13] = ps[iu] - pmax;
                 }
                 x[14] = (lex_answer == Some(i)) as u8 as f32;
-                if let Some(ps) = &q.probs {
-                    x[15] = (ps[iu] >= pmax && pmax > 0.0) as u8 as f32;
-                }
                 Cand { item: i, x, p: 0.0 }
             })
             .collect();
@@ -465,7 +459,7 @@ impl Meaning {
 /// Weights before training (and for bases too small to train on): the
 /// three similarities, each counted once.
 const DEFAULT_WEIGHTS: [f32; NF] = [
-    -4.0, 4.0, 1.0, 4.0, 0.0, 3.0, 0.0, 4.0, 4.0, 4.0, 0.5, 1.0, 2.0, 2.0, 1.0, 0.0,
+    -4.0, 4.0, 1.0, 4.0, 0.0, 3.0, 0.0, 4.0, 4.0, 4.0, 0.5, 1.0, 2.0, 2.0, 1.0,
 ];
 
 /// One training question's candidates: features, and which is right.
@@ -486,25 +480,14 @@ pub(crate) fn train(
     let mut examples: Vec<Example> = Vec::new();
     let mut oos_q = 0;
     // large bases learn from one fold (build time); the weights are a
-    // dozen numbers, a thousand questions pin them down. Bases with a
-    // classifier split their texts in three (two parts index, one asks):
-    // the fold's classifier then learns from two thirds of the texts, closer
-    // to the deployed one that learns from all, so the fusion trusts it as
-    // much as it deserves
-    let nf = if items.len() <= crate::classifier::MAX_CLASSES {
-        3
+    // dozen numbers, a thousand questions pin them down
+    let folds: &[(usize, usize)] = if items.len() > PRE_FILTER {
+        &[(0, 0)]
     } else {
-        2
+        &[(0, 0), (1, 1)]
     };
-    let folds: Vec<usize> = if items.len() > PRE_FILTER {
-        vec![0]
-    } else {
-        (0..nf).collect()
-    };
-    for &fold in &folds {
-        let query_part = (fold + 1) % nf;
-        // fold A: the texts not in this fold's query part; held-out items:
-        // one in six
+    for &(fold, parity) in folds {
+        // fold A: texts of this parity; held-out items: one in six
         let held = |g: usize| items.len() >= 6 && (g + fold) % 6 == 3;
         let mut a_items: Vec<KnowledgeInput> = Vec::new();
         let mut a_of: Vec<Option<usize>> = vec![None; items.len()];
@@ -514,13 +497,13 @@ pub(crate) fn train(
             let a: Vec<String> = ts
                 .iter()
                 .enumerate()
-                .filter(|(j, _)| j % nf != query_part || ts.len() == 1)
+                .filter(|(j, _)| j % 2 == parity || ts.len() == 1)
                 .map(|(_, t)| (*t).clone())
                 .collect();
             let b: Vec<&String> = ts
                 .iter()
                 .enumerate()
-                .filter(|(j, _)| j % nf == query_part && ts.len() > 1)
+                .filter(|(j, _)| j % 2 != parity && ts.len() > 1)
                 .map(|(_, t)| *t)
                 .collect();
             if held(g) {
