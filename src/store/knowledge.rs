@@ -309,7 +309,7 @@ where
     Ok(())
 }
 
-/// Binds an item as `$1`…`$12` of an insert: bot, id, title, language, formulations,
+/// Binds an item as `$1`…`$12` of an insert or an update: bot, id, title, language, formulations,
 /// answer, related, handoff, tags, published, updated_at (now), translations.
 fn bind_item<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
@@ -354,23 +354,15 @@ async fn update<'e, E>(exec: E, bot_id: i64, item: &KnowledgeItem) -> Result<u64
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let done = sqlx::query(
-        "UPDATE knowledge SET title = $1, lang = $2, formulations = $3, answer = $4, related = $5, \
-         handoff = $6, tags = $7, published = $8, updated_at = $9, translations = $10 \
-         WHERE bot_id = $11 AND ext_id = $12",
+    let done = bind_item(
+        sqlx::query(
+            "UPDATE knowledge SET title = $3, lang = $4, formulations = $5, answer = $6, related = $7, \
+             handoff = $8, tags = $9, published = $10, updated_at = $11, translations = $12 \
+             WHERE bot_id = $1 AND ext_id = $2",
+        ),
+        bot_id,
+        item,
     )
-    .bind(&item.title)
-    .bind(item.lang.as_str())
-    .bind(json_list(&item.formulations))
-    .bind(&item.answer)
-    .bind(json_list(&item.related))
-    .bind(item.handoff as i64)
-    .bind(json_list(&item.tags))
-    .bind(item.published as i64)
-    .bind(now_ms())
-    .bind(json_translations(&item.translations))
-    .bind(bot_id)
-    .bind(&item.id)
     .execute(exec)
     .await?;
     Ok(done.rows_affected())
